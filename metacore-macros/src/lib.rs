@@ -1,0 +1,1 @@
+//! metacore procedural macros.

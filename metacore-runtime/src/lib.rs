@@ -1,0 +1,1 @@
+//! metacore runtime (placeholder until the runtime issues land).
