@@ -462,6 +462,31 @@ impl SchemaChecker {
                 return;
             }
         }
+        if typed.is_empty() {
+            let mut expected: Vec<String> = Vec::new();
+            for branch in branches {
+                match self.resolve(branch).get("type") {
+                    Some(Schema::String(t)) => expected.push(t.clone()),
+                    Some(Schema::Array(ts)) => {
+                        expected.extend(ts.iter().filter_map(Schema::as_str).map(String::from))
+                    }
+                    _ => {
+                        expected.clear();
+                        break;
+                    }
+                }
+            }
+            expected.retain(|t| t != "null");
+            expected.dedup();
+            if !expected.is_empty() {
+                errors.push(SchemaError {
+                    pointer: pointer.to_string(),
+                    failure: Failure::Type { expected },
+                    conditional,
+                });
+                return;
+            }
+        }
         let description = match keyword {
             "oneOf" => "matches none of the alternative shapes allowed here",
             _ => "matches none of the alternatives allowed here",
