@@ -277,10 +277,18 @@ fn v2_string_default(s: &str, column_type: &ColumnType, pointer: &str) -> Defaul
     let ty = column_type.canonical();
     let Some(literal) = v2_literal(s) else {
         let lower = s.to_ascii_lowercase();
-        let help = if v2_literal(&lower).is_some_and(|l| matches!(l, V2Literal::Builtin(_) | V2Literal::Bool(_) | V2Literal::Null)) {
+        let help = if v2_literal(&lower).is_some_and(|l| {
+            matches!(
+                l,
+                V2Literal::Builtin(_) | V2Literal::Bool(_) | V2Literal::Null
+            )
+        }) {
             format!("builtins are written in lowercase: `{lower}`")
         } else if let Some(number) = Decimal::parse(s) {
-            format!("write the number in plain decimal form: `{}`", number.plain())
+            format!(
+                "write the number in plain decimal form: `{}`",
+                number.plain()
+            )
         } else if s.starts_with('\'') && s.ends_with('\'') && s.len() >= 2 {
             "quoted text may not contain `'`, `\"`, `;` or `\\`".to_string()
         } else if !s.contains(['\'', '"', ';', '\\']) && !s.starts_with('-') {
@@ -289,9 +297,12 @@ fn v2_string_default(s: &str, column_type: &ColumnType, pointer: &str) -> Defaul
             V2_WHITELIST_HELP.to_string()
         };
         return DefaultOutcome::rejected(
-            Diagnostic::error("MC0306", format!("default `{s}` is not an allowed SQL literal"))
-                .at(pointer)
-                .with_help(help),
+            Diagnostic::error(
+                "MC0306",
+                format!("default `{s}` is not an allowed SQL literal"),
+            )
+            .at(pointer)
+            .with_help(help),
         );
     };
     match literal {
@@ -517,7 +528,11 @@ fn numeric_default(
             } else {
                 (i128::from(i64::MIN), i128::from(i64::MAX))
             };
-            let int = if decimal.int.is_empty() { "0" } else { &decimal.int };
+            let int = if decimal.int.is_empty() {
+                "0"
+            } else {
+                &decimal.int
+            };
             let value = int
                 .parse::<i128>()
                 .ok()
@@ -527,7 +542,9 @@ fn numeric_default(
             match value {
                 Some(v) => Ok(ColumnDefault::Number(v.to_string())),
                 None => Err((
-                    format!("default `{text}` is out of range for a `{ty}` column ({min} to {max})"),
+                    format!(
+                        "default `{text}` is out of range for a `{ty}` column ({min} to {max})"
+                    ),
                     if *column_type == ColumnType::Integer {
                         "use a smaller value, or make the column `bigint`".into()
                     } else {
@@ -688,10 +705,7 @@ fn is_timestamp(text: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let Some(time) = rest
-        .strip_prefix(['T', 't', ' '])
-        .filter(|t| !t.is_empty())
-    else {
+    let Some(time) = rest.strip_prefix(['T', 't', ' ']).filter(|t| !t.is_empty()) else {
         return false;
     };
     // Split off the zone.
@@ -700,7 +714,9 @@ fn is_timestamp(text: &str) -> bool {
         None => (time, ""),
     };
     let two = |s: &str, max: u32| {
-        s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u32>().is_ok_and(|v| v <= max)
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|v| v <= max)
     };
     let (hms, fraction) = match clock.split_once('.') {
         Some((hms, f)) => (hms, Some(f)),
@@ -711,7 +727,8 @@ fn is_timestamp(text: &str) -> bool {
         [h, m] => fraction.is_none() && two(h, 23) && two(m, 59),
         [h, m, s] => two(h, 23) && two(m, 59) && two(s, 60),
         _ => false,
-    } && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    } && fraction
+        .is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
     let zone_ok = match zone {
         "" | "Z" | "z" => true,
         z if !z.is_ascii() => false,
@@ -779,7 +796,10 @@ mod tests {
     fn v3_booleans_only_on_boolean_columns() {
         assert_eq!(ok(v3("true", "boolean")), Some(ColumnDefault::Bool(true)));
         assert_eq!(codes(&v3("false", "text")), ["MC0307"]);
-        assert_eq!(ok(v3("\"FALSE\"", "boolean")), Some(ColumnDefault::Bool(false)));
+        assert_eq!(
+            ok(v3("\"FALSE\"", "boolean")),
+            Some(ColumnDefault::Bool(false))
+        );
         assert_eq!(codes(&v3("\"yes\"", "boolean")), ["MC0307"]);
     }
 
@@ -812,7 +832,11 @@ mod tests {
     fn v3_numbers_on_text_columns_are_mismatches() {
         let outcome = v3("42", "text");
         assert_eq!(codes(&outcome), ["MC0307"]);
-        assert!(outcome.diagnostics[0].help.as_deref().unwrap().contains("\"42\""));
+        assert!(outcome.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("\"42\""));
         assert_eq!(codes(&v3("1", "uuid")), ["MC0307"]);
     }
 
@@ -820,11 +844,26 @@ mod tests {
     fn v3_builtins_case_insensitive_and_placed() {
         assert_eq!(ok(v3("\"now()\"", "timestamptz")), Some(ColumnDefault::Now));
         assert_eq!(ok(v3("\"NOW()\"", "timestamp")), Some(ColumnDefault::Now));
-        assert_eq!(ok(v3("\"CURRENT_TIMESTAMP\"", "date")), Some(ColumnDefault::Now));
-        assert_eq!(ok(v3("\"current_date\"", "date")), Some(ColumnDefault::CurrentDate));
-        assert_eq!(ok(v3("\"current_date\"", "timestamptz")), Some(ColumnDefault::CurrentDate));
-        assert_eq!(ok(v3("\"gen_random_uuid()\"", "uuid")), Some(ColumnDefault::RandomUuid));
-        assert_eq!(ok(v3("\"UUID_GENERATE_V4()\"", "uuid")), Some(ColumnDefault::RandomUuid));
+        assert_eq!(
+            ok(v3("\"CURRENT_TIMESTAMP\"", "date")),
+            Some(ColumnDefault::Now)
+        );
+        assert_eq!(
+            ok(v3("\"current_date\"", "date")),
+            Some(ColumnDefault::CurrentDate)
+        );
+        assert_eq!(
+            ok(v3("\"current_date\"", "timestamptz")),
+            Some(ColumnDefault::CurrentDate)
+        );
+        assert_eq!(
+            ok(v3("\"gen_random_uuid()\"", "uuid")),
+            Some(ColumnDefault::RandomUuid)
+        );
+        assert_eq!(
+            ok(v3("\"UUID_GENERATE_V4()\"", "uuid")),
+            Some(ColumnDefault::RandomUuid)
+        );
         assert_eq!(codes(&v3("\"now()\"", "text")), ["MC0307"]);
         assert_eq!(codes(&v3("\"gen_random_uuid()\"", "text")), ["MC0307"]);
         assert_eq!(codes(&v3("\"current_date\"", "integer")), ["MC0307"]);
@@ -856,10 +895,23 @@ mod tests {
             "2024-01-31T09:30:00-0800",
             "2024-01-31",
         ] {
-            assert_eq!(ok(v3(&format!("\"{good}\""), "timestamptz")), text(good), "{good}");
+            assert_eq!(
+                ok(v3(&format!("\"{good}\""), "timestamptz")),
+                text(good),
+                "{good}"
+            );
         }
-        for bad in ["2024-01-31T25:00", "2024-01-31T", "yesterday", "2024-01-31T09:30+5"] {
-            assert_eq!(codes(&v3(&format!("\"{bad}\""), "timestamp")), ["MC0307"], "{bad}");
+        for bad in [
+            "2024-01-31T25:00",
+            "2024-01-31T",
+            "yesterday",
+            "2024-01-31T09:30+5",
+        ] {
+            assert_eq!(
+                codes(&v3(&format!("\"{bad}\""), "timestamp")),
+                ["MC0307"],
+                "{bad}"
+            );
         }
     }
 
@@ -887,7 +939,10 @@ mod tests {
         assert_eq!(outcome.diagnostics[0].severity, Severity::Warning);
         assert_eq!(outcome.value, text("open"));
         // The stripped text must still fit and still be clean.
-        assert_eq!(codes(&v3("\"'abcde'\"", "varchar(3)")), ["MC0308", "MC0307"]);
+        assert_eq!(
+            codes(&v3("\"'abcde'\"", "varchar(3)")),
+            ["MC0308", "MC0307"]
+        );
         assert_eq!(codes(&v3("\"'it''s'\"", "text")), ["MC0308", "MC0306"]);
     }
 
@@ -924,14 +979,19 @@ mod tests {
     #[test]
     fn v2_booleans() {
         assert_eq!(ok(v2("true", "boolean")), Some(ColumnDefault::Bool(true)));
-        assert_eq!(ok(v2("\"false\"", "boolean")), Some(ColumnDefault::Bool(false)));
+        assert_eq!(
+            ok(v2("\"false\"", "boolean")),
+            Some(ColumnDefault::Bool(false))
+        );
         assert_eq!(codes(&v2("true", "integer")), ["MC0307"]);
         assert_eq!(codes(&v2("\"TRUE\"", "boolean")), ["MC0306"]);
     }
 
     #[test]
     fn v2_whitelist_rejects_what_the_kernel_rejects() {
-        for bad in ["open", "NOW()", "'it''s'", "'a;b'", "1e3", "+1", "1.", ".5", "now", "'x"] {
+        for bad in [
+            "open", "NOW()", "'it''s'", "'a;b'", "1e3", "+1", "1.", ".5", "now", "'x",
+        ] {
             let outcome = v2(&format!("\"{bad}\""), "text");
             assert_eq!(codes(&outcome), ["MC0306"], "{bad}");
             assert!(outcome.diagnostics[0].help.is_some());
@@ -982,9 +1042,18 @@ mod tests {
     #[test]
     fn v2_builtins() {
         assert_eq!(ok(v2("\"now()\"", "timestamptz")), Some(ColumnDefault::Now));
-        assert_eq!(ok(v2("\"current_timestamp\"", "date")), Some(ColumnDefault::Now));
-        assert_eq!(ok(v2("\"gen_random_uuid()\"", "uuid")), Some(ColumnDefault::RandomUuid));
-        assert_eq!(ok(v2("\"uuid_generate_v4()\"", "uuid")), Some(ColumnDefault::RandomUuid));
+        assert_eq!(
+            ok(v2("\"current_timestamp\"", "date")),
+            Some(ColumnDefault::Now)
+        );
+        assert_eq!(
+            ok(v2("\"gen_random_uuid()\"", "uuid")),
+            Some(ColumnDefault::RandomUuid)
+        );
+        assert_eq!(
+            ok(v2("\"uuid_generate_v4()\"", "uuid")),
+            Some(ColumnDefault::RandomUuid)
+        );
         assert_eq!(codes(&v2("\"now()\"", "varchar(20)")), ["MC0307"]);
         assert_eq!(codes(&v2("\"uuid_generate_v4()\"", "text")), ["MC0307"]);
         // `current_date` is a v3 builtin only.

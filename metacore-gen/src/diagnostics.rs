@@ -64,6 +64,17 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What it points at.
     pub target: Target,
+    /// Another place the diagnostic refers to (`first declared` …), shown with its line.
+    pub related: Option<Related>,
+}
+
+/// A second location a diagnostic mentions, such as the first of two duplicates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// Pointer of the other value.
+    pub pointer: String,
+    /// What it is, e.g. `first declared`; rendered as "first declared at line 34".
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -75,6 +86,7 @@ impl Diagnostic {
             help: None,
             label: None,
             target: Target::File,
+            related: None,
         }
     }
 
@@ -120,6 +132,16 @@ impl Diagnostic {
     /// Adds a label under the underlined text.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// Mentions another location, e.g. `.with_related("/tools/0/key", "first declared")`;
+    /// the label then ends with "(first declared at line N)".
+    pub fn with_related(mut self, pointer: impl Into<String>, text: impl Into<String>) -> Self {
+        self.related = Some(Related {
+            pointer: pointer.into(),
+            text: text.into(),
+        });
         self
     }
 
@@ -183,6 +205,26 @@ impl FileReport {
         }
     }
 
+    /// The label with the related location resolved to a line.
+    fn label_of(&self, d: &Diagnostic) -> Option<String> {
+        let related = d.related.as_ref().map(|r| {
+            let span = match &self.tree {
+                Some(tree) => tree.span_for(&r.pointer, false),
+                None => Span::new(0, 0),
+            };
+            format!(
+                "({} at line {})",
+                r.text,
+                self.source.line_col(span.start).line
+            )
+        });
+        match (&d.label, related) {
+            (Some(label), Some(related)) => Some(format!("{label} {related}")),
+            (Some(label), None) => Some(label.clone()),
+            (None, related) => related,
+        }
+    }
+
     /// The diagnostics with positions, `--strict` applied, sorted by line, column, code.
     pub fn located(&self, strict: bool) -> Vec<LocatedDiagnostic> {
         let mut out: Vec<LocatedDiagnostic> = self
@@ -208,7 +250,7 @@ impl FileReport {
                     help: d.help.clone(),
                     pointer: d.pointer().unwrap_or("").to_string(),
                     span,
-                    label: d.label.clone(),
+                    label: self.label_of(d),
                 }
             })
             .collect();

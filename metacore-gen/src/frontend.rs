@@ -164,8 +164,9 @@ fn read(path: &Path, bytes: &[u8]) -> (SourceFile, Option<Node>, Vec<Diagnostic>
     if text.trim().is_empty() {
         return fail(
             source,
-            Diagnostic::error("MC0005", "the file is empty")
-                .with_help("a manifest is a JSON object, e.g. `{\"apiVersion\": \"asteby.com/v3\", …}`"),
+            Diagnostic::error("MC0005", "the file is empty").with_help(
+                "a manifest is a JSON object, e.g. `{\"apiVersion\": \"asteby.com/v3\", …}`",
+            ),
         );
     }
     let mut document = match json::parse(text) {
@@ -182,10 +183,7 @@ fn read(path: &Path, bytes: &[u8]) -> (SourceFile, Option<Node>, Vec<Diagnostic>
                 source,
                 Diagnostic::error(
                     "MC0004",
-                    format!(
-                        "JSON nested deeper than {} levels",
-                        json::MAX_DEPTH
-                    ),
+                    format!("JSON nested deeper than {} levels", json::MAX_DEPTH),
                 )
                 .at_span(Span::new(offset, offset + 1))
                 .with_help("no manifest structure is this deep; the file is probably corrupt"),
@@ -199,7 +197,11 @@ fn read(path: &Path, bytes: &[u8]) -> (SourceFile, Option<Node>, Vec<Diagnostic>
                 "MC0006",
                 format!(
                     "the top-level value is {} {}; a manifest is a JSON object",
-                    if document.root.type_name() == "array" { "an" } else { "a" },
+                    if document.root.type_name() == "array" {
+                        "an"
+                    } else {
+                        "a"
+                    },
                     document.root.type_name()
                 ),
             )
@@ -211,10 +213,13 @@ fn read(path: &Path, bytes: &[u8]) -> (SourceFile, Option<Node>, Vec<Diagnostic>
     for dup in &document.duplicates {
         let second = source.line_col(dup.second.start);
         diagnostics.push(
-            Diagnostic::warning("MC0007", format!("duplicate key `{}`; the last value wins", dup.key))
-                .at_span(dup.first)
-                .with_label(format!("overridden by line {}", second.line))
-                .with_help("remove one of the two"),
+            Diagnostic::warning(
+                "MC0007",
+                format!("duplicate key `{}`; the last value wins", dup.key),
+            )
+            .at_span(dup.first)
+            .with_label(format!("overridden by line {}", second.line))
+            .with_help("remove one of the two"),
         );
     }
     (source, Some(document.root), diagnostics)
@@ -230,7 +235,11 @@ fn analyse(
     if !matches!(root.value, Value::Object(_)) {
         return None;
     }
-    let addon = match (root.get("apiVersion"), root.get("key"), root.get("metadata")) {
+    let addon = match (
+        root.get("apiVersion"),
+        root.get("key"),
+        root.get("metadata"),
+    ) {
         (Some(api), _, _) => {
             let mut wrong_version = false;
             match &api.value {

@@ -809,7 +809,8 @@ impl HandlerRef {
             HandlerKind::Compiled {
                 function: function.to_string(),
             }
-        } else if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with('/') {
+        } else if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with('/')
+        {
             HandlerKind::Webhook {
                 url: raw.to_string(),
                 method: "POST".into(),
@@ -990,9 +991,9 @@ impl Addon {
             Some(_) => return None,
             None => name,
         };
-        self.models.iter().find(|m| {
-            m.key == local || m.table == local || m.alias.as_deref() == Some(local)
-        })
+        self.models
+            .iter()
+            .find(|m| m.key == local || m.table == local || m.alias.as_deref() == Some(local))
     }
 
     /// Every WASM handler the manifest names, with where it is named (§8 handler set).
@@ -1050,7 +1051,14 @@ mod tests {
             let t = ColumnType::parse_canonical(spelling).unwrap();
             assert_eq!(t.canonical(), spelling);
         }
-        for bad in ["string", "varchar()", "varchar(12345)", "numeric(1)", "int", "varchar(a)"] {
+        for bad in [
+            "string",
+            "varchar()",
+            "varchar(12345)",
+            "numeric(1)",
+            "int",
+            "varchar(a)",
+        ] {
             assert_eq!(ColumnType::parse_canonical(bad), None, "{bad}");
         }
     }

@@ -1037,18 +1037,14 @@ mod tests {
             Range::parse(">= || 1").unwrap_err().to_string(),
             "dangling operator `>=` with no version"
         );
-        assert!(
-            Range::parse("1.2.3.4")
-                .unwrap_err()
-                .message
-                .contains("more than three")
-        );
-        assert!(
-            Range::parse("1 ||")
-                .unwrap_err()
-                .message
-                .contains("empty side")
-        );
+        assert!(Range::parse("1.2.3.4")
+            .unwrap_err()
+            .message
+            .contains("more than three"));
+        assert!(Range::parse("1 ||")
+            .unwrap_err()
+            .message
+            .contains("empty side"));
     }
 
     #[test]

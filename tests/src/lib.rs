@@ -26,7 +26,9 @@ pub fn corpus_files(dialect: &str) -> Vec<PathBuf> {
 /// Runs the per-file front end on `text`, as if read from `name` (no files beside it).
 pub fn validate_text(name: &str, text: &[u8]) -> Manifest {
     frontend::load(
-        Path::new("/nonexistent-metacore-test-dir").join(name).as_path(),
+        Path::new("/nonexistent-metacore-test-dir")
+            .join(name)
+            .as_path(),
         text,
         &Options::default(),
     )
@@ -41,7 +43,10 @@ pub fn validate_file(path: &Path) -> Manifest {
 
 /// `…/corpus/v3/catalog.json` → `v3/catalog.json`.
 pub fn display_label(path: &Path) -> PathBuf {
-    let folder = path.parent().and_then(|p| p.file_name()).unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .unwrap_or_default();
     Path::new(folder).join(path.file_name().unwrap_or_default())
 }
 

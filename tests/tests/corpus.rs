@@ -86,15 +86,26 @@ fn known_defects_produce_their_diagnostics() {
             missing.push(format!("{file}: no {severity:?} {code}"));
         }
     }
-    assert!(missing.is_empty(), "missing diagnostics:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "missing diagnostics:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn strict_rejects_every_file_with_a_warning() {
-    for file in ["v3/catalog.json", "v3/tickets-addon.json", "v3/woocommerce.json"] {
+    for file in [
+        "v3/catalog.json",
+        "v3/tickets-addon.json",
+        "v3/woocommerce.json",
+    ] {
         let manifest = validate_file(&corpus_dir().join(file));
         assert!(accepted(&manifest), "{file} is accepted by default");
-        assert!(manifest.report.has_errors(true), "{file} is rejected under --strict");
+        assert!(
+            manifest.report.has_errors(true),
+            "{file} is rejected under --strict"
+        );
     }
 }
 
@@ -111,7 +122,11 @@ fn corpus_diagnostics_snapshot() {
 
 #[test]
 fn human_output_snapshot_of_known_defects() {
-    for file in ["v3/native-whatsapp_native.json", "v3/cli-v3_invalid.json", "v3/catalog.json"] {
+    for file in [
+        "v3/native-whatsapp_native.json",
+        "v3/cli-v3_invalid.json",
+        "v3/catalog.json",
+    ] {
         let manifest = validate_file(&corpus_dir().join(file));
         let name = format!("human_{}", file.replace(['/', '.'], "_"));
         insta::assert_snapshot!(name, manifest.report.render_human(false));

@@ -71,7 +71,11 @@ fn top_level_must_be_an_object() {
 /// every other JSON type: each variant must be reported, never panic.
 #[test]
 fn wrong_types_everywhere() {
-    for file in ["v3/tickets-addon.json", "v2/assets.json", "v3/fiscal_mexico.json"] {
+    for file in [
+        "v3/tickets-addon.json",
+        "v2/assets.json",
+        "v3/fiscal_mexico.json",
+    ] {
         let text = std::fs::read_to_string(corpus_dir().join(file)).unwrap();
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut pointers = Vec::new();
@@ -109,7 +113,11 @@ fn collect_pointers(value: &serde_json::Value, pointer: String, out: &mut Vec<St
     match value {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                collect_pointers(v, format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                collect_pointers(
+                    v,
+                    format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         serde_json::Value::Array(items) => {
@@ -125,7 +133,12 @@ fn collect_pointers(value: &serde_json::Value, pointer: String, out: &mut Vec<St
 fn duplicate_keys_warn_and_the_last_wins() {
     let text = br#"{"key": "dupe", "key": "dupe2", "name": "D", "version": "1.0.0"}"#;
     let manifest = validate_text("dupe.json", text);
-    let dup = manifest.report.located(false).into_iter().find(|d| d.code == "MC0007").unwrap();
+    let dup = manifest
+        .report
+        .located(false)
+        .into_iter()
+        .find(|d| d.code == "MC0007")
+        .unwrap();
     assert_eq!((dup.line, dup.column), (1, 2));
     assert_eq!(manifest.addon.unwrap().key, "dupe2");
 }

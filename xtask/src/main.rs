@@ -60,7 +60,10 @@ fn bench(args: &[String]) -> ExitCode {
     // Warm up: compiles the embedded schemas once, as a long-running process would.
     let mut diagnostics = 0;
     for (path, bytes) in &contents {
-        diagnostics += frontend::load(path, bytes, &options).report.diagnostics.len();
+        diagnostics += frontend::load(path, bytes, &options)
+            .report
+            .diagnostics
+            .len();
     }
 
     let validate = measure(iterations, || {
@@ -88,8 +91,14 @@ fn bench(args: &[String]) -> ExitCode {
     println!("|---|---|---|---|---|");
     for (name, stats) in [
         ("validate whole corpus (in memory)", &validate),
-        ("validate whole corpus (read files + build checks)", &validate_with_io),
-        ("baseline: serde_json::from_slice of the same files", &baseline),
+        (
+            "validate whole corpus (read files + build checks)",
+            &validate_with_io,
+        ),
+        (
+            "baseline: serde_json::from_slice of the same files",
+            &baseline,
+        ),
     ] {
         println!(
             "| {name} | {} | {} | {} | {:.1}x |",
@@ -103,7 +112,11 @@ fn bench(args: &[String]) -> ExitCode {
     println!(
         "\ntarget: whole corpus under {} → {}",
         ms(target),
-        if validate_with_io.median < target { "met" } else { "NOT met" }
+        if validate_with_io.median < target {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
     ExitCode::SUCCESS
 }

@@ -2,8 +2,9 @@
 //! completeness, tool/action twins, webhook URL shape and targets, action forms.
 //!
 //! v2-only syntax (triggers, hooks, empty tool endpoints, relative tool endpoints, field names,
-//! the model keys of the `actions` map) is judged while lowering (`v2::lower`); this module
-//! skips what that already reported.
+//! the model keys of the `actions` map) is judged while lowering (`v2::lower`), and lifecycle
+//! handler references by `navigation`; this module skips what those already report. The URLs
+//! of lifecycle webhooks are judged here with every other outbound URL.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::path::Path;
 use regex::Regex;
 use serde_json::Value as Json;
 
-use super::capabilities::{classify_url, internal_host, outbound_urls, UrlForm};
+use super::capabilities::{classify_url, internal_host, outbound_urls, Owner, UrlForm};
 use super::Context;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Action, ActionField, Addon, Dialect, Handler, HandlerKind, Tool};
@@ -46,10 +47,20 @@ const KNOWN_FIELD_TYPES: [&str; 17] = [
 /// Runs the actions and tools checks.
 pub fn check(addon: &Addon, context: &Context, out: &mut Vec<Diagnostic>) {
     check_keys(addon, out);
-    let frontend = FrontendSources::load(context);
+    let frontend = if addon.actions.iter().any(|a| a.modal.is_some()) {
+        FrontendSources::load(context)
+    } else {
+        None
+    };
     for action in &addon.actions {
         check_modal(addon, action, frontend.as_ref(), out);
-        check_handler(addon, &action.handler, &format!("action `{}`", action.key), Some(action), out);
+        check_handler(
+            addon,
+            &action.handler,
+            &format!("action `{}`", action.key),
+            Some(action),
+            out,
+        );
         check_target_model(addon, action, out);
         check_form(addon, action, out);
     }
@@ -57,9 +68,14 @@ pub fn check(addon: &Addon, context: &Context, out: &mut Vec<Diagnostic>) {
         check_tool(addon, tool, out);
     }
     for sub in &addon.subscriptions {
-        check_handler(addon, &sub.handler, &format!("the subscription to `{}`", sub.event), None, out);
+        check_handler(
+            addon,
+            &sub.handler,
+            &format!("the subscription to `{}`", sub.event),
+            None,
+            out,
+        );
     }
-    check_lifecycle(addon, out);
     check_twins(addon, out);
     check_webhook_urls(addon, out);
 }
@@ -84,11 +100,13 @@ fn check_keys(addon: &Addon, out: &mut Vec<Diagnostic>) {
     let mut actions: BTreeMap<&str, &Action> = BTreeMap::new();
     for action in &addon.actions {
         let pointer = format!("{}/key", action.src);
+        let duplicate = actions.contains_key(action.key.as_str());
         if let Some(first) = actions.get(action.key.as_str()) {
             out.push(
                 Diagnostic::error("MC0401", format!("duplicate action key `{}`", action.key))
                     .at(&pointer)
-                    .with_label(format!("second declaration (first declared at {}/key)", first.src))
+                    .with_label("second declaration")
+                    .with_related(format!("{}/key", first.src), "first declared")
                     .with_help("action keys name routes, modal slugs and capabilities across the whole addon; rename one of them"),
             );
         } else {
@@ -125,11 +143,14 @@ fn check_keys(addon: &Addon, out: &mut Vec<Diagnostic>) {
                 .at(&pointer)
                 .with_help("action keys appear in URLs: 1–64 characters of letters, digits, `_`, `.` and `-`, not starting with `.` or `-`"),
             );
-        } else if !is_snake_case(&action.key) {
+        } else if !duplicate && !is_snake_case(&action.key) {
             out.push(
-                Diagnostic::note("MC0422", format!("action key `{}` is not snake_case", action.key))
-                    .at(&pointer)
-                    .with_help(format!("prefer `{}`", snake_case(&action.key))),
+                Diagnostic::note(
+                    "MC0422",
+                    format!("action key `{}` is not snake_case", action.key),
+                )
+                .at(&pointer)
+                .with_help(format!("prefer `{}`", snake_case(&action.key))),
             );
         }
     }
@@ -141,10 +162,8 @@ fn check_keys(addon: &Addon, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error("MC0402", format!("duplicate tool key `{}`", tool.key))
                     .at(&pointer)
-                    .with_label(format!(
-                        "second declaration (first declared at {})",
-                        tool_key_pointer(addon, first)
-                    ))
+                    .with_label("second declaration")
+                    .with_related(tool_key_pointer(addon, first), "first declared")
                     .with_help(format!(
                         "tools are addressed by key; rename the second tool (e.g. `{}{separator}filtered`) or merge them",
                         tool.key
@@ -153,11 +172,18 @@ fn check_keys(addon: &Addon, out: &mut Vec<Diagnostic>) {
         } else {
             tools.insert(&tool.key, tool);
         }
-        if !is_snake_case(&tool.key) {
+        if !is_snake_case(&tool.key)
+            && tools
+                .get(tool.key.as_str())
+                .is_some_and(|t| std::ptr::eq(*t, tool))
+        {
             out.push(
-                Diagnostic::note("MC0422", format!("tool key `{}` is not snake_case", tool.key))
-                    .at(&pointer)
-                    .with_help(format!("prefer `{}`", snake_case(&tool.key))),
+                Diagnostic::note(
+                    "MC0422",
+                    format!("tool key `{}` is not snake_case", tool.key),
+                )
+                .at(&pointer)
+                .with_help(format!("prefer `{}`", snake_case(&tool.key))),
             );
         }
     }
@@ -364,7 +390,8 @@ fn check_handler(
                 "compiled"
             };
             if function.trim().is_empty() {
-                let example = action.map_or_else(|| "handle_event".to_string(), |a| snake_case(&a.key));
+                let example =
+                    action.map_or_else(|| "handle_event".to_string(), |a| snake_case(&a.key));
                 out.push(
                     Diagnostic::error(
                         "MC0404",
@@ -376,7 +403,11 @@ fn check_handler(
                     )),
                 );
             } else if type_name == "wasm" && !is_export_symbol(function) {
-                out.push(export_symbol_error(function, &format!("the handler of {what}"), &handler.target_src));
+                out.push(export_symbol_error(
+                    function,
+                    &format!("the handler of {what}"),
+                    &handler.target_src,
+                ));
             }
         }
         HandlerKind::Webhook { url, .. } => {
@@ -433,55 +464,6 @@ fn check_handler(
     }
 }
 
-fn check_lifecycle(addon: &Addon, out: &mut Vec<Diagnostic>) {
-    let hooks = [
-        ("install", &addon.lifecycle.install),
-        ("uninstall", &addon.lifecycle.uninstall),
-        ("enable", &addon.lifecycle.enable),
-        ("disable", &addon.lifecycle.disable),
-    ];
-    for (name, hook) in hooks {
-        let Some(hook) = hook else {
-            continue;
-        };
-        let what = format!("lifecycle hook `{name}`");
-        match &hook.kind {
-            HandlerKind::Wasm { function } | HandlerKind::Compiled { function }
-                if function.trim().is_empty() =>
-            {
-                let prefix = hook.raw.split(':').next().unwrap_or("wasm");
-                out.push(
-                    Diagnostic::error("MC0404", format!("{what} `{}` names no function", hook.raw))
-                        .at(&hook.src)
-                        .with_help(format!("write `{prefix}:<function>`, e.g. `{prefix}:on_{name}`")),
-                );
-            }
-            HandlerKind::Wasm { function } if !is_export_symbol(function) => {
-                out.push(export_symbol_error(function, &what, &hook.src));
-            }
-            _ => {}
-        }
-    }
-    for step in &addon.lifecycle.upgrade {
-        let pointer = format!("{}/function", step.src);
-        if step.step_type == "wasm" {
-            if step.function.trim().is_empty() {
-                out.push(
-                    Diagnostic::error("MC0404", "a `wasm` upgrade step names no function")
-                        .at(&pointer)
-                        .with_help("name the WASM export that migrates the data"),
-                );
-            } else if !is_export_symbol(&step.function) {
-                out.push(export_symbol_error(
-                    &step.function,
-                    &format!("upgrade step from `{}`", step.from_text),
-                    &pointer,
-                ));
-            }
-        }
-    }
-}
-
 // ----- target model, forms (MC0410, MC0417, MC0420, MC0421) ----------------------------------
 
 fn check_target_model(addon: &Addon, action: &Action, out: &mut Vec<Diagnostic>) {
@@ -492,12 +474,20 @@ fn check_target_model(addon: &Addon, action: &Action, out: &mut Vec<Diagnostic>)
         out.push(
             Diagnostic::warning(
                 "MC0410",
-                format!("action `{}` has no `target_model`; it cannot be routed", action.key),
+                format!(
+                    "action `{}` has no `target_model`; it cannot be routed",
+                    action.key
+                ),
             )
             .at(format!("{}/key", action.src))
             .with_help(match addon.models.first() {
-                Some(m) => format!("add `\"target_model\": \"{}\"` (a model key, table or `<addon>.<ModelKey>`)", m.key),
-                None => "add `target_model` naming a model key, table or `<addon>.<ModelKey>`".into(),
+                Some(m) => format!(
+                    "add `\"target_model\": \"{}\"` (a model key, table or `<addon>.<ModelKey>`)",
+                    m.key
+                ),
+                None => {
+                    "add `target_model` naming a model key, table or `<addon>.<ModelKey>`".into()
+                }
             }),
         );
         return;
@@ -609,21 +599,29 @@ fn check_field_list(addon: &Addon, fields: &[&ActionField], out: &mut Vec<Diagno
                         format!("field `{}` is declared twice in one form", field.key),
                     )
                     .at(&key_ptr)
-                    .with_label(format!("first declared at {}", field_key_pointer(addon, first)))
-                    .with_help("fields of one form (all steps included) share one namespace; rename one"),
+                    .with_label("second declaration")
+                    .with_related(field_key_pointer(addon, first), "first declared")
+                    .with_help(
+                        "fields of one form (all steps included) share one namespace; rename one",
+                    ),
                 );
             } else {
                 seen.insert(&field.key, field);
             }
             if !KNOWN_FIELD_TYPES.contains(&field.field_type.as_str()) {
                 let help = match did_you_mean(&field.field_type, KNOWN_FIELD_TYPES.iter()) {
-                    Some(s) => format!("did you mean `{s}`? Unknown types are passed to the client as written"),
+                    Some(s) => format!(
+                        "did you mean `{s}`? Unknown types are passed to the client as written"
+                    ),
                     None => "unknown types are passed to the client as written".to_string(),
                 };
                 out.push(
                     Diagnostic::note(
                         "MC0420",
-                        format!("field type `{}` is not one the client knows", field.field_type),
+                        format!(
+                            "field type `{}` is not one the client knows",
+                            field.field_type
+                        ),
                     )
                     .at(format!("{}/type", field.src))
                     .with_help(help),
@@ -639,7 +637,10 @@ fn check_field_list(addon: &Addon, fields: &[&ActionField], out: &mut Vec<Diagno
             out.push(
                 Diagnostic::warning(
                     "MC0420",
-                    format!("select field `{}` has no `options` or `options_source`", field.key),
+                    format!(
+                        "select field `{}` has no `options` or `options_source`",
+                        field.key
+                    ),
                 )
                 .at(format!("{}/type", field.src))
                 .with_help("list the choices in `options`, or name a provider in `options_source`"),
@@ -705,7 +706,10 @@ fn check_tool(addon: &Addon, tool: &Tool, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::warning(
                 "MC0415",
-                format!("tool `{}` has no handler; it is listed but not executable", tool.key),
+                format!(
+                    "tool `{}` has no handler; it is listed but not executable",
+                    tool.key
+                ),
             )
             .at(format!("{}/key", tool.src))
             .with_help(format!(
@@ -714,7 +718,13 @@ fn check_tool(addon: &Addon, tool: &Tool, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    check_handler(addon, &tool.handler, &format!("tool `{}`", tool.key), None, out);
+    check_handler(
+        addon,
+        &tool.handler,
+        &format!("tool `{}`", tool.key),
+        None,
+        out,
+    );
     if let Some(schema) = &tool.input_schema {
         let is_object = schema
             .get("type")
@@ -757,7 +767,11 @@ fn webhook_path(url: &str) -> Option<String> {
         UrlForm::TemplatedBase { parts, .. } => parts.path,
         UrlForm::Invalid(_) => return None,
     };
-    Some(if path.is_empty() { "/".into() } else { path.to_string() })
+    Some(if path.is_empty() {
+        "/".into()
+    } else {
+        path.to_string()
+    })
 }
 
 fn handler_json(kind: &HandlerKind) -> Option<String> {
@@ -766,10 +780,12 @@ fn handler_json(kind: &HandlerKind) -> Option<String> {
             "{{\"type\":\"wasm\",\"function\":\"{}\"}}",
             snake_case(function)
         )),
-        HandlerKind::Compiled { function } => {
-            Some(format!("{{\"type\":\"compiled\",\"function\":\"{function}\"}}"))
+        HandlerKind::Compiled { function } => Some(format!(
+            "{{\"type\":\"compiled\",\"function\":\"{function}\"}}"
+        )),
+        HandlerKind::Webhook { url, .. } => {
+            Some(format!("{{\"type\":\"webhook\",\"url\":\"{url}\"}}"))
         }
-        HandlerKind::Webhook { url, .. } => Some(format!("{{\"type\":\"webhook\",\"url\":\"{url}\"}}")),
         HandlerKind::Connector { connector, export } => Some(format!(
             "{{\"type\":\"connector\",\"connector\":\"{connector}\",\"export\":\"{export}\"}}"
         )),
@@ -823,7 +839,9 @@ fn check_twins(addon: &Addon, out: &mut Vec<Diagnostic>) {
                     (HandlerKind::Wasm { .. }, Some(json)) => {
                         format!("the backend is WASM; did you mean `{json}` for the tool?")
                     }
-                    (_, Some(json)) => format!("did you mean `{json}` for the tool, as the action does?"),
+                    (_, Some(json)) => {
+                        format!("did you mean `{json}` for the tool, as the action does?")
+                    }
                     (_, None) => "use the same handler for both".to_string(),
                 };
                 out.push(
@@ -860,11 +878,13 @@ fn check_webhook_urls(addon: &Addon, out: &mut Vec<Diagnostic>) {
                     format!("the webhook URL `{url}` of {what} is not usable: {why}"),
                 )
                 .at(&outbound.pointer)
-                .with_help("a webhook URL is an absolute `http`/`https` URL or a path starting with `/`"),
+                .with_help(
+                    "a webhook URL is an absolute `http`/`https` URL or a path starting with `/`",
+                ),
             ),
             UrlForm::Relative(parts) => {
-                let v2_tool = addon.dialect == Dialect::V2
-                    && matches!(outbound.owner, super::capabilities::Owner::Tool(_));
+                let v2_tool =
+                    addon.dialect == Dialect::V2 && matches!(outbound.owner, Owner::Tool(_));
                 let has_base = addon
                     .backend
                     .base_url
@@ -921,19 +941,20 @@ fn check_webhook_urls(addon: &Addon, out: &mut Vec<Diagnostic>) {
         }
     }
     for (origin, pointer, count, why) in internal {
-        let also = if count > 1 {
-            format!(" ({count} URLs)")
+        let label = if count > 1 {
+            format!("{why}; {count} URLs use this host")
         } else {
-            String::new()
+            why.to_string()
         };
         out.push(
             Diagnostic::warning(
                 "MC0414",
                 format!(
-                    "webhook target `{origin}`{also} is internal ({why}); the egress guard refuses it unless the operator allow-lists it"
+                    "webhook target `{origin}` is internal; the egress guard refuses it unless the operator allow-lists it"
                 ),
             )
             .at(pointer)
+            .with_label(label)
             .with_help("use a public URL, or have the operator add the host to `METACORE_EGRESS_ALLOW`"),
         );
     }
@@ -990,7 +1011,8 @@ mod tests {
     }
 
     fn has(d: &Found, code: &str, sev: Severity, ptr: &str) -> bool {
-        d.iter().any(|(c, s, p, _)| c == code && *s == sev && p == ptr)
+        d.iter()
+            .any(|(c, s, p, _)| c == code && *s == sev && p == ptr)
     }
 
     fn count(d: &Found, code: &str) -> usize {
@@ -1000,47 +1022,96 @@ mod tests {
     const OK_HANDLER: &str = r#"{"type": "webhook", "url": "https://api.example.com/hook"}"#;
 
     fn action(key: &str, more: &str) -> String {
-        format!(
-            r#"{{"key": "{key}", "target_model": "Product", "handler": {OK_HANDLER}{more}}}"#
-        )
+        format!(r#"{{"key": "{key}", "target_model": "Product", "handler": {OK_HANDLER}{more}}}"#)
     }
 
     #[test]
     fn a_clean_manifest_has_no_action_diagnostics() {
         let d = run(&format!(
             r#"{{"actions": [{}], "tools": [{{"key": "find", "description": "d", "input_schema": {{"type": "object"}}, "handler": {OK_HANDLER}}}]}}"#,
-            action("publish", r#", "modal": "shop.publish", "fields": [{"key": "note", "type": "text"}]"#)
+            action(
+                "publish",
+                r#", "modal": "shop.publish", "fields": [{"key": "note", "type": "text"}]"#
+            )
         ));
         assert!(
-            d.iter().all(|(c, ..)| !c.starts_with("MC04") && !c.starts_with("MC05") && c != "MC0601"),
+            d.iter()
+                .all(|(c, ..)| !c.starts_with("MC04") && !c.starts_with("MC05") && c != "MC0601"),
             "{d:#?}"
         );
     }
 
     #[test]
     fn mc0401_duplicate_action_key() {
-        let d = run(&format!(r#"{{"actions": [{}, {}]}}"#, action("publish", ""), action("publish", "")));
-        assert!(has(&d, "MC0401", Severity::Error, "/contributions/actions/1/key"), "{d:#?}");
+        let d = run(&format!(
+            r#"{{"actions": [{}, {}]}}"#,
+            action("publish", ""),
+            action("publish", "")
+        ));
+        assert!(
+            has(
+                &d,
+                "MC0401",
+                Severity::Error,
+                "/contributions/actions/1/key"
+            ),
+            "{d:#?}"
+        );
         assert_eq!(count(&d, "MC0401"), 1);
     }
 
     #[test]
     fn mc0402_duplicate_tool_key() {
-        let tool = format!(r#"{{"key": "list-contacts", "description": "d", "handler": {OK_HANDLER}}}"#);
+        let tool =
+            format!(r#"{{"key": "list-contacts", "description": "d", "handler": {OK_HANDLER}}}"#);
         let text = manifest(&format!(r#"{{"tools": [{tool}, {tool}]}}"#), "");
-        let m = load(std::path::Path::new("t.json"), text.as_bytes(), &Options::default());
-        let d: Vec<_> = m.report.diagnostics.iter().filter(|d| d.code == "MC0402").collect();
+        let m = load(
+            std::path::Path::new("t.json"),
+            text.as_bytes(),
+            &Options::default(),
+        );
+        let d: Vec<_> = m
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "MC0402")
+            .collect();
         assert_eq!(d.len(), 1, "{:#?}", m.report.diagnostics);
         assert_eq!(d[0].severity, Severity::Error);
         assert_eq!(d[0].pointer(), Some("/contributions/tools/1/key"));
-        assert!(d[0].help.as_deref().unwrap().contains("`list-contacts-filtered`"));
-        assert!(d[0].label.as_deref().unwrap().contains("/contributions/tools/0/key"));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`list-contacts-filtered`"));
+        assert_eq!(
+            d[0].related.as_ref().map(|r| r.pointer.as_str()),
+            Some("/contributions/tools/0/key")
+        );
+        let located = m.report.located(false);
+        let rendered = m.report.render_human(false);
+        assert!(located.iter().any(|l| l.code == "MC0402"));
+        assert!(
+            rendered.contains("second declaration (first declared at line "),
+            "{rendered}"
+        );
     }
 
     #[test]
     fn mc0403_modal_slug_and_frontend_registration() {
-        let d = run(&format!(r#"{{"actions": [{}]}}"#, action("publish", r#", "modal": "other.publish""#)));
-        assert!(has(&d, "MC0403", Severity::Error, "/contributions/actions/0/modal"), "{d:#?}");
+        let d = run(&format!(
+            r#"{{"actions": [{}]}}"#,
+            action("publish", r#", "modal": "other.publish""#)
+        ));
+        assert!(
+            has(
+                &d,
+                "MC0403",
+                Severity::Error,
+                "/contributions/actions/0/modal"
+            ),
+            "{d:#?}"
+        );
 
         let dir = std::env::temp_dir().join(format!("mc-actions-{}", std::process::id()));
         let src = dir.join("frontend/src/modals");
@@ -1062,15 +1133,38 @@ mod tests {
         .unwrap();
         let d = run_text(&text, &dir.join("manifest.json"));
         std::fs::remove_dir_all(&dir).ok();
-        assert!(has(&d, "MC0403", Severity::Warning, "/contributions/actions/1/modal"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0403",
+                Severity::Warning,
+                "/contributions/actions/1/modal"
+            ),
+            "{d:#?}"
+        );
         assert_eq!(count(&d, "MC0403"), 1, "{d:#?}");
     }
 
     #[test]
     fn mc0404_handler_without_function() {
-        let d = run(r#"{"actions": [{"key": "publish", "target_model": "Product", "handler": {"type": "wasm"}}, {"key": "archive", "target_model": "Product", "handler": {"type": "compiled", "function": ""}}]}"#);
-        assert!(has(&d, "MC0404", Severity::Error, "/contributions/actions/0/handler"), "{d:#?}");
-        assert!(has(&d, "MC0404", Severity::Error, "/contributions/actions/1/handler/function"));
+        let d = run(
+            r#"{"actions": [{"key": "publish", "target_model": "Product", "handler": {"type": "wasm"}}, {"key": "archive", "target_model": "Product", "handler": {"type": "compiled", "function": ""}}]}"#,
+        );
+        assert!(
+            has(
+                &d,
+                "MC0404",
+                Severity::Error,
+                "/contributions/actions/0/handler"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0404",
+            Severity::Error,
+            "/contributions/actions/1/handler/function"
+        ));
     }
 
     #[test]
@@ -1084,9 +1178,27 @@ mod tests {
             {}]}}"#,
             action("a5", "")
         ));
-        assert!(has(&d, "MC0405", Severity::Error, "/contributions/actions/0/handler"), "{d:#?}");
-        assert!(has(&d, "MC0405", Severity::Error, "/contributions/actions/2/handler/url"));
-        assert!(has(&d, "MC0405", Severity::Error, "/contributions/actions/3/handler/url"));
+        assert!(
+            has(
+                &d,
+                "MC0405",
+                Severity::Error,
+                "/contributions/actions/0/handler"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0405",
+            Severity::Error,
+            "/contributions/actions/2/handler/url"
+        ));
+        assert!(has(
+            &d,
+            "MC0405",
+            Severity::Error,
+            "/contributions/actions/3/handler/url"
+        ));
         assert_eq!(count(&d, "MC0405"), 3, "{d:#?}");
     }
 
@@ -1096,7 +1208,15 @@ mod tests {
             r#"{{"actions": [{}], "tools": [{{"key": "publish", "description": "d", "handler": {{"type": "webhook", "url": "https://api.example.com/other?x=1"}}}}]}}"#,
             action("publish", "")
         ));
-        assert!(has(&d, "MC0407", Severity::Error, "/contributions/tools/0/handler/url"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0407",
+                Severity::Error,
+                "/contributions/tools/0/handler/url"
+            ),
+            "{d:#?}"
+        );
         let same = run(&format!(
             r#"{{"actions": [{}], "tools": [{{"key": "publish", "description": "d", "handler": {{"type": "webhook", "url": "https://api.example.com/hook?x=1"}}}}]}}"#,
             action("publish", "")
@@ -1109,8 +1229,21 @@ mod tests {
         let d = run(r#"{"actions": [
             {"key": "a1", "target_model": "Product", "handler": {"type": "connector", "connector": "link"}},
             {"key": "a2", "target_model": "Product", "handler": {"type": "connector", "connector": "link", "export": "send"}}]}"#);
-        assert!(has(&d, "MC0409", Severity::Error, "/contributions/actions/0/handler"), "{d:#?}");
-        assert!(has(&d, "MC0409", Severity::Warning, "/contributions/actions/1/handler"));
+        assert!(
+            has(
+                &d,
+                "MC0409",
+                Severity::Error,
+                "/contributions/actions/0/handler"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0409",
+            Severity::Warning,
+            "/contributions/actions/1/handler"
+        ));
     }
 
     #[test]
@@ -1119,15 +1252,38 @@ mod tests {
             r#"{{"actions": [{}, {{"key": "a2", "handler": {OK_HANDLER}}}, {{"key": "a3", "target_model": "shop.Order", "handler": {OK_HANDLER}}}, {{"key": "a4", "target_model": "orders", "handler": {OK_HANDLER}}}]}}"#,
             r#"{"key": "a1", "target_model": "Prodcut", "handler": {"type": "webhook", "url": "https://api.example.com/x"}}"#
         ));
-        assert!(has(&d, "MC0410", Severity::Error, "/contributions/actions/0/target_model"), "{d:#?}");
-        assert!(has(&d, "MC0410", Severity::Warning, "/contributions/actions/1/key"));
+        assert!(
+            has(
+                &d,
+                "MC0410",
+                Severity::Error,
+                "/contributions/actions/0/target_model"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0410",
+            Severity::Warning,
+            "/contributions/actions/1/key"
+        ));
         assert_eq!(count(&d, "MC0410"), 2);
     }
 
     #[test]
     fn mc0413_relative_url_in_v3() {
-        let d = run(r#"{"tools": [{"key": "search_products", "description": "d", "handler": {"type": "webhook", "url": "/webhooks/search_products"}}]}"#);
-        assert!(has(&d, "MC0413", Severity::Warning, "/contributions/tools/0/handler/url"), "{d:#?}");
+        let d = run(
+            r#"{"tools": [{"key": "search_products", "description": "d", "handler": {"type": "webhook", "url": "/webhooks/search_products"}}]}"#,
+        );
+        assert!(
+            has(
+                &d,
+                "MC0413",
+                Severity::Warning,
+                "/contributions/tools/0/handler/url"
+            ),
+            "{d:#?}"
+        );
         assert_eq!(count(&d, "MC0503"), 0);
     }
 
@@ -1138,8 +1294,21 @@ mod tests {
             r#"{"key": "a1", "target_model": "Product", "handler": {"type": "webhook", "url": "http://localhost:7101/webhooks/a1"}}"#,
             r#"{"key": "a2", "target_model": "Product", "handler": {"type": "webhook", "url": "http://localhost:7101/webhooks/a2"}}"#
         ));
-        assert!(has(&d, "MC0414", Severity::Warning, "/contributions/actions/0/handler/url"), "{d:#?}");
-        assert!(has(&d, "MC0414", Severity::Warning, "/contributions/tools/0/handler/url"));
+        assert!(
+            has(
+                &d,
+                "MC0414",
+                Severity::Warning,
+                "/contributions/actions/0/handler/url"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0414",
+            Severity::Warning,
+            "/contributions/tools/0/handler/url"
+        ));
         assert_eq!(count(&d, "MC0414"), 2);
         assert_eq!(count(&d, "MC0503"), 0, "{d:#?}");
     }
@@ -1147,7 +1316,15 @@ mod tests {
     #[test]
     fn mc0415_tool_without_handler() {
         let d = run(r#"{"tools": [{"key": "find", "description": "d"}]}"#);
-        assert!(has(&d, "MC0415", Severity::Warning, "/contributions/tools/0/key"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0415",
+                Severity::Warning,
+                "/contributions/tools/0/key"
+            ),
+            "{d:#?}"
+        );
     }
 
     #[test]
@@ -1157,14 +1334,25 @@ mod tests {
                 "tools": [{"key": "stamp_fiscal", "description": "d", "handler": {"type": "webhook", "url": "/webhooks/stamp_fiscal"}}]}"#,
             "",
         );
-        let m = load(std::path::Path::new("t.json"), text.as_bytes(), &Options::default());
-        let d: Vec<_> = m.report.diagnostics.iter().filter(|d| d.code == "MC0416").collect();
+        let m = load(
+            std::path::Path::new("t.json"),
+            text.as_bytes(),
+            &Options::default(),
+        );
+        let d: Vec<_> = m
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "MC0416")
+            .collect();
         assert_eq!(d.len(), 1, "{:#?}", m.report.diagnostics);
         assert_eq!(d[0].severity, Severity::Warning);
         assert_eq!(d[0].pointer(), Some("/contributions/tools/0/handler/url"));
         assert_eq!(
             d[0].help.as_deref(),
-            Some(r#"the backend is WASM; did you mean `{"type":"wasm","function":"stamp_fiscal"}` for the tool?"#)
+            Some(
+                r#"the backend is WASM; did you mean `{"type":"wasm","function":"stamp_fiscal"}` for the tool?"#
+            )
         );
     }
 
@@ -1172,21 +1360,36 @@ mod tests {
     fn mc0417_fields_and_steps() {
         let d = run(&format!(
             r#"{{"actions": [{}]}}"#,
-            action("publish", r#", "fields": [{"key": "a", "type": "text"}], "steps": [{"title": "S", "fields": [{"key": "b", "type": "text"}]}]"#)
+            action(
+                "publish",
+                r#", "fields": [{"key": "a", "type": "text"}], "steps": [{"title": "S", "fields": [{"key": "b", "type": "text"}]}]"#
+            )
         ));
-        assert!(has(&d, "MC0417", Severity::Error, "/contributions/actions/0/steps"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0417",
+                Severity::Error,
+                "/contributions/actions/0/steps"
+            ),
+            "{d:#?}"
+        );
     }
 
     #[test]
     fn mc0418_invalid_export_symbol() {
-        let d = run(r#"{"actions": [{"key": "publish", "target_model": "Product", "handler": {"type": "wasm", "function": "do-publish"}}]}"#);
-        assert!(has(&d, "MC0418", Severity::Error, "/contributions/actions/0/handler/function"), "{d:#?}");
-        let d = run_text(
-            &manifest("{}", r#", "lifecycle": {"install": "wasm:set up", "enable": "on_enable"}"#),
-            std::path::Path::new("t.json"),
+        let d = run(
+            r#"{"actions": [{"key": "publish", "target_model": "Product", "handler": {"type": "wasm", "function": "do-publish"}}]}"#,
         );
-        assert!(has(&d, "MC0418", Severity::Error, "/lifecycle/install"), "{d:#?}");
-        assert_eq!(count(&d, "MC0418"), 1);
+        assert!(
+            has(
+                &d,
+                "MC0418",
+                Severity::Error,
+                "/contributions/actions/0/handler/function"
+            ),
+            "{d:#?}"
+        );
     }
 
     #[test]
@@ -1197,8 +1400,21 @@ mod tests {
             action("../x", ""),
             action("mark.done-now", "")
         ));
-        assert!(has(&d, "MC0419", Severity::Error, "/contributions/actions/0/key"), "{d:#?}");
-        assert!(has(&d, "MC0419", Severity::Error, "/contributions/actions/1/key"));
+        assert!(
+            has(
+                &d,
+                "MC0419",
+                Severity::Error,
+                "/contributions/actions/0/key"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0419",
+            Severity::Error,
+            "/contributions/actions/1/key"
+        ));
         assert_eq!(count(&d, "MC0419"), 2);
     }
 
@@ -1212,18 +1428,54 @@ mod tests {
                 {"title": "one", "fields": [{"key": "x", "type": "select"}, {"key": "", "type": "text"}]},
                 {"title": "two", "fields": [{"key": "x", "type": "text", "item_fields": [{"key": "y", "type": "text"}]}]}]"#
             ),
-            action("a2", r#", "fields": [{"key": "rows", "type": "array", "item_fields": [{"key": "k", "type": "select", "options_source": "skus"}, {"key": "k", "type": "colour"}]}]"#)
+            action(
+                "a2",
+                r#", "fields": [{"key": "rows", "type": "array", "item_fields": [{"key": "k", "type": "select", "options_source": "skus"}, {"key": "k", "type": "colour"}]}]"#
+            )
         ));
         let p = "/contributions/actions/0";
-        assert!(has(&d, "MC0420", Severity::Warning, &format!("{p}/steps/0/fields/0/type")), "{d:#?}");
-        assert!(has(&d, "MC0420", Severity::Error, &format!("{p}/steps/0/fields/1/key")));
-        assert!(has(&d, "MC0420", Severity::Error, &format!("{p}/steps/1/fields/0/key")));
-        assert!(has(&d, "MC0420", Severity::Warning, &format!("{p}/steps/1/fields/0/item_fields")));
-        assert!(has(&d, "MC0420", Severity::Warning, &format!("{p}/idempotency/key_field")));
+        assert!(
+            has(
+                &d,
+                "MC0420",
+                Severity::Warning,
+                &format!("{p}/steps/0/fields/0/type")
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0420",
+            Severity::Error,
+            &format!("{p}/steps/0/fields/1/key")
+        ));
+        assert!(has(
+            &d,
+            "MC0420",
+            Severity::Error,
+            &format!("{p}/steps/1/fields/0/key")
+        ));
+        assert!(has(
+            &d,
+            "MC0420",
+            Severity::Warning,
+            &format!("{p}/steps/1/fields/0/item_fields")
+        ));
+        assert!(has(
+            &d,
+            "MC0420",
+            Severity::Warning,
+            &format!("{p}/idempotency/key_field")
+        ));
         let q = "/contributions/actions/1/fields/0/item_fields";
         assert!(has(&d, "MC0420", Severity::Error, &format!("{q}/1/key")));
         assert!(has(&d, "MC0420", Severity::Note, &format!("{q}/1/type")));
-        assert!(!has(&d, "MC0420", Severity::Warning, &format!("{q}/0/type")));
+        assert!(!has(
+            &d,
+            "MC0420",
+            Severity::Warning,
+            &format!("{q}/0/type")
+        ));
     }
 
     #[test]
@@ -1233,7 +1485,15 @@ mod tests {
             action("publish", r#", "requires_state": ["draft"]"#),
             r#"{"key": "ship", "target_model": "Order", "requires_state": ["paid"], "handler": {"type": "webhook", "url": "https://api.example.com/x"}}"#
         ));
-        assert!(has(&d, "MC0421", Severity::Warning, "/contributions/actions/0/requires_state"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0421",
+                Severity::Warning,
+                "/contributions/actions/0/requires_state"
+            ),
+            "{d:#?}"
+        );
         assert_eq!(count(&d, "MC0421"), 1);
     }
 
@@ -1243,8 +1503,16 @@ mod tests {
             r#"{{"actions": [{}], "tools": [{{"key": "create-order", "description": "d", "handler": {OK_HANDLER}}}]}}"#,
             action("MarkDone", "")
         ));
-        assert!(has(&d, "MC0422", Severity::Note, "/contributions/actions/0/key"), "{d:#?}");
-        assert!(has(&d, "MC0422", Severity::Note, "/contributions/tools/0/key"));
+        assert!(
+            has(&d, "MC0422", Severity::Note, "/contributions/actions/0/key"),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0422",
+            Severity::Note,
+            "/contributions/tools/0/key"
+        ));
     }
 
     #[test]
@@ -1252,6 +1520,14 @@ mod tests {
         let d = run(&format!(
             r#"{{"tools": [{{"key": "find", "description": "d", "input_schema": {{"type": "array"}}, "handler": {OK_HANDLER}}}]}}"#
         ));
-        assert!(has(&d, "MC0425", Severity::Warning, "/contributions/tools/0/input_schema"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0425",
+                Severity::Warning,
+                "/contributions/tools/0/input_schema"
+            ),
+            "{d:#?}"
+        );
     }
 }

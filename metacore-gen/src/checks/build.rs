@@ -53,7 +53,10 @@ pub fn check(addons: &[Option<&Addon>], names: &[String]) -> Vec<(usize, Diagnos
     for (index, addon) in addons.iter().enumerate() {
         let Some(addon) = addon else { continue };
         for requirement in &addon.requires {
-            match by_key.get(requirement.key.as_str()).and_then(|&i| addons[i]) {
+            match by_key
+                .get(requirement.key.as_str())
+                .and_then(|&i| addons[i])
+            {
                 None => out.push((
                     index,
                     Diagnostic::note(

@@ -175,16 +175,18 @@ pub(crate) fn classify_url(url: &str) -> UrlForm<'_> {
     let parts = split_url(url);
     match (parts.scheme, parts.authority) {
         (None, None) if url.starts_with('/') => UrlForm::Relative(parts),
-        (None, Some(_)) => UrlForm::Invalid(
-            "it is scheme-relative (`//host`); write `https://` in front".into(),
-        ),
+        (None, Some(_)) => {
+            UrlForm::Invalid("it is scheme-relative (`//host`); write `https://` in front".into())
+        }
         (None, None) => UrlForm::Invalid(
             "it is neither an absolute `http(s)://` URL nor a path starting with `/`".into(),
         ),
         (Some(scheme), _)
             if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") =>
         {
-            if parts.authority.is_none() && url[scheme.len() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            if parts.authority.is_none()
+                && url[scheme.len() + 1..].starts_with(|c: char| c.is_ascii_digit())
+            {
                 UrlForm::Invalid(format!(
                     "it has no scheme (`{scheme}` is read as one); write `https://{url}`"
                 ))
@@ -206,11 +208,16 @@ pub(crate) fn classify_url(url: &str) -> UrlForm<'_> {
             }
             if let Some(port) = parts.port {
                 if !port.contains("{{") && port.parse::<u16>().map_or(true, |p| p == 0) {
-                    return UrlForm::Invalid(format!("its port `{port}` is not a number from 1 to 65535"));
+                    return UrlForm::Invalid(format!(
+                        "its port `{port}` is not a number from 1 to 65535"
+                    ));
                 }
             }
             if !parts.host.contains("{{") && !host_syntax_ok(parts.host) {
-                return UrlForm::Invalid(format!("its host `{}` is not a valid host name", parts.host));
+                return UrlForm::Invalid(format!(
+                    "its host `{}` is not a valid host name",
+                    parts.host
+                ));
             }
             UrlForm::Absolute(parts)
         }
@@ -248,7 +255,9 @@ fn host_syntax_ok(host: &str) -> bool {
         && host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         })
 }
 
@@ -290,17 +299,20 @@ fn parse_ipv4(host: &str) -> Option<Ipv4Addr> {
         if s.is_empty() {
             return None;
         }
-        let (digits, radix) = if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-            (hex, 16)
-        } else if s.len() > 1 && s.starts_with('0') {
-            (&s[1..], 8)
-        } else {
-            (s, 10)
-        };
+        let (digits, radix) =
+            if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+                (hex, 16)
+            } else if s.len() > 1 && s.starts_with('0') {
+                (&s[1..], 8)
+            } else {
+                (s, 10)
+            };
         if digits.is_empty() {
             return Some(0);
         }
-        u64::from_str_radix(digits, radix).ok().filter(|n| *n <= u64::from(u32::MAX))
+        u64::from_str_radix(digits, radix)
+            .ok()
+            .filter(|n| *n <= u64::from(u32::MAX))
     };
     number(labels.last()?)?;
     let numbers: Vec<u64> = labels.iter().map(|l| number(l)).collect::<Option<_>>()?;
@@ -316,7 +328,11 @@ fn parse_ipv4(host: &str) -> Option<Ipv4Addr> {
 }
 
 fn in_v4(ip: Ipv4Addr, net: [u8; 4], bits: u32) -> bool {
-    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+    let mask = if bits == 0 {
+        0
+    } else {
+        u32::MAX << (32 - bits)
+    };
     (u32::from(ip) & mask) == (u32::from(Ipv4Addr::from(net)) & mask)
 }
 
@@ -348,7 +364,11 @@ fn blocked_v4(ip: Ipv4Addr) -> Option<&'static str> {
 fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
     let bits = u128::from(ip);
     let in_net = |net: u128, len: u32| {
-        let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+        let mask = if len == 0 {
+            0
+        } else {
+            u128::MAX << (128 - len)
+        };
         bits & mask == net & mask
     };
     let embedded = |shift: u32| Ipv4Addr::from((bits >> shift) as u32);
@@ -399,7 +419,9 @@ pub(crate) fn placeholders(s: &str) -> (Vec<Placeholder<'_>>, Vec<String>) {
     while let Some(rel) = s[from..].find("{{") {
         let start = from + rel;
         let Some(close_rel) = s[start + 2..].find("}}") else {
-            problems.push(format!("`{{{{` at byte {start} is never closed with `}}}}`"));
+            problems.push(format!(
+                "`{{{{` at byte {start} is never closed with `}}}}`"
+            ));
             break;
         };
         let close = start + 2 + close_rel;
@@ -488,7 +510,11 @@ pub(crate) fn outbound_urls(addon: &Addon) -> Vec<Outbound<'_>> {
         items.push((Owner::Tool(t), &t.handler.kind, &t.handler.target_src));
     }
     for s in &addon.subscriptions {
-        items.push((Owner::Subscription(&s.event), &s.handler.kind, &s.handler.target_src));
+        items.push((
+            Owner::Subscription(&s.event),
+            &s.handler.kind,
+            &s.handler.target_src,
+        ));
     }
     let hooks = [
         ("install", &addon.lifecycle.install),
@@ -583,7 +609,9 @@ pub(crate) fn parse_fetch_target(target: &str) -> Result<FetchTarget, TargetErro
             )));
         }
         if parts.userinfo.is_some() {
-            return Err(Malformed("a target cannot carry credentials (`user@`)".into()));
+            return Err(Malformed(
+                "a target cannot carry credentials (`user@`)".into(),
+            ));
         }
         if parts.query.is_some() || parts.fragment.is_some() {
             return Err(Malformed(
@@ -633,7 +661,11 @@ pub(crate) fn parse_fetch_target(target: &str) -> Result<FetchTarget, TargetErro
         None => None,
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 => Some(n),
-            _ => return Err(Malformed(format!("port `{p}` is not a number from 1 to 65535"))),
+            _ => {
+                return Err(Malformed(format!(
+                    "port `{p}` is not a number from 1 to 65535"
+                )))
+            }
         },
     };
     let (wildcard, host) = match host.strip_prefix("*.") {
@@ -750,7 +782,8 @@ fn check_declared(addon: &Addon, out: &mut Vec<Diagnostic>) {
                     format!("capability `{} {}` is declared twice", cap.kind, cap.target),
                 )
                 .at(&cap.src)
-                .with_label(format!("first declared at {}", first.src))
+                .with_label("second declaration")
+                .with_related(&first.src, "first declared")
                 .with_help("remove the second declaration"),
             );
         }
@@ -758,8 +791,11 @@ fn check_declared(addon: &Addon, out: &mut Vec<Diagnostic>) {
         let target = cap.target.as_str();
         if target.trim().is_empty() {
             out.push(
-                Diagnostic::error("MC0502", format!("`{}` capability has an empty target", cap.kind))
-                    .at(&target_ptr),
+                Diagnostic::error(
+                    "MC0502",
+                    format!("`{}` capability has an empty target", cap.kind),
+                )
+                .at(&target_ptr),
             );
             continue;
         }
@@ -816,17 +852,12 @@ fn check_declared(addon: &Addon, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            "connector:read" => {
-                if !is_lower_ident(target) {
-                    out.push(
-                        Diagnostic::error(
-                            "MC0502",
-                            format!("`{target}` is not a connector key"),
-                        )
+            "connector:read" if !is_lower_ident(target) => {
+                out.push(
+                    Diagnostic::error("MC0502", format!("`{target}` is not a connector key"))
                         .at(&target_ptr)
                         .with_help("connector keys match `^[a-z][a-z0-9_]*$`"),
-                    );
-                }
+                );
             }
             "secrets:read" => {
                 let ok = target
@@ -865,17 +896,15 @@ fn check_declared(addon: &Addon, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            "fs:read" | "file-storage:write" => {
-                if target.split(['/', '\\']).any(|seg| seg == "..") {
-                    out.push(
-                        Diagnostic::error(
-                            "MC0502",
-                            format!("path prefix `{target}` climbs out with `..`"),
-                        )
-                        .at(&target_ptr)
-                        .with_help("name a path prefix inside the addon's storage, without `..`"),
-                    );
-                }
+            "fs:read" | "file-storage:write" if target.split(['/', '\\']).any(|seg| seg == "..") => {
+                out.push(
+                    Diagnostic::error(
+                        "MC0502",
+                        format!("path prefix `{target}` climbs out with `..`"),
+                    )
+                    .at(&target_ptr)
+                    .with_help("name a path prefix inside the addon's storage, without `..`"),
+                );
             }
             _ => {}
         }
@@ -883,7 +912,10 @@ fn check_declared(addon: &Addon, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::note(
                     "MC0509",
-                    format!("`{}` is accepted but not enforced by this version", cap.kind),
+                    format!(
+                        "`{}` is accepted but not enforced by this version",
+                        cap.kind
+                    ),
                 )
                 .at(format!("{}/kind", cap.src)),
             );
@@ -914,7 +946,9 @@ fn check_db_target(addon: &Addon, cap: &Capability, pointer: &str, out: &mut Vec
                 format!("`{}` on `*` would reach every table of the host", cap.kind),
             )
             .at(pointer)
-            .with_help("name `schema.table` or `schema.*`; the addon's own schema needs no capability"),
+            .with_help(
+                "name `schema.table` or `schema.*`; the addon's own schema needs no capability",
+            ),
         ),
         [table] if is_ident(table) => out.push(
             Diagnostic::warning(
@@ -985,7 +1019,9 @@ fn check_cron(expr: &str) -> Result<(), String> {
             };
             if let Some(step) = step {
                 if step.parse::<u32>().map_or(true, |s| s == 0) {
-                    return Err(format!("step `{step}` in the {name} field is not a positive number"));
+                    return Err(format!(
+                        "step `{step}` in the {name} field is not a positive number"
+                    ));
                 }
             }
             let ok = match range {
@@ -997,7 +1033,9 @@ fn check_cron(expr: &str) -> Result<(), String> {
                 },
             };
             if !ok {
-                return Err(format!("`{item}` is not valid in the {name} field ({min}–{max})"));
+                return Err(format!(
+                    "`{item}` is not valid in the {name} field ({min}–{max})"
+                ));
             }
         }
     }
@@ -1200,37 +1238,34 @@ fn check_outbound(addon: &Addon, out: &mut Vec<Diagnostic>) {
         } else {
             format!("`{label}`")
         };
-        let also = if *count > 1 {
-            format!(" ({count} URLs)")
-        } else {
-            String::new()
-        };
-        out.push(
-            Diagnostic::warning(
-                "MC0503",
-                format!("calls to {hosts}{also} are not covered by any `http:fetch` capability"),
-            )
-            .at(pointer)
-            .with_help(format!(
-                "calls to {hosts} will be refused in enforce mode; add `{{\"kind\":\"http:fetch\",\"target\":\"{label}\"}}`"
-            )),
-        );
+        let mut d = Diagnostic::warning(
+            "MC0503",
+            format!("calls to {hosts} are not covered by any `http:fetch` capability"),
+        )
+        .at(pointer)
+        .with_help(format!(
+            "calls to {hosts} will be refused in enforce mode; add `{{\"kind\":\"http:fetch\",\"target\":\"{label}\"}}`"
+        ));
+        if *count > 1 {
+            d = d.with_label(format!("{count} URLs call this host"));
+        }
+        out.push(d);
     }
     if !any_fetch {
         if let Some(first) = templated_hosts.first() {
-            let also = if templated_hosts.len() > 1 {
-                format!(" ({} URLs with a templated host)", templated_hosts.len())
-            } else {
-                String::new()
-            };
-            out.push(
-                Diagnostic::warning(
-                    "MC0504",
-                    format!("outbound HTTP with no `http:fetch` capability{also}: every call will be refused in enforce mode"),
-                )
-                .at(first)
-                .with_help("the host comes from a setting and is checked at run time; declare `http:fetch` for the expected hosts (self-hosted ones go in the operator allow-list)"),
-            );
+            let mut d = Diagnostic::warning(
+                "MC0504",
+                "outbound HTTP with no `http:fetch` capability: every call will be refused in enforce mode",
+            )
+            .at(first)
+            .with_help("the host comes from a setting and is checked at run time; declare `http:fetch` for the expected hosts (self-hosted ones go in the operator allow-list)");
+            if templated_hosts.len() > 1 {
+                d = d.with_label(format!(
+                    "{} URLs have a templated host",
+                    templated_hosts.len()
+                ));
+            }
+            out.push(d);
         }
     }
 }
@@ -1244,8 +1279,14 @@ fn check_template(
     let (found, problems) = placeholders(outbound.url);
     for problem in problems {
         out.push(
-            Diagnostic::error("MC0601", format!("bad placeholder in the URL of {}: {problem}", outbound.owner.describe()))
-                .at(&outbound.pointer),
+            Diagnostic::error(
+                "MC0601",
+                format!(
+                    "bad placeholder in the URL of {}: {problem}",
+                    outbound.owner.describe()
+                ),
+            )
+            .at(&outbound.pointer),
         );
     }
     if matches!(form, UrlForm::Invalid(_)) || found.is_empty() {
@@ -1279,7 +1320,8 @@ fn check_template(
                     )
                 };
                 let mut d = Diagnostic::error("MC0601", message).at(&outbound.pointer);
-                let suggestion = did_you_mean(name, settings.keys().copied().collect::<Vec<_>>().iter());
+                let suggestion =
+                    did_you_mean(name, settings.keys().copied().collect::<Vec<_>>().iter());
                 d = match suggestion {
                     Some(s) if !is_argument => d.with_help(format!("did you mean `{s}`?")),
                     _ => d.with_help(format!(
@@ -1337,16 +1379,16 @@ fn check_template(
     secrets.dedup();
     if !secrets.is_empty() {
         let names: Vec<String> = secrets.iter().map(|s| format!("`{s}`")).collect();
-        let (noun, verb) = if secrets.len() == 1 {
-            ("secret", "is")
+        let (noun, verb, it) = if secrets.len() == 1 {
+            ("secret", "is", "it")
         } else {
-            ("secrets", "are")
+            ("secrets", "are", "them")
         };
         out.push(
             Diagnostic::warning(
                 "MC0505",
                 format!(
-                    "{noun} {} {verb} put into the URL of {}, where proxies and logs record it",
+                    "{noun} {} {verb} put into the URL of {}, where proxies and logs record {it}",
                     names.join(", "),
                     outbound.owner.describe()
                 ),
@@ -1376,8 +1418,16 @@ mod tests {
     {{"name": "title", "type": "text"}}]}}]{extra}
 }}"#
         );
-        let manifest = load(std::path::Path::new("t.json"), text.as_bytes(), &Options::default());
-        assert!(manifest.addon.is_some(), "{:#?}", manifest.report.diagnostics);
+        let manifest = load(
+            std::path::Path::new("t.json"),
+            text.as_bytes(),
+            &Options::default(),
+        );
+        assert!(
+            manifest.addon.is_some(),
+            "{:#?}",
+            manifest.report.diagnostics
+        );
         manifest
             .report
             .diagnostics
@@ -1393,8 +1443,15 @@ mod tests {
             .collect()
     }
 
-    fn has(diags: &[(String, Severity, String, String)], code: &str, sev: Severity, ptr: &str) -> bool {
-        diags.iter().any(|(c, s, p, _)| c == code && *s == sev && p == ptr)
+    fn has(
+        diags: &[(String, Severity, String, String)],
+        code: &str,
+        sev: Severity,
+        ptr: &str,
+    ) -> bool {
+        diags
+            .iter()
+            .any(|(c, s, p, _)| c == code && *s == sev && p == ptr)
     }
 
     fn count(diags: &[(String, Severity, String, String)], code: &str) -> usize {
@@ -1402,8 +1459,10 @@ mod tests {
     }
 
     fn tool(url: &str, props: &str) -> String {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         format!(
-            r#"{{"key": "t", "description": "d", "input_schema": {{"type": "object", "properties": {{{props}}}}}, "handler": {{"type": "webhook", "url": "{url}"}}}}"#
+            r#"{{"key": "t{n}", "description": "d", "input_schema": {{"type": "object", "properties": {{{props}}}}}, "handler": {{"type": "webhook", "url": "{url}"}}}}"#
         )
     }
 
@@ -1420,21 +1479,48 @@ mod tests {
         let p = split_url("http://[::1]:80/");
         assert_eq!((p.host, p.port, p.path), ("[::1]", Some("80"), "/"));
         let p = split_url("/webhooks/x?y=1");
-        assert_eq!((p.scheme, p.authority, p.path, p.query), (None, None, "/webhooks/x", Some("y=1")));
-        assert!(matches!(classify_url("{{base}}/x?y"), UrlForm::TemplatedBase { head_len: 8, .. }));
+        assert_eq!(
+            (p.scheme, p.authority, p.path, p.query),
+            (None, None, "/webhooks/x", Some("y=1"))
+        );
+        assert!(matches!(
+            classify_url("{{base}}/x?y"),
+            UrlForm::TemplatedBase { head_len: 8, .. }
+        ));
         assert!(matches!(classify_url("ftp://x.com/"), UrlForm::Invalid(_)));
-        assert!(matches!(classify_url("localhost:8080/x"), UrlForm::Invalid(_)));
+        assert!(matches!(
+            classify_url("localhost:8080/x"),
+            UrlForm::Invalid(_)
+        ));
         assert!(matches!(classify_url("webhooks/x"), UrlForm::Invalid(_)));
-        assert!(matches!(classify_url("https://a b.com/"), UrlForm::Invalid(_)));
-        assert!(matches!(classify_url("https://{{s}}.shop.com/{{ id }}"), UrlForm::Absolute(_)));
+        assert!(matches!(
+            classify_url("https://a b.com/"),
+            UrlForm::Invalid(_)
+        ));
+        assert!(matches!(
+            classify_url("https://{{s}}.shop.com/{{ id }}"),
+            UrlForm::Absolute(_)
+        ));
     }
 
     #[test]
     fn classifies_internal_hosts() {
         for host in [
-            "localhost", "api.localhost", "link-backend", "127.0.0.1", "127.1", "2130706433",
-            "0x7f.0.0.1", "10.1.2.3", "192.168.0.10", "169.254.169.254", "[::1]", "[fd00::1]",
-            "[::ffff:10.0.0.1]", "metadata.google.internal", "LOCALHOST.",
+            "localhost",
+            "api.localhost",
+            "link-backend",
+            "127.0.0.1",
+            "127.1",
+            "2130706433",
+            "0x7f.0.0.1",
+            "10.1.2.3",
+            "192.168.0.10",
+            "169.254.169.254",
+            "[::1]",
+            "[fd00::1]",
+            "[::ffff:10.0.0.1]",
+            "metadata.google.internal",
+            "LOCALHOST.",
         ] {
             assert!(internal_host(host).is_some(), "{host}");
         }
@@ -1460,19 +1546,80 @@ mod tests {
         let t = parse_fetch_target("api.example.com:8443").unwrap();
         assert!(t.matches("https", "api.example.com", Some("8443"), "/"));
         assert!(!t.matches("https", "api.example.com", None, "/"));
-        for broad in ["*", "*.*", "*.com", "api.*.com", "ftp://files.example.com/", "https://x.com/a*b", "10.0.0.1", "127.0.0.1:80"] {
-            assert!(matches!(parse_fetch_target(broad), Err(TargetError::TooBroad(_))), "{broad}");
+        for broad in [
+            "*",
+            "*.*",
+            "*.com",
+            "api.*.com",
+            "ftp://files.example.com/",
+            "https://x.com/a*b",
+            "10.0.0.1",
+            "127.0.0.1:80",
+        ] {
+            assert!(
+                matches!(parse_fetch_target(broad), Err(TargetError::TooBroad(_))),
+                "{broad}"
+            );
         }
-        for bad in ["api.example.com/v2", "api..example.com", "host:99999", "https://x.com/?a=1"] {
-            assert!(matches!(parse_fetch_target(bad), Err(TargetError::Malformed(_))), "{bad}");
+        for bad in [
+            "api.example.com/v2",
+            "api..example.com",
+            "host:99999",
+            "https://x.com/?a=1",
+        ] {
+            assert!(
+                matches!(parse_fetch_target(bad), Err(TargetError::Malformed(_))),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn finds_placeholders() {
         let (found, problems) = placeholders("https://{{ host }}/a/{{b.c}}?{{}}&{{x");
-        assert_eq!(found.iter().map(|p| p.name).collect::<Vec<_>>(), ["host", "b.c"]);
+        assert_eq!(
+            found.iter().map(|p| p.name).collect::<Vec<_>>(),
+            ["host", "b.c"]
+        );
         assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        for s in [
+            "",
+            ":",
+            "//",
+            "{{",
+            "}}",
+            "{{}}",
+            "http://",
+            "http://[",
+            "http://[::1",
+            "https://é.com/ü",
+            "https://a@",
+            "*.",
+            "*.é",
+            "0x",
+            "0.0.0.0.0",
+            "1.2.3.4294967296",
+            "[",
+            "[]:",
+            "a:b:c",
+            "https://{{a}}:{{b}}/",
+            "{{a}}{{b}}",
+            "ftp:",
+            "https://x.com:0/",
+            "https://x.com:99999/",
+        ] {
+            let _ = classify_url(s);
+            let _ = parse_fetch_target(s);
+            let _ = placeholders(s);
+            let _ = internal_host(s);
+            let _ = split_url(s);
+            let _ = check_cron(s);
+            let _ = event_pattern_ok(s);
+        }
     }
 
     #[test]
@@ -1487,13 +1634,15 @@ mod tests {
     #[test]
     fn mc0501_too_broad_fetch_target() {
         let d = run(r#", "capabilities": [{"kind": "http:fetch", "target": "*.com"}]"#);
-        assert!(has(&d, "MC0501", Severity::Error, "/capabilities/0/target"), "{d:#?}");
+        assert!(
+            has(&d, "MC0501", Severity::Error, "/capabilities/0/target"),
+            "{d:#?}"
+        );
     }
 
     #[test]
     fn mc0502_malformed_targets() {
-        let d = run(
-            r#", "capabilities": [
+        let d = run(r#", "capabilities": [
             {"kind": "http:fetch", "target": "api.example.com/v1"},
             {"kind": "event:emit", "target": "shop..x"},
             {"kind": "event:emit", "target": "*"},
@@ -1502,15 +1651,24 @@ mod tests {
             {"kind": "cron:register", "target": "every hour"},
             {"kind": "queue:produce", "target": "Jobs"},
             {"kind": "fs:read", "target": "uploads/../etc"},
-            {"kind": "connector:read", "target": "Factura"}]"#,
-        );
+            {"kind": "connector:read", "target": "Factura"}]"#);
         for i in [0, 1, 2, 4, 5, 6, 7, 8] {
             assert!(
-                has(&d, "MC0502", Severity::Error, &format!("/capabilities/{i}/target")),
+                has(
+                    &d,
+                    "MC0502",
+                    Severity::Error,
+                    &format!("/capabilities/{i}/target")
+                ),
                 "{i}: {d:#?}"
             );
         }
-        assert!(has(&d, "MC0502", Severity::Warning, "/capabilities/3/target"));
+        assert!(has(
+            &d,
+            "MC0502",
+            Severity::Warning,
+            "/capabilities/3/target"
+        ));
     }
 
     #[test]
@@ -1523,7 +1681,12 @@ mod tests {
         );
         let d = run(&tools);
         assert_eq!(count(&d, "MC0503"), 1, "{d:#?}");
-        assert!(has(&d, "MC0503", Severity::Warning, "/contributions/tools/1/handler/url"));
+        assert!(has(
+            &d,
+            "MC0503",
+            Severity::Warning,
+            "/contributions/tools/1/handler/url"
+        ));
     }
 
     #[test]
@@ -1532,7 +1695,7 @@ mod tests {
             r#", "capabilities": [{{"kind": "http:fetch", "target": "*.shopify.com"}}],
             "settings": [{{"key": "store", "type": "string"}}],
             "contributions": {{"tools": [{}, {}]}}"#,
-            tool("https://{{{{store}}}}.myshopify.com/admin", ""),
+            tool("https://{{store}}.myshopify.com/admin", ""),
             tool("http://localhost:7101/x", "")
         );
         let d = run(&text);
@@ -1549,10 +1712,18 @@ mod tests {
         let text = format!(
             r#", "settings": [{{"key": "store_url", "type": "string"}}],
             "contributions": {{"tools": [{}]}}"#,
-            tool("{{{{store_url}}}}/wp-json/x", "")
+            tool("{{store_url}}/wp-json/x", "")
         );
         let d = run(&text);
-        assert!(has(&d, "MC0504", Severity::Warning, "/contributions/tools/0/handler/url"), "{d:#?}");
+        assert!(
+            has(
+                &d,
+                "MC0504",
+                Severity::Warning,
+                "/contributions/tools/0/handler/url"
+            ),
+            "{d:#?}"
+        );
         assert_eq!(count(&d, "MC0601"), 0, "{d:#?}");
     }
 
@@ -1562,34 +1733,63 @@ mod tests {
             r#", "settings": [{{"key": "store_url", "type": "secret"}}, {{"key": "api_secret", "type": "secret"}}],
             "capabilities": [{{"kind": "http:fetch", "target": "*.example.com"}}],
             "contributions": {{"tools": [{}, {}]}}"#,
-            tool("{{{{store_url}}}}/x?secret={{{{api_secret}}}}&q={{{{q}}}}", r#""q": {"type": "string"}"#),
-            tool("{{{{store_url}}}}", "")
+            tool(
+                "{{store_url}}/x?secret={{api_secret}}&q={{q}}",
+                r#""q": {"type": "string"}"#
+            ),
+            tool("{{store_url}}", "")
         );
         let d = run(&text);
         assert_eq!(count(&d, "MC0505"), 1, "{d:#?}");
-        assert!(has(&d, "MC0505", Severity::Warning, "/contributions/tools/0/handler/url"));
+        assert!(has(
+            &d,
+            "MC0505",
+            Severity::Warning,
+            "/contributions/tools/0/handler/url"
+        ));
     }
 
     #[test]
     fn mc0506_mc0507_mc0510_db_targets() {
-        let d = run(
-            r#", "capabilities": [
+        let d = run(r#", "capabilities": [
             {"kind": "db:read", "target": "*"},
             {"kind": "db:read", "target": "users"},
             {"kind": "db:write", "target": "addon_shop.*"},
-            {"kind": "db:read", "target": "public.users"}]"#,
+            {"kind": "db:read", "target": "public.users"}]"#);
+        assert!(
+            has(&d, "MC0506", Severity::Error, "/capabilities/0/target"),
+            "{d:#?}"
         );
-        assert!(has(&d, "MC0506", Severity::Error, "/capabilities/0/target"), "{d:#?}");
-        assert!(has(&d, "MC0507", Severity::Warning, "/capabilities/1/target"));
+        assert!(has(
+            &d,
+            "MC0507",
+            Severity::Warning,
+            "/capabilities/1/target"
+        ));
         assert!(has(&d, "MC0510", Severity::Note, "/capabilities/2/target"));
-        assert_eq!(d.iter().filter(|(_, _, p, _)| p.starts_with("/capabilities/3")).count(), 0);
+        assert_eq!(
+            d.iter()
+                .filter(|(_, _, p, _)| p.starts_with("/capabilities/3"))
+                .count(),
+            0
+        );
     }
 
     #[test]
     fn mc0508_subscription_needs_event_subscribe() {
         let sub = r#"{"event": "billing.invoice_paid", "handler": {"type": "wasm", "function": "on_paid"}}"#;
-        let d = run(&format!(r#", "contributions": {{"subscriptions": [{sub}]}}"#));
-        assert!(has(&d, "MC0508", Severity::Error, "/contributions/subscriptions/0/event"), "{d:#?}");
+        let d = run(&format!(
+            r#", "contributions": {{"subscriptions": [{sub}]}}"#
+        ));
+        assert!(
+            has(
+                &d,
+                "MC0508",
+                Severity::Error,
+                "/contributions/subscriptions/0/event"
+            ),
+            "{d:#?}"
+        );
         let d = run(&format!(
             r#", "capabilities": [{{"kind": "event:subscribe", "target": "billing.*"}}],
             "contributions": {{"subscriptions": [{sub}]}}"#
@@ -1600,7 +1800,10 @@ mod tests {
     #[test]
     fn mc0509_unenforced_kind() {
         let d = run(r#", "capabilities": [{"kind": "time:wallclock", "target": "*"}]"#);
-        assert!(has(&d, "MC0509", Severity::Note, "/capabilities/0/kind"), "{d:#?}");
+        assert!(
+            has(&d, "MC0509", Severity::Note, "/capabilities/0/kind"),
+            "{d:#?}"
+        );
     }
 
     #[test]
@@ -1610,7 +1813,12 @@ mod tests {
             r#", "capabilities": [{{"kind": "event:emit", "target": "shop.sold"}}]{events}"#
         ));
         assert_eq!(count(&d, "MC0511"), 1, "{d:#?}");
-        assert!(has(&d, "MC0511", Severity::Warning, "/extension_points/events/1/name"));
+        assert!(has(
+            &d,
+            "MC0511",
+            Severity::Warning,
+            "/extension_points/events/1/name"
+        ));
     }
 
     #[test]
@@ -1618,7 +1826,10 @@ mod tests {
         let d = run(
             r#", "capabilities": [{"kind": "http:fetch", "target": "api.x.com"}, {"kind": "http:fetch", "target": "api.x.com"}]"#,
         );
-        assert!(has(&d, "MC0513", Severity::Warning, "/capabilities/1"), "{d:#?}");
+        assert!(
+            has(&d, "MC0513", Severity::Warning, "/capabilities/1"),
+            "{d:#?}"
+        );
         assert_eq!(count(&d, "MC0513"), 1);
     }
 
@@ -1629,18 +1840,53 @@ mod tests {
             "settings": [{{"key": "region", "type": "string"}}, {{"key": "wc_store_url", "type": "string"}}],
             "contributions": {{"tools": [{}, {}, {}, {}]}}"#,
             // argument in the host position
-            tool("https://{{{{tenant}}}}.example.com/x", r#""tenant": {"type": "string"}"#),
+            tool(
+                "https://{{tenant}}.example.com/x",
+                r#""tenant": {"type": "string"}"#
+            ),
             // unresolved, with a suggestion
-            tool("https://api.example.com/{{{{wc_store}}}}", ""),
+            tool("https://api.example.com/{{wc_store}}", ""),
             // bad syntax
-            tool("https://api.example.com/{{{{ a b }}}}", ""),
+            tool("https://api.example.com/{{ a b }}", ""),
             // all fine: setting host, argument path, reserved name
-            tool("https://{{{{region}}}}.example.com/{{{{id}}}}/{{{{org_id}}}}", r#""id": {"type": "string"}"#)
+            tool(
+                "https://{{region}}.example.com/{{id}}/{{org_id}}",
+                r#""id": {"type": "string"}"#
+            )
         );
         let d = run(&text);
-        assert!(has(&d, "MC0601", Severity::Error, "/contributions/tools/0/handler/url"), "{d:#?}");
-        assert!(has(&d, "MC0601", Severity::Error, "/contributions/tools/1/handler/url"));
-        assert!(has(&d, "MC0601", Severity::Error, "/contributions/tools/2/handler/url"));
-        assert!(!d.iter().any(|(c, _, p, _)| c == "MC0601" && p.starts_with("/contributions/tools/3")));
+        assert!(
+            has(
+                &d,
+                "MC0601",
+                Severity::Error,
+                "/contributions/tools/0/handler/url"
+            ),
+            "{d:#?}"
+        );
+        assert!(has(
+            &d,
+            "MC0601",
+            Severity::Error,
+            "/contributions/tools/1/handler/url"
+        ));
+        assert!(has(
+            &d,
+            "MC0601",
+            Severity::Error,
+            "/contributions/tools/2/handler/url"
+        ));
+        assert!(!d
+            .iter()
+            .any(|(c, _, p, _)| c == "MC0601" && p.starts_with("/contributions/tools/3")));
+        let actions = r#", "contributions": {"actions": [{"key": "a1", "target_model": "Product",
+            "fields": [{"key": "note", "type": "text"}],
+            "handler": {"type": "webhook", "url": "https://api.example.com/{{note}}/{{record_id}}?o={{org_id}}"}}]},
+            "capabilities": [{"kind": "http:fetch", "target": "api.example.com"}]"#;
+        let d = run(actions);
+        let found: Vec<_> = d.iter().filter(|(c, ..)| c == "MC0601").collect();
+        assert_eq!(found.len(), 1, "{d:#?}");
+        assert_eq!(found[0].2, "/contributions/actions/0/handler/url");
+        assert!(found[0].3.contains("record_id"));
     }
 }

@@ -44,7 +44,12 @@ pub fn check(addon: &Addon, _context: &Context, out: &mut Vec<Diagnostic>) {
     }
     let mut seen: BTreeMap<&str, &Requirement> = BTreeMap::new();
     for requirement in &addon.requires {
-        check_range_parses(&requirement.range_text, requirement.range.as_ref(), &requirement.src, out);
+        check_range_parses(
+            &requirement.range_text,
+            requirement.range.as_ref(),
+            &requirement.src,
+            out,
+        );
         if let Some(first) = seen.insert(&requirement.key, requirement) {
             out.push(
                 Diagnostic::error(
@@ -52,7 +57,9 @@ pub fn check(addon: &Addon, _context: &Context, out: &mut Vec<Diagnostic>) {
                     format!("requirement `{}` is declared twice", requirement.key),
                 )
                 .at(format!("{}/key", requirement.src))
-                .with_help(format!("merge it with the first declaration at {}", first.src)),
+                .with_label("second declaration")
+                .with_related(format!("{}/key", first.src), "first declared")
+                .with_help("merge the two requirements into one"),
             );
         }
     }
@@ -119,7 +126,8 @@ fn isolation_pointer(addon: &Addon) -> &'static str {
 }
 
 fn check_kernel(addon: &Addon, kernel: &Requirement, out: &mut Vec<Diagnostic>) {
-    let Some(range) = check_range_parses(&kernel.range_text, kernel.range.as_ref(), &kernel.src, out)
+    let Some(range) =
+        check_range_parses(&kernel.range_text, kernel.range.as_ref(), &kernel.src, out)
     else {
         return;
     };
@@ -171,9 +179,12 @@ fn check_range_parses<'r>(
             format!("{src}/version")
         };
         out.push(
-            Diagnostic::error("MC0204", format!("invalid version range `{text}`: {reason}"))
-                .at(pointer)
-                .with_help("ranges look like `>=1.2.0 <2.0.0`, `^1.2`, `~1.4.0` or `1.x`"),
+            Diagnostic::error(
+                "MC0204",
+                format!("invalid version range `{text}`: {reason}"),
+            )
+            .at(pointer)
+            .with_help("ranges look like `>=1.2.0 <2.0.0`, `^1.2`, `~1.4.0` or `1.x`"),
         );
     }
     range

@@ -1033,19 +1033,6 @@ fn check_tenancy(addon: &Addon, model: &Model, out: &mut Vec<Diagnostic>) {
             .with_help("write `\"type\": \"uuid\"`: it holds the organisation id"),
         );
     }
-    if column.nullable {
-        out.push(
-            Diagnostic::warning(
-                "MC0311",
-                format!(
-                    "the tenancy column {} is nullable; it is made NOT NULL anyway",
-                    qualified(model, &column.name)
-                ),
-            )
-            .at(format!("{}/not_null", column.src))
-            .with_help("add `\"not_null\": true`"),
-        );
-    }
 }
 
 /// MC0324: v3 only (v2 always adds its implicit columns, so there is nothing to tell).
@@ -1093,7 +1080,8 @@ fn check_index<'a>(
     } else {
         format!("{}/name", index.src)
     };
-    if !is_identifier(name, true) {
+    // A derived name is invalid only when its parts are, and those are reported already.
+    if !derived && !is_identifier(name, true) {
         let suggestion: String = name
             .to_lowercase()
             .chars()
@@ -1113,7 +1101,10 @@ fn check_index<'a>(
                     format!("index names match `^[a-z_][a-z0-9_]*$`, e.g. `{suggestion}`")
                 }),
         );
-    } else if name.len() > MAX_IDENTIFIER_BYTES {
+    } else if name.len() > MAX_IDENTIFIER_BYTES
+        // An over-long table name is reported on its own.
+        && !(derived && model.table.len() > MAX_IDENTIFIER_BYTES)
+    {
         out.push(
             Diagnostic::error(
                 "MC0304",

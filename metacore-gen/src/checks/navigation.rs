@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Context;
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Addon, HandlerRef, Model, NavItem, Published};
+use crate::ir::{Addon, Dialect, HandlerRef, Model, NavItem, Published};
 use crate::semver::Range;
 use crate::suggest::did_you_mean;
 
@@ -398,7 +398,7 @@ fn check_rbac(addon: &Addon, catalogue: &BTreeSet<String>, out: &mut Vec<Diagnos
 // ---------------------------------------------------------------------------------------------
 
 /// True when `name` matches the WASM export-symbol pattern `^[A-Za-z_][A-Za-z0-9_]{0,127}$`.
-pub fn is_wasm_symbol(name: &str) -> bool {
+fn is_wasm_symbol(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -653,7 +653,11 @@ fn check_published(addon: &Addon, items: &[Published], what: &str, out: &mut Vec
     let prefix = format!("{}.", addon.key);
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for item in items {
-        let pointer = format!("{}/name", item.src);
+        // v2 publishes bare strings; v3 objects with a `name`.
+        let pointer = match addon.dialect {
+            Dialect::V2 => item.src.clone(),
+            Dialect::V3 => format!("{}/name", item.src),
+        };
         if let Some(first) = seen.insert(&item.name, &item.src) {
             out.push(
                 Diagnostic::warning(
@@ -918,11 +922,11 @@ mod tests {
     #[test]
     fn filter_keys_must_be_columns() {
         let m = run(&nav(
-            r#"[{"title": "a", "model": "Ticket", "filter": {"status": "open", "stat": "x"}}]"#,
+            r#"[{"title": "a", "model": "Ticket", "filter": {"status": "open", "statuz": "x"}}]"#,
         ));
         assert_eq!(
             ours(&m),
-            vec![("MC0713", Severity::Error, format!("{ITEM0}/filter/stat"))]
+            vec![("MC0713", Severity::Error, format!("{ITEM0}/filter/statuz"))]
         );
         let d = m
             .report
@@ -1107,13 +1111,29 @@ mod tests {
             .report
             .diagnostics
             .iter()
-            .find(|d| d.pointer() == Some("/extension_points/events/1/name"))
+            .find(|d| d.code == "MC0707" && d.pointer() == Some("/extension_points/events/1/name"))
             .unwrap();
         assert!(d
             .help
             .as_deref()
             .unwrap()
             .contains("`tickets.ticket_created`"));
+    }
+
+    #[test]
+    fn v2_published_events_point_at_the_string() {
+        let text = r#"{"key": "shop", "name": "Shop", "version": "1.0.0",
+                       "events": ["shop.order_paid", "orders.paid"]}"#;
+        let m = load(
+            std::path::Path::new("t.json"),
+            text.as_bytes(),
+            &Options::default(),
+        );
+        assert!(m.addon.is_some(), "{:#?}", m.report.diagnostics);
+        assert_eq!(
+            ours(&m),
+            vec![("MC0707", Severity::Warning, "/events/1".to_string())]
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub fn check(addon: &Addon, _context: &Context, out: &mut Vec<Diagnostic>) {
                     format!("setting `{}` is declared twice", setting.key),
                 )
                 .at(format!("{}/key", setting.src))
-                .with_help(format!("remove one; the first is at {}", first.src)),
+                .with_label("second declaration")
+                .with_related(format!("{}/key", first.src), "first declared")
+                .with_help("setting keys are unique; remove or rename one"),
             );
         }
         check_default(setting, out);
@@ -63,7 +65,9 @@ fn check_default(setting: &Setting, out: &mut Vec<Diagnostic>) {
                 format!("secret setting `{}` has a default value", setting.key),
             )
             .at(&pointer)
-            .with_help("a default secret ships in every bundle; leave it empty and set it at install"),
+            .with_help(
+                "a default secret ships in every bundle; leave it empty and set it at install",
+            ),
         );
         return;
     }
@@ -78,8 +82,11 @@ fn check_default(setting: &Setting, out: &mut Vec<Diagnostic>) {
         SettingType::Select => {
             if let Some(value) = default.as_str() {
                 if !setting.options.is_empty() && !setting.options.iter().any(|(v, _)| v == value) {
-                    let allowed: Vec<String> =
-                        setting.options.iter().map(|(v, _)| format!("`{v}`")).collect();
+                    let allowed: Vec<String> = setting
+                        .options
+                        .iter()
+                        .map(|(v, _)| format!("`{v}`"))
+                        .collect();
                     out.push(
                         Diagnostic::error(
                             "MC0604",

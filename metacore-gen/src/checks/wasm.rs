@@ -39,7 +39,8 @@ pub fn check(addon: &Addon, context: &Context, out: &mut Vec<Diagnostic>) {
                 .with_help("CRUD is still served; dispatching these handlers answers 501 `handler_missing` until a bundle supplies the module (packing a bundle without it is an error)"),
             );
             for (function, pointer) in &handlers {
-                if !is_snake_case(function) {
+                // An empty name is MC0404's business, not a style question.
+                if !function.is_empty() && !is_snake_case(function) {
                     out.push(
                         Diagnostic::warning(
                             "MC0412",

@@ -24,8 +24,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 use super::types::{
-    ActionDef, ColumnDef, InlineModal, InlineTable, ManifestV2, ModelDefinition, NavItem as V2NavItem,
-    RelationDef, ToolDef, ToolInputParam,
+    ActionDef, ColumnDef, InlineModal, InlineTable, ManifestV2, ModelDefinition,
+    NavItem as V2NavItem, RelationDef, ToolDef, ToolInputParam,
 };
 use crate::defaults::v2_default;
 use crate::diagnostics::Diagnostic;
@@ -43,12 +43,33 @@ use crate::suggest::{did_you_mean, snake_case};
 pub const TENANCY_COLUMN: &str = "organization_id";
 
 /// Column names a v2 model gets implicitly and may not declare (MC0312).
-const IMPLICIT_COLUMNS: [&str; 5] = ["id", TENANCY_COLUMN, "created_at", "updated_at", "deleted_at"];
+const IMPLICIT_COLUMNS: [&str; 5] = [
+    "id",
+    TENANCY_COLUMN,
+    "created_at",
+    "updated_at",
+    "deleted_at",
+];
 
 /// The v2 column type vocabulary (§4.1), for suggestions.
 const V2_TYPES: [&str; 17] = [
-    "string", "text", "uuid", "int", "integer", "bigint", "decimal", "numeric", "float", "double",
-    "bool", "boolean", "timestamp", "datetime", "date", "json", "jsonb",
+    "string",
+    "text",
+    "uuid",
+    "int",
+    "integer",
+    "bigint",
+    "decimal",
+    "numeric",
+    "float",
+    "double",
+    "bool",
+    "boolean",
+    "timestamp",
+    "datetime",
+    "date",
+    "json",
+    "jsonb",
 ];
 
 /// The closed v3 capability kinds (§4.2).
@@ -447,7 +468,8 @@ impl Lowerer<'_> {
         } else if is_placeholder(&key) {
             self.check_ident(&key, "/key", "MC0201", "addon key", 63, 64);
         } else if !is_ident(&key, 1, 63) {
-            let suggestion = snake_case(&key).replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_");
+            let suggestion =
+                snake_case(&key).replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_");
             let mut help = "addon keys match `^[a-z][a-z0-9_]{1,63}$`: 2 to 64 lowercase letters, digits and `_`, starting with a letter".to_string();
             if is_ident(&suggestion, 1, 63) {
                 help.push_str(&format!("; did you mean `{suggestion}`?"));
@@ -479,7 +501,9 @@ impl Lowerer<'_> {
                             format!("version `{text}` read as `{version}`"),
                         )
                         .at("/version")
-                        .with_help(format!("write the full `MAJOR.MINOR.PATCH` form: `{version}`")),
+                        .with_help(format!(
+                            "write the full `MAJOR.MINOR.PATCH` form: `{version}`"
+                        )),
                     );
                 }
                 version
@@ -502,9 +526,12 @@ impl Lowerer<'_> {
         if let Some(t) = &icon_type {
             if !["brand", "lucide", "url"].contains(&t.as_str()) {
                 self.push(
-                    Diagnostic::warning("MC0106", format!("unknown icon type `{t}`; it is kept as written"))
-                        .at("/icon_type")
-                        .with_help("v2 icon types are `brand`, `lucide` and `url`"),
+                    Diagnostic::warning(
+                        "MC0106",
+                        format!("unknown icon type `{t}`; it is kept as written"),
+                    )
+                    .at("/icon_type")
+                    .with_help("v2 icon types are `brand`, `lucide` and `url`"),
                 );
             }
         }
@@ -603,7 +630,9 @@ impl Lowerer<'_> {
                         .at(pointer_push(&src, "kind"))
                         .with_help(match &suggestion {
                             Some(s) => format!("did you mean `{s}`?"),
-                            None => "kinds are `<area>:<verb>`, e.g. `http:fetch` or `db:read`".into(),
+                            None => {
+                                "kinds are `<area>:<verb>`, e.g. `http:fetch` or `db:read`".into()
+                            }
                         }),
                 );
                 continue;
@@ -718,9 +747,11 @@ impl Lowerer<'_> {
 
     /// True when `name` is the `table_name` or `model_key` of a model of this addon.
     fn is_own_model(&self, name: &str) -> bool {
-        self.m.model_definitions.iter().flatten().any(|d| {
-            d.table_name.as_deref() == Some(name) || d.model_key.as_deref() == Some(name)
-        })
+        self.m
+            .model_definitions
+            .iter()
+            .flatten()
+            .any(|d| d.table_name.as_deref() == Some(name) || d.model_key.as_deref() == Some(name))
     }
 
     fn own_model_names(&self) -> Vec<String> {
@@ -745,7 +776,14 @@ impl Lowerer<'_> {
                     .with_help("name the table, e.g. `\"table_name\": \"fiscal_documents\"`; it is also the route name"),
             );
         } else {
-            self.check_ident(&table, &pointer_push(&src, "table_name"), "MC0304", "table name", 63, 63);
+            self.check_ident(
+                &table,
+                &pointer_push(&src, "table_name"),
+                "MC0304",
+                "table name",
+                63,
+                63,
+            );
         }
         let model_key = def.model_key.clone().unwrap_or_default();
         if model_key.is_empty() {
@@ -754,13 +792,28 @@ impl Lowerer<'_> {
                     .at(pointer_push(&src, "model_key"))
                     .with_help(format!(
                         "add `\"model_key\"`, conventionally equal to the table name{}",
-                        if table.is_empty() { String::new() } else { format!(" (`{table}`)") }
+                        if table.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (`{table}`)")
+                        }
                     )),
             );
         } else if is_placeholder(&model_key) {
-            self.check_ident(&model_key, &pointer_push(&src, "model_key"), "MC0304", "model key", 63, 63);
+            self.check_ident(
+                &model_key,
+                &pointer_push(&src, "model_key"),
+                "MC0304",
+                "model key",
+                63,
+                63,
+            );
         }
-        let key = pascal_case(if model_key.is_empty() { &table } else { &model_key });
+        let key = pascal_case(if model_key.is_empty() {
+            &table
+        } else {
+            &model_key
+        });
         let alias = (!model_key.is_empty() && model_key != table).then(|| model_key.clone());
         let soft_delete = def.soft_delete == Some(true);
         let tenancy = match isolation {
@@ -802,7 +855,10 @@ impl Lowerer<'_> {
                 columns.push(c);
             }
         }
-        for (name, role) in [("created_at", SystemRole::CreatedAt), ("updated_at", SystemRole::UpdatedAt)] {
+        for (name, role) in [
+            ("created_at", SystemRole::CreatedAt),
+            ("updated_at", SystemRole::UpdatedAt),
+        ] {
             columns.push(implicit_column(
                 name,
                 ColumnType::Timestamptz,
@@ -980,9 +1036,14 @@ impl Lowerer<'_> {
         let size = def.size.unwrap_or(0);
         if size < 0 {
             self.push(
-                Diagnostic::error("MC0108", format!("column `{name}` has a negative `size` ({size})"))
-                    .at(pointer_push(src, "size"))
-                    .with_help("use a positive length, or 0 (or nothing) for the default `varchar(255)`"),
+                Diagnostic::error(
+                    "MC0108",
+                    format!("column `{name}` has a negative `size` ({size})"),
+                )
+                .at(pointer_push(src, "size"))
+                .with_help(
+                    "use a positive length, or 0 (or nothing) for the default `varchar(255)`",
+                ),
             );
         } else if size > MAX_VARCHAR && written.eq_ignore_ascii_case("string") {
             self.push(
@@ -1023,7 +1084,12 @@ impl Lowerer<'_> {
             if VISIBILITIES.contains(&visibility.as_str()) {
                 ui.insert("visibility".to_string(), Json::String(visibility));
             } else {
-                self.enum_error(&visibility, &pointer_push(src, "visibility"), "visibility", &VISIBILITIES);
+                self.enum_error(
+                    &visibility,
+                    &pointer_push(src, "visibility"),
+                    "visibility",
+                    &VISIBILITIES,
+                );
             }
         }
         if let Some(widget) = nonempty(&def.widget) {
@@ -1144,7 +1210,14 @@ impl Lowerer<'_> {
             }
         }
         if let Some(references) = nonempty(&def.references) {
-            self.check_ident(&references, &pointer_push(src, "references"), "MC0317", "relation references", 62, 63);
+            self.check_ident(
+                &references,
+                &pointer_push(src, "references"),
+                "MC0317",
+                "relation references",
+                62,
+                63,
+            );
         }
         if !RELATION_KINDS.contains(&kind.as_str()) {
             let help = match did_you_mean(&kind, &RELATION_KINDS) {
@@ -1167,17 +1240,30 @@ impl Lowerer<'_> {
         let pivot = nonempty(&def.pivot);
         match (&pivot, kind.as_str()) {
             (None, "many_to_many") => self.push(
-                Diagnostic::error("MC0317", format!("{label} is `many_to_many` but has no `pivot`"))
-                    .at(src)
-                    .with_help("name the join table in `\"pivot\"`"),
+                Diagnostic::error(
+                    "MC0317",
+                    format!("{label} is `many_to_many` but has no `pivot`"),
+                )
+                .at(src)
+                .with_help("name the join table in `\"pivot\"`"),
             ),
             (Some(_), k) if k != "many_to_many" && RELATION_KINDS.contains(&k) => self.push(
-                Diagnostic::error("MC0317", format!("{label} is `{k}` and cannot have a `pivot`"))
-                    .at(pointer_push(src, "pivot"))
-                    .with_help("only `many_to_many` relations go through a pivot table; remove it"),
+                Diagnostic::error(
+                    "MC0317",
+                    format!("{label} is `{k}` and cannot have a `pivot`"),
+                )
+                .at(pointer_push(src, "pivot"))
+                .with_help("only `many_to_many` relations go through a pivot table; remove it"),
             ),
             (Some(p), _) => {
-                self.check_ident(p, &pointer_push(src, "pivot"), "MC0317", "relation pivot", 63, 63);
+                self.check_ident(
+                    p,
+                    &pointer_push(src, "pivot"),
+                    "MC0317",
+                    "relation pivot",
+                    63,
+                    63,
+                );
             }
             _ => {}
         }
@@ -1260,7 +1346,12 @@ impl Lowerer<'_> {
                 if let Some(obj) = item.as_object_mut() {
                     if let Some(key) = obj.get("key").and_then(Json::as_str) {
                         let key = key.to_string();
-                        self.not_a_column(&key, &pointer_push(&item_src, "key"), columns, "table column");
+                        self.not_a_column(
+                            &key,
+                            &pointer_push(&item_src, "key"),
+                            columns,
+                            "table column",
+                        );
                     }
                     self.search_endpoint(obj, &item_src);
                 }
@@ -1273,7 +1364,12 @@ impl Lowerer<'_> {
                 .filter_map(|(j, v)| v.as_str().map(|s| (j, s.to_string())))
                 .collect();
             for (j, name) in names {
-                self.not_a_column(&name, &format!("{src}/searchColumns/{j}"), columns, "search column");
+                self.not_a_column(
+                    &name,
+                    &format!("{src}/searchColumns/{j}"),
+                    columns,
+                    "search column",
+                );
             }
         }
         if let Some(Json::Array(items)) = object.get_mut("filters") {
@@ -1282,7 +1378,12 @@ impl Lowerer<'_> {
                 if let Some(obj) = item.as_object_mut() {
                     if let Some(column) = obj.get("column").and_then(Json::as_str) {
                         let column = column.to_string();
-                        self.not_a_column(&column, &pointer_push(&item_src, "column"), columns, "filter column");
+                        self.not_a_column(
+                            &column,
+                            &pointer_push(&item_src, "column"),
+                            columns,
+                            "filter column",
+                        );
                     }
                     self.search_endpoint(obj, &item_src);
                 }
@@ -1299,7 +1400,12 @@ impl Lowerer<'_> {
                 if let Some(obj) = item.as_object_mut() {
                     if let Some(key) = obj.get("key").and_then(Json::as_str) {
                         let key = key.to_string();
-                        self.not_a_column(&key, &pointer_push(&item_src, "key"), columns, "modal field");
+                        self.not_a_column(
+                            &key,
+                            &pointer_push(&item_src, "key"),
+                            columns,
+                            "modal field",
+                        );
                     }
                     self.search_endpoint(obj, &item_src);
                 }
@@ -1389,7 +1495,13 @@ impl Lowerer<'_> {
         out
     }
 
-    fn action(&mut self, def: &ActionDef, src: &str, model: &str, names: &[String]) -> Option<Action> {
+    fn action(
+        &mut self,
+        def: &ActionDef,
+        src: &str,
+        model: &str,
+        names: &[String],
+    ) -> Option<Action> {
         let Some(key) = nonempty(&def.key) else {
             self.push(
                 Diagnostic::error("MC0104", "an action without a `key`")
@@ -1405,7 +1517,9 @@ impl Lowerer<'_> {
                 self.push(
                     Diagnostic::error("MC0426", format!("a field of action `{key}` has no `name`"))
                         .at(pointer_push(&field_src, "name"))
-                        .with_help("every field needs a unique `name`: it is the key the handler receives"),
+                        .with_help(
+                            "every field needs a unique `name`: it is the key the handler receives",
+                        ),
                 );
                 continue;
             };
@@ -1416,7 +1530,9 @@ impl Lowerer<'_> {
                         format!("action `{key}` declares the field `{name}` twice"),
                     )
                     .at(pointer_push(&field_src, "name"))
-                    .with_help("field names are the keys of the submitted form; rename or remove one"),
+                    .with_help(
+                        "field names are the keys of the submitted form; rename or remove one",
+                    ),
                 );
                 continue;
             }
@@ -1484,29 +1600,45 @@ impl Lowerer<'_> {
             "wasm" => {
                 let Some(export) = export else {
                     self.push(
-                        Diagnostic::error("MC0423", format!("action `{key}`: a `wasm` trigger needs an `export`"))
-                            .at(&trigger_src)
-                            .with_help(format!("name the WASM export that runs the action, e.g. `\"export\": \"{}\"`", snake_case(key))),
+                        Diagnostic::error(
+                            "MC0423",
+                            format!("action `{key}`: a `wasm` trigger needs an `export`"),
+                        )
+                        .at(&trigger_src)
+                        .with_help(format!(
+                            "name the WASM export that runs the action, e.g. `\"export\": \"{}\"`",
+                            snake_case(key)
+                        )),
                     );
                     return (none(&trigger_src), false);
                 };
                 if !is_export_symbol(&export) {
                     self.push(
-                        Diagnostic::error("MC0423", format!("`{export}` is not a valid WASM export name"))
-                            .at(&export_ptr)
-                            .with_help("export names match `^[A-Za-z_][A-Za-z0-9_]{0,127}$`"),
+                        Diagnostic::error(
+                            "MC0423",
+                            format!("`{export}` is not a valid WASM export name"),
+                        )
+                        .at(&export_ptr)
+                        .with_help("export names match `^[A-Za-z_][A-Za-z0-9_]{0,127}$`"),
                     );
                     return (none(&trigger_src), false);
                 }
                 if !self.exports.contains(&export) {
                     let help = match did_you_mean(&export, self.exports.iter()) {
-                        Some(s) => format!("did you mean `{s}`? otherwise add `{export}` to `backend.exports`"),
-                        None => format!("add `{export}` to `backend.exports` (and export it from the module)"),
+                        Some(s) => format!(
+                            "did you mean `{s}`? otherwise add `{export}` to `backend.exports`"
+                        ),
+                        None => format!(
+                            "add `{export}` to `backend.exports` (and export it from the module)"
+                        ),
                     };
                     self.push(
-                        Diagnostic::error("MC0423", format!("trigger export `{export}` is not listed in `backend.exports`"))
-                            .at(&export_ptr)
-                            .with_help(help),
+                        Diagnostic::error(
+                            "MC0423",
+                            format!("trigger export `{export}` is not listed in `backend.exports`"),
+                        )
+                        .at(&export_ptr)
+                        .with_help(help),
                     );
                 }
                 let handler = Handler {
@@ -1519,9 +1651,12 @@ impl Lowerer<'_> {
             kind @ ("noop" | "webhook") => {
                 if export.is_some() {
                     self.push(
-                        Diagnostic::error("MC0423", format!("a `{kind}` trigger cannot name an `export`"))
-                            .at(&export_ptr)
-                            .with_help("remove `export`, or use `\"type\": \"wasm\"`"),
+                        Diagnostic::error(
+                            "MC0423",
+                            format!("a `{kind}` trigger cannot name an `export`"),
+                        )
+                        .at(&export_ptr)
+                        .with_help("remove `export`, or use `\"type\": \"wasm\"`"),
                     );
                 }
                 if trigger.run_in_tx == Some(true) {
@@ -1539,7 +1674,10 @@ impl Lowerer<'_> {
                     };
                     (handler, false)
                 } else {
-                    (self.hook_handler(key, src, &trigger_src, model, names), false)
+                    (
+                        self.hook_handler(key, src, &trigger_src, model, names),
+                        false,
+                    )
                 }
             }
             other => {
@@ -1565,7 +1703,14 @@ impl Lowerer<'_> {
     }
 
     /// A webhook handler from `hooks["<model>::<key>"]`, or none (MC0406).
-    fn hook_handler(&mut self, key: &str, src: &str, none_src: &str, model: &str, names: &[String]) -> Handler {
+    fn hook_handler(
+        &mut self,
+        key: &str,
+        src: &str,
+        none_src: &str,
+        model: &str,
+        names: &[String],
+    ) -> Handler {
         let hooks = self.m.hooks.as_ref();
         let found = names.iter().find_map(|n| {
             let hook_key = format!("{n}::{key}");
@@ -1615,29 +1760,43 @@ impl Lowerer<'_> {
             .backend
             .as_ref()
             .is_some_and(|b| b.runtime.as_deref() == Some("wasm"));
-        let declared_names: Vec<String> = declared.iter().map(|(m, a)| format!("{m}::{a}")).collect();
+        let declared_names: Vec<String> =
+            declared.iter().map(|(m, a)| format!("{m}::{a}")).collect();
         for hook_key in self.ordered_keys("/hooks", hooks) {
             let pointer = pointer_push("/hooks", &hook_key);
             let Some((model, action)) = hook_key.split_once("::") else {
                 self.push(
-                    Diagnostic::warning("MC0410", format!("hook key `{hook_key}` is not `<model>::<action>`"))
-                        .at_key(&pointer)
-                        .with_help("write the key as `<model>::<action>`, e.g. `tickets::resolve`"),
+                    Diagnostic::warning(
+                        "MC0410",
+                        format!("hook key `{hook_key}` is not `<model>::<action>`"),
+                    )
+                    .at_key(&pointer)
+                    .with_help("write the key as `<model>::<action>`, e.g. `tickets::resolve`"),
                 );
                 continue;
             };
             if !declared.contains(&(model.to_string(), action.to_string())) {
                 let help = match did_you_mean(&hook_key, &declared_names) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("declare the action under `actions.{model}`, or remove the hook"),
+                    None => {
+                        format!("declare the action under `actions.{model}`, or remove the hook")
+                    }
                 };
                 self.push(
-                    Diagnostic::warning("MC0410", format!("hook `{hook_key}` names no declared action"))
-                        .at_key(&pointer)
-                        .with_help(help),
+                    Diagnostic::warning(
+                        "MC0410",
+                        format!("hook `{hook_key}` names no declared action"),
+                    )
+                    .at_key(&pointer)
+                    .with_help(help),
                 );
             }
-            if wasm && !backend_spec.declared_exports.iter().any(|e| e.name == action) {
+            if wasm
+                && !backend_spec
+                    .declared_exports
+                    .iter()
+                    .any(|e| e.name == action)
+            {
                 self.push(
                     Diagnostic::error(
                         "MC0424",
@@ -1667,7 +1826,9 @@ impl Lowerer<'_> {
             self.push(
                 Diagnostic::error("MC0104", "a tool without an `id`")
                     .at(pointer_push(src, "id"))
-                    .with_help("give the tool an id such as `create_order`; tools are addressed by it"),
+                    .with_help(
+                        "give the tool an id such as `create_order`; tools are addressed by it",
+                    ),
             );
             return None;
         };
@@ -1680,7 +1841,12 @@ impl Lowerer<'_> {
             .map(|m| m.to_ascii_uppercase())
             .unwrap_or_else(|| "POST".into());
         if !HTTP_METHODS.contains(&method.as_str()) {
-            self.enum_error(&method, &pointer_push(src, "method"), "HTTP method", &HTTP_METHODS);
+            self.enum_error(
+                &method,
+                &pointer_push(src, "method"),
+                "HTTP method",
+                &HTTP_METHODS,
+            );
         }
         let kind = if endpoint.trim().is_empty() {
             self.push(
@@ -1723,9 +1889,12 @@ impl Lowerer<'_> {
         let timeout_secs = match def.timeout {
             Some(t) if t < 0 => {
                 self.push(
-                    Diagnostic::error("MC0108", format!("tool `{key}` has a negative `timeout` ({t})"))
-                        .at(pointer_push(src, "timeout"))
-                        .with_help("give the timeout in seconds, or leave it out for the default"),
+                    Diagnostic::error(
+                        "MC0108",
+                        format!("tool `{key}` has a negative `timeout` ({t})"),
+                    )
+                    .at(pointer_push(src, "timeout"))
+                    .with_help("give the timeout in seconds, or leave it out for the default"),
                 );
                 None
             }
@@ -1739,9 +1908,15 @@ impl Lowerer<'_> {
             }
         };
         hint("category", nonempty(&def.category).map(Json::String));
-        hint("trigger_keywords", def.trigger_keywords.as_ref().map(to_json));
+        hint(
+            "trigger_keywords",
+            def.trigger_keywords.as_ref().map(to_json),
+        );
         hint("trigger_intents", def.trigger_intents.as_ref().map(to_json));
-        hint("auto_create_record", def.auto_create_record.as_ref().map(to_json));
+        hint(
+            "auto_create_record",
+            def.auto_create_record.as_ref().map(to_json),
+        );
         hint("settings", def.settings.clone());
         hint("cache_ttl", def.cache_ttl.map(|v| json!(v)));
         hint("priority", def.priority.map(|v| json!(v)));
@@ -1767,7 +1942,9 @@ impl Lowerer<'_> {
                 self.push(
                     Diagnostic::error("MC0104", "a tool parameter without a `name`")
                         .at(pointer_push(&param_src, "name"))
-                        .with_help("name the parameter; it becomes the property name of the tool's input"),
+                        .with_help(
+                            "name the parameter; it becomes the property name of the tool's input",
+                        ),
                 );
                 continue;
             };
@@ -1783,7 +1960,10 @@ impl Lowerer<'_> {
                 _ => {
                     let allowed = ["string", "number", "date", "boolean", "email", "phone"];
                     let help = match did_you_mean(&kind, &allowed) {
-                        Some(s) => format!("did you mean `{s}`? parameter types: {}", allowed.join(", ")),
+                        Some(s) => format!(
+                            "did you mean `{s}`? parameter types: {}",
+                            allowed.join(", ")
+                        ),
                         None => format!("parameter types: {}", allowed.join(", ")),
                     };
                     self.push(
@@ -1891,9 +2071,23 @@ impl Lowerer<'_> {
                 }
                 other => {
                     let known = [
-                        "string", "integer", "number", "boolean", "secret", "json", "select",
-                        "dynamic_select", "text", "textarea", "url", "email", "password", "int",
-                        "float", "decimal", "bool",
+                        "string",
+                        "integer",
+                        "number",
+                        "boolean",
+                        "secret",
+                        "json",
+                        "select",
+                        "dynamic_select",
+                        "text",
+                        "textarea",
+                        "url",
+                        "email",
+                        "password",
+                        "int",
+                        "float",
+                        "decimal",
+                        "bool",
                     ];
                     let help = match did_you_mean(other, &known) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -1918,9 +2112,16 @@ impl Lowerer<'_> {
                 self.push(
                     Diagnostic::note(
                         "MC0605",
-                        format!("setting type `{written}` is the legacy spelling of `{}`", base.as_str()),
+                        format!(
+                            "setting type `{written}` is the legacy spelling of `{}`",
+                            base.as_str()
+                        ),
                     )
-                    .at(&type_ptr),
+                    .at(&type_ptr)
+                    .with_help(format!(
+                        "both spellings are accepted; the canonical one is `{}`",
+                        base.as_str()
+                    )),
                 );
             }
             let setting_type = if def.secret == Some(true) {
@@ -2003,7 +2204,12 @@ impl Lowerer<'_> {
             "" => "federation".to_string(),
             known @ ("federation" | "script") => known.to_string(),
             other => {
-                self.enum_error(other, "/frontend/format", "frontend format", &["federation", "script"]);
+                self.enum_error(
+                    other,
+                    "/frontend/format",
+                    "frontend format",
+                    &["federation", "script"],
+                );
                 other.to_string()
             }
         };
@@ -2072,5 +2278,1124 @@ impl Lowerer<'_> {
             extras.insert("signature".to_string(), to_json(signature));
         }
         extras
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+    use std::path::Path;
+
+    fn lower_text(text: &str) -> (Addon, Vec<Diagnostic>) {
+        let root = crate::json::parse(text).expect("test JSON").root;
+        let manifest: ManifestV2 =
+            serde_json::from_value(root.to_serde()).expect("test manifest deserialises");
+        let mut out = Vec::new();
+        let addon = lower(&manifest, &root, &mut out);
+        (addon, out)
+    }
+
+    fn lower_json(value: Json) -> (Addon, Vec<Diagnostic>) {
+        lower_text(&value.to_string())
+    }
+
+    /// A minimal valid manifest with `extra` merged in at the top level.
+    fn manifest(extra: Json) -> Json {
+        let mut base = json!({
+            "key": "shop", "name": "Shop", "version": "1.0.0",
+            "model_definitions": [{
+                "table_name": "orders", "model_key": "orders",
+                "columns": [{"name": "number", "type": "string"}]
+            }]
+        });
+        for (k, v) in extra.as_object().expect("object").iter() {
+            base[k] = v.clone();
+        }
+        base
+    }
+
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = diagnostics.iter().map(|d| d.code).collect();
+        codes.sort_unstable();
+        codes
+    }
+
+    fn find<'d>(diagnostics: &'d [Diagnostic], code: &str) -> &'d Diagnostic {
+        diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {diagnostics:#?}"))
+    }
+
+    fn errors(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
+    }
+
+    #[test]
+    fn minimal_manifest_lowers_cleanly() {
+        let (addon, out) = lower_json(manifest(json!({})));
+        assert!(out.is_empty(), "{out:#?}");
+        assert_eq!(addon.key, "shop");
+        assert_eq!(addon.dialect, Dialect::V2);
+        assert_eq!(addon.version, Version::new(1, 0, 0));
+        assert_eq!(addon.tenancy.isolation, Isolation::Shared);
+        assert_eq!(addon.tenancy.column, "organization_id");
+        assert_eq!(addon.models.len(), 1);
+    }
+
+    #[test]
+    fn implicit_columns_in_order_with_canonical_types() {
+        let (addon, out) = lower_json(manifest(json!({"model_definitions": [{
+            "table_name": "fiscal_documents", "model_key": "fiscal_documents",
+            "org_scoped": true, "soft_delete": true,
+            "columns": [
+                {"name": "code", "type": "string", "size": 20, "required": true},
+                {"name": "title", "type": "STRING"},
+                {"name": "total", "type": "Decimal", "size": 3},
+                {"name": "rate", "type": "float"},
+                {"name": "qty", "type": "int"},
+                {"name": "big", "type": "bigint"},
+                {"name": "done", "type": "bool"},
+                {"name": "due", "type": "datetime"},
+                {"name": "stamped", "type": "timestamp"},
+                {"name": "day", "type": "date"},
+                {"name": "data", "type": "json"},
+                {"name": "ref_id", "type": "uuid"},
+                {"name": "notes", "type": "text"}
+            ]
+        }]})));
+        assert!(out.is_empty(), "{out:#?}");
+        let model = &addon.models[0];
+        assert_eq!(model.key, "FiscalDocuments");
+        assert_eq!(model.table, "fiscal_documents");
+        assert_eq!(model.alias, None);
+        assert_eq!(model.src, "/model_definitions/0");
+        let summary: Vec<(&str, String, bool, bool)> = model
+            .columns
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.column_type.canonical(),
+                    c.nullable,
+                    c.implicit,
+                )
+            })
+            .collect();
+        let expected: Vec<(&str, &str, bool, bool)> = vec![
+            ("id", "uuid", false, true),
+            ("organization_id", "uuid", false, true),
+            ("code", "varchar(20)", false, false),
+            ("title", "varchar(255)", true, false),
+            ("total", "numeric(18,4)", true, false),
+            ("rate", "numeric(18,4)", true, false),
+            ("qty", "integer", true, false),
+            ("big", "bigint", true, false),
+            ("done", "boolean", true, false),
+            ("due", "timestamptz", true, false),
+            ("stamped", "timestamptz", true, false),
+            ("day", "date", true, false),
+            ("data", "jsonb", true, false),
+            ("ref_id", "uuid", true, false),
+            ("notes", "text", true, false),
+            ("created_at", "timestamptz", false, true),
+            ("updated_at", "timestamptz", false, true),
+            ("deleted_at", "timestamptz", true, true),
+        ];
+        let expected: Vec<(&str, String, bool, bool)> = expected
+            .into_iter()
+            .map(|(n, t, nl, i)| (n, t.to_string(), nl, i))
+            .collect();
+        assert_eq!(summary, expected);
+        let id = model.column("id").unwrap();
+        assert!(id.primary_key);
+        assert_eq!(id.role, SystemRole::Id);
+        assert_eq!(id.default, Some(ColumnDefault::RandomUuid));
+        assert_eq!(id.src, "/model_definitions/0");
+        assert_eq!(model.tenancy_column().unwrap().role, SystemRole::Tenancy);
+        assert_eq!(
+            model.column("created_at").unwrap().default,
+            Some(ColumnDefault::Now)
+        );
+        assert_eq!(
+            model.column("updated_at").unwrap().role,
+            SystemRole::UpdatedAt
+        );
+        assert!(model.soft_delete());
+        let code = model.column("code").unwrap();
+        assert_eq!(code.src, "/model_definitions/0/columns/0");
+        assert_eq!(code.written_type, "string");
+        assert_eq!(code.role, SystemRole::None);
+    }
+
+    #[test]
+    fn model_key_alias_and_no_soft_delete() {
+        let (addon, _) = lower_json(manifest(json!({"model_definitions": [{
+            "table_name": "order_lines", "model_key": "lines",
+            "columns": [{"name": "qty", "type": "integer"}]
+        }]})));
+        let model = &addon.models[0];
+        assert_eq!(model.key, "Lines");
+        assert_eq!(model.alias.as_deref(), Some("lines"));
+        assert!(!model.soft_delete());
+        assert_eq!(model.columns.last().unwrap().name, "updated_at");
+        assert!(addon.find_model("lines").is_some());
+        assert_eq!(pascal_case("fiscal_documents"), "FiscalDocuments");
+        assert_eq!(pascal_case("v2-items"), "V2Items");
+    }
+
+    #[test]
+    fn derived_indices() {
+        let (addon, out) = lower_json(manifest(json!({"model_definitions": [{
+            "table_name": "projects", "model_key": "projects", "soft_delete": true,
+            "columns": [
+                {"name": "manager_id", "type": "uuid", "index": true},
+                {"name": "code", "type": "string", "unique": true, "index": true},
+                {"name": "name", "type": "string"}
+            ]
+        }]})));
+        assert!(out.is_empty(), "{out:#?}");
+        let indices: Vec<(&str, Vec<&str>, bool, bool, bool)> = addon.models[0]
+            .indices
+            .iter()
+            .map(|i| {
+                (
+                    i.name.as_str(),
+                    i.columns.iter().map(String::as_str).collect(),
+                    i.unique,
+                    i.only_live_rows,
+                    i.implicit,
+                )
+            })
+            .collect();
+        assert_eq!(
+            indices,
+            vec![
+                (
+                    "idx_projects_manager_id",
+                    vec!["manager_id"],
+                    false,
+                    false,
+                    false
+                ),
+                (
+                    "uidx_projects_code",
+                    vec!["organization_id", "code"],
+                    true,
+                    true,
+                    false
+                ),
+                (
+                    "idx_projects_org",
+                    vec!["organization_id"],
+                    false,
+                    false,
+                    true
+                ),
+            ]
+        );
+        assert_eq!(
+            addon.models[0].indices[0].src,
+            "/model_definitions/0/columns/0"
+        );
+        assert_eq!(addon.models[0].indices[2].src, "/model_definitions/0");
+    }
+
+    #[test]
+    fn tenancy_column_follows_isolation() {
+        let defs = json!([
+            {"table_name": "a_rows", "model_key": "a_rows", "org_scoped": false,
+             "columns": [{"name": "code", "type": "string", "unique": true}]},
+            {"table_name": "b_rows", "model_key": "b_rows", "org_scoped": true,
+             "columns": [{"name": "code", "type": "string"}]}
+        ]);
+        let (addon, _) = lower_json(manifest(
+            json!({"tenant_isolation": "database-per-tenant", "model_definitions": defs}),
+        ));
+        assert_eq!(addon.tenancy.isolation, Isolation::Database);
+        let a = &addon.models[0];
+        assert!(a.tenancy_column().is_none());
+        assert_eq!(a.indices.len(), 1);
+        assert_eq!(a.indices[0].columns, ["code"]);
+        assert!(addon.models[1].tenancy_column().is_some());
+        // Shared and schema isolation always add it, whatever `org_scoped` says.
+        for isolation in ["shared", "schema-per-tenant"] {
+            let (addon, _) = lower_json(manifest(
+                json!({"tenant_isolation": isolation, "model_definitions": defs}),
+            ));
+            assert!(addon.models[0].tenancy_column().is_some(), "{isolation}");
+        }
+        let (addon, _) = lower_json(manifest(json!({"tenant_isolation": "schema-per-tenant"})));
+        assert_eq!(addon.tenancy.isolation, Isolation::Schema);
+        let (addon, out) = lower_json(manifest(json!({"tenant_isolation": "schema"})));
+        assert_eq!(addon.tenancy.isolation, Isolation::Shared);
+        let d = find(&out, "MC0106");
+        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(d.pointer(), Some("/tenant_isolation"));
+        assert!(d.help.as_deref().unwrap().contains("schema-per-tenant"));
+    }
+
+    #[test]
+    fn column_syntax_rules() {
+        let (addon, out) = lower_json(manifest(json!({"model_definitions": [{
+            "table_name": "Bad-Table", "model_key": "",
+            "columns": [
+                {"name": "id", "type": "uuid"},
+                {"name": "created_at", "type": "timestamp"},
+                {"name": "Amount", "type": "money"},
+                {"name": "code", "type": "varchar(20)"},
+                {"name": "short", "type": "string", "size": -1},
+                {"name": "{{FIELD}}", "type": "text"},
+                {"name": "", "type": "text"},
+                {"name": "nothing", "type": ""},
+                {"name": "vis", "type": "text", "visibility": "hidden", "widget": "dropdown"},
+                {"name": "ok", "type": "text", "visibility": "table", "widget": "textarea",
+                 "searchable": true, "validation": {"regex": "^[a-z]+$", "min": 1, "max": 2.5}}
+            ]
+        }]})));
+        let p = |i: usize, f: &str| format!("/model_definitions/0/columns/{i}/{f}");
+        let at = |code: &str, pointer: &str| {
+            assert!(
+                out.iter()
+                    .any(|d| d.code == code && d.pointer() == Some(pointer)),
+                "{code} at {pointer}: {out:#?}"
+            )
+        };
+        at("MC0304", "/model_definitions/0/table_name");
+        at("MC0104", "/model_definitions/0/model_key");
+        at("MC0312", &p(0, "name"));
+        at("MC0312", &p(1, "name"));
+        at("MC0304", &p(2, "name"));
+        at("MC0305", &p(2, "type"));
+        at("MC0305", &p(3, "type"));
+        at("MC0108", &p(4, "size"));
+        at("MC0110", &p(5, "name"));
+        at("MC0104", &p(6, "name"));
+        at("MC0104", &p(7, "type"));
+        at("MC0106", &p(8, "visibility"));
+        at("MC0106", &p(8, "widget"));
+        let varchar = out
+            .iter()
+            .find(|d| d.code == "MC0305" && d.pointer() == Some(p(3, "type").as_str()))
+            .unwrap();
+        assert!(varchar.help.as_deref().unwrap().contains("\"size\": 20"));
+        let model = &addon.models[0];
+        assert_eq!(model.key, "BadTable");
+        // Implicit names are not duplicated and nameless columns are dropped.
+        assert_eq!(model.columns.iter().filter(|c| c.name == "id").count(), 1);
+        assert!(model.columns.iter().all(|c| !c.name.is_empty()));
+        let ok = model.column("ok").unwrap();
+        assert!(ok.searchable);
+        assert_eq!(ok.ui["visibility"], json!("table"));
+        assert_eq!(ok.ui["widget"], json!("textarea"));
+        let v = ok.validation.as_ref().unwrap();
+        assert_eq!(
+            (v.regex.as_deref(), v.min, v.max),
+            (Some("^[a-z]+$"), Some(1.0), Some(2.5))
+        );
+        assert_eq!(v.src, "/model_definitions/0/columns/9/validation");
+        assert!(model.column("vis").unwrap().ui.is_empty());
+        let (_, out) = lower_json(manifest(json!({"model_definitions": [
+            {"table_name": "t_one", "model_key": "t_one", "columns": []}
+        ]})));
+        assert_eq!(codes(&out), ["MC0104"]);
+        assert_eq!(out[0].pointer(), Some("/model_definitions/0/columns"));
+    }
+
+    #[test]
+    fn column_defaults_use_exact_text() {
+        let (addon, out) = lower_json(manifest(json!({"model_definitions": [{
+            "table_name": "assets", "model_key": "assets",
+            "columns": [
+                {"name": "rate", "type": "float", "default": 0.1},
+                {"name": "months", "type": "integer", "default": 60},
+                {"name": "status", "type": "string", "size": 20, "default": "'draft'"},
+                {"name": "active", "type": "boolean", "default": true},
+                {"name": "stamp", "type": "datetime", "default": "now()"},
+                {"name": "bad", "type": "string", "default": "open"},
+                {"name": "none", "type": "string", "default": ""}
+            ]
+        }]})));
+        let model = &addon.models[0];
+        let default = |n: &str| model.column(n).unwrap().default.clone();
+        assert_eq!(default("rate"), Some(ColumnDefault::Number("0.1".into())));
+        assert_eq!(default("months"), Some(ColumnDefault::Number("60".into())));
+        assert_eq!(default("status"), Some(ColumnDefault::Text("draft".into())));
+        assert_eq!(default("active"), Some(ColumnDefault::Bool(true)));
+        assert_eq!(default("stamp"), Some(ColumnDefault::Now));
+        assert_eq!(default("bad"), None);
+        assert_eq!(default("none"), None);
+        assert_eq!(codes(&out), ["MC0306"]);
+        assert_eq!(
+            out[0].pointer(),
+            Some("/model_definitions/0/columns/5/default")
+        );
+    }
+
+    #[test]
+    fn relations_and_belongs_to() {
+        let (addon, out) = lower_json(manifest(json!({"model_definitions": [{
+            "table_name": "lines", "model_key": "lines",
+            "columns": [
+                {"name": "order_id", "type": "uuid"},
+                {"name": "product_id", "type": "uuid", "ref": "catalog.products"}
+            ],
+            "relations": [
+                {"name": "order", "kind": "belongs_to", "through": "orders", "foreign_key": "order_id"},
+                {"name": "order_again", "kind": "belongs_to", "through": "archived_orders", "foreign_key": "order_id"},
+                {"name": "product", "kind": "belongs_to", "through": "products", "foreign_key": "product_id", "references": "id"},
+                {"name": "tags", "kind": "many_to_many", "through": "tags", "foreign_key": "line_id"},
+                {"name": "notes", "kind": "one_to_many", "through": "notes", "foreign_key": "line_id", "pivot": "x"},
+                {"name": "Bad", "kind": "has_many", "through": "x", "foreign_key": "y"},
+                {"name": "ghost", "kind": "belongs_to", "through": "orders", "foreign_key": "ghost_id"}
+            ]
+        }]})));
+        let model = &addon.models[0];
+        assert_eq!(
+            model.column("order_id").unwrap().reference.as_deref(),
+            Some("orders")
+        );
+        assert_eq!(
+            model.column("product_id").unwrap().reference.as_deref(),
+            Some("catalog.products")
+        );
+        assert_eq!(model.relations.len(), 7);
+        assert_eq!(model.relations[0].src, "/model_definitions/0/relations/0");
+        let fk = &model.foreign_keys[0];
+        assert_eq!(
+            (
+                fk.columns.clone(),
+                fk.target_model.as_str(),
+                fk.target_columns.clone(),
+                fk.physical
+            ),
+            (
+                vec!["order_id".to_string()],
+                "orders",
+                vec!["id".to_string()],
+                false
+            )
+        );
+        assert_eq!(model.foreign_keys.len(), 3);
+        let p = |k: usize| format!("/model_definitions/0/relations/{k}");
+        let at = |code: &str, pointer: &str| {
+            assert!(
+                out.iter()
+                    .any(|d| d.code == code && d.pointer() == Some(pointer)),
+                "{code} at {pointer}: {out:#?}"
+            )
+        };
+        at("MC0317", &p(3));
+        at("MC0317", &format!("{}/pivot", p(4)));
+        at("MC0317", &format!("{}/name", p(5)));
+        at("MC0317", &format!("{}/kind", p(5)));
+        at("MC0313", &format!("{}/foreign_key", p(6)));
+        assert_eq!(
+            codes(&out),
+            ["MC0313", "MC0317", "MC0317", "MC0317", "MC0317"]
+        );
+    }
+
+    #[test]
+    fn inline_ui_is_normalised_and_checked() {
+        let (addon, out) = lower_json(manifest(json!({"model_definitions": [
+            {"table_name": "asset_categories", "model_key": "asset_categories",
+             "columns": [{"name": "name", "type": "string"}, {"name": "parent_id", "type": "uuid"}],
+             "table": {"title": "Cats", "columns": [{"key": "name", "label": "N", "type": "text"},
+                                        {"key": "nam", "label": "typo"}],
+                       "searchColumns": ["name", "created_at", "code"],
+                       "filters": [{"key": "p", "column": "parent_id", "searchEndpoint": "asset_categories"},
+                                   {"key": "q", "column": "missing"}]},
+             "modal": {"title": "Cat", "fields": [
+                 {"key": "parent_id", "type": "search", "searchEndpoint": "asset_categories"},
+                 {"key": "owner_id", "type": "search", "searchEndpoint": "employees"},
+                 {"key": "name", "searchEndpoint": "/options/asset_categories?field=name"}]}}
+        ]})));
+        let model = &addon.models[0];
+        let table = model.table_ui.as_ref().unwrap();
+        assert_eq!(table["title"], json!("Cats"));
+        assert_eq!(
+            table["filters"][0]["searchEndpoint"],
+            json!("/options/asset_categories?field=id")
+        );
+        let modal = model.modal_ui.as_ref().unwrap();
+        assert_eq!(
+            modal["fields"][0]["searchEndpoint"],
+            json!("/options/asset_categories?field=id")
+        );
+        assert_eq!(
+            modal["fields"][1]["searchEndpoint"],
+            json!("/options/employees?field=id")
+        );
+        assert_eq!(
+            modal["fields"][2]["searchEndpoint"],
+            json!("/options/asset_categories?field=name")
+        );
+        let base = "/model_definitions/0";
+        let at = |code: &str, pointer: String| {
+            assert!(
+                out.iter().any(|d| d.code == code
+                    && d.pointer() == Some(pointer.as_str())
+                    && d.severity == Severity::Warning),
+                "{code} at {pointer}: {out:#?}"
+            )
+        };
+        at("MC0322", format!("{base}/table/columns/1/key"));
+        at("MC0322", format!("{base}/table/searchColumns/2"));
+        at("MC0322", format!("{base}/table/filters/1/column"));
+        at("MC0322", format!("{base}/modal/fields/1/key"));
+        at("MC0321", format!("{base}/modal/fields/1/searchEndpoint"));
+        assert_eq!(
+            codes(&out),
+            ["MC0321", "MC0322", "MC0322", "MC0322", "MC0322"],
+            "created_at is an implicit column: {out:#?}"
+        );
+        assert!(find(&out, "MC0322")
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`name`"));
+    }
+
+    fn action_manifest(actions: Json, hooks: Json, backend: Json) -> Json {
+        manifest(json!({
+            "model_definitions": [{"table_name": "tickets", "model_key": "ticket",
+                                   "columns": [{"name": "status", "type": "string"}]}],
+            "actions": actions, "hooks": hooks, "backend": backend
+        }))
+    }
+
+    #[test]
+    fn action_handlers() {
+        let (addon, out) = lower_json(action_manifest(
+            json!({"tickets": [
+                {"key": "resolve", "label": "Resolve", "trigger": {"type": "wasm", "export": "resolve", "run_in_tx": true},
+                 "requiresState": ["open"], "confirm": true, "confirmMessage": "Sure?"},
+                {"key": "ping", "name": "Ping", "trigger": {"type": "noop"}},
+                {"key": "escalate", "fields": [{"name": "reason", "label": "Why", "type": "select", "required": true,
+                                                "options": [{"value": "a", "label": "A"}], "size": 40}]},
+                {"key": "assign", "trigger": {"type": "webhook"}},
+                {"key": "nothing", "modal": "shop.nothing"}
+            ]}),
+            json!({"tickets::escalate": "https://hooks.example.com/escalate",
+                   "ticket::assign": "/hooks/assign"}),
+            json!({"runtime": "webhook", "exports": ["resolve"]}),
+        ));
+        let keys: Vec<&str> = addon.actions.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["resolve", "ping", "escalate", "assign", "nothing"]);
+        let resolve = &addon.actions[0];
+        assert_eq!(resolve.src, "/actions/tickets/0");
+        assert_eq!(resolve.target_model.as_deref(), Some("tickets"));
+        assert_eq!(resolve.placement, "row");
+        assert_eq!(
+            resolve.handler.kind,
+            HandlerKind::Wasm {
+                function: "resolve".into()
+            }
+        );
+        assert_eq!(resolve.handler.src, "/actions/tickets/0/trigger");
+        assert_eq!(
+            resolve.handler.target_src,
+            "/actions/tickets/0/trigger/export"
+        );
+        assert!(resolve.run_in_tx);
+        assert_eq!(resolve.requires_state, ["open"]);
+        assert!(resolve.confirm);
+        assert_eq!(resolve.confirm_message.as_deref(), Some("Sure?"));
+        assert_eq!(resolve.label.as_deref(), Some("Resolve"));
+        let ping = &addon.actions[1];
+        assert_eq!(ping.handler.kind, HandlerKind::Noop);
+        assert_eq!(ping.label.as_deref(), Some("Ping"));
+        let escalate = &addon.actions[2];
+        assert_eq!(
+            escalate.handler.kind,
+            HandlerKind::Webhook {
+                url: "https://hooks.example.com/escalate".into(),
+                method: "POST".into()
+            }
+        );
+        assert_eq!(escalate.handler.src, "/hooks/tickets::escalate");
+        assert_eq!(escalate.handler.target_src, "/hooks/tickets::escalate");
+        let field = &escalate.fields[0];
+        assert_eq!(
+            (
+                field.key.as_str(),
+                field.field_type.as_str(),
+                field.required
+            ),
+            ("reason", "select", true)
+        );
+        assert_eq!(field.options, Some(json!([{"value": "a", "label": "A"}])));
+        assert_eq!(field.ui["size"], json!(40));
+        assert_eq!(field.src, "/actions/tickets/2/fields/0");
+        // The hook may use the model key as well as the table name.
+        let assign = &addon.actions[3];
+        assert_eq!(
+            assign.handler.kind,
+            HandlerKind::Webhook {
+                url: "/hooks/assign".into(),
+                method: "POST".into()
+            }
+        );
+        let nothing = &addon.actions[4];
+        assert_eq!(nothing.handler.kind, HandlerKind::None);
+        assert_eq!(nothing.modal.as_deref(), Some("shop.nothing"));
+        assert_eq!(codes(&out), ["MC0406"]);
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert_eq!(out[0].pointer(), Some("/actions/tickets/4/key"));
+        assert_eq!(addon.backend.declared_exports[0].src, "/backend/exports/0");
+    }
+
+    #[test]
+    fn trigger_rules() {
+        let (addon, out) = lower_json(action_manifest(
+            json!({"tickets": [
+                {"key": "a", "trigger": {"type": "wasm"}},
+                {"key": "b", "trigger": {"type": "wasm", "export": "not_listed"}},
+                {"key": "c", "trigger": {"type": "wasm", "export": "bad-name"}},
+                {"key": "d", "trigger": {"type": "noop", "export": "x"}},
+                {"key": "e", "trigger": {"type": "webhook", "run_in_tx": true}},
+                {"key": "f", "trigger": {"type": "lambda"}}
+            ]}),
+            json!({"tickets::e": "https://h.example.com/e"}),
+            json!({"runtime": "webhook", "exports": ["resolve"]}),
+        ));
+        let p = |i: usize, f: &str| format!("/actions/tickets/{i}/trigger{f}");
+        for (code, pointer) in [
+            ("MC0423", p(0, "")),
+            ("MC0423", p(1, "/export")),
+            ("MC0423", p(2, "/export")),
+            ("MC0423", p(3, "/export")),
+            ("MC0423", p(4, "/run_in_tx")),
+            ("MC0423", p(5, "/type")),
+        ] {
+            assert!(
+                out.iter()
+                    .any(|d| d.code == code && d.pointer() == Some(pointer.as_str())),
+                "{code} at {pointer}: {out:#?}"
+            );
+        }
+        assert_eq!(codes(&out), ["MC0423"; 6]);
+        assert_eq!(addon.actions[0].handler.kind, HandlerKind::None);
+        assert_eq!(
+            addon.actions[1].handler.kind,
+            HandlerKind::Wasm {
+                function: "not_listed".into()
+            }
+        );
+        assert_eq!(addon.actions[2].handler.kind, HandlerKind::None);
+        assert_eq!(addon.actions[3].handler.kind, HandlerKind::Noop);
+        assert!(!addon.actions[4].run_in_tx);
+        assert_eq!(addon.actions[5].handler.kind, HandlerKind::None);
+    }
+
+    #[test]
+    fn action_fields_keys_and_map_keys() {
+        let (addon, out) = lower_json(action_manifest(
+            json!({
+                "tickets": [
+                    {"key": "", "trigger": {"type": "noop"}},
+                    {"key": "close", "trigger": {"type": "noop"},
+                     "fields": [{"name": "why"}, {"name": ""}, {"name": "why"}, {"label": "no name"}]}
+                ],
+                "tikets": [{"key": "lost", "trigger": {"type": "noop"}}]
+            }),
+            json!({"tickets::gone": "https://h.example.com/gone", "nonsense": "https://h.example.com"}),
+            json!({"runtime": "webhook"}),
+        ));
+        let keys: Vec<&str> = addon.actions.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["close", "lost"]);
+        assert_eq!(addon.actions[0].fields.len(), 1);
+        let at = |code: &str, pointer: &str, severity: Severity| {
+            assert!(
+                out.iter().any(|d| d.code == code
+                    && d.pointer() == Some(pointer)
+                    && d.severity == severity),
+                "{code} at {pointer}: {out:#?}"
+            )
+        };
+        at("MC0104", "/actions/tickets/0/key", Severity::Error);
+        at(
+            "MC0426",
+            "/actions/tickets/1/fields/1/name",
+            Severity::Error,
+        );
+        at(
+            "MC0426",
+            "/actions/tickets/1/fields/2/name",
+            Severity::Error,
+        );
+        at(
+            "MC0426",
+            "/actions/tickets/1/fields/3/name",
+            Severity::Error,
+        );
+        at("MC0410", "/actions/tikets", Severity::Error);
+        at("MC0410", "/hooks/tickets::gone", Severity::Warning);
+        at("MC0410", "/hooks/nonsense", Severity::Warning);
+        assert!(find(&out, "MC0410")
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`tickets`"));
+        assert_eq!(
+            codes(&out),
+            ["MC0104", "MC0410", "MC0410", "MC0410", "MC0426", "MC0426", "MC0426"]
+        );
+    }
+
+    #[test]
+    fn backend_rules() {
+        let (addon, out) = lower_json(action_manifest(
+            json!({"tickets": [{"key": "resolve", "trigger": {"type": "wasm", "export": "resolve"}},
+                               {"key": "notify"}]}),
+            json!({"tickets::notify": "https://h.example.com/notify"}),
+            json!({"runtime": "wasm", "entry": " ", "exports": ["resolve"],
+                   "memory_limit_mb": 128, "timeout_ms": 5000, "url": "https://api.example.com"}),
+        ));
+        assert_eq!(codes(&out), ["MC0424", "MC0424"]);
+        assert_eq!(find(&out, "MC0424").pointer(), Some("/backend/entry"));
+        assert!(out
+            .iter()
+            .any(|d| d.pointer() == Some("/hooks/tickets::notify")));
+        assert_eq!(addon.backend.entry, "backend/backend.wasm");
+        assert_eq!(addon.backend.memory_limit_mb, 128);
+        assert_eq!(addon.backend.timeout_ms, 5000);
+        assert_eq!(
+            addon.backend.base_url.as_deref(),
+            Some("https://api.example.com")
+        );
+
+        let (_, out) = lower_json(manifest(json!({"backend": {"runtime": "binary"}})));
+        assert_eq!(codes(&out), ["MC0409"]);
+        assert_eq!(out[0].severity, Severity::Warning);
+        let (_, out) = lower_json(manifest(json!({"backend": {"entry": "x.wasm"}})));
+        assert_eq!(codes(&out), ["MC0424"]);
+        let (_, out) = lower_json(manifest(
+            json!({"backend": {"runtime": "wasn", "entry": "x"}}),
+        ));
+        assert_eq!(codes(&out), ["MC0106"]);
+        let (addon, out) = lower_json(manifest(
+            json!({"backend": {"runtime": "webhook", "memory_limit_mb": -1}}),
+        ));
+        assert_eq!(codes(&out), ["MC0108"]);
+        assert_eq!(addon.backend.memory_limit_mb, 64);
+    }
+
+    #[test]
+    fn tools_lower_to_json_schema() {
+        let (addon, out) = lower_json(manifest(json!({"tools": [
+            {"id": "send_message", "name": "Send", "description": "Sends a message",
+             "category": "communication", "trigger_keywords": ["send"], "trigger_intents": ["msg.send"],
+             "auto_create_record": "ticket", "settings": {"a": 1}, "cache_ttl": 60, "priority": 2,
+             "endpoint": "https://api.example.com/send", "method": "get", "timeout": 20,
+             "input_schema": [
+                {"name": "phone", "type": "phone", "description": "Phone", "required": true,
+                 "example": "+5215555555555", "extraction_hint": "digits", "normalize": "trim"},
+                {"name": "body", "type": "string", "description": "", "required": true,
+                 "format_pattern": "^.+$"},
+                {"name": "limit", "type": "number", "default_value": "20", "example": "5"},
+                {"name": "when", "type": "date", "validation": "^\\d{4}-\\d{2}-\\d{2}$"},
+                {"name": "email", "type": "email"},
+                {"name": "urgent", "type": "boolean", "default_value": "false"}
+             ]},
+            {"id": "empty", "description": "x", "endpoint": ""},
+            {"id": "relative", "description": "x", "endpoint": "/webhooks/relative"}
+        ]})));
+        let tool = &addon.tools[0];
+        assert_eq!(tool.key, "send_message");
+        assert_eq!(tool.label.as_deref(), Some("Send"));
+        assert_eq!(tool.description, "Sends a message");
+        assert_eq!(tool.src, "/tools/0");
+        assert_eq!(
+            tool.handler.kind,
+            HandlerKind::Webhook {
+                url: "https://api.example.com/send".into(),
+                method: "GET".into()
+            }
+        );
+        assert_eq!(tool.handler.src, "/tools/0");
+        assert_eq!(tool.handler.target_src, "/tools/0/endpoint");
+        assert_eq!(tool.timeout_secs, Some(20.0));
+        assert_eq!(
+            tool.input_schema,
+            Some(json!({
+                "type": "object",
+                "properties": {
+                    "phone": {"type": "string", "pattern": PHONE_PATTERN, "description": "Phone",
+                              "examples": ["+5215555555555"], "x-extraction-hint": "digits",
+                              "x-normalize": "trim"},
+                    "body": {"type": "string", "x-format-pattern": "^.+$"},
+                    "limit": {"type": "number", "default": 20, "examples": [5]},
+                    "when": {"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
+                    "email": {"type": "string", "format": "email"},
+                    "urgent": {"type": "boolean", "default": false}
+                },
+                "required": ["phone", "body"]
+            }))
+        );
+        let hints: Vec<&str> = tool.hints.keys().map(String::as_str).collect();
+        assert_eq!(
+            hints,
+            [
+                "auto_create_record",
+                "cache_ttl",
+                "category",
+                "priority",
+                "settings",
+                "trigger_intents",
+                "trigger_keywords"
+            ]
+        );
+        assert_eq!(tool.hints["auto_create_record"], json!("ticket"));
+        assert_eq!(addon.tools[1].handler.kind, HandlerKind::None);
+        assert_eq!(
+            addon.tools[2].handler.kind,
+            HandlerKind::Webhook {
+                url: "/webhooks/relative".into(),
+                method: "POST".into()
+            }
+        );
+        assert_eq!(codes(&out), ["MC0413", "MC0415"]);
+        assert!(out.iter().all(|d| d.severity == Severity::Warning));
+        assert_eq!(find(&out, "MC0415").pointer(), Some("/tools/1/endpoint"));
+        assert_eq!(find(&out, "MC0413").pointer(), Some("/tools/2/endpoint"));
+        // With a base URL, a relative endpoint is fine.
+        let (_, out) = lower_json(manifest(json!({
+            "backend": {"runtime": "webhook", "url": "https://api.example.com"},
+            "tools": [{"id": "relative", "endpoint": "/webhooks/relative"}]
+        })));
+        assert!(out.is_empty(), "{out:#?}");
+        // An empty parameter list is still an object schema; parameters without a type are strings.
+        let (addon, out) = lower_json(manifest(json!({"tools": [
+            {"id": "t", "endpoint": "https://x.example.com", "input_schema": []},
+            {"id": "u", "endpoint": "https://x.example.com",
+             "input_schema": [{"name": "a"}, {"name": "b", "type": "money"}, {"type": "string"}]}
+        ]})));
+        assert_eq!(
+            addon.tools[0].input_schema,
+            Some(json!({"type": "object", "properties": {}}))
+        );
+        assert_eq!(
+            addon.tools[1].input_schema,
+            Some(
+                json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}})
+            )
+        );
+        assert_eq!(codes(&out), ["MC0104", "MC0106"]);
+        assert_eq!(find(&out, "MC0106").severity, Severity::Warning);
+    }
+
+    #[test]
+    fn settings_with_aliases() {
+        let (addon, out) = lower_json(manifest(json!({"settings": [
+            {"key": "api_key", "label": "API key", "type": "text", "secret": true},
+            {"key": "token", "type": "password"},
+            {"key": "env", "type": "select", "default_value": "sandbox",
+             "options": [{"value": "sandbox", "label": "Sandbox"}, {"value": "live"}]},
+            {"key": "count", "type": "int", "default": 3},
+            {"key": "rate", "type": "decimal"},
+            {"key": "flag", "type": "bool", "default_value": false},
+            {"key": "tags", "type": "multiselect"},
+            {"key": "odd", "type": "colour"},
+            {"key": "plain", "type": "string"}
+        ]})));
+        let types: Vec<SettingType> = addon.settings.iter().map(|s| s.setting_type).collect();
+        assert_eq!(
+            types,
+            [
+                SettingType::Secret,
+                SettingType::Secret,
+                SettingType::Select,
+                SettingType::Integer,
+                SettingType::Number,
+                SettingType::Boolean,
+                SettingType::Json,
+                SettingType::String,
+                SettingType::String
+            ]
+        );
+        let env = &addon.settings[2];
+        assert_eq!(env.default, Some(json!("sandbox")));
+        assert_eq!(
+            env.options,
+            [
+                ("sandbox".to_string(), "Sandbox".to_string()),
+                ("live".to_string(), "live".to_string())
+            ]
+        );
+        assert_eq!(env.src, "/settings/2");
+        assert_eq!(addon.settings[3].default, Some(json!(3)));
+        assert_eq!(addon.settings[5].default, Some(json!(false)));
+        assert_eq!(addon.settings[0].label.as_deref(), Some("API key"));
+        let notes = out.iter().filter(|d| d.severity == Severity::Note).count();
+        assert_eq!(notes, 5, "text, password, int, decimal, bool: {out:#?}");
+        let warnings: Vec<&str> = out
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.pointer().unwrap())
+            .collect();
+        assert_eq!(warnings, ["/settings/6/type", "/settings/7/type"]);
+        assert!(out.iter().all(|d| d.code == "MC0605"));
+    }
+
+    #[test]
+    fn identity_and_metadata() {
+        let (addon, out) = lower_json(json!({
+            "key": "assets", "name": "Assets", "version": "v1.2",
+            "description": "Fixed assets", "category": "operations", "author": "Asteby",
+            "website": "https://asteby.com", "license": "MIT", "price": "free",
+            "icon": "HardDrive", "icon_type": "lucide", "icon_slug": "Package", "icon_color": "64748B",
+            "kernel": ">=2.0.0 <3.0.0",
+            "requires": [{"key": "finance", "label": "Finanzas"}],
+            "models": [{"key": "assets", "label": "Assets"}],
+            "permissions": [{"model": "assets", "scope": "read"}],
+            "lifecycle_hooks": {"install": [{"url": "x"}]},
+            "extensions": [{"model": "invoices", "columns": [{"name": "asset_id", "type": "uuid"}]}],
+            "events": ["assets.created"],
+            "i18n": {"en": {"a.b": "A"}},
+            "features": ["one"],
+            "frontend": {"entry": "/remote.js", "format": "federation"},
+            "capabilities": [
+                {"kind": "http:fetch", "target": "api.example.com", "reason": "calls"},
+                {"kind": "http", "target": "x"},
+                {"kind": "secret:read", "target": "pac_*"}
+            ]
+        }));
+        assert_eq!(addon.version, Version::new(1, 2, 0));
+        let icon = addon.info.icon.as_ref().unwrap();
+        assert_eq!(
+            (
+                icon.icon_type.as_str(),
+                icon.slug.as_str(),
+                icon.color.as_deref()
+            ),
+            ("lucide", "Package", Some("#64748B"))
+        );
+        assert_eq!(addon.info.author.as_deref(), Some("Asteby"));
+        assert_eq!(addon.info.features, ["one"]);
+        let kernel = addon.kernel.as_ref().unwrap();
+        assert_eq!(
+            (kernel.key.as_str(), kernel.src.as_str()),
+            ("kernel", "/kernel")
+        );
+        assert_eq!(kernel.range_text, ">=2.0.0 <3.0.0");
+        assert!(kernel
+            .range
+            .as_ref()
+            .unwrap()
+            .matches(&Version::new(2, 0, 0)));
+        let finance = &addon.requires[0];
+        assert_eq!(
+            (
+                finance.key.as_str(),
+                finance.range_text.as_str(),
+                finance.src.as_str()
+            ),
+            ("finance", "*", "/requires/0")
+        );
+        assert!(finance.range.is_some());
+        assert_eq!(addon.capabilities.len(), 1);
+        assert_eq!(addon.capabilities[0].src, "/capabilities/0");
+        assert_eq!(addon.capabilities[0].reason.as_deref(), Some("calls"));
+        assert_eq!(addon.published_events[0].name, "assets.created");
+        assert_eq!(addon.published_events[0].src, "/events/0");
+        assert_eq!(addon.i18n.inline["en"]["a.b"], "A");
+        let frontend = addon.frontend.as_ref().unwrap();
+        assert_eq!(frontend.container, "metacore_assets");
+        for key in [
+            "extensions",
+            "lifecycle_hooks",
+            "models",
+            "permissions",
+            "price",
+        ] {
+            assert!(addon.extras.contains_key(key), "{key}");
+        }
+        assert_eq!(addon.extras["price"], json!("free"));
+        let summary: Vec<(&str, Severity, &str)> = {
+            let mut s: Vec<_> = out
+                .iter()
+                .map(|d| (d.code, d.severity, d.pointer().unwrap_or("")))
+                .collect();
+            s.sort();
+            s
+        };
+        assert_eq!(
+            summary,
+            [
+                ("MC0207", Severity::Warning, "/version"),
+                ("MC0502", Severity::Error, "/capabilities/1/kind"),
+                ("MC0512", Severity::Warning, "/capabilities/2/kind"),
+                ("MC0904", Severity::Note, "/extensions/0/columns"),
+                ("MC0904", Severity::Note, "/lifecycle_hooks"),
+                ("MC0904", Severity::Note, "/permissions"),
+            ]
+        );
+        assert!(find(&out, "MC0207")
+            .message
+            .contains("`v1.2` read as `1.2.0`"));
+        assert!(find(&out, "MC0512")
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("secrets:read"));
+    }
+
+    #[test]
+    fn bad_identity_values() {
+        let (addon, out) = lower_json(json!({"key": "My-Addon", "name": "x", "version": "1.x"}));
+        assert_eq!(codes(&out), ["MC0201", "MC0203"]);
+        assert_eq!(addon.version, Version::new(0, 0, 0));
+        assert!(find(&out, "MC0201")
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("my_addon"));
+        let (_, out) = lower_json(json!({"key": "{{ADDON_KEY}}", "name": "x", "version": "1.0.0"}));
+        assert_eq!(codes(&out), ["MC0110"]);
+        let (_, out) = lower_json(json!({"key": "", "name": "x", "version": "1.0.0"}));
+        assert_eq!(codes(&out), ["MC0104"]);
+        let (addon, out) = lower_json(json!({"key": "ok", "name": "x", "version": "1.0.0",
+            "icon": "Box", "icon_color": "#fff", "icon_type": "emoji", "kernel": "",
+            "frontend": {"entry": "/e.js", "format": "esm", "container": "c"}}));
+        assert_eq!(codes(&out), ["MC0106", "MC0106"]);
+        assert_eq!(
+            addon.info.icon.as_ref().unwrap().color.as_deref(),
+            Some("#fff")
+        );
+        assert_eq!(addon.info.icon.as_ref().unwrap().icon_type, "emoji");
+        assert!(addon.kernel.is_none());
+        assert_eq!(addon.frontend.unwrap().container, "c");
+    }
+
+    #[test]
+    fn navigation_binds_own_models() {
+        let (addon, out) = lower_json(manifest(json!({"navigation": [{
+            "title": "sidebar.shop", "icon": "Store", "target": "sidebar.sales",
+            "items": [
+                {"title": "Orders", "url": "/m/orders", "icon": "Box"},
+                {"title": "Other", "url": "/m/customers"},
+                {"title": "Explicit", "url": "/x", "model": "orders", "permission": "orders.index",
+                 "items": [{"title": "Child", "url": "/m/orders?status=open"}]}
+            ]
+        }]})));
+        assert!(out.is_empty(), "{out:#?}");
+        let group = &addon.navigation[0];
+        assert_eq!(group.src, "/navigation/0");
+        assert_eq!(group.target.as_deref(), Some("sidebar.sales"));
+        let items = &group.items;
+        assert_eq!(items[0].model.as_deref(), Some("orders"));
+        assert_eq!(items[0].src, "/navigation/0/items/0");
+        assert_eq!(items[1].model, None);
+        assert_eq!(items[2].model.as_deref(), Some("orders"));
+        assert_eq!(items[2].permission.as_deref(), Some("orders.index"));
+        assert_eq!(items[2].items[0].model.as_deref(), Some("orders"));
+        assert_eq!(items[2].items[0].src, "/navigation/0/items/2/items/0");
+    }
+
+    #[test]
+    fn extension_actions_use_their_core_model() {
+        let (addon, out) = lower_json(manifest(json!({
+            "extensions": [{"model": "invoices", "actions": [{"key": "stamp"}]}],
+            "hooks": {"invoices::stamp": "https://h.example.com/stamp"}
+        })));
+        assert!(out.is_empty(), "{out:#?}");
+        let action = &addon.actions[0];
+        assert_eq!(action.target_model.as_deref(), Some("invoices"));
+        assert_eq!(action.src, "/extensions/0/actions/0");
+        assert!(matches!(action.handler.kind, HandlerKind::Webhook { .. }));
+        assert!(!addon.extras.contains_key("extensions"));
+    }
+
+    #[test]
+    fn never_panics_on_sparse_or_odd_input() {
+        for text in [
+            "{}",
+            r#"{"key": null, "model_definitions": [{}], "tools": [{}], "settings": [{}],
+                "actions": {"": [{}]}, "hooks": {"::": ""}, "navigation": [{"items": [{}]}],
+                "capabilities": [{}], "requires": [{}], "extensions": [{}], "backend": {},
+                "frontend": {}, "events": [], "i18n": {}}"#,
+            r#"{"key": "x", "model_definitions": [{"table_name": "é", "model_key": "é",
+                "columns": [{"name": "é", "type": "é", "default": "é"},
+                            {"name": "a", "type": "string", "size": 99999999999, "default": 1e300}],
+                "relations": [{}], "table": {"columns": [{}], "filters": [{}]},
+                "modal": {"fields": [{"searchEndpoint": ""}]}}]}"#,
+        ] {
+            let (_, out) = lower_text(text);
+            assert!(!out.is_empty());
+        }
+    }
+
+    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/v2");
+
+    #[test]
+    fn corpus_lowers_without_errors() {
+        let mut files: Vec<_> = std::fs::read_dir(Path::new(CORPUS))
+            .expect("v2 corpus directory")
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 40, "corpus has {} files", files.len());
+        let mut seen_fiscal = false;
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).expect("read corpus file");
+            let mut root = crate::json::parse(&text).expect("corpus JSON").root;
+            let structural = crate::v2::structure::check(&mut root);
+            assert!(
+                structural.iter().all(|d| d.severity != Severity::Error),
+                "{name}: {structural:#?}"
+            );
+            let manifest: ManifestV2 =
+                serde_json::from_value(root.to_serde()).expect("corpus deserialises");
+            let mut out = Vec::new();
+            let addon = lower(&manifest, &root, &mut out);
+            // Every known defect of the v2 corpus (duplicate tool keys, internal hosts, …) is
+            // found by the shared checks; lowering itself reports no error.
+            assert!(errors(&out).is_empty(), "{name}: {:#?}", errors(&out));
+            assert_eq!(addon.key, manifest.key.clone().unwrap());
+            for model in &addon.models {
+                assert_eq!(model.columns[0].name, "id", "{name}");
+                assert!(model.tenancy_column().is_some(), "{name}");
+            }
+            if name == "fiscal_mexico.json" {
+                seen_fiscal = true;
+                let model = &addon.models[0];
+                assert_eq!(model.key, "FiscalDocuments");
+                assert_eq!(addon.tenancy.isolation, Isolation::Schema);
+                assert_eq!(
+                    model.column("status").unwrap().default,
+                    Some(ColumnDefault::Text("draft".into()))
+                );
+                assert!(model.soft_delete());
+                let stamp = &addon.actions[0];
+                assert_eq!(stamp.key, "stamp_fiscal");
+                assert_eq!(
+                    stamp.handler.kind,
+                    HandlerKind::Webhook {
+                        url: "http://localhost:7103/webhooks/stamp_fiscal".into(),
+                        method: "POST".into()
+                    }
+                );
+                let relative: Vec<_> = out.iter().filter(|d| d.code == "MC0413").collect();
+                assert_eq!(relative.len(), 2, "{out:#?}");
+                assert_eq!(addon.settings[0].setting_type, SettingType::Secret);
+                assert_eq!(
+                    addon.navigation[0].items[0].model.as_deref(),
+                    Some("fiscal_documents")
+                );
+                assert_eq!(
+                    addon.info.icon.as_ref().unwrap().color.as_deref(),
+                    Some("#F59E0B")
+                );
+            }
+        }
+        assert!(seen_fiscal);
     }
 }

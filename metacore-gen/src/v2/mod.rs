@@ -23,8 +23,7 @@ pub fn front(root: &mut Node, out: &mut Vec<Diagnostic>) -> Option<Addon> {
         Ok(manifest) => Some(lower::lower(&manifest, root, out)),
         Err(e) => {
             out.push(
-                Diagnostic::error("MC0105", format!("the manifest could not be read: {e}"))
-                    .at(""),
+                Diagnostic::error("MC0105", format!("the manifest could not be read: {e}")).at(""),
             );
             None
         }

@@ -43,7 +43,9 @@ pub fn check(root: &mut Node) -> Vec<Diagnostic> {
                 ),
             )
             .at(pointer)
-            .with_help("the Go kernel rejects the whole file when a known key has the wrong JSON type"),
+            .with_help(
+                "the Go kernel rejects the whole file when a known key has the wrong JSON type",
+            ),
             Failure::Required { property } => {
                 Diagnostic::error("MC0104", format!("missing required field `{property}`"))
                     .at(pointer)
@@ -77,7 +79,12 @@ fn object_schema<'s>(
         return schema.as_object();
     }
     for keyword in ["anyOf", "oneOf", "allOf"] {
-        for branch in schema.get(keyword).and_then(Schema::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(keyword)
+            .and_then(Schema::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(found) = object_schema(checker, branch) {
                 return Some(found);
             }
@@ -93,7 +100,12 @@ fn item_schema<'s>(checker: &'s SchemaChecker, schema: &'s Schema) -> Option<&'s
         return Some(items);
     }
     for keyword in ["anyOf", "oneOf"] {
-        for branch in schema.get(keyword).and_then(Schema::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(keyword)
+            .and_then(Schema::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(found) = item_schema(checker, branch) {
                 return Some(found);
             }
@@ -109,7 +121,12 @@ fn map_value_schema<'s>(checker: &'s SchemaChecker, schema: &'s Schema) -> Optio
         return Some(values);
     }
     for keyword in ["anyOf", "oneOf"] {
-        for branch in schema.get(keyword).and_then(Schema::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(keyword)
+            .and_then(Schema::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(found) = map_value_schema(checker, branch) {
                 return Some(found);
             }
@@ -195,20 +212,38 @@ fn normalise(
                     }
                     if let Some(sub) = properties.get(&member.key) {
                         let member_pointer = pointer_push(pointer, &member.key);
-                        normalise(checker, sub, &mut member.value, &member_pointer, diagnostics);
+                        normalise(
+                            checker,
+                            sub,
+                            &mut member.value,
+                            &member_pointer,
+                            diagnostics,
+                        );
                     }
                 }
             } else if let Some(values) = map_value_schema(checker, schema) {
                 for member in members.iter_mut() {
                     let member_pointer = pointer_push(pointer, &member.key);
-                    normalise(checker, values, &mut member.value, &member_pointer, diagnostics);
+                    normalise(
+                        checker,
+                        values,
+                        &mut member.value,
+                        &member_pointer,
+                        diagnostics,
+                    );
                 }
             }
         }
         Value::Array(items) => {
             if let Some(items_schema) = item_schema(checker, schema) {
                 for (i, item) in items.iter_mut().enumerate() {
-                    normalise(checker, items_schema, item, &pointer_push(pointer, i), diagnostics);
+                    normalise(
+                        checker,
+                        items_schema,
+                        item,
+                        &pointer_push(pointer, i),
+                        diagnostics,
+                    );
                 }
             }
         }

@@ -257,7 +257,9 @@ fn lower_tenancy(tenancy: Option<&v3::Tenancy>) -> Tenancy {
     }
 }
 
-fn lower_requirements(compatibility: &v3::Compatibility) -> (Option<Requirement>, Vec<Requirement>) {
+fn lower_requirements(
+    compatibility: &v3::Compatibility,
+) -> (Option<Requirement>, Vec<Requirement>) {
     let mut kernel = None;
     let mut requires = Vec::new();
     for (i, r) in compatibility.requires.iter().enumerate() {
@@ -301,8 +303,7 @@ fn lower_model(
             None => columns.insert(0, implicit_id(src)),
         }
     }
-    if tenancy.isolation == Isolation::Schema && !columns.iter().any(|c| c.name == tenancy.column)
-    {
+    if tenancy.isolation == Isolation::Schema && !columns.iter().any(|c| c.name == tenancy.column) {
         let position = usize::from(columns.first().is_some_and(|c| c.role == SystemRole::Id));
         columns.insert(position, implicit_tenancy(&tenancy.column, src));
     }
@@ -323,7 +324,9 @@ fn lower_model(
     for fk in &foreign_keys {
         if let [local] = fk.columns.as_slice() {
             if let Some(column) = columns.iter_mut().find(|c| &c.name == local) {
-                column.reference.get_or_insert_with(|| fk.target_model.clone());
+                column
+                    .reference
+                    .get_or_insert_with(|| fk.target_model.clone());
             }
         }
     }
@@ -481,6 +484,19 @@ fn lower_column(
         }
         None => None,
     };
+    if role == SystemRole::Tenancy && !column.not_null.unwrap_or(false) {
+        out.push(
+            Diagnostic::warning(
+                "MC0311",
+                format!(
+                    "tenancy column `{}` is nullable; NOT NULL is enforced anyway",
+                    column.name
+                ),
+            )
+            .at(src)
+            .with_help("add `\"not_null\": true`"),
+        );
+    }
     let mut ui = BTreeMap::new();
     let mut hint = |key: &str, value: Option<Json>| {
         if let Some(v) = value {
@@ -502,9 +518,10 @@ fn lower_column(
         name: column.name.clone(),
         column_type,
         written_type: column.column_type.clone(),
-        // The id and tenancy columns are always NOT NULL (a nullable tenancy column is warned
-        // about by the checks and enforced anyway).
-        nullable: !(column.not_null.unwrap_or(false) || matches!(role, SystemRole::Id | SystemRole::Tenancy)),
+        // The id and tenancy columns are always NOT NULL (a nullable tenancy column was warned
+        // about above).
+        nullable: !(column.not_null.unwrap_or(false)
+            || matches!(role, SystemRole::Id | SystemRole::Tenancy)),
         primary_key,
         default,
         generated: column.generated.clone(),
@@ -515,7 +532,10 @@ fn lower_column(
         options: column.options.as_ref().map(to_json),
         options_source: column.options_source.clone(),
         depends_on: column.depends_on.clone(),
-        validation: column.validation.as_ref().map(|v| lower_validation(v, &format!("{src}/validation"))),
+        validation: column
+            .validation
+            .as_ref()
+            .map(|v| lower_validation(v, &format!("{src}/validation"))),
         searchable: column_type.is_text(),
         ui,
         implicit: false,
@@ -587,7 +607,10 @@ fn lower_action(action: &v3::Action, src: &str) -> Action {
             .placement
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "row".into()),
-        fields: lower_fields(action.fields.as_deref().unwrap_or_default(), &format!("{src}/fields")),
+        fields: lower_fields(
+            action.fields.as_deref().unwrap_or_default(),
+            &format!("{src}/fields"),
+        ),
         steps: action
             .steps
             .iter()
@@ -697,7 +720,11 @@ fn normalise_event(event: &str, addon: &Addon, src: &str, out: &mut Vec<Diagnost
     let parts: Vec<&str> = event.split('.').collect();
     if let [owner, table, verb @ ("created" | "updated" | "deleted")] = parts.as_slice() {
         if *owner == addon.key {
-            if let Some(model) = addon.models.iter().find(|m| m.table == *table && m.key != *table) {
+            if let Some(model) = addon
+                .models
+                .iter()
+                .find(|m| m.table == *table && m.key != *table)
+            {
                 let normalised = format!("{owner}.{}.{verb}", model.key);
                 out.push(
                     Diagnostic::note(
@@ -832,10 +859,19 @@ fn advanced_blocks(manifest: &v3::ManifestV3) -> BTreeMap<String, Json> {
     keep("billing", manifest.billing.as_ref().map(to_json));
     keep("preset", manifest.preset.as_ref().map(to_json));
     keep("theme", manifest.theme.as_ref().map(to_json));
-    keep("connector_pack", manifest.connector_pack.as_ref().map(to_json));
+    keep(
+        "connector_pack",
+        manifest.connector_pack.as_ref().map(to_json),
+    );
     if let Some(c) = &manifest.contributions {
-        keep("contributions/agent_capabilities", c.agent_capabilities.as_ref().map(to_json));
-        keep("contributions/notifications", c.notifications.as_ref().map(to_json));
+        keep(
+            "contributions/agent_capabilities",
+            c.agent_capabilities.as_ref().map(to_json),
+        );
+        keep(
+            "contributions/notifications",
+            c.notifications.as_ref().map(to_json),
+        );
         keep("contributions/dashboard", c.dashboard.as_ref().map(to_json));
         keep("contributions/documents", c.documents.as_ref().map(to_json));
         keep("contributions/config", c.config.as_ref().map(to_json));

@@ -23,8 +23,7 @@ pub fn front(root: &Node, wrong_api_version: bool, out: &mut Vec<Diagnostic>) ->
         Err(e) => {
             // The schema accepted the document, so the types should too; say so plainly if not.
             out.push(
-                Diagnostic::error("MC0105", format!("the manifest could not be read: {e}"))
-                    .at(""),
+                Diagnostic::error("MC0105", format!("the manifest could not be read: {e}")).at(""),
             );
             None
         }

@@ -42,11 +42,7 @@ pub fn check(root: &Node, skip_api_version: bool) -> Vec<Diagnostic> {
 /// Matches a pointer against a pattern of tokens where `*` stands for any one token.
 fn pointer_is(pointer: &str, pattern: &[&str]) -> bool {
     let tokens: Vec<String> = pointer_tokens(pointer).collect();
-    tokens.len() == pattern.len()
-        && tokens
-            .iter()
-            .zip(pattern)
-            .all(|(t, p)| *p == "*" || t == p)
+    tokens.len() == pattern.len() && tokens.iter().zip(pattern).all(|(t, p)| *p == "*" || t == p)
 }
 
 /// True when the pointer ends with the given tokens (`*` = any one).
@@ -155,10 +151,7 @@ fn to_diagnostic(error: &SchemaError, root: &Node) -> Diagnostic {
     match &error.failure {
         Failure::Format { format } => Diagnostic::warning(
             "MC0113",
-            format!(
-                "{} is not a valid `{format}`",
-                describe_value(node)
-            ),
+            format!("{} is not a valid `{format}`", describe_value(node)),
         )
         .at(pointer)
         .with_help(match format.as_str() {
@@ -211,7 +204,14 @@ fn to_diagnostic(error: &SchemaError, root: &Node) -> Diagnostic {
             let found = if found == "number" && expected.contains("integer") {
                 "a non-integer number".to_string()
             } else {
-                format!("{} {found}", if found == "array" || found == "object" { "an" } else { "a" })
+                format!(
+                    "{} {found}",
+                    if found == "array" || found == "object" {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                )
             };
             in_conditional(
                 Diagnostic::error("MC0105", format!("expected {expected}, found {found}"))
@@ -222,7 +222,17 @@ fn to_diagnostic(error: &SchemaError, root: &Node) -> Diagnostic {
             if is_column_pointer(pointer, "type") {
                 return column_type_error(pointer, string);
             }
-            let listed: Vec<String> = allowed.iter().map(|a| format!("`{}`", a.as_str().map(String::from).unwrap_or_else(|| a.to_string()))).collect();
+            let listed: Vec<String> = allowed
+                .iter()
+                .map(|a| {
+                    format!(
+                        "`{}`",
+                        a.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| a.to_string())
+                    )
+                })
+                .collect();
             let mut d = Diagnostic::error(
                 "MC0106",
                 format!("{} is not allowed here", describe_value(node)),
@@ -231,7 +241,10 @@ fn to_diagnostic(error: &SchemaError, root: &Node) -> Diagnostic {
             let special = pointer_ends_with(pointer, &["kind"])
                 .then(|| string.and_then(capability_kind_help))
                 .flatten();
-            let candidates: Vec<String> = allowed.iter().filter_map(|a| a.as_str().map(String::from)).collect();
+            let candidates: Vec<String> = allowed
+                .iter()
+                .filter_map(|a| a.as_str().map(String::from))
+                .collect();
             let suggestion = string.and_then(|s| did_you_mean(s, &candidates));
             d = match (special, suggestion) {
                 (Some(h), _) => d.with_help(format!("{h} (allowed: {})", listed.join(", "))),
@@ -291,7 +304,9 @@ fn column_type_error(pointer: &str, value: Option<&str>) -> Diagnostic {
             format!("unrendered template placeholder `{found}`"),
         )
         .at(pointer)
-        .with_help("this looks like a scaffolding template; substitute the placeholder before validating"),
+        .with_help(
+            "this looks like a scaffolding template; substitute the placeholder before validating",
+        ),
         None => Diagnostic::error(
             "MC0305",
             format!("unknown column type `{}`", value.unwrap_or("?")),
