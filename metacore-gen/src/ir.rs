@@ -185,6 +185,38 @@ pub struct Capability {
     pub src: Src,
 }
 
+/// The closed set of capability kinds (§4.2), in the order they are listed to authors (the
+/// help of MC0512). The same set as the variants of [`crate::v3::types::CapabilityKind`]; v2
+/// manifests, which spell kinds as free text, are checked against it.
+pub const CAPABILITY_KINDS: [&str; 13] = [
+    "db:read",
+    "db:write",
+    "http:fetch",
+    "event:emit",
+    "event:subscribe",
+    "connector:read",
+    "secrets:read",
+    "fs:read",
+    "file-storage:write",
+    "cron:register",
+    "queue:produce",
+    "queue:consume",
+    "time:wallclock",
+];
+
+/// The capability kinds accepted but not enforced by this version's runtime (§4.2; MC0509): a
+/// subset of [`CAPABILITY_KINDS`].
+pub const UNENFORCED_CAPABILITY_KINDS: [&str; 8] = [
+    "connector:read",
+    "secrets:read",
+    "fs:read",
+    "file-storage:write",
+    "cron:register",
+    "queue:produce",
+    "queue:consume",
+    "time:wallclock",
+];
+
 /// A data model: one table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -417,6 +449,42 @@ pub struct Column {
     pub implicit: bool,
     /// Where it was declared (for implicit columns: the model).
     pub src: Src,
+}
+
+impl Column {
+    /// A column the compiler adds itself (`id`, the tenancy column, the timestamps): marked
+    /// implicit, NOT NULL, part of the primary key exactly when `role` is [`SystemRole::Id`],
+    /// without default, and with nothing else set. `src` is the model's pointer. Callers adjust
+    /// what differs (a default, a nullable `deleted_at`).
+    pub fn system(name: &str, column_type: ColumnType, role: SystemRole, src: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            column_type,
+            written_type: column_type.canonical(),
+            nullable: false,
+            primary_key: role == SystemRole::Id,
+            default: None,
+            generated: None,
+            role,
+            reference: None,
+            label: None,
+            comment: None,
+            options: None,
+            options_source: None,
+            depends_on: None,
+            validation: None,
+            searchable: false,
+            ui: BTreeMap::new(),
+            implicit: true,
+            src: src.to_string(),
+        }
+    }
+
+    /// The same column with `default`.
+    pub fn with_default(mut self, default: ColumnDefault) -> Column {
+        self.default = Some(default);
+        self
+    }
 }
 
 /// A field or column validation block (§6.4).
@@ -778,6 +846,21 @@ pub struct Lifecycle {
     pub upgrade: Vec<UpgradeStep>,
 }
 
+impl Lifecycle {
+    /// The declared hooks with their names, in the order `install`, `uninstall`, `enable`,
+    /// `disable` (upgrade steps are not included).
+    pub fn hooks(&self) -> impl Iterator<Item = (&'static str, &HandlerRef)> {
+        [
+            ("install", &self.install),
+            ("uninstall", &self.uninstall),
+            ("enable", &self.enable),
+            ("disable", &self.disable),
+        ]
+        .into_iter()
+        .filter_map(|(name, hook)| hook.as_ref().map(|hook| (name, hook)))
+    }
+}
+
 /// A handler reference string (`wasm:x`, `webhook:/p`, `compiled:f`, a URL, or an export).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandlerRef {
@@ -1013,13 +1096,7 @@ impl Addon {
         for s in &self.subscriptions {
             push(&s.handler.kind, &s.handler.target_src);
         }
-        let hooks = [
-            &self.lifecycle.install,
-            &self.lifecycle.uninstall,
-            &self.lifecycle.enable,
-            &self.lifecycle.disable,
-        ];
-        for hook in hooks.into_iter().flatten() {
+        for (_, hook) in self.lifecycle.hooks() {
             push(&hook.kind, &hook.src);
         }
         for step in &self.lifecycle.upgrade {
@@ -1060,6 +1137,52 @@ mod tests {
             "varchar(a)",
         ] {
             assert_eq!(ColumnType::parse_canonical(bad), None, "{bad}");
+        }
+    }
+
+    /// `CAPABILITY_KINDS` is exactly the `as_str()` of every `v3::types::CapabilityKind`
+    /// variant (the variants are read from the type's derived JSON Schema, so a new variant
+    /// shows up here), and the unenforced kinds are among them.
+    #[test]
+    fn capability_kinds_match_the_v3_enum() {
+        use crate::v3::types::CapabilityKind;
+
+        let schema = serde_json::to_value(schemars::schema_for!(CapabilityKind)).unwrap();
+        let spellings: Vec<String> = match schema.get("enum").and_then(Json::as_array) {
+            Some(values) => values.clone(),
+            None => schema["oneOf"]
+                .as_array()
+                .expect("an enum schema: `enum` or `oneOf`")
+                .iter()
+                .flat_map(|branch| match branch.get("enum").and_then(Json::as_array) {
+                    Some(values) => values.clone(),
+                    None => vec![branch["const"].clone()],
+                })
+                .collect(),
+        }
+        .into_iter()
+        .map(|v| v.as_str().expect("string variant").to_string())
+        .collect();
+        let mut variants: Vec<&str> = spellings
+            .iter()
+            .map(|s| {
+                let kind: CapabilityKind = serde_json::from_value(Json::String(s.clone()))
+                    .unwrap_or_else(|e| panic!("{s}: {e}"));
+                kind.as_str()
+            })
+            .collect();
+        variants.sort_unstable();
+        let mut listed = CAPABILITY_KINDS.to_vec();
+        listed.sort_unstable();
+        listed.dedup();
+        assert_eq!(
+            listed.len(),
+            CAPABILITY_KINDS.len(),
+            "duplicates in CAPABILITY_KINDS"
+        );
+        assert_eq!(listed, variants);
+        for kind in UNENFORCED_CAPABILITY_KINDS {
+            assert!(CAPABILITY_KINDS.contains(&kind), "{kind}");
         }
     }
 }

@@ -962,10 +962,10 @@ fn check_webhook_urls(addon: &Addon, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::checks::test_support::{
+        count, findings, findings_at, has, load_text, with_code, Finding,
+    };
     use crate::diagnostics::Severity;
-    use crate::frontend::{load, Options};
-
-    type Found = Vec<(String, Severity, String, String)>;
 
     fn manifest(contributions: &str, extra: &str) -> String {
         format!(
@@ -989,34 +989,8 @@ mod tests {
         )
     }
 
-    fn run_text(text: &str, path: &std::path::Path) -> Found {
-        let m = load(path, text.as_bytes(), &Options::default());
-        assert!(m.addon.is_some(), "{:#?}", m.report.diagnostics);
-        m.report
-            .diagnostics
-            .iter()
-            .map(|d| {
-                (
-                    d.code.to_string(),
-                    d.severity,
-                    d.pointer().unwrap_or("").to_string(),
-                    d.message.clone(),
-                )
-            })
-            .collect()
-    }
-
-    fn run(contributions: &str) -> Found {
-        run_text(&manifest(contributions, ""), std::path::Path::new("t.json"))
-    }
-
-    fn has(d: &Found, code: &str, sev: Severity, ptr: &str) -> bool {
-        d.iter()
-            .any(|(c, s, p, _)| c == code && *s == sev && p == ptr)
-    }
-
-    fn count(d: &Found, code: &str) -> usize {
-        d.iter().filter(|(c, ..)| c == code).count()
+    fn run(contributions: &str) -> Vec<Finding> {
+        findings(&manifest(contributions, ""))
     }
 
     const OK_HANDLER: &str = r#"{"type": "webhook", "url": "https://api.example.com/hook"}"#;
@@ -1065,17 +1039,8 @@ mod tests {
         let tool =
             format!(r#"{{"key": "list-contacts", "description": "d", "handler": {OK_HANDLER}}}"#);
         let text = manifest(&format!(r#"{{"tools": [{tool}, {tool}]}}"#), "");
-        let m = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
-        let d: Vec<_> = m
-            .report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "MC0402")
-            .collect();
+        let m = load_text(&text);
+        let d = with_code(&m, "MC0402");
         assert_eq!(d.len(), 1, "{:#?}", m.report.diagnostics);
         assert_eq!(d[0].severity, Severity::Error);
         assert_eq!(d[0].pointer(), Some("/contributions/tools/1/key"));
@@ -1131,7 +1096,7 @@ mod tests {
             "registerModal({ slug: 'shop.publish', component: () => import('./P') });\nregisterActionComponent(\"products\", \"legacy\", X);\n",
         )
         .unwrap();
-        let d = run_text(&text, &dir.join("manifest.json"));
+        let d = findings_at(&dir.join("manifest.json"), &text);
         std::fs::remove_dir_all(&dir).ok();
         assert!(
             has(
@@ -1334,17 +1299,8 @@ mod tests {
                 "tools": [{"key": "stamp_fiscal", "description": "d", "handler": {"type": "webhook", "url": "/webhooks/stamp_fiscal"}}]}"#,
             "",
         );
-        let m = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
-        let d: Vec<_> = m
-            .report
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "MC0416")
-            .collect();
+        let m = load_text(&text);
+        let d = with_code(&m, "MC0416");
         assert_eq!(d.len(), 1, "{:#?}", m.report.diagnostics);
         assert_eq!(d[0].severity, Severity::Warning);
         assert_eq!(d[0].pointer(), Some("/contributions/tools/0/handler/url"));

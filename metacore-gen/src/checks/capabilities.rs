@@ -12,24 +12,14 @@ use serde_json::Value as Json;
 
 use super::Context;
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Action, Addon, Capability, HandlerKind, SettingType, Tool};
+use crate::ir::{
+    Action, Addon, Capability, HandlerKind, SettingType, Tool, UNENFORCED_CAPABILITY_KINDS,
+};
 use crate::suggest::did_you_mean;
 
 /// Placeholder names every template may use (§7.7).
 pub(crate) const RESERVED_PLACEHOLDERS: [&str; 4] =
     ["org_id", "user_id", "addon_key", "installation_id"];
-
-/// Kinds accepted but not enforced by this version's runtime (§4.2).
-const UNENFORCED_KINDS: [&str; 8] = [
-    "connector:read",
-    "secrets:read",
-    "fs:read",
-    "file-storage:write",
-    "cron:register",
-    "queue:produce",
-    "queue:consume",
-    "time:wallclock",
-];
 
 /// Runs the capability checks.
 pub fn check(addon: &Addon, _context: &Context, out: &mut Vec<Diagnostic>) {
@@ -516,16 +506,8 @@ pub(crate) fn outbound_urls(addon: &Addon) -> Vec<Outbound<'_>> {
             &s.handler.target_src,
         ));
     }
-    let hooks = [
-        ("install", &addon.lifecycle.install),
-        ("uninstall", &addon.lifecycle.uninstall),
-        ("enable", &addon.lifecycle.enable),
-        ("disable", &addon.lifecycle.disable),
-    ];
-    for (name, hook) in hooks {
-        if let Some(hook) = hook {
-            items.push((Owner::Lifecycle(name), &hook.kind, &hook.src));
-        }
+    for (name, hook) in addon.lifecycle.hooks() {
+        items.push((Owner::Lifecycle(name), &hook.kind, &hook.src));
     }
     for (owner, kind, pointer) in items {
         if let HandlerKind::Webhook { url, .. } = kind {
@@ -908,7 +890,7 @@ fn check_declared(addon: &Addon, out: &mut Vec<Diagnostic>) {
             }
             _ => {}
         }
-        if UNENFORCED_KINDS.contains(&cap.kind.as_str()) {
+        if UNENFORCED_CAPABILITY_KINDS.contains(&cap.kind.as_str()) {
             out.push(
                 Diagnostic::note(
                     "MC0509",
@@ -1402,10 +1384,10 @@ fn check_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::test_support::{count, findings, has, Finding};
     use crate::diagnostics::Severity;
-    use crate::frontend::{load, Options};
 
-    fn run(extra: &str) -> Vec<(String, Severity, String, String)> {
+    fn run(extra: &str) -> Vec<Finding> {
         let text = format!(
             r#"{{
   "apiVersion": "asteby.com/v3",
@@ -1418,44 +1400,7 @@ mod tests {
     {{"name": "title", "type": "text"}}]}}]{extra}
 }}"#
         );
-        let manifest = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
-        assert!(
-            manifest.addon.is_some(),
-            "{:#?}",
-            manifest.report.diagnostics
-        );
-        manifest
-            .report
-            .diagnostics
-            .iter()
-            .map(|d| {
-                (
-                    d.code.to_string(),
-                    d.severity,
-                    d.pointer().unwrap_or("").to_string(),
-                    d.message.clone(),
-                )
-            })
-            .collect()
-    }
-
-    fn has(
-        diags: &[(String, Severity, String, String)],
-        code: &str,
-        sev: Severity,
-        ptr: &str,
-    ) -> bool {
-        diags
-            .iter()
-            .any(|(c, s, p, _)| c == code && *s == sev && p == ptr)
-    }
-
-    fn count(diags: &[(String, Severity, String, String)], code: &str) -> usize {
-        diags.iter().filter(|(c, ..)| c == code).count()
+        findings(&text)
     }
 
     fn tool(url: &str, props: &str) -> String {

@@ -11,6 +11,8 @@ pub mod identity;
 pub mod models;
 pub mod navigation;
 pub mod settings;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod wasm;
 
 use std::path::{Path, PathBuf};

@@ -1568,8 +1568,8 @@ fn check_advanced(model: &Model, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::checks::test_support::{load_ok, load_text};
     use crate::diagnostics::{Diagnostic, Severity};
-    use crate::frontend::{load, Options};
 
     /// The codes this module owns.
     const OWN: [&str; 19] = [
@@ -1590,17 +1590,7 @@ mod tests {
                 "tenancy": {{"isolation": "{isolation}"}},
                 "models": [{models}]}}"#
         );
-        let manifest = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
-        assert!(
-            manifest.addon.is_some(),
-            "the manifest did not lower: {:?}",
-            manifest.report.diagnostics
-        );
-        manifest
+        load_ok(&text)
             .report
             .diagnostics
             .into_iter()
@@ -2202,11 +2192,7 @@ mod tests {
               "relations": [
                 {"name": "customer", "kind": "belongs_to", "through": "customers", "foreign_key": "customer_id"},
                 {"name": "customer", "kind": "belongs_to", "through": "orders", "foreign_key": "customer_id"}]}]}"#;
-        let manifest = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
+        let manifest = load_text(text);
         assert!(manifest.addon.is_some());
         let mut found: Vec<(&str, Severity, String)> = manifest
             .report

@@ -423,16 +423,8 @@ fn invalid_symbol(name: &str, pointer: String) -> Diagnostic {
 }
 
 fn check_lifecycle(addon: &Addon, out: &mut Vec<Diagnostic>) {
-    let hooks = [
-        ("install", &addon.lifecycle.install),
-        ("uninstall", &addon.lifecycle.uninstall),
-        ("enable", &addon.lifecycle.enable),
-        ("disable", &addon.lifecycle.disable),
-    ];
-    for (hook, reference) in hooks {
-        if let Some(reference) = reference {
-            check_handler_ref(hook, reference, out);
-        }
+    for (hook, reference) in addon.lifecycle.hooks() {
+        check_handler_ref(hook, reference, out);
     }
 
     let mut parsed: Vec<(usize, Range)> = Vec::new();
@@ -730,8 +722,9 @@ fn check_i18n(addon: &Addon, context: &Context, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::test_support::{load_at, load_ok, load_text};
     use crate::diagnostics::Severity;
-    use crate::frontend::{load, Manifest, Options};
+    use crate::frontend::Manifest;
 
     const MODELS: &str = r#"[
       {"key": "Ticket", "table": "tickets", "columns": [
@@ -758,18 +751,7 @@ mod tests {
     }
 
     fn run(extra: &str) -> Manifest {
-        let text = manifest(extra);
-        let m = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
-        assert!(
-            m.addon.is_some(),
-            "did not lower: {:#?}",
-            m.report.diagnostics
-        );
-        m
+        load_ok(&manifest(extra))
     }
 
     /// `(code, severity, pointer)` of every diagnostic with one of our codes.
@@ -1124,11 +1106,7 @@ mod tests {
     fn v2_published_events_point_at_the_string() {
         let text = r#"{"key": "shop", "name": "Shop", "version": "1.0.0",
                        "events": ["shop.order_paid", "orders.paid"]}"#;
-        let m = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
+        let m = load_text(text);
         assert!(m.addon.is_some(), "{:#?}", m.report.diagnostics);
         assert_eq!(
             ours(&m),
@@ -1199,11 +1177,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("i18n")).unwrap();
         std::fs::write(dir.join("manifest.json"), &text).unwrap();
         std::fs::write(dir.join("i18n/en.json"), "{}").unwrap();
-        let m = load(
-            &dir.join("manifest.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
+        let m = load_at(&dir.join("manifest.json"), &text);
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(
             ours(&m),
@@ -1221,11 +1195,7 @@ mod tests {
             ]
         );
         // A lone manifest (no bundle directory) is not checked.
-        let m = load(
-            std::path::Path::new("t.json"),
-            text.as_bytes(),
-            &Options::default(),
-        );
+        let m = load_text(&text);
         assert_eq!(ours(&m), vec![]);
     }
 }

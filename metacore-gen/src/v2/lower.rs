@@ -33,7 +33,7 @@ use crate::ir::{
     Action, ActionField, Addon, AddonInfo, Backend, Capability, Column, ColumnDefault, ColumnType,
     Dialect, ForeignKey, Frontend, Handler, HandlerKind, I18n, Icon, Index, Isolation, Lifecycle,
     Model, Named, NavGroup, NavItem, PackageKind, Published, Rbac, Relation, Requirement, Setting,
-    SettingType, SystemRole, Tenancy, Tool, Validation,
+    SettingType, SystemRole, Tenancy, Tool, Validation, CAPABILITY_KINDS,
 };
 use crate::json::{pointer_push, Node};
 use crate::semver::{Range, Version};
@@ -70,23 +70,6 @@ const V2_TYPES: [&str; 17] = [
     "date",
     "json",
     "jsonb",
-];
-
-/// The closed v3 capability kinds (§4.2).
-const CAPABILITY_KINDS: [&str; 13] = [
-    "db:read",
-    "db:write",
-    "http:fetch",
-    "event:emit",
-    "event:subscribe",
-    "connector:read",
-    "secrets:read",
-    "fs:read",
-    "file-storage:write",
-    "cron:register",
-    "queue:produce",
-    "queue:consume",
-    "time:wallclock",
 ];
 
 const VISIBILITIES: [&str; 4] = ["all", "table", "modal", "list"];
@@ -216,37 +199,6 @@ const MAX_VARCHAR: i64 = 10_485_760;
 
 fn to_json<T: Serialize>(value: &T) -> Json {
     serde_json::to_value(value).unwrap_or(Json::Null)
-}
-
-fn implicit_column(
-    name: &str,
-    column_type: ColumnType,
-    nullable: bool,
-    default: Option<ColumnDefault>,
-    role: SystemRole,
-    src: &str,
-) -> Column {
-    Column {
-        name: name.to_string(),
-        column_type,
-        written_type: column_type.canonical(),
-        nullable,
-        primary_key: role == SystemRole::Id,
-        default,
-        generated: None,
-        role,
-        reference: None,
-        label: None,
-        comment: None,
-        options: None,
-        options_source: None,
-        depends_on: None,
-        validation: None,
-        searchable: false,
-        ui: BTreeMap::new(),
-        implicit: true,
-        src: src.to_string(),
-    }
 }
 
 /// A declared column's index flags, kept until the model's columns are all known.
@@ -822,20 +774,12 @@ impl Lowerer<'_> {
             Isolation::Database => def.org_scoped == Some(true),
         };
 
-        let mut columns = vec![implicit_column(
-            "id",
-            ColumnType::Uuid,
-            false,
-            Some(ColumnDefault::RandomUuid),
-            SystemRole::Id,
-            &src,
-        )];
+        let mut columns = vec![Column::system("id", ColumnType::Uuid, SystemRole::Id, &src)
+            .with_default(ColumnDefault::RandomUuid)];
         if tenancy {
-            columns.push(implicit_column(
+            columns.push(Column::system(
                 TENANCY_COLUMN,
                 ColumnType::Uuid,
-                false,
-                None,
                 SystemRole::Tenancy,
                 &src,
             ));
@@ -859,24 +803,20 @@ impl Lowerer<'_> {
             ("created_at", SystemRole::CreatedAt),
             ("updated_at", SystemRole::UpdatedAt),
         ] {
-            columns.push(implicit_column(
-                name,
-                ColumnType::Timestamptz,
-                false,
-                Some(ColumnDefault::Now),
-                role,
-                &src,
-            ));
+            columns.push(
+                Column::system(name, ColumnType::Timestamptz, role, &src)
+                    .with_default(ColumnDefault::Now),
+            );
         }
         if soft_delete {
-            columns.push(implicit_column(
+            let mut deleted_at = Column::system(
                 "deleted_at",
                 ColumnType::Timestamptz,
-                true,
-                None,
                 SystemRole::DeletedAt,
                 &src,
-            ));
+            );
+            deleted_at.nullable = true;
+            columns.push(deleted_at);
         }
 
         let mut indices = Vec::new();
@@ -1335,28 +1275,39 @@ impl Lowerer<'_> {
         );
     }
 
+    /// Checks the objects of the array `object[list]` of an inline UI block: the column each
+    /// names under `name_key` (MC0322, called a `what`) and its `searchEndpoint` (MC0321,
+    /// normalised in place).
+    fn inline_items(
+        &mut self,
+        object: &mut Map<String, Json>,
+        list: &str,
+        name_key: &str,
+        what: &str,
+        src: &str,
+        columns: &BTreeSet<String>,
+    ) {
+        let Some(Json::Array(items)) = object.get_mut(list) else {
+            return;
+        };
+        for (j, item) in items.iter_mut().enumerate() {
+            let item_src = format!("{src}/{list}/{j}");
+            if let Some(obj) = item.as_object_mut() {
+                if let Some(name) = obj.get(name_key).and_then(Json::as_str) {
+                    let name = name.to_string();
+                    self.not_a_column(&name, &pointer_push(&item_src, name_key), columns, what);
+                }
+                self.search_endpoint(obj, &item_src);
+            }
+        }
+    }
+
     fn inline_table(&mut self, table: &InlineTable, src: &str, columns: &BTreeSet<String>) -> Json {
         let mut value = to_json(table);
         let Some(object) = value.as_object_mut() else {
             return value;
         };
-        if let Some(Json::Array(items)) = object.get_mut("columns") {
-            for (j, item) in items.iter_mut().enumerate() {
-                let item_src = format!("{src}/columns/{j}");
-                if let Some(obj) = item.as_object_mut() {
-                    if let Some(key) = obj.get("key").and_then(Json::as_str) {
-                        let key = key.to_string();
-                        self.not_a_column(
-                            &key,
-                            &pointer_push(&item_src, "key"),
-                            columns,
-                            "table column",
-                        );
-                    }
-                    self.search_endpoint(obj, &item_src);
-                }
-            }
-        }
+        self.inline_items(object, "columns", "key", "table column", src, columns);
         if let Some(Json::Array(items)) = object.get("searchColumns") {
             let names: Vec<(usize, String)> = items
                 .iter()
@@ -1372,44 +1323,14 @@ impl Lowerer<'_> {
                 );
             }
         }
-        if let Some(Json::Array(items)) = object.get_mut("filters") {
-            for (j, item) in items.iter_mut().enumerate() {
-                let item_src = format!("{src}/filters/{j}");
-                if let Some(obj) = item.as_object_mut() {
-                    if let Some(column) = obj.get("column").and_then(Json::as_str) {
-                        let column = column.to_string();
-                        self.not_a_column(
-                            &column,
-                            &pointer_push(&item_src, "column"),
-                            columns,
-                            "filter column",
-                        );
-                    }
-                    self.search_endpoint(obj, &item_src);
-                }
-            }
-        }
+        self.inline_items(object, "filters", "column", "filter column", src, columns);
         value
     }
 
     fn inline_modal(&mut self, modal: &InlineModal, src: &str, columns: &BTreeSet<String>) -> Json {
         let mut value = to_json(modal);
-        if let Some(Json::Array(items)) = value.get_mut("fields") {
-            for (j, item) in items.iter_mut().enumerate() {
-                let item_src = format!("{src}/fields/{j}");
-                if let Some(obj) = item.as_object_mut() {
-                    if let Some(key) = obj.get("key").and_then(Json::as_str) {
-                        let key = key.to_string();
-                        self.not_a_column(
-                            &key,
-                            &pointer_push(&item_src, "key"),
-                            columns,
-                            "modal field",
-                        );
-                    }
-                    self.search_endpoint(obj, &item_src);
-                }
-            }
+        if let Some(object) = value.as_object_mut() {
+            self.inline_items(object, "fields", "key", "modal field", src, columns);
         }
         value
     }
@@ -2285,7 +2206,6 @@ impl Lowerer<'_> {
 mod tests {
     use super::*;
     use crate::diagnostics::Severity;
-    use std::path::Path;
 
     fn lower_text(text: &str) -> (Addon, Vec<Diagnostic>) {
         let root = crate::json::parse(text).expect("test JSON").root;
@@ -3331,16 +3251,9 @@ mod tests {
         }
     }
 
-    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/v2");
-
     #[test]
     fn corpus_lowers_without_errors() {
-        let mut files: Vec<_> = std::fs::read_dir(Path::new(CORPUS))
-            .expect("v2 corpus directory")
-            .map(|e| e.expect("dir entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
+        let files = crate::checks::test_support::corpus_files("v2");
         assert!(files.len() >= 40, "corpus has {} files", files.len());
         let mut seen_fiscal = false;
         for path in files {

@@ -74,60 +74,47 @@ fn object_schema<'s>(
     checker: &'s SchemaChecker,
     schema: &'s Schema,
 ) -> Option<&'s Map<String, Schema>> {
-    let schema = resolve(checker, schema)?;
-    if schema.get("properties").is_some() {
-        return schema.as_object();
-    }
-    for keyword in ["anyOf", "oneOf", "allOf"] {
-        for branch in schema
-            .get(keyword)
-            .and_then(Schema::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(found) = object_schema(checker, branch) {
-                return Some(found);
-            }
-        }
-    }
-    None
+    find_schema(checker, schema, &["anyOf", "oneOf", "allOf"], &|schema| {
+        schema.get("properties").and(schema.as_object())
+    })
 }
 
 /// The schema for items of an array node.
 fn item_schema<'s>(checker: &'s SchemaChecker, schema: &'s Schema) -> Option<&'s Schema> {
-    let schema = resolve(checker, schema)?;
-    if let Some(items) = schema.get("items") {
-        return Some(items);
-    }
-    for keyword in ["anyOf", "oneOf"] {
-        for branch in schema
-            .get(keyword)
-            .and_then(Schema::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(found) = item_schema(checker, branch) {
-                return Some(found);
-            }
-        }
-    }
-    None
+    find_schema(checker, schema, &["anyOf", "oneOf"], &|schema| {
+        schema.get("items")
+    })
 }
 
 /// The schema for values of a map-like object (`additionalProperties: {…}`).
 fn map_value_schema<'s>(checker: &'s SchemaChecker, schema: &'s Schema) -> Option<&'s Schema> {
+    find_schema(checker, schema, &["anyOf", "oneOf"], &|schema| {
+        schema
+            .get("additionalProperties")
+            .filter(|values| values.is_object())
+    })
+}
+
+/// The first answer of `pick`, depth first, over `schema` (its `$ref`s followed) and then the
+/// branches of its `keywords` combinators, in order.
+fn find_schema<'s, T>(
+    checker: &'s SchemaChecker,
+    schema: &'s Schema,
+    keywords: &[&str],
+    pick: &impl Fn(&'s Schema) -> Option<T>,
+) -> Option<T> {
     let schema = resolve(checker, schema)?;
-    if let Some(values @ Schema::Object(_)) = schema.get("additionalProperties") {
-        return Some(values);
+    if let Some(found) = pick(schema) {
+        return Some(found);
     }
-    for keyword in ["anyOf", "oneOf"] {
+    for keyword in keywords {
         for branch in schema
             .get(keyword)
             .and_then(Schema::as_array)
             .into_iter()
             .flatten()
         {
-            if let Some(found) = map_value_schema(checker, branch) {
+            if let Some(found) = find_schema(checker, branch, keywords, pick) {
                 return Some(found);
             }
         }

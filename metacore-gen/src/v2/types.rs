@@ -906,18 +906,9 @@ pub struct SignatureV2 {
 mod tests {
     use super::*;
     use serde_json::{json, Map};
-    use std::path::Path;
-
-    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/v2");
 
     fn corpus() -> Vec<(String, Value)> {
-        let mut files: Vec<_> = std::fs::read_dir(Path::new(CORPUS))
-            .expect("v2 corpus directory")
-            .map(|e| e.expect("dir entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        files
+        crate::checks::test_support::corpus_files("v2")
             .into_iter()
             .map(|p| {
                 let text = std::fs::read_to_string(&p).expect("read corpus file");

@@ -411,39 +411,13 @@ fn lower_model(
 
 /// The `id uuid` primary key added when a model declares none.
 pub fn implicit_id(model_src: &str) -> Column {
-    let mut column = system_column("id", ColumnType::Uuid, SystemRole::Id, model_src);
-    column.primary_key = true;
-    column.default = Some(ColumnDefault::RandomUuid);
-    column
+    Column::system("id", ColumnType::Uuid, SystemRole::Id, model_src)
+        .with_default(ColumnDefault::RandomUuid)
 }
 
 /// The tenancy column added when the isolation mode implies one.
 pub fn implicit_tenancy(name: &str, model_src: &str) -> Column {
-    system_column(name, ColumnType::Uuid, SystemRole::Tenancy, model_src)
-}
-
-fn system_column(name: &str, column_type: ColumnType, role: SystemRole, src: &str) -> Column {
-    Column {
-        name: name.to_string(),
-        column_type,
-        written_type: column_type.canonical(),
-        nullable: false,
-        primary_key: false,
-        default: None,
-        generated: None,
-        role,
-        reference: None,
-        label: None,
-        comment: None,
-        options: None,
-        options_source: None,
-        depends_on: None,
-        validation: None,
-        searchable: false,
-        ui: BTreeMap::new(),
-        implicit: true,
-        src: src.to_string(),
-    }
+    Column::system(name, ColumnType::Uuid, SystemRole::Tenancy, model_src)
 }
 
 fn lower_column(

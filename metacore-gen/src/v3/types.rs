@@ -3028,7 +3028,7 @@ where
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
 
@@ -3054,14 +3054,7 @@ mod tests {
 
     /// Every v3 corpus file, as `(file name, JSON)`, sorted by name.
     fn corpus() -> Vec<(String, Value)> {
-        let dir = Path::new(SHARED).join("corpus/v3");
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-            .map(|entry| entry.expect("directory entry").path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-            .collect();
-        paths.sort();
-        paths
+        crate::checks::test_support::corpus_files("v3")
             .iter()
             .map(|path| {
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
