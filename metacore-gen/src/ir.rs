@@ -1079,6 +1079,17 @@ impl Addon {
             .find(|m| m.key == local || m.table == local || m.alias.as_deref() == Some(local))
     }
 
+    /// The own model a reference names: anything [`Addon::find_model`] accepts, or the
+    /// schema-qualified `addon_<key>.<table>` spelling v2 refs use.
+    pub fn find_model_ref(&self, name: &str) -> Option<&Model> {
+        self.find_model(name).or_else(|| {
+            let (prefix, local) = name.split_once('.')?;
+            (prefix.strip_prefix("addon_") == Some(self.key.as_str()))
+                .then(|| self.find_model(local))
+                .flatten()
+        })
+    }
+
     /// Every WASM handler the manifest names, with where it is named (§8 handler set).
     pub fn wasm_handlers(&self) -> Vec<(String, Src)> {
         let mut out = Vec::new();

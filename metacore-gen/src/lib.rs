@@ -8,11 +8,14 @@
 //! 4. [`ir`] — one intermediate representation both dialects lower into.
 //! 5. [`checks`] — the semantic gates of `manifest.md` over the IR.
 //! 6. [`diagnostics`] — located, coded findings, printed for humans or as JSON.
+//! 7. [`codegen`] — IR → a Rust crate: sea-orm entities, migrations, registry (`build`).
 //!
-//! [`frontend`] ties the stages together; the `metacore-gen` binary is a thin clap front.
+//! [`frontend`] ties the front-end stages together and [`build`] the whole build; the `metacore-gen` binary is a thin clap front.
 //! (Section numbers refer to `spec/manifest.md`.)
 
+pub mod build;
 pub mod checks;
+pub mod codegen;
 pub mod defaults;
 pub mod diagnostics;
 pub mod frontend;

@@ -1,1 +1,7 @@
-//! metacore runtime (placeholder until the runtime issues land).
+//! metacore-runtime: what generated metacore code calls into.
+//!
+//! * [`registry`] — the static description of the addons a build compiled.
+//! * [`types`] — column value types with the same exact behaviour on PostgreSQL and SQLite.
+
+pub mod registry;
+pub mod types;

@@ -175,15 +175,13 @@ enum Resolved<'a> {
 }
 
 fn resolve<'a>(addon: &'a Addon, name: &'a str) -> Resolved<'a> {
-    if let Some(model) = addon.find_model(name) {
+    if let Some(model) = addon.find_model_ref(name) {
         return Resolved::Own(model);
     }
-    if let Some((prefix, local)) = name.split_once('.') {
+    if let Some((prefix, _)) = name.split_once('.') {
         // v2 refs name tables schema-qualified: `addon_<key>.<table>`.
         if prefix.strip_prefix("addon_") == Some(addon.key.as_str()) {
-            return addon
-                .find_model(local)
-                .map_or(Resolved::Unknown, Resolved::Own);
+            return Resolved::Unknown;
         }
         if prefix != addon.key {
             let addon_key = prefix.strip_prefix("addon_").unwrap_or(prefix);

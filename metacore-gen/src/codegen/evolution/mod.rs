@@ -1,0 +1,322 @@
+//! Schema evolution: the steps that turn one recorded [`AddonSchema`] into the next.
+//!
+//! [`diff`] compares what the previous build recorded with what the manifest now declares.
+//! Additive changes (a new table, column, index or foreign key; a widened type; a column
+//! that becomes nullable; a new default) become [`Step`]s of a new migration. Changes that
+//! could lose data or are ambiguous — dropping a table or column (a rename looks like a drop
+//! plus an add), narrowing a type, making a column NOT NULL without a default, adding a NOT
+//! NULL column without a default to an existing table — are [`Destructive`] and stop the
+//! build unless the caller allows them.
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::{AddonSchema, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema};
+use crate::ir::ColumnType;
+
+/// One schema change. Migrations are lists of steps; the lock stores them, so a recorded
+/// migration is re-emitted identically by every later build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Step {
+    /// Create a table with its columns and foreign keys.
+    CreateTable {
+        /// Route name.
+        table: String,
+        /// The table.
+        schema: TableSchema,
+    },
+    /// Drop a table.
+    DropTable {
+        /// Route name.
+        table: String,
+        /// The physical name.
+        physical: String,
+    },
+    /// Add a column.
+    AddColumn {
+        /// Route name.
+        table: String,
+        /// The column.
+        column: ColumnSchema,
+    },
+    /// Drop a column.
+    DropColumn {
+        /// Route name.
+        table: String,
+        /// Column name.
+        column: String,
+    },
+    /// Change a column's type, nullability or default.
+    AlterColumn {
+        /// Route name.
+        table: String,
+        /// The column before.
+        from: ColumnSchema,
+        /// The column after.
+        to: ColumnSchema,
+    },
+    /// Create an index.
+    CreateIndex {
+        /// Route name.
+        table: String,
+        /// The index name the manifest declares.
+        name: String,
+        /// The index.
+        index: IndexSchema,
+    },
+    /// Drop an index.
+    DropIndex {
+        /// Route name.
+        table: String,
+        /// The index name the manifest declared.
+        name: String,
+        /// The physical name.
+        physical: String,
+    },
+    /// Add a foreign key to an existing table.
+    AddForeignKey {
+        /// Route name.
+        table: String,
+        /// Constraint name.
+        name: String,
+        /// The foreign key.
+        foreign_key: ForeignKeySchema,
+    },
+    /// Drop a foreign key.
+    DropForeignKey {
+        /// Route name.
+        table: String,
+        /// Constraint name.
+        name: String,
+    },
+}
+
+/// A change that may lose data or is ambiguous.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destructive {
+    /// The table (route name).
+    pub table: String,
+    /// The column, when the change is about one.
+    pub column: Option<String>,
+    /// What changes, for the diagnostic.
+    pub message: String,
+    /// How to make it additive instead.
+    pub help: String,
+}
+
+/// The steps from `old` to `new`, and the destructive ones among them (which are included in
+/// the steps, so a build that allows them can emit them).
+pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive>) {
+    let mut steps = Vec::new();
+    let mut destructive = Vec::new();
+    // Foreign keys are dropped first and added last, so tables they join exist meanwhile.
+    for (name, old_table) in &old.tables {
+        let Some(new_table) = new.tables.get(name) else {
+            continue;
+        };
+        for fk in old_table.foreign_keys.keys() {
+            if new_table.foreign_keys.get(fk) != old_table.foreign_keys.get(fk) {
+                steps.push(Step::DropForeignKey {
+                    table: name.clone(),
+                    name: fk.clone(),
+                });
+            }
+        }
+        for (index, schema) in &old_table.indices {
+            if new_table.indices.get(index) != Some(schema) {
+                steps.push(Step::DropIndex {
+                    table: name.clone(),
+                    name: index.clone(),
+                    physical: schema.physical.clone(),
+                });
+            }
+        }
+    }
+    for (name, new_table) in &new.tables {
+        match old.tables.get(name) {
+            None => {
+                steps.push(Step::CreateTable {
+                    table: name.clone(),
+                    schema: new_table.clone(),
+                });
+                push_indices(&mut steps, name, &TableSchema::empty_like(new_table), new_table);
+            }
+            Some(old_table) => {
+                diff_columns(name, old_table, new_table, &mut steps, &mut destructive);
+                push_indices(&mut steps, name, old_table, new_table);
+                for (fk, schema) in &new_table.foreign_keys {
+                    if old_table.foreign_keys.get(fk) != Some(schema) {
+                        steps.push(Step::AddForeignKey {
+                            table: name.clone(),
+                            name: fk.clone(),
+                            foreign_key: schema.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (name, old_table) in &old.tables {
+        if !new.tables.contains_key(name) {
+            steps.push(Step::DropTable {
+                table: name.clone(),
+                physical: old_table.physical.clone(),
+            });
+            destructive.push(Destructive {
+                table: name.clone(),
+                column: None,
+                message: format!("table `{name}` is no longer declared; dropping it deletes its rows"),
+                help: "keep the model (it may stay unused), or build with --allow-destructive to drop the table".into(),
+            });
+        }
+    }
+    (steps, destructive)
+}
+
+impl TableSchema {
+    fn empty_like(table: &TableSchema) -> TableSchema {
+        TableSchema {
+            physical: table.physical.clone(),
+            columns: Vec::new(),
+            indices: Default::default(),
+            foreign_keys: Default::default(),
+        }
+    }
+}
+
+fn push_indices(steps: &mut Vec<Step>, table: &str, old: &TableSchema, new: &TableSchema) {
+    for (index, schema) in &new.indices {
+        if old.indices.get(index) != Some(schema) {
+            steps.push(Step::CreateIndex {
+                table: table.to_string(),
+                name: index.clone(),
+                index: schema.clone(),
+            });
+        }
+    }
+}
+
+fn diff_columns(
+    table: &str,
+    old: &TableSchema,
+    new: &TableSchema,
+    steps: &mut Vec<Step>,
+    destructive: &mut Vec<Destructive>,
+) {
+    let added: Vec<&ColumnSchema> = new
+        .columns
+        .iter()
+        .filter(|c| old.column(&c.name).is_none())
+        .collect();
+    let removed: Vec<&ColumnSchema> = old
+        .columns
+        .iter()
+        .filter(|c| new.column(&c.name).is_none())
+        .collect();
+    for column in &added {
+        steps.push(Step::AddColumn {
+            table: table.to_string(),
+            column: (*column).clone(),
+        });
+        if !column.nullable && column.default.is_none() {
+            destructive.push(Destructive {
+                table: table.to_string(),
+                column: Some(column.name.clone()),
+                message: format!(
+                    "new column `{table}.{}` is NOT NULL without a default: existing rows have no value for it",
+                    column.name
+                ),
+                help: "give the column a `default`, or make it nullable and fill it in later".into(),
+            });
+        }
+    }
+    for column in &removed {
+        steps.push(Step::DropColumn {
+            table: table.to_string(),
+            column: column.name.clone(),
+        });
+        let rename_hint = added
+            .iter()
+            .find(|a| a.column_type == column.column_type)
+            .map(|a| format!(" (if `{}` was renamed to `{}`, note that renames are not detected: they drop the data)", column.name, a.name))
+            .unwrap_or_default();
+        destructive.push(Destructive {
+            table: table.to_string(),
+            column: Some(column.name.clone()),
+            message: format!(
+                "column `{table}.{}` is no longer declared; dropping it deletes its values{rename_hint}",
+                column.name
+            ),
+            help: "keep the column (mark it hidden in the UI), or build with --allow-destructive to drop it".into(),
+        });
+    }
+    for to in &new.columns {
+        let Some(from) = old.column(&to.name) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        steps.push(Step::AlterColumn {
+            table: table.to_string(),
+            from: from.clone(),
+            to: to.clone(),
+        });
+        if from.column_type != to.column_type && !widens(&from.column_type, &to.column_type) {
+            destructive.push(Destructive {
+                table: table.to_string(),
+                column: Some(to.name.clone()),
+                message: format!(
+                    "column `{table}.{}` changes type from `{}` to `{}`, which may not hold every existing value",
+                    to.name, from.column_type, to.column_type
+                ),
+                help: "only widening changes are automatic (varchar(n) → varchar(m ≥ n) or text, integer → bigint, more numeric precision); add a new column instead".into(),
+            });
+        }
+        if from.nullable && !to.nullable && to.default.is_none() {
+            destructive.push(Destructive {
+                table: table.to_string(),
+                column: Some(to.name.clone()),
+                message: format!(
+                    "column `{table}.{}` becomes NOT NULL without a default: existing NULLs have no value to take",
+                    to.name
+                ),
+                help: "give the column a `default` (existing NULLs are filled with it), or keep it nullable".into(),
+            });
+        }
+        if from.primary_key != to.primary_key {
+            destructive.push(Destructive {
+                table: table.to_string(),
+                column: Some(to.name.clone()),
+                message: format!("the primary key of `{table}` changes"),
+                help: "the primary key is always `id`; it cannot change".into(),
+            });
+        }
+    }
+}
+
+/// True when every value of type `from` is a value of type `to`.
+pub fn widens(from: &str, to: &str) -> bool {
+    use ColumnType::*;
+    let (Some(from), Some(to)) = (
+        ColumnType::parse_canonical(from),
+        ColumnType::parse_canonical(to),
+    ) else {
+        return false;
+    };
+    match (from, to) {
+        (Varchar(n), Varchar(m)) => m >= n,
+        (Varchar(_), Text) => true,
+        (Integer, Bigint) => true,
+        (Integer | Bigint, Numeric(None)) => true,
+        (Integer, Numeric(Some((p, s)))) => p - s >= 10,
+        (Bigint, Numeric(Some((p, s)))) => p - s >= 19,
+        (Numeric(Some(_)), Numeric(None)) => true,
+        (Numeric(Some((p, s))), Numeric(Some((p2, s2)))) => s2 >= s && p2 - s2 >= p - s,
+        (Json, Jsonb) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,259 @@
+//! The physical database schema of one addon, as the build records it.
+//!
+//! [`AddonSchema::of`] projects an IR addon onto what the database holds: tables with their
+//! physical names, columns with canonical types, nullability and defaults, indices and
+//! physical foreign keys. It is the unit the schema lock stores (`lock`) and the schema
+//! evolution diffs (`evolution`); migrations are emitted from it, never from the manifest
+//! directly, so a migration once recorded keeps meaning the same thing.
+//!
+//! ## Where tables live
+//!
+//! Every addon table is named `addon_<key>__<table>` (addon key with `-` written `_`), on
+//! PostgreSQL and SQLite alike, in the connection's default schema. SQLite has no schemas, and
+//! one spelling on both backends lets each model have a single static sea-orm entity and the
+//! same SQL everywhere. The double underscore cannot occur in a key or table name, so the
+//! mapping back to `(addon, table)` is unambiguous; PostgreSQL's `addon_<key>.<table>` (the
+//! name addons use in their own SQL) is resolved by the runtime to the same table.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::{self, ColumnDefault, ColumnType, SystemRole};
+
+/// The longest identifier PostgreSQL keeps without truncating it.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// The physical table of `table` in addon `addon_key`.
+pub fn physical_table(addon_key: &str, table: &str) -> String {
+    format!("addon_{}__{table}", addon_key.replace('-', "_"))
+}
+
+/// A physical constraint or index name: `<base>`, shortened with a stable hash suffix when
+/// it would exceed [`MAX_IDENTIFIER_BYTES`].
+pub fn constraint_name(base: &str) -> String {
+    if base.len() <= MAX_IDENTIFIER_BYTES {
+        return base.to_string();
+    }
+    // FNV-1a: stable across platforms and releases, unlike `DefaultHasher`.
+    let hash = base.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let mut cut = MAX_IDENTIFIER_BYTES - 9;
+    while !base.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{:08x}", &base[..cut], hash as u32)
+}
+
+/// One addon's tables, by route name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddonSchema {
+    /// Tables by route name (sorted).
+    pub tables: BTreeMap<String, TableSchema>,
+}
+
+/// One table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableSchema {
+    /// The table's name in the database.
+    pub physical: String,
+    /// Columns in declaration order; the primary key is the column with `primary_key`.
+    pub columns: Vec<ColumnSchema>,
+    /// Indices by name (sorted).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub indices: BTreeMap<String, IndexSchema>,
+    /// Physical foreign keys by constraint name (sorted).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub foreign_keys: BTreeMap<String, ForeignKeySchema>,
+}
+
+impl TableSchema {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&ColumnSchema> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnSchema {
+    /// Column name.
+    pub name: String,
+    /// Canonical type spelling (`varchar(40)`, `numeric(18,4)`, `timestamptz`, …).
+    #[serde(rename = "type")]
+    pub column_type: String,
+    /// NULL allowed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    /// Part of the primary key (only `id`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub primary_key: bool,
+    /// Database default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<DefaultValue>,
+}
+
+impl ColumnSchema {
+    /// The canonical type, parsed back.
+    pub fn parsed_type(&self) -> Option<ColumnType> {
+        ColumnType::parse_canonical(&self.column_type)
+    }
+}
+
+/// A column default, as stored in the lock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultValue {
+    /// A boolean literal.
+    Bool(bool),
+    /// A numeric literal, exact decimal text.
+    Number(String),
+    /// A text literal (uuid/date/timestamp literals too).
+    Text(String),
+    /// The current timestamp.
+    Now,
+    /// The current date.
+    CurrentDate,
+    /// A random UUID (PostgreSQL only; on SQLite the server always sets ids).
+    RandomUuid,
+}
+
+impl From<&ColumnDefault> for DefaultValue {
+    fn from(default: &ColumnDefault) -> Self {
+        match default {
+            ColumnDefault::Bool(b) => DefaultValue::Bool(*b),
+            ColumnDefault::Number(n) => DefaultValue::Number(n.clone()),
+            ColumnDefault::Text(t) => DefaultValue::Text(t.clone()),
+            ColumnDefault::Now => DefaultValue::Now,
+            ColumnDefault::CurrentDate => DefaultValue::CurrentDate,
+            ColumnDefault::RandomUuid => DefaultValue::RandomUuid,
+        }
+    }
+}
+
+/// One index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexSchema {
+    /// The index's name in the database.
+    pub physical: String,
+    /// Indexed columns, in order.
+    pub columns: Vec<String>,
+    /// UNIQUE.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+    /// Only rows with `deleted_at IS NULL` (partial index).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub only_live_rows: bool,
+}
+
+/// One physical foreign key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKeySchema {
+    /// Local columns.
+    pub columns: Vec<String>,
+    /// Route name of the target table (same addon).
+    pub target: String,
+    /// Target columns.
+    pub target_columns: Vec<String>,
+    /// `restrict`, `cascade`, `set_null` or `no_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_delete: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl AddonSchema {
+    /// The schema of `addon`. Foreign keys to models of other addons, logical foreign keys and
+    /// foreign keys whose target cannot be resolved are not physical constraints.
+    pub fn of(addon: &ir::Addon) -> AddonSchema {
+        let tables = addon
+            .models
+            .iter()
+            .map(|model| (model.table.clone(), table_of(addon, model)))
+            .collect();
+        AddonSchema { tables }
+    }
+}
+
+fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
+    let physical = physical_table(&addon.key, &model.table);
+    let columns = model
+        .columns
+        .iter()
+        .map(|c| ColumnSchema {
+            name: c.name.clone(),
+            column_type: c.column_type.canonical(),
+            nullable: c.nullable && c.role != SystemRole::Id && c.role != SystemRole::Tenancy,
+            primary_key: c.primary_key,
+            default: c.default.as_ref().map(DefaultValue::from),
+        })
+        .collect();
+    let prefix = format!("addon_{}__", addon.key.replace('-', "_"));
+    let indices = model
+        .indices
+        .iter()
+        .map(|index| {
+            let schema = IndexSchema {
+                physical: constraint_name(&format!("{prefix}{}", index.name)),
+                columns: index.columns.clone(),
+                unique: index.unique,
+                only_live_rows: index.only_live_rows,
+            };
+            (index.name.clone(), schema)
+        })
+        .collect();
+    let foreign_keys = model
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.physical)
+        .filter_map(|fk| {
+            let target = addon.find_model(&fk.target_model)?;
+            let name = constraint_name(&format!(
+                "fk_{}__{}__{}",
+                addon.key.replace('-', "_"),
+                model.table,
+                fk.columns.join("_")
+            ));
+            let schema = ForeignKeySchema {
+                columns: fk.columns.clone(),
+                target: target.table.clone(),
+                target_columns: if fk.target_columns.is_empty() {
+                    vec!["id".to_string()]
+                } else {
+                    fk.target_columns.clone()
+                },
+                on_delete: fk.on_delete.clone(),
+            };
+            Some((name, schema))
+        })
+        .collect();
+    TableSchema {
+        physical,
+        columns,
+        indices,
+        foreign_keys,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn physical_names_are_prefixed_and_bounded() {
+        assert_eq!(physical_table("tickets", "tickets"), "addon_tickets__tickets");
+        assert_eq!(
+            physical_table("custom-webhook", "events"),
+            "addon_custom_webhook__events"
+        );
+        let long = "x".repeat(80);
+        let name = constraint_name(&long);
+        assert_eq!(name.len(), MAX_IDENTIFIER_BYTES);
+        assert_eq!(name, constraint_name(&long), "stable");
+        assert_ne!(name, constraint_name(&"y".repeat(80)));
+        assert_eq!(constraint_name("short"), "short");
+    }
+}
