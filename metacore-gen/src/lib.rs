@@ -22,6 +22,7 @@ pub mod schema_check;
 pub mod semver;
 pub mod source;
 pub mod suggest;
+pub mod ui;
 pub mod v2;
 pub mod v3;
 pub mod wasm_module;
