@@ -26,6 +26,7 @@ mod display;
 mod field;
 mod import;
 mod modal;
+mod navigation;
 mod table;
 #[cfg(test)]
 mod test_support;
@@ -35,4 +36,8 @@ pub use common::{humanise, options_endpoint, route_of};
 pub use display::display_column;
 pub use import::MAX_IMPORT_ROWS;
 pub use modal::modal_metadata;
+pub use navigation::{
+    filter_navigation, merge_navigation, navigation, served_navigation, Contribution, MenuGroup,
+    MenuItem, ORPHANS_ICON, ORPHANS_TITLE,
+};
 pub use table::{gate_table_metadata, table_metadata};
