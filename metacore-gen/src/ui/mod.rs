@@ -27,6 +27,7 @@ mod field;
 mod import;
 mod modal;
 mod navigation;
+mod permissions;
 mod table;
 #[cfg(test)]
 mod test_support;
@@ -39,5 +40,9 @@ pub use modal::modal_metadata;
 pub use navigation::{
     filter_navigation, merge_navigation, navigation, served_navigation, Contribution, MenuGroup,
     MenuItem, ORPHANS_ICON, ORPHANS_TITLE,
+};
+pub use permissions::{
+    catalog_json, permissions, DeclaredCapability, DeclaredPermission, Grantable, ModelPermissions,
+    PermissionTable, RoleGrants,
 };
 pub use table::{gate_table_metadata, table_metadata};
