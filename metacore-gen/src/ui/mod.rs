@@ -25,6 +25,7 @@ mod common;
 mod display;
 mod field;
 mod import;
+mod legacy;
 mod modal;
 mod navigation;
 mod permissions;
@@ -36,6 +37,7 @@ pub use action::action_capability;
 pub use common::{humanise, options_endpoint, route_of};
 pub use display::display_column;
 pub use import::MAX_IMPORT_ROWS;
+pub use legacy::legacy_manifest;
 pub use modal::modal_metadata;
 pub use navigation::{
     filter_navigation, merge_navigation, navigation, served_navigation, Contribution, MenuGroup,
