@@ -29,6 +29,8 @@ mod legacy;
 mod modal;
 mod navigation;
 mod permissions;
+#[cfg(test)]
+mod snapshots;
 mod table;
 #[cfg(test)]
 mod test_support;

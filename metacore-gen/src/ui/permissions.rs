@@ -73,8 +73,10 @@ pub struct DeclaredPermission {
     /// The permission key, itself a capability.
     pub key: String,
     /// Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// What it allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -97,6 +99,7 @@ pub struct DeclaredCapability {
     /// Target (`addon_tickets.*`, `api.stripe.com`, …).
     pub target: String,
     /// Why it is needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
