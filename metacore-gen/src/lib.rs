@@ -8,6 +8,8 @@
 //! 4. [`ir`] — one intermediate representation both dialects lower into.
 //! 5. [`checks`] — the semantic gates of `manifest.md` over the IR.
 //! 6. [`diagnostics`] — located, coded findings, printed for humans or as JSON.
+//! 7. [`ui`] — the static JSON metadata the server serves (tables, modals, navigation,
+//!    permissions, the legacy manifest projection), derived from the IR.
 //!
 //! [`frontend`] ties the stages together; the `metacore-gen` binary is a thin clap front.
 //! (Section numbers refer to `spec/manifest.md`.)

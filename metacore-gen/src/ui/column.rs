@@ -9,7 +9,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::common::{
-    flag, hint, humanise, options_endpoint, route_of, stage_field, static_options, validation_json,
+    hint, humanise, options_endpoint, route_of, stage_field, static_options, validation_json,
     Object, ValueKind,
 };
 use crate::ir::{Addon, Column, ColumnType, Model, SystemRole};
@@ -139,13 +139,7 @@ fn column_definition(addon: &Addon, model: &Model, column: &Column) -> Json {
         )
         .with_opt("visible_when", declared("visible_when"))
         .with_opt("section", declared("section"))
-        .with_opt(
-            "readonly",
-            column
-                .ui
-                .contains_key("readonly")
-                .then(|| flag(column, "readonly")),
-        )
+        .with_opt("readonly", declared("readonly"))
         .with_opt("visibility", declared("visibility"))
         .build()
 }

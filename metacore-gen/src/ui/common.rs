@@ -243,7 +243,7 @@ pub(crate) fn number_text(text: &str) -> Json {
         .unwrap_or_else(|_| Json::String(text.to_string()))
 }
 
-/// A string UI hint of the column (`display`, `section`, …).
+/// A UI hint of the column as declared (`display`, `section`, `display_config`, …).
 pub(crate) fn hint<'c>(column: &'c Column, key: &str) -> Option<&'c Json> {
     column.ui.get(key)
 }
