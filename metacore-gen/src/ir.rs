@@ -731,6 +731,8 @@ impl Action {
 pub struct ActionStep {
     /// Title.
     pub title: String,
+    /// Helper text under the title.
+    pub description: Option<String>,
     /// Fields.
     pub fields: Vec<ActionField>,
 }
@@ -970,6 +972,8 @@ pub struct PermissionDef {
     pub key: String,
     /// Label.
     pub label: Option<String>,
+    /// What the permission allows.
+    pub description: Option<String>,
     /// Where it was declared.
     pub src: Src,
 }

@@ -8,9 +8,12 @@
 //! 4. [`ir`] — one intermediate representation both dialects lower into.
 //! 5. [`checks`] — the semantic gates of `manifest.md` over the IR.
 //! 6. [`diagnostics`] — located, coded findings, printed for humans or as JSON.
-//! 7. [`codegen`] — IR → a Rust crate: sea-orm entities, migrations, registry (`build`).
+//! 7. [`ui`] — the static JSON metadata the server serves (tables, modals, navigation,
+//!    permissions, the legacy manifest projection), derived from the IR.
+//! 8. [`codegen`] — IR → a Rust crate: sea-orm entities, migrations, registry (`build`).
 //!
-//! [`frontend`] ties the front-end stages together and [`build`] the whole build; the `metacore-gen` binary is a thin clap front.
+//! [`frontend`] ties the front-end stages together and [`build`] the whole build; the
+//! `metacore-gen` binary is a thin clap front.
 //! (Section numbers refer to `spec/manifest.md`.)
 
 pub mod build;
@@ -25,6 +28,7 @@ pub mod schema_check;
 pub mod semver;
 pub mod source;
 pub mod suggest;
+pub mod ui;
 pub mod v2;
 pub mod v3;
 pub mod wasm_module;

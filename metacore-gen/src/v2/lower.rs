@@ -103,7 +103,7 @@ const RELATION_KINDS: [&str; 3] = ["one_to_many", "many_to_many", "belongs_to"];
 const HTTP_METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
 
 /// The `phone` pattern of §5.3 (also the built-in `phone` validator of §6.4).
-const PHONE_PATTERN: &str = r"^\+?[0-9\s\-()]{6,}$";
+pub(crate) const PHONE_PATTERN: &str = r"^\+?[0-9\s\-()]{6,}$";
 
 /// Lowers a typed v2 manifest into the IR. `root` is the same document as a span tree (after
 /// key-case normalisation), used for exact number text and key order. Diagnostics go to `out`.

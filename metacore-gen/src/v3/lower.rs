@@ -592,6 +592,7 @@ fn lower_action(action: &v3::Action, src: &str) -> Action {
             .enumerate()
             .map(|(i, step)| ActionStep {
                 title: step.title.clone(),
+                description: step.description.clone(),
                 fields: lower_fields(&step.fields, &format!("{src}/steps/{i}/fields")),
             })
             .collect(),
@@ -781,6 +782,7 @@ fn lower_rbac(rbac: Option<&v3::Rbac>) -> Rbac {
             .map(|(i, p)| PermissionDef {
                 key: p.key.clone(),
                 label: p.label.clone(),
+                description: p.description.clone(),
                 src: format!("/rbac/permissions/{i}"),
             })
             .collect(),
