@@ -68,7 +68,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, String> {
             }
         }
         if let Some(addon) = &manifest.addon {
-            manifest.report.diagnostics.extend(codegen::check_buildable(addon));
+            manifest
+                .report
+                .diagnostics
+                .extend(codegen::check_buildable(addon));
         }
     }
     let previous = read_lock(&request.out)?;
@@ -143,13 +146,14 @@ fn new_migration_names(previous: &Lock, lock: &Lock) -> Vec<String> {
         .collect()
 }
 
-/// A manifest path as generated docs show it: relative, `/`-separated, without `./`.
+/// A manifest path as generated docs show it: `/`-separated, without a leading `./`.
 fn display_path(path: &Path) -> String {
-    path.components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut rest = text.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped;
+    }
+    rest.to_string()
 }
 
 /// The workspace this compiler was built from.
@@ -194,8 +198,12 @@ fn runtime_dependency(request: &BuildRequest) -> Result<String, String> {
         .runtime_path
         .clone()
         .unwrap_or_else(|| workspace_root().join("metacore-runtime"));
-    let runtime = std::fs::canonicalize(&runtime)
-        .map_err(|e| format!("cannot find the metacore-runtime crate at `{}`: {e}", runtime.display()))?;
+    let runtime = std::fs::canonicalize(&runtime).map_err(|e| {
+        format!(
+            "cannot find the metacore-runtime crate at `{}`: {e}",
+            runtime.display()
+        )
+    })?;
     let out = absolute(&request.out).ok_or("cannot resolve the output directory")?;
     let path = relative(&out, &runtime);
     let text = path.to_string_lossy().replace('\\', "/");
@@ -224,7 +232,7 @@ pub struct TreeChanges {
     pub added: Vec<PathBuf>,
     /// Files whose contents differ.
     pub changed: Vec<PathBuf>,
-    /// Generated files (under `src/`) that the tree no longer has.
+    /// Generated files (under `src/` or `tests/`) that the tree no longer has.
     pub removed: Vec<PathBuf>,
 }
 
@@ -235,8 +243,8 @@ impl TreeChanges {
     }
 }
 
-/// How `out` differs from `tree`. Everything under `out/src/` is generated; other files are
-/// compared only when the tree has them.
+/// How `out` differs from `tree`. Everything under `out/src/` and `out/tests/` is
+/// generated; other files are compared only when the tree has them.
 pub fn compare_tree(out: &Path, tree: &Tree) -> TreeChanges {
     let mut changes = TreeChanges::default();
     for (path, text) in tree {
@@ -247,8 +255,13 @@ pub fn compare_tree(out: &Path, tree: &Tree) -> TreeChanges {
         }
     }
     let mut existing = Vec::new();
-    list_files(&out.join("src"), Path::new("src"), &mut existing);
-    changes.removed = existing.into_iter().filter(|p| !tree.contains_key(p)).collect();
+    for dir in ["src", "tests"] {
+        list_files(&out.join(dir), Path::new(dir), &mut existing);
+    }
+    changes.removed = existing
+        .into_iter()
+        .filter(|p| !tree.contains_key(p))
+        .collect();
     changes
 }
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use metacore_gen::diagnostics::{FileReport, LocatedDiagnostic, Tally};
 use metacore_gen::build::{BuildOutcome, BuildRequest};
+use metacore_gen::diagnostics::{FileReport, LocatedDiagnostic, Tally};
 use metacore_gen::frontend;
 
 /// The metacore compiler: checks addon manifests (Module Contract v3 and legacy v2) and

@@ -21,15 +21,20 @@ impl Registry {
 
     /// The model served under `route` (its table name), or whose key matches it
     /// case-insensitively, across all addons (`http-api.md` §1.6).
-    pub fn model(&self, route: &str) -> Option<(&'static AddonDescriptor, &'static ModelDescriptor)> {
-        let models = || self.addons.iter().flat_map(|a| a.models.iter().map(move |m| (a, m)));
-        models()
-            .find(|(_, m)| m.route == route)
-            .or_else(|| {
-                models().find(|(_, m)| {
-                    m.route.eq_ignore_ascii_case(route) || m.key.eq_ignore_ascii_case(route)
-                })
+    pub fn model(
+        &self,
+        route: &str,
+    ) -> Option<(&'static AddonDescriptor, &'static ModelDescriptor)> {
+        let models = || {
+            self.addons
+                .iter()
+                .flat_map(|a| a.models.iter().map(move |m| (a, m)))
+        };
+        models().find(|(_, m)| m.route == route).or_else(|| {
+            models().find(|(_, m)| {
+                m.route.eq_ignore_ascii_case(route) || m.key.eq_ignore_ascii_case(route)
             })
+        })
     }
 }
 
@@ -46,6 +51,20 @@ pub struct AddonDescriptor {
     pub manifest: &'static str,
     /// Its data models, in manifest order.
     pub models: &'static [ModelDescriptor],
+    /// Capability strings no single model owns: tool capabilities (`<addon>.tools.<tool>`)
+    /// and the manifest's `rbac.permissions` keys.
+    pub permissions: &'static [&'static str],
+    /// The manifest's roles with the capabilities each grants.
+    pub roles: &'static [RoleGrants],
+    /// What the addon declares it may do outside its own tables (`db:read users`, …).
+    pub capabilities: &'static [DeclaredCapability],
+    /// The addon's navigation contribution (`metacore_gen::ui::Contribution` as JSON), with
+    /// the fields per-caller filtering needs.
+    pub navigation_json: &'static str,
+    /// The addon's permission catalogue entry (`metacore_gen::ui::PermissionTable` as JSON).
+    pub permission_table_json: &'static str,
+    /// The legacy flat projection `GET /api/metacore/manifests` serves.
+    pub legacy_manifest_json: &'static str,
 }
 
 /// One compiled data model.
@@ -61,4 +80,28 @@ pub struct ModelDescriptor {
     pub tenancy_column: Option<&'static str>,
     /// True when deletes only set `deleted_at`.
     pub soft_delete: bool,
+    /// Every capability string of the model: the CRUD verbs, then its custom actions.
+    pub capabilities: &'static [&'static str],
+    /// The ungated `TableMetadata` (`http-api.md` §6.2), as JSON text.
+    pub table_metadata_json: &'static str,
+    /// The `ModalMetadata` (§6.4), as JSON text.
+    pub modal_metadata_json: &'static str,
+}
+
+/// A role a manifest declares and the capabilities it grants.
+#[derive(Debug, Clone, Copy)]
+pub struct RoleGrants {
+    /// Role key, compared after trim + lowercase.
+    pub role: &'static str,
+    /// Granted capability strings (`*` for all).
+    pub grants: &'static [&'static str],
+}
+
+/// A capability an addon declares for its own code (`manifest.md` §4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeclaredCapability {
+    /// The kind (`db:read`, `http:fetch`, …).
+    pub kind: &'static str,
+    /// Its target as written (`users`, `https://api.slack.com/*`).
+    pub target: &'static str,
 }

@@ -73,3 +73,36 @@ pub fn codes_with(manifest: &Manifest, severity: Severity) -> Vec<&'static str> 
     codes.dedup();
     codes
 }
+
+/// Splits manifest files into groups that build together: every file `validate` accepts,
+/// placed in the first group where no other file has its addon key or one of its route
+/// names (the corpus holds several revisions of the same addons). Rejected files are left out.
+pub fn buildable_groups(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut groups: Vec<(Vec<PathBuf>, Vec<String>)> = Vec::new();
+    for path in files {
+        let manifest = validate_file(path);
+        let Some(addon) = manifest.addon.as_ref().filter(|_| accepted(&manifest)) else {
+            continue;
+        };
+        let mut names = vec![format!("addon:{}", addon.key)];
+        names.extend(addon.models.iter().map(|m| format!("route:{}", m.table)));
+        match groups
+            .iter_mut()
+            .find(|(_, taken)| !names.iter().any(|n| taken.contains(n)))
+        {
+            Some((group, taken)) => {
+                group.push(path.clone());
+                taken.extend(names);
+            }
+            None => groups.push((vec![path.clone()], names)),
+        }
+    }
+    groups.into_iter().map(|(group, _)| group).collect()
+}
+
+/// Every corpus file of both dialects, v3 first.
+pub fn all_corpus_files() -> Vec<PathBuf> {
+    let mut files = corpus_files("v3");
+    files.extend(corpus_files("v2"));
+    files
+}

@@ -1,23 +1,11 @@
 //! Addon `assets` (Activos Fijos) version 1.0.0, compiled from `manifests/assets/manifest.json`.
 //!
 //! Gestión de activos fijos, depreciación, mantenimiento y bajas
-//!
-//! Entities:
-//! * [`asset_categories`] — model `AssetCategories`
-//! * [`assets`] — model `Assets`
-//! * [`depreciation_schedules`] — model `DepreciationSchedules`
-//! * [`maintenance_schedules`] — model `MaintenanceSchedules`
-//! * [`maintenance_logs`] — model `MaintenanceLogs`
-//! * [`asset_disposals`] — model `AssetDisposals`
 
 use metacore_runtime::registry::{AddonDescriptor, ModelDescriptor};
 
-pub mod asset_categories;
-pub mod assets;
-pub mod depreciation_schedules;
-pub mod maintenance_schedules;
-pub mod maintenance_logs;
-pub mod asset_disposals;
+pub mod entities;
+pub mod permissions;
 
 /// This addon, for the registry.
 pub const ADDON: AddonDescriptor = AddonDescriptor {
@@ -32,6 +20,9 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             physical_table: "addon_assets__asset_categories",
             tenancy_column: Some("organization_id"),
             soft_delete: false,
+            capabilities: permissions::asset_categories::ALL,
+            table_metadata_json: include_str!("metadata/asset_categories.table.json"),
+            modal_metadata_json: include_str!("metadata/asset_categories.modal.json"),
         },
         ModelDescriptor {
             key: "Assets",
@@ -39,6 +30,9 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             physical_table: "addon_assets__assets",
             tenancy_column: Some("organization_id"),
             soft_delete: false,
+            capabilities: permissions::assets::ALL,
+            table_metadata_json: include_str!("metadata/assets.table.json"),
+            modal_metadata_json: include_str!("metadata/assets.modal.json"),
         },
         ModelDescriptor {
             key: "DepreciationSchedules",
@@ -46,6 +40,13 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             physical_table: "addon_assets__depreciation_schedules",
             tenancy_column: Some("organization_id"),
             soft_delete: false,
+            capabilities: permissions::depreciation_schedules::ALL,
+            table_metadata_json: include_str!(
+                "metadata/depreciation_schedules.table.json"
+            ),
+            modal_metadata_json: include_str!(
+                "metadata/depreciation_schedules.modal.json"
+            ),
         },
         ModelDescriptor {
             key: "MaintenanceSchedules",
@@ -53,6 +54,13 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             physical_table: "addon_assets__maintenance_schedules",
             tenancy_column: Some("organization_id"),
             soft_delete: false,
+            capabilities: permissions::maintenance_schedules::ALL,
+            table_metadata_json: include_str!(
+                "metadata/maintenance_schedules.table.json"
+            ),
+            modal_metadata_json: include_str!(
+                "metadata/maintenance_schedules.modal.json"
+            ),
         },
         ModelDescriptor {
             key: "MaintenanceLogs",
@@ -60,6 +68,9 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             physical_table: "addon_assets__maintenance_logs",
             tenancy_column: Some("organization_id"),
             soft_delete: false,
+            capabilities: permissions::maintenance_logs::ALL,
+            table_metadata_json: include_str!("metadata/maintenance_logs.table.json"),
+            modal_metadata_json: include_str!("metadata/maintenance_logs.modal.json"),
         },
         ModelDescriptor {
             key: "AssetDisposals",
@@ -67,6 +78,15 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             physical_table: "addon_assets__asset_disposals",
             tenancy_column: Some("organization_id"),
             soft_delete: false,
+            capabilities: permissions::asset_disposals::ALL,
+            table_metadata_json: include_str!("metadata/asset_disposals.table.json"),
+            modal_metadata_json: include_str!("metadata/asset_disposals.modal.json"),
         },
     ],
+    permissions: permissions::ADDON,
+    roles: permissions::ROLES,
+    capabilities: permissions::DECLARED,
+    navigation_json: include_str!("navigation.json"),
+    permission_table_json: include_str!("permissions.json"),
+    legacy_manifest_json: include_str!("legacy_manifest.json"),
 };

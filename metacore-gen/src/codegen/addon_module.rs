@@ -1,5 +1,7 @@
-//! The module of one addon: `src/<addon>/mod.rs` with its descriptor, and one entity file per
-//! model.
+//! The module of one addon: `src/<addon>/mod.rs` with its registry descriptor, one entity
+//! file per model (`entities/<table>.rs`), `permissions.rs`, and the JSON documents the server serves
+//! (`metadata/<table>.table.json`, `metadata/<table>.modal.json`, `navigation.json`,
+//! `permissions.json`, `legacy_manifest.json`), embedded with `include_str!`.
 
 use std::path::PathBuf;
 
@@ -7,22 +9,61 @@ use quote::quote;
 
 use super::names::snake_ident;
 use super::schema::physical_table;
-use super::{entity, rust_file};
+use super::{entity, permissions, rust_file};
 use crate::ir::{Addon, Model};
+use crate::ui::{self, PermissionTable};
 
 /// The files of `addon`'s module, relative to `src/<addon>/`.
 pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
-    let mut files = vec![(PathBuf::from("mod.rs"), module_file(addon, manifest))];
+    let table = ui::permissions(addon);
+    let mut files = vec![
+        (
+            PathBuf::from("mod.rs"),
+            module_file(addon, manifest, &table),
+        ),
+        (PathBuf::from("permissions.rs"), permissions::emit(&table)),
+        (
+            PathBuf::from("navigation.json"),
+            json_text(&ui::navigation(addon)),
+        ),
+        (PathBuf::from("permissions.json"), json_text(&table)),
+        (
+            PathBuf::from("legacy_manifest.json"),
+            json_text(&ui::legacy_manifest(addon)),
+        ),
+    ];
+    if !addon.models.is_empty() {
+        files.push((PathBuf::from("entities/mod.rs"), entities_file(addon)));
+    }
     for model in &addon.models {
         files.push((
-            PathBuf::from(format!("{}.rs", model.table)),
+            PathBuf::from(format!("entities/{}.rs", model.table)),
             entity::emit(addon, model, manifest),
+        ));
+        files.push((
+            metadata_path(model, "table"),
+            json_text(&ui::table_metadata(addon, model)),
+        ));
+        files.push((
+            metadata_path(model, "modal"),
+            json_text(&ui::modal_metadata(addon, model)),
         ));
     }
     files
 }
 
-fn module_file(addon: &Addon, manifest: &str) -> String {
+fn metadata_path(model: &Model, kind: &str) -> PathBuf {
+    PathBuf::from(format!("metadata/{}.{kind}.json", model.table))
+}
+
+/// Pretty JSON with a final newline (keys sorted: serde_json maps are ordered).
+fn json_text(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("metadata serialises");
+    text.push('\n');
+    text
+}
+
+fn module_file(addon: &Addon, manifest: &str, table: &PermissionTable) -> String {
     let mut doc = vec![format!(
         " Addon `{}` ({}) version {}, compiled from `{manifest}`.",
         addon.key, addon.name, addon.version
@@ -31,18 +72,14 @@ fn module_file(addon: &Addon, manifest: &str) -> String {
         doc.push(String::new());
         doc.push(format!(" {description}"));
     }
-    if !addon.models.is_empty() {
-        doc.push(String::new());
-        doc.push(" Entities:".into());
-        for model in &addon.models {
-            doc.push(format!(" * [`{}`] — model `{}`", model.table, model.key));
-        }
-    }
-    let modules = addon.models.iter().map(|m| snake_ident(&m.table));
+    let entities = (!addon.models.is_empty()).then(|| quote!(pub mod entities;));
     let key = &addon.key;
     let name = &addon.name;
     let version = addon.version.to_string();
-    let models = addon.models.iter().map(|m| model_descriptor(addon, m));
+    let models = addon
+        .models
+        .iter()
+        .map(|m| model_descriptor(addon, m, table));
     let imports = if addon.models.is_empty() {
         quote!(AddonDescriptor)
     } else {
@@ -53,7 +90,8 @@ fn module_file(addon: &Addon, manifest: &str) -> String {
 
         use metacore_runtime::registry::#imports;
 
-        #(pub mod #modules;)*
+        #entities
+        pub mod permissions;
 
         /// This addon, for the registry.
         pub const ADDON: AddonDescriptor = AddonDescriptor {
@@ -62,12 +100,39 @@ fn module_file(addon: &Addon, manifest: &str) -> String {
             version: #version,
             manifest: #manifest,
             models: &[#(#models),*],
+            permissions: permissions::ADDON,
+            roles: permissions::ROLES,
+            capabilities: permissions::DECLARED,
+            navigation_json: include_str!("navigation.json"),
+            permission_table_json: include_str!("permissions.json"),
+            legacy_manifest_json: include_str!("legacy_manifest.json"),
         };
     };
     rust_file(tokens)
 }
 
-fn model_descriptor(addon: &Addon, model: &Model) -> proc_macro2::TokenStream {
+fn entities_file(addon: &Addon) -> String {
+    let mut doc = vec![format!(
+        " The sea-orm entities of addon `{}`, one module per model:",
+        addon.key
+    )];
+    doc.push(String::new());
+    for model in &addon.models {
+        doc.push(format!(" * [`{}`] — model `{}`", model.table, model.key));
+    }
+    let modules = addon.models.iter().map(|m| snake_ident(&m.table));
+    rust_file(quote! {
+        #(#![doc = #doc])*
+
+        #(pub mod #modules;)*
+    })
+}
+
+fn model_descriptor(
+    addon: &Addon,
+    model: &Model,
+    table: &PermissionTable,
+) -> proc_macro2::TokenStream {
     let key = &model.key;
     let route = &model.table;
     let physical = physical_table(&addon.key, &model.table);
@@ -79,6 +144,15 @@ fn model_descriptor(addon: &Addon, model: &Model) -> proc_macro2::TokenStream {
         None => quote!(None),
     };
     let soft_delete = model.soft_delete();
+    let has_capabilities = table.models.iter().any(|m| m.table == model.table);
+    let capabilities = if has_capabilities {
+        let module = snake_ident(&model.table);
+        quote!(permissions::#module::ALL)
+    } else {
+        quote!(&[])
+    };
+    let table_json = metadata_path(model, "table").display().to_string();
+    let modal_json = metadata_path(model, "modal").display().to_string();
     quote! {
         ModelDescriptor {
             key: #key,
@@ -86,6 +160,9 @@ fn model_descriptor(addon: &Addon, model: &Model) -> proc_macro2::TokenStream {
             physical_table: #physical,
             tenancy_column: #tenancy,
             soft_delete: #soft_delete,
+            capabilities: #capabilities,
+            table_metadata_json: include_str!(#table_json),
+            modal_metadata_json: include_str!(#modal_json),
         }
     }
 }

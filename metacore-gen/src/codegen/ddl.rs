@@ -38,7 +38,9 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
                     }
                 }
             }
-            Step::DropTable { physical: table, .. } => {
+            Step::DropTable {
+                physical: table, ..
+            } => {
                 out.push(format!("DROP TABLE {}", quote(table)));
             }
             Step::AddColumn { table, column } => out.push(format!(
@@ -66,7 +68,12 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
                 foreign_key,
             } => {
                 if backend == Backend::Postgres {
-                    deferred.push(add_foreign_key(&physical(table), name, foreign_key, physical));
+                    deferred.push(add_foreign_key(
+                        &physical(table),
+                        name,
+                        foreign_key,
+                        physical,
+                    ));
                 }
             }
             Step::DropForeignKey { table, name } => {
@@ -86,7 +93,11 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
 
 /// The statements undoing `steps`, when every step can be undone without losing what the
 /// migration did not create (tables, columns and indices it added). `None` otherwise.
-pub fn down(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -> Option<Vec<String>> {
+pub fn down(
+    steps: &[Step],
+    backend: Backend,
+    physical: &dyn Fn(&str) -> String,
+) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for step in steps.iter().rev() {
         match step {
@@ -131,7 +142,11 @@ pub fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
-fn create_table(table: &TableSchema, backend: Backend, physical: &dyn Fn(&str) -> String) -> String {
+fn create_table(
+    table: &TableSchema,
+    backend: Backend,
+    physical: &dyn Fn(&str) -> String,
+) -> String {
     let mut lines: Vec<String> = table
         .columns
         .iter()
@@ -148,7 +163,11 @@ fn create_table(table: &TableSchema, backend: Backend, physical: &dyn Fn(&str) -
     }
     if backend == Backend::Sqlite {
         for (name, fk) in &table.foreign_keys {
-            lines.push(format!("CONSTRAINT {} {}", quote(name), references(fk, physical)));
+            lines.push(format!(
+                "CONSTRAINT {} {}",
+                quote(name),
+                references(fk, physical)
+            ));
         }
     }
     format!(
@@ -163,7 +182,13 @@ fn create_table(table: &TableSchema, backend: Backend, physical: &dyn Fn(&str) -
 }
 
 fn references(fk: &ForeignKeySchema, physical: &dyn Fn(&str) -> String) -> String {
-    let list = |columns: &[String]| columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
+    let list = |columns: &[String]| {
+        columns
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut text = format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
         list(&fk.columns),
@@ -270,13 +295,22 @@ fn default_sql(default: &DefaultValue, column: &ColumnSchema, backend: Backend) 
     })
 }
 
-fn alter_column(table: &str, from: &ColumnSchema, to: &ColumnSchema, backend: Backend) -> Vec<String> {
+fn alter_column(
+    table: &str,
+    from: &ColumnSchema,
+    to: &ColumnSchema,
+    backend: Backend,
+) -> Vec<String> {
     let mut out = Vec::new();
     let column = quote(&to.name);
     let table_q = quote(table);
     let becomes_not_null = from.nullable && !to.nullable;
     if becomes_not_null {
-        if let Some(default) = to.default.as_ref().and_then(|d| default_sql(d, to, backend)) {
+        if let Some(default) = to
+            .default
+            .as_ref()
+            .and_then(|d| default_sql(d, to, backend))
+        {
             out.push(format!(
                 "UPDATE {table_q} SET {column} = {default} WHERE {column} IS NULL"
             ));
@@ -292,17 +326,27 @@ fn alter_column(table: &str, from: &ColumnSchema, to: &ColumnSchema, backend: Ba
         ));
     }
     if from.default != to.default {
-        match to.default.as_ref().and_then(|d| default_sql(d, to, backend)) {
+        match to
+            .default
+            .as_ref()
+            .and_then(|d| default_sql(d, to, backend))
+        {
             Some(default) => out.push(format!(
                 "ALTER TABLE {table_q} ALTER COLUMN {column} SET DEFAULT {default}"
             )),
-            None => out.push(format!("ALTER TABLE {table_q} ALTER COLUMN {column} DROP DEFAULT")),
+            None => out.push(format!(
+                "ALTER TABLE {table_q} ALTER COLUMN {column} DROP DEFAULT"
+            )),
         }
     }
     if becomes_not_null {
-        out.push(format!("ALTER TABLE {table_q} ALTER COLUMN {column} SET NOT NULL"));
+        out.push(format!(
+            "ALTER TABLE {table_q} ALTER COLUMN {column} SET NOT NULL"
+        ));
     } else if !from.nullable && to.nullable {
-        out.push(format!("ALTER TABLE {table_q} ALTER COLUMN {column} DROP NOT NULL"));
+        out.push(format!(
+            "ALTER TABLE {table_q} ALTER COLUMN {column} DROP NOT NULL"
+        ));
     }
     out
 }

@@ -1,4 +1,4 @@
-//! One sea-orm entity per model: `src/<addon>/<table>.rs`.
+//! One sea-orm entity per model: `src/<addon>/entities/<table>.rs`.
 //!
 //! The entity is the typed view of a row: one field per column with the Rust type of
 //! `manifest.md` §4.1 (nullable → `Option`), the primary key, and the relations the manifest
@@ -176,10 +176,14 @@ impl RelationVariant {
             RelationKind::BelongsTo { from, to } => {
                 let from = format!("Column::{}", upper_camel(from));
                 let to = match &self.target_module {
-                    Some(module) => format!("super::{}::Column::{}", snake_ident(module), upper_camel(to)),
+                    Some(module) => format!(
+                        "super::{}::Column::{}",
+                        snake_ident(module),
+                        upper_camel(to)
+                    ),
                     None => format!("Column::{}", upper_camel(to)),
                 };
-                let doc = format!(" The row `{}` points at.", self.from_column());
+                let doc = format!(" The row `{}` points at.", self.source_column());
                 quote! {
                     #[doc = #doc]
                     #[sea_orm(belongs_to = #entity, from = #from, to = #to)]
@@ -200,7 +204,7 @@ impl RelationVariant {
         }
     }
 
-    fn from_column(&self) -> &str {
+    fn source_column(&self) -> &str {
         match &self.kind {
             RelationKind::BelongsTo { from, .. } => from,
             RelationKind::HasMany => "",
@@ -208,18 +212,29 @@ impl RelationVariant {
     }
 }
 
-/// A single-column reference from `model` to another model of the addon.
-struct Reference<'a> {
-    column: &'a str,
-    target: &'a Model,
-    target_column: String,
+/// A single-column reference from `model` to a model of the same addon.
+pub(crate) struct Reference<'a> {
+    /// The referencing column.
+    pub column: &'a str,
+    /// The referenced model.
+    pub target: &'a Model,
+    /// The referenced column (`id` unless a foreign key says otherwise).
+    pub target_column: String,
 }
 
-fn references_of<'a>(addon: &'a Addon, model: &'a Model) -> Vec<Reference<'a>> {
+/// The references the entity turns into `belongs_to` relations.
+pub(crate) fn references_of<'a>(addon: &'a Addon, model: &'a Model) -> Vec<Reference<'a>> {
     let mut out: Vec<Reference<'a>> = Vec::new();
     for fk in &model.foreign_keys {
-        if let ([column], Some(target)) = (fk.columns.as_slice(), addon.find_model_ref(&fk.target_model)) {
-            let target_column = fk.target_columns.first().cloned().unwrap_or_else(|| "id".into());
+        if let ([column], Some(target)) = (
+            fk.columns.as_slice(),
+            addon.find_model_ref(&fk.target_model),
+        ) {
+            let target_column = fk
+                .target_columns
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "id".into());
             if target.column(&target_column).is_some() && model.column(column).is_some() {
                 out.push(Reference {
                     column,
@@ -230,7 +245,11 @@ fn references_of<'a>(addon: &'a Addon, model: &'a Model) -> Vec<Reference<'a>> {
         }
     }
     for column in &model.columns {
-        let Some(target) = column.reference.as_deref().and_then(|r| addon.find_model_ref(r)) else {
+        let declared = column
+            .reference
+            .as_deref()
+            .and_then(|r| addon.find_model_ref(r));
+        let Some(target) = declared.or_else(|| picker_target(addon, model, column)) else {
             continue;
         };
         if target.column("id").is_some() && !out.iter().any(|r| r.column == column.name) {
@@ -250,6 +269,51 @@ fn references_of<'a>(addon: &'a Addon, model: &'a Model) -> Vec<Reference<'a>> {
     out
 }
 
+/// The model a v2 `*_id` picker column selects from: the `searchEndpoint` its inline table
+/// or modal metadata gives it (`asset_categories`, `/options/asset_categories?field=id`), or
+/// else a model whose table or key is the column's stem (`project_id` → `projects`).
+fn picker_target<'a>(addon: &'a Addon, model: &Model, column: &Column) -> Option<&'a Model> {
+    let stem = column.name.strip_suffix("_id")?;
+    if column.column_type != ColumnType::Uuid {
+        return None;
+    }
+    let endpoint = [&model.table_ui, &model.modal_ui]
+        .into_iter()
+        .flatten()
+        .find_map(|ui| search_endpoint_for(ui, &column.name));
+    if let Some(endpoint) = endpoint {
+        let table = endpoint
+            .trim_start_matches("/options/")
+            .split(['?', '/'])
+            .next()
+            .unwrap_or_default();
+        return addon.find_model(table);
+    }
+    addon.models.iter().find(|m| {
+        m.table == stem || m.table == format!("{stem}s") || m.key.eq_ignore_ascii_case(stem)
+    })
+}
+
+/// The `searchEndpoint` of the entry describing `column` anywhere in inline UI metadata.
+fn search_endpoint_for<'j>(ui: &'j serde_json::Value, column: &str) -> Option<&'j str> {
+    match ui {
+        serde_json::Value::Object(map) => {
+            let names_column = ["key", "column", "name"]
+                .iter()
+                .any(|k| map.get(*k).and_then(|v| v.as_str()) == Some(column));
+            let own = map.get("searchEndpoint").and_then(|v| v.as_str());
+            match (names_column, own) {
+                (true, Some(endpoint)) => Some(endpoint),
+                _ => map.values().find_map(|v| search_endpoint_for(v, column)),
+            }
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().find_map(|v| search_endpoint_for(v, column))
+        }
+        _ => None,
+    }
+}
+
 fn relations_of(addon: &Addon, model: &Model) -> Vec<RelationVariant> {
     let mut variants: Vec<RelationVariant> = Vec::new();
     let mut push = |mut variant: RelationVariant, disambiguator: &str| {
@@ -259,7 +323,10 @@ fn relations_of(addon: &Addon, model: &Model) -> Vec<RelationVariant> {
         variants.push(variant);
     };
     for reference in references_of(addon, model) {
-        let base = reference.column.strip_suffix("_id").unwrap_or(reference.column);
+        let base = reference
+            .column
+            .strip_suffix("_id")
+            .unwrap_or(reference.column);
         let same = reference.target.table == model.table;
         push(
             RelationVariant {
@@ -291,6 +358,23 @@ fn relations_of(addon: &Addon, model: &Model) -> Vec<RelationVariant> {
         }
     }
     variants
+}
+
+/// The models `model` belongs to through a `Related` impl (exactly one relation to them).
+pub(crate) fn related_parents(addon: &Addon, model: &Model) -> Vec<String> {
+    let relations = relations_of(addon, model);
+    relations
+        .iter()
+        .filter(|v| matches!(v.kind, RelationKind::BelongsTo { .. }))
+        .filter_map(|v| v.target_module.clone())
+        .filter(|module| {
+            relations
+                .iter()
+                .filter(|v| v.target_module.as_ref() == Some(module))
+                .count()
+                == 1
+        })
+        .collect()
 }
 
 fn related_impls(relations: &[RelationVariant]) -> Vec<TokenStream> {

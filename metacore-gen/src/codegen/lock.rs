@@ -112,7 +112,10 @@ fn table<'s>(schema: &'s mut AddonSchema, name: &str) -> Option<&'s mut TableSch
 /// Applies one step to a schema (steps naming a missing table or column change nothing).
 pub fn apply(schema: &mut AddonSchema, step: &Step) {
     match step {
-        Step::CreateTable { table: name, schema: t } => {
+        Step::CreateTable {
+            table: name,
+            schema: t,
+        } => {
             let mut created = t.clone();
             created.indices.clear();
             schema.tables.insert(name.clone(), created);
@@ -120,19 +123,27 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
         Step::DropTable { table: name, .. } => {
             schema.tables.remove(name);
         }
-        Step::AddColumn { table: name, column } => {
+        Step::AddColumn {
+            table: name,
+            column,
+        } => {
             if let Some(t) = table(schema, name) {
                 t.columns.push(column.clone());
             }
         }
-        Step::DropColumn { table: name, column } => {
+        Step::DropColumn {
+            table: name,
+            column,
+        } => {
             if let Some(t) = table(schema, name) {
                 t.columns.retain(|c| &c.name != column);
             }
         }
-        Step::AlterColumn { table: name, to, .. } => {
-            if let Some(c) = table(schema, name)
-                .and_then(|t| t.columns.iter_mut().find(|c| c.name == to.name))
+        Step::AlterColumn {
+            table: name, to, ..
+        } => {
+            if let Some(c) =
+                table(schema, name).and_then(|t| t.columns.iter_mut().find(|c| c.name == to.name))
             {
                 *c = to.clone();
             }
@@ -164,7 +175,10 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
                 t.foreign_keys.insert(fk.clone(), foreign_key.clone());
             }
         }
-        Step::DropForeignKey { table: name, name: fk } => {
+        Step::DropForeignKey {
+            table: name,
+            name: fk,
+        } => {
             if let Some(t) = table(schema, name) {
                 t.foreign_keys.remove(fk);
             }

@@ -30,7 +30,10 @@ pub fn emit_addon(addon_key: &str, lock: &AddonLock) -> Vec<(String, String)> {
     let mut schema = AddonSchema::default();
     let mut files = Vec::new();
     for migration in &lock.migrations {
-        files.push((migration.name.clone(), emit_one(addon_key, migration, &schema)));
+        files.push((
+            migration.name.clone(),
+            emit_one(addon_key, migration, &schema),
+        ));
         for step in &migration.steps {
             apply(&mut schema, step);
         }
@@ -44,7 +47,9 @@ fn emit_one(addon_key: &str, migration: &RecordedMigration, before: &AddonSchema
             .steps
             .iter()
             .find_map(|s| match s {
-                Step::CreateTable { table: t, schema } if t == table => Some(schema.physical.clone()),
+                Step::CreateTable { table: t, schema } if t == table => {
+                    Some(schema.physical.clone())
+                }
                 _ => None,
             })
             .or_else(|| before.tables.get(table).map(|t| t.physical.clone()))
@@ -95,15 +100,26 @@ pub fn describe(step: &Step) -> String {
         Step::AlterColumn { table, from, to } => {
             let mut changes = Vec::new();
             if from.column_type != to.column_type {
-                changes.push(format!("type `{}` → `{}`", from.column_type, to.column_type));
+                changes.push(format!(
+                    "type `{}` → `{}`",
+                    from.column_type, to.column_type
+                ));
             }
             if from.nullable != to.nullable {
-                changes.push(if to.nullable { "nullable".into() } else { "NOT NULL".into() });
+                changes.push(if to.nullable {
+                    "nullable".into()
+                } else {
+                    "NOT NULL".into()
+                });
             }
             if from.default != to.default {
                 changes.push("default".into());
             }
-            format!("alters column `{table}.{}`: {}", to.name, changes.join(", "))
+            format!(
+                "alters column `{table}.{}`: {}",
+                to.name,
+                changes.join(", ")
+            )
         }
         Step::CreateIndex { table, name, index } => format!(
             "creates {}index `{name}` on `{table}` ({})",

@@ -6,8 +6,9 @@
 //! 2. [`lock`] + [`evolution`] — what earlier builds recorded, and the migration steps from
 //!    there to the manifest as it is now (destructive steps need explicit permission).
 //! 3. [`ddl`] — SQL for each step, on PostgreSQL and SQLite.
-//! 4. [`entity`], [`migration`], [`addon_module`], [`templates`] — the Rust files: sea-orm
-//!    entities (quote + prettyplease), migrations and crate skeletons (tera templates).
+//! 4. [`entity`], [`permissions`], [`migration`], [`addon_module`], [`templates`] — the
+//!    files: sea-orm entities and capability constants (quote + prettyplease), migrations and
+//!    crate skeletons (tera templates), and the JSON metadata of [`crate::ui`].
 //!
 //! [`plan`] decides the migrations; [`emit`] writes the file tree. Both are pure: the same
 //! inputs give byte-identical output.
@@ -19,6 +20,8 @@ pub mod evolution;
 pub mod lock;
 pub mod migration;
 pub mod names;
+pub mod permissions;
+pub mod roundtrip;
 pub mod schema;
 pub mod templates;
 
@@ -85,10 +88,15 @@ pub fn check_buildable(addon: &Addon) -> Vec<Diagnostic> {
                 out.push(
                     Diagnostic::error(
                         "MC0903",
-                        format!("`{}.{}` is a `vector` column, which cannot be built yet", model.table, column.name),
+                        format!(
+                            "`{}.{}` is a `vector` column, which cannot be built yet",
+                            model.table, column.name
+                        ),
                     )
                     .at(format!("{}/type", column.src))
-                    .with_help("store embeddings as `jsonb` for now, or leave this model out of the build"),
+                    .with_help(
+                        "store embeddings as `jsonb` for now, or leave this model out of the build",
+                    ),
                 );
             }
         }
@@ -100,7 +108,11 @@ pub fn check_buildable(addon: &Addon) -> Vec<Diagnostic> {
 /// one new migration. Destructive changes are refused with MC0907 (the lock keeps its old
 /// state for that addon) unless `allow_destructive`. Addons recorded in `previous` but not
 /// built now keep their record: their tables stay.
-pub fn plan(inputs: &[Input], previous: &Lock, allow_destructive: bool) -> (Lock, Vec<InputDiagnostic>) {
+pub fn plan(
+    inputs: &[Input],
+    previous: &Lock,
+    allow_destructive: bool,
+) -> (Lock, Vec<InputDiagnostic>) {
     let mut lock = previous.clone();
     let mut diagnostics = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
@@ -111,7 +123,11 @@ pub fn plan(inputs: &[Input], previous: &Lock, allow_destructive: bool) -> (Lock
             continue;
         }
         if !destructive.is_empty() && !allow_destructive {
-            diagnostics.extend(destructive.iter().map(|d| (index, destructive_diagnostic(addon, d))));
+            diagnostics.extend(
+                destructive
+                    .iter()
+                    .map(|d| (index, destructive_diagnostic(addon, d))),
+            );
             continue;
         }
         entry.record(&addon.key, &addon.version.to_string(), steps);
@@ -132,7 +148,10 @@ fn destructive_diagnostic(addon: &Addon, change: &Destructive) -> Diagnostic {
     };
     Diagnostic::error("MC0907", change.message.clone())
         .at(pointer)
-        .with_help(format!("{}; recorded migrations are never rewritten", change.help))
+        .with_help(format!(
+            "{}; recorded migrations are never rewritten",
+            change.help
+        ))
 }
 
 /// The generated crate: relative path → file contents.
@@ -171,7 +190,11 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
             "Cargo.toml",
             &CargoContext {
                 crate_name: &options.crate_name,
-                addon_keys: if keys.is_empty() { "none".into() } else { keys.join(", ") },
+                addon_keys: if keys.is_empty() {
+                    "none".into()
+                } else {
+                    keys.join(", ")
+                },
                 runtime_dependency: &options.runtime_dependency,
                 standalone: options.standalone,
             },
@@ -192,17 +215,32 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
     tree.insert("src/lib.rs".into(), templates::render("lib.rs", &lib));
     for input in &inputs {
         for (path, text) in addon_module::emit(input.addon, input.manifest) {
-            tree.insert(PathBuf::from("src").join(names::sanitize(&input.addon.key)).join(path), text);
+            tree.insert(
+                PathBuf::from("src")
+                    .join(names::sanitize(&input.addon.key))
+                    .join(path),
+                text,
+            );
         }
     }
     let mut migration_names = Vec::new();
     for (addon_key, entry) in &lock.addons {
         for (name, text) in migration::emit_addon(addon_key, entry) {
-            tree.insert(PathBuf::from("src/migrations").join(format!("{name}.rs")), text);
+            tree.insert(
+                PathBuf::from("src/migrations").join(format!("{name}.rs")),
+                text,
+            );
             migration_names.push(name);
         }
     }
-    tree.insert("src/migrations/mod.rs".into(), migration::emit_mod(&migration_names));
+    tree.insert(
+        "src/migrations/mod.rs".into(),
+        migration::emit_mod(&migration_names),
+    );
+    let addons: Vec<&Addon> = inputs.iter().map(|i| i.addon).collect();
+    if let Some(test) = roundtrip::emit(&addons, &options.crate_name) {
+        tree.insert("tests/roundtrip.rs".into(), test);
+    }
     tree
 }
 

@@ -7,11 +7,11 @@
 use proc_macro2::{Ident, Span};
 
 const STRICT_AND_RESERVED: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 const NEVER_RAW: &[&str] = &["self", "super", "crate", "Self", "_"];
@@ -26,7 +26,13 @@ pub fn snake_ident(name: &str) -> Ident {
 pub fn sanitize(name: &str) -> String {
     let text: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
         text
@@ -38,7 +44,7 @@ pub fn sanitize(name: &str) -> String {
 /// `ticket_comments` → `TicketComments` (the sea-orm `DeriveEntityModel` rule for column
 /// variants, which is also how `Column::…` paths are spelled).
 pub fn upper_camel(name: &str) -> String {
-    name.split(|c: char| c == '_' || c == '-')
+    name.split(['_', '-'])
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();
@@ -59,7 +65,13 @@ pub fn camel_ident(name: &str) -> Ident {
 pub fn const_ident(name: &str) -> Ident {
     let text: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
         ident(&text)

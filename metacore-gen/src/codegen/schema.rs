@@ -244,7 +244,10 @@ mod tests {
 
     #[test]
     fn physical_names_are_prefixed_and_bounded() {
-        assert_eq!(physical_table("tickets", "tickets"), "addon_tickets__tickets");
+        assert_eq!(
+            physical_table("tickets", "tickets"),
+            "addon_tickets__tickets"
+        );
         assert_eq!(
             physical_table("custom-webhook", "events"),
             "addon_custom_webhook__events"

@@ -7,10 +7,19 @@ use serde::Serialize;
 
 /// `(template name, text)` of every template, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("Cargo.toml", include_str!("../../../templates/Cargo.toml.tera")),
+    (
+        "Cargo.toml",
+        include_str!("../../../templates/Cargo.toml.tera"),
+    ),
     ("lib.rs", include_str!("../../../templates/lib.rs.tera")),
-    ("migration.rs", include_str!("../../../templates/migration.rs.tera")),
-    ("migrations_mod.rs", include_str!("../../../templates/migrations_mod.rs.tera")),
+    (
+        "migration.rs",
+        include_str!("../../../templates/migration.rs.tera"),
+    ),
+    (
+        "migrations_mod.rs",
+        include_str!("../../../templates/migrations_mod.rs.tera"),
+    ),
 ];
 
 fn engine() -> &'static tera::Tera {
@@ -73,9 +82,13 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
         return !line.starts_with("//!");
     }
     let declaration = |l: &str| {
-        l.starts_with("use ") || l.starts_with("pub use ") || l.starts_with("mod ") || l.starts_with("pub mod ")
+        l.starts_with("use ")
+            || l.starts_with("pub use ")
+            || l.starts_with("mod ")
+            || l.starts_with("pub mod ")
     };
-    let closes_item = previous.ends_with('}') || previous.ends_with(';') || previous.ends_with("];");
+    let closes_item =
+        previous.ends_with('}') || previous.ends_with(';') || previous.ends_with("];");
     let same_run = declaration(previous)
         && declaration(line)
         && previous.split(' ').next() == line.split(' ').next()

@@ -139,7 +139,12 @@ pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive
                     table: name.clone(),
                     schema: new_table.clone(),
                 });
-                push_indices(&mut steps, name, &TableSchema::empty_like(new_table), new_table);
+                push_indices(
+                    &mut steps,
+                    name,
+                    &TableSchema::empty_like(new_table),
+                    new_table,
+                );
             }
             Some(old_table) => {
                 diff_columns(name, old_table, new_table, &mut steps, &mut destructive);

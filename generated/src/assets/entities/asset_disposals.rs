@@ -1,0 +1,59 @@
+//! The `asset_disposals` table of addon `assets`: model `AssetDisposals`, declared in `manifests/assets/manifest.json`.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `asset_disposals` (Asset Disposals).
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "addon_assets__asset_disposals")]
+pub struct Model {
+    /// `uuid` NOT NULL — the primary key.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// `uuid` NOT NULL — the organisation that owns the row (tenancy column).
+    pub organization_id: Uuid,
+    /// `uuid` NOT NULL.
+    pub asset_id: Uuid,
+    /// `date` NOT NULL.
+    pub disposal_date: Date,
+    /// `varchar(30)` NOT NULL.
+    #[sea_orm(column_type = "String(StringLen::N(30))")]
+    pub disposal_method: String,
+    /// `numeric(18,4)`.
+    #[sea_orm(column_type = "Decimal(Some((18, 4)))")]
+    pub proceeds: Option<metacore_runtime::types::Numeric>,
+    /// `numeric(18,4)`.
+    #[sea_orm(column_type = "Decimal(Some((18, 4)))")]
+    pub book_value_at_disposal: Option<metacore_runtime::types::Numeric>,
+    /// `numeric(18,4)`.
+    #[sea_orm(column_type = "Decimal(Some((18, 4)))")]
+    pub gain_loss: Option<metacore_runtime::types::Numeric>,
+    /// `uuid`.
+    pub journal_entry_id: Option<Uuid>,
+    /// `text`.
+    #[sea_orm(column_type = "Text")]
+    pub notes: Option<String>,
+    /// `timestamptz` NOT NULL — set by the server on create.
+    pub created_at: DateTimeUtc,
+    /// `timestamptz` NOT NULL — set by the server on every write.
+    pub updated_at: DateTimeUtc,
+}
+
+/// The relations of this model to the addon's other models.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The row `asset_id` points at.
+    #[sea_orm(
+        belongs_to = "super::assets::Entity",
+        from = "Column::AssetId",
+        to = "super::assets::Column::Id"
+    )]
+    Asset,
+}
+
+impl Related<super::assets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asset.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

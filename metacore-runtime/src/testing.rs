@@ -1,0 +1,67 @@
+//! Throw-away databases for tests of generated code and of the runtime itself.
+//!
+//! SQLite: a fresh file in the temp directory. PostgreSQL: a fresh database on the server
+//! named by `METACORE_TEST_POSTGRES_URL` (`.ci/postgres.sh` starts one). When that variable
+//! is unset, PostgreSQL tests are skipped with a note — except under `CI=true`, where a
+//! missing server is a failure, so CI can never pass without having run them.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+/// The environment variable naming the PostgreSQL server tests use.
+pub const POSTGRES_URL_VAR: &str = "METACORE_TEST_POSTGRES_URL";
+
+/// A name no other test of this or a concurrent process uses: `<prefix>_<pid>_<time>_<n>`.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{prefix}_{}_{nanos}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A fresh SQLite database file.
+pub async fn sqlite_database(prefix: &str) -> DatabaseConnection {
+    let path = std::env::temp_dir().join(format!("{}.db", unique_name(prefix)));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    Database::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open SQLite database {url}: {e}"))
+}
+
+/// A fresh PostgreSQL database, or `None` (with a note on stderr) when no server is
+/// configured outside CI.
+pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
+    let Ok(server) = std::env::var(POSTGRES_URL_VAR) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "{POSTGRES_URL_VAR} is not set under CI=true: PostgreSQL tests cannot be skipped"
+            );
+        }
+        eprintln!("note: {POSTGRES_URL_VAR} is not set; skipping the PostgreSQL half of this test");
+        return None;
+    };
+    let admin = Database::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}: {e}"));
+    let name = unique_name(prefix).to_lowercase();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
+    let url = match server.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("{POSTGRES_URL_VAR} must end with a database name"),
+    };
+    Some(
+        Database::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}")),
+    )
+}
