@@ -51,6 +51,7 @@ fn native_echo(request: &[u8]) -> Vec<u8> {
 fn addon() -> metacore_gen::ir::Addon {
     let manifest = br#"{"apiVersion": "asteby.com/v3", "kind": "Addon",
         "metadata": {"key": "bench", "name": "bench", "version": "0.1.0"},
+        "compatibility": {"requires": [{"key": "kernel", "version": ">=3.0.0 <4.0.0"}]},
         "contributions": {"tools": [{"key": "echo", "description": "echo",
             "handler": {"type": "wasm", "function": "echo"}}]}}"#;
     metacore_gen::frontend::load(
@@ -158,7 +159,9 @@ async fn main() {
 fn reused_instance_samples(wasm: &[u8], request: &[u8]) -> Vec<Duration> {
     use wasmtime::{Config, Engine, Instance, Module, Store};
     let mut config = Config::new();
-    config.epoch_interruption(true).wasm_backtrace(false);
+    config
+        .epoch_interruption(true)
+        .wasm_backtrace_max_frames(None);
     let engine = Engine::new(&config).expect("engine");
     let module = Module::new(&engine, wasm).expect("module");
     let mut store = Store::new(&engine, ());

@@ -86,6 +86,9 @@ pub struct OutboundClient {
 impl OutboundClient {
     /// A client applying `guard` to every hop.
     pub fn new(guard: EgressGuard) -> Result<OutboundClient, String> {
+        // TLS uses the process-wide rustls provider; install ring (the provider the database
+        // driver already links) unless the application installed one first.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let guard = Arc::new(guard);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -183,22 +183,24 @@ pub struct Check<'a> {
 impl CapabilityPolicy {
     /// Compiles the addon's declared capabilities (malformed targets grant nothing).
     pub fn from_addon(addon: &ir::Addon, mode: CapabilityMode) -> CapabilityPolicy {
-        let of_kind = |kind: &str| {
+        fn of_kind<'a>(addon: &'a ir::Addon, kind: &'a str) -> impl Iterator<Item = &'a str> {
             addon
                 .capabilities
                 .iter()
                 .filter(move |c| c.kind == kind)
                 .map(|c| c.target.as_str())
-        };
+        }
         CapabilityPolicy {
             addon_key: addon.key.clone(),
             mode,
-            http: of_kind("http:fetch")
+            http: of_kind(addon, "http:fetch")
                 .filter_map(HttpTarget::parse)
                 .collect(),
-            emit: of_kind("event:emit").map(EventPattern::new).collect(),
-            db_read: of_kind("db:read").map(DbTarget::parse).collect(),
-            db_write: of_kind("db:write").map(DbTarget::parse).collect(),
+            emit: of_kind(addon, "event:emit")
+                .map(EventPattern::new)
+                .collect(),
+            db_read: of_kind(addon, "db:read").map(DbTarget::parse).collect(),
+            db_write: of_kind(addon, "db:write").map(DbTarget::parse).collect(),
         }
     }
 

@@ -90,11 +90,11 @@ pub(crate) async fn return_to_guest(
 /// Writes `bytes` at `ptr` of `memory`; a zero or out-of-range pointer is a trap (§2.4).
 pub(crate) fn write_guest(
     memory: Memory,
-    store: impl AsContextMut,
+    mut store: impl AsContextMut,
     ptr: u32,
     bytes: &[u8],
 ) -> wasmtime::Result<()> {
-    let data = memory.data_mut(store);
+    let data = memory.data_mut(store.as_context_mut());
     let start = ptr as usize;
     let target = (ptr != 0)
         .then(|| start.checked_add(bytes.len()))

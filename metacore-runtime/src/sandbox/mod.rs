@@ -113,7 +113,7 @@ impl Sandbox {
         engine_config
             .epoch_interruption(true)
             .max_wasm_stack(config.max_wasm_stack)
-            .wasm_backtrace(false)
+            .wasm_backtrace_max_frames(None)
             .memory_reservation(config.max_memory_bytes)
             .memory_init_cow(true)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use metacore_gen::ir;
 use metacore_gen::wasm_module::HandlerAbi;
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use wasmtime::{InstancePre, Store, Trap};
 
 use super::abi::{pack, read_bytes, unpack, write_guest, MAX_RESPONSE_BYTES};

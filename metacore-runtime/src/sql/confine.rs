@@ -292,7 +292,12 @@ impl ReadRewriter<'_> {
         }
         let resolved = self.catalog.resolve(&parts, false)?;
         let alias_text = match alias {
-            Some(alias) => alias.to_string(),
+            Some(alias) => {
+                // Printed without its own `AS`: the rewrite writes one.
+                let mut alias = alias.clone();
+                alias.explicit = false;
+                alias.to_string()
+            }
             None => quote(&resolved.table),
         };
         *factor = parse_factor(&format!(

@@ -36,6 +36,7 @@ pub fn addon(key: &str, functions: &[&str]) -> ir::Addon {
         "apiVersion": "asteby.com/v3",
         "kind": "Addon",
         "metadata": {"key": key, "name": key, "version": "0.1.0"},
+        "compatibility": {"requires": [{"key": "kernel", "version": ">=3.0.0 <4.0.0"}]},
         "tenancy": {"isolation": "shared", "rls_column": "organization_id"},
         "models": [{
             "key": "Note", "table": "notes", "label": "Notes",
@@ -62,7 +63,12 @@ pub fn addon(key: &str, functions: &[&str]) -> ir::Addon {
         &bytes,
         &Default::default(),
     );
-    let addon = loaded.addon.expect("the test manifest lowers");
+    let Some(addon) = loaded.addon else {
+        panic!(
+            "the test manifest does not lower: {:#?}",
+            loaded.report.diagnostics
+        )
+    };
     assert!(
         addon.models[0].tenancy_column().is_some(),
         "the notes model is tenant-scoped"

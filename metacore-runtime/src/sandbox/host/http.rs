@@ -7,6 +7,7 @@
 //! flat error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -17,9 +18,9 @@ use wasmtime::Caller;
 
 use super::flat_error;
 use crate::outbound::{headers, ExchangeLimits, OutboundError, OutboundRequest};
-use crate::policy::Check;
+use crate::policy::{CapabilityPolicy, Check};
 use crate::sandbox::abi::{arg_bytes, arg_str, return_to_guest};
-use crate::sandbox::state::{take, HostState};
+use crate::sandbox::state::{take, HostServices, HostState};
 
 const MAX_REQUEST_BODY: usize = 4 * 1024 * 1024;
 const MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
@@ -36,7 +37,16 @@ pub(super) async fn http_fetch(
         (method_ptr, method_len),
         (body_ptr, body_len),
     ) {
-        Ok(request) => fetch(&caller, request).await,
+        Ok(request) => {
+            let state = caller.data();
+            let hop = HopContext {
+                services: state.services.clone(),
+                policy: state.policy.clone(),
+                org: state.org(),
+                timeout: MAX_TIME.min(state.remaining()),
+            };
+            fetch(hop, request).await
+        }
         Err(reply) => reply,
     };
     return_to_guest(&mut caller, &reply).await
@@ -103,10 +113,22 @@ fn read_request(
     })
 }
 
-async fn fetch(caller: &Caller<'_, HostState>, request: OutboundRequest) -> Vec<u8> {
-    let state = caller.data();
-    let org = state.org();
-    let policy = state.policy.clone();
+/// What the request needs from the store, copied out so no store borrow is held across
+/// the network wait.
+struct HopContext {
+    services: Arc<HostServices>,
+    policy: Arc<CapabilityPolicy>,
+    org: String,
+    timeout: Duration,
+}
+
+async fn fetch(hop: HopContext, request: OutboundRequest) -> Vec<u8> {
+    let HopContext {
+        services,
+        policy,
+        org,
+        timeout,
+    } = hop;
     let permit_hop = |url: &Url| {
         policy.permit(
             policy.allows_fetch(url),
@@ -119,16 +141,11 @@ async fn fetch(caller: &Caller<'_, HostState>, request: OutboundRequest) -> Vec<
         )
     };
     let limits = ExchangeLimits {
-        timeout: MAX_TIME.min(state.remaining()),
+        timeout,
         max_response_bytes: MAX_RESPONSE_BODY,
         max_redirects: MAX_REDIRECTS,
     };
-    match state
-        .services
-        .outbound
-        .send(request, limits, &permit_hop)
-        .await
-    {
+    match services.outbound.send(request, limits, &permit_hop).await {
         Ok(response) => {
             let mut header_map = BTreeMap::new();
             for (name, value) in &response.headers {

@@ -19,48 +19,68 @@ use std::time::Instant;
 
 use metacore_gen::wasm_module::HOST_MODULE;
 use serde_json::{json, Value};
-use wasmtime::Linker;
+use wasmtime::{Caller, Linker};
 
 use super::state::HostState;
 
 /// Defines every import on `linker`.
 pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.func_wrap(HOST_MODULE, "log", log::log)?;
-    linker.func_wrap_async(HOST_MODULE, "env_get", |caller, (ptr, len): (i32, i32)| {
-        Box::new(env::env_get(caller, ptr, len))
-    })?;
+    linker.func_wrap_async(
+        HOST_MODULE,
+        "env_get",
+        |caller: Caller<'_, HostState>, (ptr, len): (i32, i32)| {
+            Box::new(env::env_get(caller, ptr, len))
+        },
+    )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "http_fetch",
-        |caller, args: (i32, i32, i32, i32, i32, i32)| Box::new(http::http_fetch(caller, args)),
+        |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32, i32, i32)| {
+            Box::new(http::http_fetch(caller, args))
+        },
     )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "event_emit",
-        |caller, args: (i32, i32, i32, i32)| Box::new(events::event_emit(caller, args)),
+        |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            Box::new(events::event_emit(caller, args))
+        },
     )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "db_query",
-        |caller, args: (i32, i32, i32, i32)| Box::new(db::db_call(caller, args, db::Kind::Query)),
+        |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            Box::new(db::db_call(caller, args, db::Kind::Query))
+        },
     )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "db_exec",
-        |caller, args: (i32, i32, i32, i32)| Box::new(db::db_call(caller, args, db::Kind::Exec)),
+        |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            Box::new(db::db_call(caller, args, db::Kind::Exec))
+        },
     )?;
-    linker.func_wrap_async(HOST_MODULE, "kv_get", |caller, (ptr, len): (i32, i32)| {
-        Box::new(kv::kv_get(caller, ptr, len))
-    })?;
+    linker.func_wrap_async(
+        HOST_MODULE,
+        "kv_get",
+        |caller: Caller<'_, HostState>, (ptr, len): (i32, i32)| {
+            Box::new(kv::kv_get(caller, ptr, len))
+        },
+    )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "kv_set",
-        |caller, args: (i32, i32, i32, i32)| Box::new(kv::kv_set(caller, args)),
+        |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            Box::new(kv::kv_set(caller, args))
+        },
     )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "kv_delete",
-        |caller, (ptr, len): (i32, i32)| Box::new(kv::kv_delete(caller, ptr, len)),
+        |caller: Caller<'_, HostState>, (ptr, len): (i32, i32)| {
+            Box::new(kv::kv_delete(caller, ptr, len))
+        },
     )?;
     Ok(())
 }
