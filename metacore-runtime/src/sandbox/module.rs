@@ -4,10 +4,10 @@
 //!
 //! Every call instantiates the pre-linked module (`InstancePre`) into a new `Store` from the
 //! pooling allocator, whose copy-on-write memory images make that cheap, and drops it after
-//! the call. Measured with `benches/echo_overhead.rs` (release, this machine's 2 shared
-//! cores) for a trivial echo handler: a fresh instance per call costs about 10–15 µs p50
-//! end to end, a reused instance about 3–5 µs — both far under the 50 µs target of §2.3.
-//! Reuse would save a few microseconds but brings back everything the spec warns about
+//! the call. `benches/echo_overhead.rs` measures this path for a trivial echo handler
+//! beside a reused instance and a native Rust JSON echo (numbers: see the benchmark's
+//! output; the target of §2.3 is p50 < 50 µs). Reuse would save the instantiation, but
+//! brings back everything the spec warns about
 //! (state leaking between organisations through globals and memory, leaky bump allocators,
 //! retire-after-N bookkeeping, a reset protocol that depends on a correct guest `free`), and
 //! a timed-out or trapped instance would have to be tracked and discarded. A fresh store per
