@@ -5,9 +5,11 @@
 //! Every call instantiates the pre-linked module (`InstancePre`) into a new `Store` from the
 //! pooling allocator, whose copy-on-write memory images make that cheap, and drops it after
 //! the call. `benches/echo_overhead.rs` measures this path for a trivial echo handler
-//! beside a reused instance and a native Rust JSON echo (numbers: see the benchmark's
-//! output; the target of §2.3 is p50 < 50 µs). Reuse would save the instantiation, but
-//! brings back everything the spec warns about
+//! beside a reused instance and a native Rust JSON echo. Measured (release, 2 shared cores,
+//! 20 000 calls, 69-byte request): fresh instance p50 13.7 µs / p99 46.8 µs; a reused
+//! instance (raw synchronous calls, no reset) p50 0.14 µs; native JSON echo p50 1.3 µs. The
+//! fresh policy meets the §2.3 target (p50 < 50 µs) with room to spare, so the ~13 µs that
+//! reuse would save do not pay for what it brings back
 //! (state leaking between organisations through globals and memory, leaky bump allocators,
 //! retire-after-N bookkeeping, a reset protocol that depends on a correct guest `free`), and
 //! a timed-out or trapped instance would have to be tracked and discarded. A fresh store per
