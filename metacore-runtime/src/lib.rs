@@ -1,9 +1,45 @@
-//! metacore-runtime: what generated metacore code calls into.
+//! metacore-runtime: what generated metacore applications call into.
 //!
-//! * [`registry`] — the static description of the addons a build compiled.
+//! This crate hosts addon backends (`spec/runtime.md`). The pieces, one module each:
+//!
+//! * [`sandbox`] — loads a backend WebAssembly module with wasmtime, checks it against the
+//!   host ABI at load, and runs one handler call under per-call limits; its `host` submodule
+//!   implements the `metacore_host` imports.
+//! * [`policy`] — the per-addon capability policy compiled from the IR, enforce or shadow mode.
+//! * [`egress`] — the SSRF guard every outbound connection goes through; [`outbound`] is the
+//!   guarded HTTP client built on it; [`signing`] is the addon-bound HMAC scheme of webhooks.
+//! * [`sql`] — `db_query` / `db_exec`: parsing, table confinement, tenancy rewriting, binding
+//!   and row encoding; [`kv`] — the key-value store namespaced by addon and organisation.
+//! * [`events`] — the in-process event bus.
+//! * [`invocation`] — who is calling (identity injected by the host) and the request document.
+//! * [`response`] — normalising a handler's answer (§1.4).
+//! * [`dispatch`] — the [`Dispatcher`] that runs an action's or tool's declared handler.
+//! * [`registry`] — the static description of the addons a build compiled (what generated
+//!   code hands the runtime).
 //! * [`types`] — column value types with the same exact behaviour on PostgreSQL and SQLite.
 //! * [`testing`] — throw-away SQLite and PostgreSQL databases for tests.
 
+pub mod dispatch;
+pub mod egress;
+pub mod events;
+pub mod invocation;
+pub mod kv;
+pub mod outbound;
+pub mod policy;
 pub mod registry;
+pub mod response;
+pub mod sandbox;
+pub mod signing;
+pub mod sql;
 pub mod testing;
 pub mod types;
+mod webhook;
+
+pub use dispatch::{
+    ActionCall, DispatchError, DispatchErrorCode, Dispatcher, DispatcherConfig, ToolCall,
+};
+pub use events::{Event, EventBus};
+pub use invocation::{CallerContext, Installation, Secret};
+pub use policy::CapabilityMode;
+pub use response::{AddonError, HandlerOutcome};
+pub use sandbox::{AddonModule, HostServices, LoadError, Sandbox, SandboxConfig};

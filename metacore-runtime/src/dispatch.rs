@@ -1,0 +1,508 @@
+//! The dispatcher: runs the declared handler of an action or tool (`runtime.md` §3).
+//!
+//! A [`Dispatcher`] is cheap to clone (one `Arc`), `Send + Sync`, and holds the registered
+//! addons (IR, loaded module, compiled tool input schemas) and the [`HostServices`]. The HTTP
+//! layer calls [`Dispatcher::action`] for `POST /api/data/{model}/{id}/action/{key}` and
+//! [`Dispatcher::tool`] for `POST /api/metacore/tools/{addon}/{tool}` after checking
+//! permissions; the result is a normalised [`HandlerOutcome`] (a decline maps to 422) or a
+//! [`DispatchError`] whose [`DispatchErrorCode::http_status`] gives the status.
+//!
+//! WASM handlers run on a fresh instance inside a database transaction that commits — and
+//! whose emitted events are published — only when the handler succeeds. Webhook handlers are
+//! signed outbound calls. Each installation has at most 8 invocations in flight; further
+//! calls wait for a slot until their deadline.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use metacore_gen::ir::{self, HandlerKind};
+use serde_json::{json, Value};
+use tokio::sync::Semaphore;
+use uuid::Uuid;
+
+use crate::invocation::{document, CallerContext, InvocationKind};
+use crate::policy::{CapabilityMode, CapabilityPolicy};
+use crate::response::{normalise, HandlerOutcome};
+use crate::sandbox::{AddonModule, CallFailure, HostServices};
+use crate::webhook::WebhookCall;
+
+/// Invocations in flight per installation (§2.1).
+const SLOTS_PER_INSTALLATION: usize = 8;
+/// Default deadline of a webhook handler (§6.1).
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest deadline of any handler.
+const MAX_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Failure codes of a dispatch; [`DispatchErrorCode::as_str`] is the API's `error.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchErrorCode {
+    /// No addon registered under that key.
+    UnknownAddon,
+    /// The addon has no such action.
+    UnknownAction,
+    /// The addon has no such tool.
+    UnknownTool,
+    /// The tool input does not match its `input_schema`.
+    InvalidInput,
+    /// No handler, or a WASM handler without a module / a relative webhook without base.
+    HandlerMissing,
+    /// A handler kind this version cannot run (connector, compiled).
+    HandlerUnsupported,
+    /// The deadline passed (also when no slot freed up in time).
+    AddonTimeout,
+    /// The guest trapped.
+    AddonTrap,
+    /// The module could not be instantiated.
+    AddonFailed,
+    /// The answer is not JSON.
+    BadAddonResponse,
+    /// The webhook failed (non-2xx, refused, transport).
+    WebhookFailed,
+    /// The webhook did not answer in time.
+    WebhookTimeout,
+    /// A host-side failure (commit failed, …).
+    Internal,
+}
+
+impl DispatchErrorCode {
+    /// The error code string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DispatchErrorCode::UnknownAddon => "addon_not_installed",
+            DispatchErrorCode::UnknownAction => "action_not_found",
+            DispatchErrorCode::UnknownTool => "tool_not_found",
+            DispatchErrorCode::InvalidInput => "validation_failed",
+            DispatchErrorCode::HandlerMissing => "handler_missing",
+            DispatchErrorCode::HandlerUnsupported => "handler_unsupported",
+            DispatchErrorCode::AddonTimeout => "addon_timeout",
+            DispatchErrorCode::AddonTrap => "addon_trap",
+            DispatchErrorCode::AddonFailed => "addon_failed",
+            DispatchErrorCode::BadAddonResponse => "bad_addon_response",
+            DispatchErrorCode::WebhookFailed => "webhook_failed",
+            DispatchErrorCode::WebhookTimeout => "webhook_timeout",
+            DispatchErrorCode::Internal => "internal_error",
+        }
+    }
+
+    /// The HTTP status the API answers with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            DispatchErrorCode::UnknownAddon
+            | DispatchErrorCode::UnknownAction
+            | DispatchErrorCode::UnknownTool => 404,
+            DispatchErrorCode::InvalidInput => 422,
+            DispatchErrorCode::HandlerMissing | DispatchErrorCode::HandlerUnsupported => 501,
+            DispatchErrorCode::AddonTimeout | DispatchErrorCode::WebhookTimeout => 504,
+            DispatchErrorCode::AddonTrap
+            | DispatchErrorCode::AddonFailed
+            | DispatchErrorCode::BadAddonResponse
+            | DispatchErrorCode::WebhookFailed => 502,
+            DispatchErrorCode::Internal => 500,
+        }
+    }
+}
+
+/// A failed dispatch.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}: {message}", code.as_str())]
+pub struct DispatchError {
+    /// What failed.
+    pub code: DispatchErrorCode,
+    /// Human message (never contains secrets or host stack traces).
+    pub message: String,
+    /// Details: validation errors of a tool input, as `[{path, message}]`.
+    pub details: Option<Value>,
+}
+
+impl DispatchError {
+    /// An error without details.
+    pub fn new(code: DispatchErrorCode, message: impl Into<String>) -> DispatchError {
+        DispatchError {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+}
+
+/// An action invocation, after the caller checked permissions and loaded the record.
+#[derive(Debug, Clone)]
+pub struct ActionCall {
+    /// The addon declaring the action.
+    pub addon_key: String,
+    /// The action key.
+    pub action_key: String,
+    /// The target record (`None` for collection actions).
+    pub record_id: Option<Uuid>,
+    /// The record as the API serialises it.
+    pub record: Option<Value>,
+    /// Form values.
+    pub payload: Value,
+    /// Who is calling.
+    pub caller: CallerContext,
+}
+
+/// A tool invocation.
+#[derive(Debug, Clone)]
+pub struct ToolCall {
+    /// The addon declaring the tool.
+    pub addon_key: String,
+    /// The tool key.
+    pub tool_key: String,
+    /// Tool arguments, validated against the tool's `input_schema` here.
+    pub input: Value,
+    /// Who is calling.
+    pub caller: CallerContext,
+}
+
+/// Dispatcher settings.
+#[derive(Debug, Clone)]
+pub struct DispatcherConfig {
+    /// Services of the host imports and webhook calls.
+    pub services: HostServices,
+    /// Mode of the webhook handlers' `http:fetch` checks (WASM modules carry their own).
+    pub capability_mode: CapabilityMode,
+}
+
+struct RegisteredAddon {
+    addon: Arc<ir::Addon>,
+    module: Option<AddonModule>,
+    policy: CapabilityPolicy,
+    tool_schemas: HashMap<String, jsonschema::Validator>,
+}
+
+struct Inner {
+    services: Arc<HostServices>,
+    capability_mode: CapabilityMode,
+    addons: RwLock<HashMap<String, Arc<RegisteredAddon>>>,
+    slots: Mutex<HashMap<Uuid, Arc<Semaphore>>>,
+}
+
+/// Runs declared handlers; clone freely.
+#[derive(Clone)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+/// The handler to run and how the invocation is described.
+struct Invocation<'a> {
+    registered: &'a RegisteredAddon,
+    handler: &'a ir::Handler,
+    kind: InvocationKind<'a>,
+    payload: &'a Value,
+    caller: &'a CallerContext,
+    webhook_timeout: Duration,
+}
+
+impl Dispatcher {
+    /// A dispatcher without addons.
+    pub fn new(config: DispatcherConfig) -> Dispatcher {
+        Dispatcher {
+            inner: Arc::new(Inner {
+                services: Arc::new(config.services),
+                capability_mode: config.capability_mode,
+                addons: RwLock::new(HashMap::new()),
+                slots: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The services handlers use (event bus, database, outbound client).
+    pub fn services(&self) -> &HostServices {
+        &self.inner.services
+    }
+
+    /// Registers (or replaces) an addon with its loaded backend module, if it has one.
+    /// Fails when a tool's `input_schema` is not a valid JSON Schema.
+    pub fn register(
+        &self,
+        addon: Arc<ir::Addon>,
+        module: Option<AddonModule>,
+    ) -> Result<(), String> {
+        let mut tool_schemas = HashMap::new();
+        for tool in &addon.tools {
+            if let Some(schema) = &tool.input_schema {
+                let validator = jsonschema::validator_for(schema)
+                    .map_err(|e| format!("tool `{}` has an invalid input_schema: {e}", tool.key))?;
+                tool_schemas.insert(tool.key.clone(), validator);
+            }
+        }
+        let registered = RegisteredAddon {
+            policy: CapabilityPolicy::from_addon(&addon, self.inner.capability_mode),
+            addon: addon.clone(),
+            module,
+            tool_schemas,
+        };
+        self.inner
+            .addons
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(addon.key.clone(), Arc::new(registered));
+        Ok(())
+    }
+
+    fn registered(&self, key: &str) -> Result<Arc<RegisteredAddon>, DispatchError> {
+        self.inner
+            .addons
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .cloned()
+            .ok_or_else(|| {
+                DispatchError::new(DispatchErrorCode::UnknownAddon, format!("no addon `{key}`"))
+            })
+    }
+
+    /// Runs an action's handler.
+    pub async fn action(&self, call: ActionCall) -> Result<HandlerOutcome, DispatchError> {
+        let registered = self.registered(&call.addon_key)?;
+        let action = registered
+            .addon
+            .actions
+            .iter()
+            .find(|a| a.key == call.action_key)
+            .ok_or_else(|| {
+                DispatchError::new(
+                    DispatchErrorCode::UnknownAction,
+                    format!(
+                        "addon `{}` has no action `{}`",
+                        call.addon_key, call.action_key
+                    ),
+                )
+            })?;
+        let model = action
+            .target_model
+            .as_deref()
+            .and_then(|name| registered.addon.find_model(name));
+        let (table, model_key) = model
+            .map(|m| (m.table.as_str(), m.key.as_str()))
+            .unwrap_or_default();
+        self.invoke(Invocation {
+            registered: &registered,
+            handler: &action.handler,
+            kind: InvocationKind::Action {
+                model: table,
+                model_key,
+                action: &action.key,
+                record_id: call.record_id,
+                record: call.record.as_ref(),
+            },
+            payload: &call.payload,
+            caller: &call.caller,
+            webhook_timeout: WEBHOOK_TIMEOUT,
+        })
+        .await
+    }
+
+    /// Validates a tool's input against its `input_schema`, then runs its handler.
+    pub async fn tool(&self, call: ToolCall) -> Result<HandlerOutcome, DispatchError> {
+        let registered = self.registered(&call.addon_key)?;
+        let tool = registered
+            .addon
+            .tools
+            .iter()
+            .find(|t| t.key == call.tool_key)
+            .ok_or_else(|| {
+                DispatchError::new(
+                    DispatchErrorCode::UnknownTool,
+                    format!("addon `{}` has no tool `{}`", call.addon_key, call.tool_key),
+                )
+            })?;
+        if let Some(validator) = registered.tool_schemas.get(&tool.key) {
+            let errors: Vec<Value> = validator
+                .iter_errors(&call.input)
+                .map(|e| json!({"path": e.instance_path().to_string(), "message": e.to_string()}))
+                .collect();
+            if !errors.is_empty() {
+                return Err(DispatchError {
+                    code: DispatchErrorCode::InvalidInput,
+                    message: format!("the input of tool `{}` does not match its schema", tool.key),
+                    details: Some(Value::Array(errors)),
+                });
+            }
+        }
+        let webhook_timeout = tool
+            .timeout_secs
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(|s| Duration::from_secs_f64(s).min(MAX_TIMEOUT))
+            .unwrap_or(WEBHOOK_TIMEOUT);
+        self.invoke(Invocation {
+            registered: &registered,
+            handler: &tool.handler,
+            kind: InvocationKind::Tool { tool: &tool.key },
+            payload: &call.input,
+            caller: &call.caller,
+            webhook_timeout,
+        })
+        .await
+    }
+
+    fn slot(&self, installation: Uuid) -> Arc<Semaphore> {
+        self.inner
+            .slots
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(installation)
+            .or_insert_with(|| Arc::new(Semaphore::new(SLOTS_PER_INSTALLATION)))
+            .clone()
+    }
+
+    async fn invoke(&self, invocation: Invocation<'_>) -> Result<HandlerOutcome, DispatchError> {
+        let started = Instant::now();
+        let addon = &invocation.registered.addon;
+        let (label, result) = match &invocation.handler.kind {
+            HandlerKind::Wasm { function } => (
+                function.as_str(),
+                self.run_wasm(&invocation, function).await,
+            ),
+            HandlerKind::Webhook { url, method } => (
+                url.as_str(),
+                self.run_webhook(&invocation, url, method).await,
+            ),
+            HandlerKind::Noop => (
+                "noop",
+                Ok(HandlerOutcome::Success {
+                    data: Value::Null,
+                    message: None,
+                    meta: Some(json!({"no_op": true})),
+                }),
+            ),
+            HandlerKind::Compiled { function } => (
+                function.as_str(),
+                Err(DispatchError::new(
+                    DispatchErrorCode::HandlerUnsupported,
+                    format!("compiled handler `{function}` is not registered"),
+                )),
+            ),
+            HandlerKind::Connector { connector, .. } => (
+                connector.as_str(),
+                Err(DispatchError::new(
+                    DispatchErrorCode::HandlerUnsupported,
+                    "connector handlers are not supported in this version",
+                )),
+            ),
+            HandlerKind::None => (
+                "none",
+                Err(DispatchError::new(
+                    DispatchErrorCode::HandlerMissing,
+                    "no handler is declared",
+                )),
+            ),
+        };
+        let outcome = match &result {
+            Ok(HandlerOutcome::Success { .. }) => "ok",
+            Ok(HandlerOutcome::Declined(_)) => "declined",
+            Err(error) => error.code.as_str(),
+        };
+        tracing::info!(
+            target: "metacore::dispatch",
+            addon = %addon.key,
+            org = %invocation.caller.org_id(),
+            invocation = invocation.kind.name(),
+            handler = %label,
+            duration_ms = started.elapsed().as_millis() as u64,
+            result = outcome,
+            "handler dispatched"
+        );
+        result
+    }
+
+    async fn run_wasm(
+        &self,
+        invocation: &Invocation<'_>,
+        function: &str,
+    ) -> Result<HandlerOutcome, DispatchError> {
+        let module = invocation.registered.module.as_ref().ok_or_else(|| {
+            DispatchError::new(
+                DispatchErrorCode::HandlerMissing,
+                format!(
+                    "addon `{}` has no backend module loaded",
+                    invocation.registered.addon.key
+                ),
+            )
+        })?;
+        let slot = self.slot(invocation.caller.installation.id);
+        let _permit = tokio::time::timeout(module.timeout(), slot.acquire_owned())
+            .await
+            .map_err(|_| {
+                DispatchError::new(
+                    DispatchErrorCode::AddonTimeout,
+                    "no free invocation slot before the deadline",
+                )
+            })?
+            .map_err(|_| {
+                DispatchError::new(DispatchErrorCode::Internal, "invocation slots closed")
+            })?;
+        let doc = document(
+            &invocation.registered.addon.key,
+            invocation.caller,
+            &invocation.kind,
+            invocation.payload,
+        );
+        let request = serde_json::to_vec(&doc)
+            .map_err(|e| DispatchError::new(DispatchErrorCode::Internal, e.to_string()))?;
+        let completed = module
+            .call(
+                function,
+                &request,
+                invocation.caller.clone(),
+                self.inner.services.clone(),
+            )
+            .await
+            .map_err(|failure| {
+                let code = match &failure {
+                    CallFailure::Timeout(_) => DispatchErrorCode::AddonTimeout,
+                    CallFailure::Trap(_) => DispatchErrorCode::AddonTrap,
+                    CallFailure::Failed(_) => DispatchErrorCode::AddonFailed,
+                    CallFailure::UnknownHandler(_) => DispatchErrorCode::HandlerMissing,
+                };
+                DispatchError::new(code, failure.to_string())
+            })?;
+        let Some(outcome) = normalise(&completed.response) else {
+            completed.effects.rollback().await;
+            return Err(DispatchError::new(
+                DispatchErrorCode::BadAddonResponse,
+                "the handler's response is not JSON",
+            ));
+        };
+        if outcome.is_success() {
+            completed
+                .effects
+                .commit(&self.inner.services.events)
+                .await
+                .map_err(|e| DispatchError::new(DispatchErrorCode::Internal, e))?;
+        } else {
+            completed.effects.rollback().await;
+        }
+        Ok(outcome)
+    }
+
+    async fn run_webhook(
+        &self,
+        invocation: &Invocation<'_>,
+        url: &str,
+        method: &str,
+    ) -> Result<HandlerOutcome, DispatchError> {
+        let registered = invocation.registered;
+        let doc = document(
+            &registered.addon.key,
+            invocation.caller,
+            &invocation.kind,
+            invocation.payload,
+        );
+        WebhookCall {
+            outbound: &self.inner.services.outbound,
+            policy: &registered.policy,
+            manifest_base_url: registered.addon.backend.base_url.as_deref(),
+            caller: invocation.caller,
+            kind: &invocation.kind,
+            url,
+            method,
+            document: &doc,
+            timeout: invocation.webhook_timeout,
+        }
+        .send()
+        .await
+    }
+}

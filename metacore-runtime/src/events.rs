@@ -1,0 +1,60 @@
+//! The in-process event bus.
+//!
+//! A thin, generic publish/subscribe channel over [`tokio::sync::broadcast`]: an event is a
+//! topic (`tickets.Ticket.updated`, `inventory.stock_changed`), a JSON payload and the
+//! organisation it belongs to, plus who produced it. WASM `event_emit` publishes here after
+//! the invocation succeeded; the HTTP layer publishes canonical CRUD events the same way.
+//! Subscribers that fall behind lose the oldest events ([`broadcast`] semantics); the durable
+//! event log of `runtime.md` §8 is a separate, later piece.
+
+use serde_json::Value;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// How many events a slow subscriber may lag behind before it loses the oldest.
+const DEFAULT_CAPACITY: usize = 1024;
+
+/// One published event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Event name, dot-separated.
+    pub topic: String,
+    /// The organisation the event belongs to.
+    pub org_id: Uuid,
+    /// Who produced it: an addon key, or `metacore` for the host.
+    pub producer: String,
+    /// The acting user, when there is one.
+    pub actor_id: Option<Uuid>,
+    /// Event data (`null` when the producer sent none).
+    pub payload: Value,
+}
+
+/// A cheap-to-clone handle on the bus.
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus::new(DEFAULT_CAPACITY)
+    }
+}
+
+impl EventBus {
+    /// A bus on which a subscriber may lag `capacity` events behind.
+    pub fn new(capacity: usize) -> Self {
+        let (sender, _) = broadcast::channel(capacity.max(1));
+        EventBus { sender }
+    }
+
+    /// Publishes `event` to every current subscriber; returns how many received it.
+    pub fn publish(&self, event: Event) -> usize {
+        self.sender.send(event).unwrap_or(0)
+    }
+
+    /// A receiver of every event published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+}

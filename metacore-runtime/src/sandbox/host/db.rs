@@ -1,0 +1,132 @@
+//! `db_query` / `db_exec (sql, args) -> i64`: confined SQL in the invocation's transaction.
+//!
+//! The transaction is opened on the first database or key-value import of the invocation
+//! and kept in the store; the dispatcher commits it when the handler succeeds and rolls it
+//! back otherwise. On PostgreSQL it runs with `app.current_org` set (row-level security as
+//! a second layer). Each statement gets min(5 s, the remaining invocation time).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement, TransactionTrait};
+use wasmtime::Caller;
+
+use super::Envelope;
+use crate::sandbox::abi::{arg_bytes, arg_str, return_to_guest};
+use crate::sandbox::state::{take, HostState};
+use crate::sql::{self, Catalog};
+
+pub(super) use crate::sql::Kind;
+
+const MAX_STATEMENT_TIME: Duration = Duration::from_secs(5);
+
+/// The invocation's transaction, opened on first use; `None` without a database.
+pub(super) async fn transaction(
+    caller: &mut Caller<'_, HostState>,
+) -> Result<Option<Arc<DatabaseTransaction>>, String> {
+    let state = caller.data();
+    if let Some(transaction) = &state.transaction {
+        return Ok(Some(transaction.clone()));
+    }
+    let Some(database) = state.services.database.clone() else {
+        return Ok(None);
+    };
+    let org = state.org();
+    let transaction = database.begin().await.map_err(|e| e.to_string())?;
+    if transaction.get_database_backend() == DatabaseBackend::Postgres {
+        let set = Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT set_config('app.current_org', $1, true)",
+            [org.into()],
+        );
+        transaction
+            .execute_raw(set)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let transaction = Arc::new(transaction);
+    caller.data_mut().transaction = Some(transaction.clone());
+    Ok(Some(transaction))
+}
+
+pub(super) async fn db_call(
+    mut caller: Caller<'_, HostState>,
+    (sql_ptr, sql_len, args_ptr, args_len): (i32, i32, i32, i32),
+    kind: Kind,
+) -> wasmtime::Result<i64> {
+    let reply = statement_reply(&mut caller, (sql_ptr, sql_len), (args_ptr, args_len), kind).await;
+    return_to_guest(&mut caller, &reply).await
+}
+
+async fn statement_reply(
+    caller: &mut Caller<'_, HostState>,
+    sql: (i32, i32),
+    args: (i32, i32),
+    kind: Kind,
+) -> Vec<u8> {
+    let envelope = Envelope::start(caller.data());
+    let (sql, args) = match (
+        arg_str(caller, sql.0, sql.1),
+        arg_bytes(caller, args.0, args.1),
+    ) {
+        (Ok(sql), Ok(args)) => (sql, args),
+        _ => {
+            return envelope.error(
+                "invalid_argument",
+                "an argument is out of range or not UTF-8",
+            )
+        }
+    };
+    let (import, budget) = match kind {
+        Kind::Query => ("db_query", &mut caller.data_mut().budgets.db_query),
+        Kind::Exec => ("db_exec", &mut caller.data_mut().budgets.db_exec),
+    };
+    if !take(budget) {
+        return envelope.error(
+            "limit_exceeded",
+            format!("too many {import} calls in this invocation"),
+        );
+    }
+    let transaction = match transaction(caller).await {
+        Ok(Some(transaction)) => transaction,
+        Ok(None) => return envelope.error("db_unavailable", "no database is configured"),
+        Err(message) => return envelope.error("db_unavailable", message),
+    };
+    let state = caller.data();
+    let result = async {
+        let values = sql::args::decode(&args)?;
+        let org = state.org();
+        let catalog = Catalog {
+            addon: &state.addon,
+            shared: &state.services.shared_tables,
+            policy: &state.policy,
+            org: &org,
+            import,
+            sqlite: transaction.get_database_backend() == DatabaseBackend::Sqlite,
+        };
+        let confined = sql::confine(&sql, kind, values.len(), &catalog)?;
+        let timeout = MAX_STATEMENT_TIME.min(state.remaining());
+        sql::run(
+            &*transaction,
+            kind,
+            &confined,
+            values,
+            state.caller.org_id(),
+            timeout,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(data) => envelope.ok(data, Some(("truncated", false.into()))),
+        Err(error) => {
+            let sqlstate = match &error {
+                sql::SqlError::Constraint { sqlstate, .. } => {
+                    Some(("sqlstate", sqlstate.clone().into()))
+                }
+                _ => None,
+            };
+            envelope.error_with(error.code(), error.to_string(), sqlstate)
+        }
+    }
+}

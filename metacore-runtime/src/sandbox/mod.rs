@@ -1,0 +1,242 @@
+//! The WebAssembly sandbox: one wasmtime engine, addon modules loaded into it, limited calls.
+//!
+//! * [`Sandbox`] owns the engine (pooling allocator, epoch interruption, stack limit), the
+//!   ticker thread that advances the epoch every [`SandboxConfig::epoch_tick`], and the
+//!   linker holding the `metacore_host` imports ([`host`]). Create one per process.
+//! * [`Sandbox::load`] checks a backend module against the manifest with
+//!   `metacore_gen::wasm_module::check_module` — the same checks the compiler runs: `memory`
+//!   and `alloc` exported, every declared handler exported with one of the two handler
+//!   signatures, every import in the `metacore_host` allow-list — and refuses it with the
+//!   diagnostics, which name the function or import. It then compiles and pre-links the
+//!   module into an [`AddonModule`].
+//! * [`AddonModule::call`] ([`module`]) runs one handler under the addon's limits.
+
+mod abi;
+pub mod host;
+mod module;
+mod state;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use metacore_gen::diagnostics::Severity;
+use metacore_gen::ir;
+use metacore_gen::wasm_module::{self, DeclaredHandler, HandlerAbi, WASI_MODULE};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, Linker, Module, PoolingAllocationConfig,
+};
+
+use crate::policy::{CapabilityMode, CapabilityPolicy};
+
+pub use module::{AddonModule, CallFailure, Completed, Effects};
+pub use state::HostServices;
+use state::HostState;
+
+/// Hard bound on an addon's linear memory (§2.1).
+pub const MAX_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Hard bound on an addon's per-call deadline (§2.1).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Engine-wide settings.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Enforcement mode of every addon loaded (the operator may pick `shadow`).
+    pub capability_mode: CapabilityMode,
+    /// Instances that may exist at once (pool slots for instances, memories, tables, stacks).
+    pub max_instances: u32,
+    /// Size of one memory slot of the pool: no addon memory limit can exceed it.
+    pub max_memory_bytes: u64,
+    /// WebAssembly stack limit (§2.1: 512 KiB).
+    pub max_wasm_stack: usize,
+    /// Epoch ticker period; deadlines are counted in ticks (§2.1: 10 ms).
+    pub epoch_tick: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            capability_mode: CapabilityMode::Enforce,
+            max_instances: 256,
+            max_memory_bytes: MAX_MEMORY_BYTES,
+            max_wasm_stack: 512 * 1024,
+            epoch_tick: Duration::from_millis(10),
+        }
+    }
+}
+
+/// Why a module was not loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// The module file could not be read.
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        reason: String,
+    },
+    /// The module does not fit the host ABI or the manifest; one line per finding, each
+    /// naming the function or import at fault.
+    #[error("backend module refused: {}", .findings.join("; "))]
+    Refused {
+        /// The findings.
+        findings: Vec<String>,
+    },
+    /// wasmtime could not compile or link the module.
+    #[error("backend module could not be compiled: {0}")]
+    Compile(String),
+}
+
+/// The process-wide sandbox engine.
+pub struct Sandbox {
+    engine: Engine,
+    linker: Linker<HostState>,
+    config: SandboxConfig,
+}
+
+impl Sandbox {
+    /// An engine with `config`, its epoch ticker started.
+    pub fn new(config: SandboxConfig) -> Result<Arc<Sandbox>, String> {
+        let mut pool = PoolingAllocationConfig::default();
+        let slots = config.max_instances.max(1);
+        pool.total_core_instances(slots)
+            .total_memories(slots)
+            .total_tables(slots)
+            .total_stacks(slots)
+            .max_memories_per_module(1)
+            .max_tables_per_module(1)
+            .table_elements(state::MAX_TABLE_ELEMENTS)
+            .max_memory_size(config.max_memory_bytes as usize);
+        let mut engine_config = Config::new();
+        engine_config
+            .epoch_interruption(true)
+            .max_wasm_stack(config.max_wasm_stack)
+            .wasm_backtrace_max_frames(None)
+            .memory_reservation(config.max_memory_bytes)
+            .memory_init_cow(true)
+            .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let engine = Engine::new(&engine_config).map_err(|e| e.to_string())?;
+        let mut linker = Linker::new(&engine);
+        host::define(&mut linker).map_err(|e| e.to_string())?;
+        start_ticker(&engine, config.epoch_tick)
+            .map_err(|e| format!("cannot start the epoch ticker: {e}"))?;
+        Ok(Arc::new(Sandbox {
+            engine,
+            linker,
+            config,
+        }))
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.config
+    }
+
+    /// Loads `backend.entry` (normally `backend/backend.wasm`) from the directory holding the
+    /// manifest.
+    pub fn load_beside_manifest(
+        self: &Arc<Self>,
+        addon: Arc<ir::Addon>,
+        manifest_dir: &Path,
+    ) -> Result<AddonModule, LoadError> {
+        let path = manifest_dir.join(&addon.backend.entry);
+        let bytes = std::fs::read(&path).map_err(|e| LoadError::Read {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        self.load(addon, &bytes)
+    }
+
+    /// Checks and compiles `bytes` as the backend of `addon`.
+    pub fn load(
+        self: &Arc<Self>,
+        addon: Arc<ir::Addon>,
+        bytes: &[u8],
+    ) -> Result<AddonModule, LoadError> {
+        let memory_limit = memory_limit(&addon, &self.config);
+        let declared: Vec<DeclaredHandler> = addon
+            .wasm_handlers()
+            .into_iter()
+            .map(|(function, pointer)| DeclaredHandler { function, pointer })
+            .collect();
+        let (facts, diagnostics) =
+            wasm_module::check_module(bytes, &addon.backend.entry, &declared, memory_limit);
+        let mut findings: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| match &d.help {
+                Some(help) => format!("{} ({help})", d.message),
+                None => d.message.clone(),
+            })
+            .collect();
+        let facts = match facts {
+            Some(facts) if findings.is_empty() => facts,
+            _ => return Err(LoadError::Refused { findings }),
+        };
+        findings.extend(
+            facts
+                .imports
+                .iter()
+                .filter(|i| i.module == WASI_MODULE)
+                .map(|i| {
+                    format!(
+                        "import `{WASI_MODULE}.{}` is not provided: this runtime has no WASI yet",
+                        i.name
+                    )
+                }),
+        );
+        if !findings.is_empty() {
+            return Err(LoadError::Refused { findings });
+        }
+        let module =
+            Module::new(&self.engine, bytes).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let pre = self
+            .linker
+            .instantiate_pre(&module)
+            .map_err(|e| LoadError::Compile(e.to_string()))?;
+        let handlers = facts
+            .exported_functions
+            .iter()
+            .filter_map(|(name, sig)| HandlerAbi::of(sig).map(|abi| (name.clone(), abi)))
+            .collect();
+        let policy = CapabilityPolicy::from_addon(&addon, self.config.capability_mode);
+        let timeout = Duration::from_millis(addon.backend.timeout_ms).min(MAX_TIMEOUT);
+        Ok(AddonModule::new(module::ModuleParts {
+            sandbox: self.clone(),
+            pre,
+            handlers,
+            exports_free: facts.exported_functions.contains_key("free"),
+            exports_initialize: facts.exported_functions.contains_key("_initialize"),
+            policy: Arc::new(policy),
+            memory_limit,
+            timeout,
+            addon,
+        }))
+    }
+}
+
+/// The addon's memory limit: its manifest value, bounded by the pool slot size.
+fn memory_limit(addon: &ir::Addon, config: &SandboxConfig) -> u64 {
+    (u64::from(addon.backend.memory_limit_mb) * 1024 * 1024).min(config.max_memory_bytes)
+}
+
+/// Advances the engine's epoch every `tick` until the engine is dropped.
+fn start_ticker(engine: &Engine, tick: Duration) -> std::io::Result<()> {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("metacore-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(tick);
+            }
+        })
+        .map(drop)
+}

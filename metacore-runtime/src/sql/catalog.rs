@@ -1,0 +1,141 @@
+//! Which tables an addon's SQL may name, and where they physically are.
+//!
+//! Addons name their own model tables `<table>` or `addon_<key>.<table>` (`manifest.md`
+//! §5.1); another addon's table is `addon_<other>.<table>`. Physically every addon table is
+//! `addon_<key>__<table>` in the default schema, on PostgreSQL and SQLite alike — the layout
+//! `metacore-gen build` generates (`metacore_gen::codegen::schema`); `public.<t>` is a host
+//! table.
+//! Other tables are reachable only through `db:read` / `db:write` capabilities and only if
+//! the host listed them as [`KnownTable`]s (host tables, other addons' tables).
+
+use metacore_gen::ir;
+
+use super::SqlError;
+use crate::policy::{CapabilityPolicy, Check};
+
+/// A table outside the addon's own schema that capabilities may reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownTable {
+    /// Schema (`public`, `addon_inventory`).
+    pub schema: String,
+    /// Table name.
+    pub table: String,
+    /// The organisation column reads and writes are confined by, when the table has one.
+    pub tenancy_column: Option<String>,
+    /// True when the table has a `deleted_at` column hiding soft-deleted rows.
+    pub soft_delete: bool,
+}
+
+/// A resolved table reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The name the statement knows it by (its alias when none is given).
+    pub table: String,
+    /// The quoted physical name.
+    pub physical: String,
+    /// Tenancy column, if any.
+    pub tenancy_column: Option<String>,
+    /// Soft-deleted rows hidden.
+    pub soft_delete: bool,
+}
+
+/// What one statement may touch.
+pub struct Catalog<'a> {
+    /// The calling addon.
+    pub addon: &'a ir::Addon,
+    /// Shared tables the host knows.
+    pub shared: &'a [KnownTable],
+    /// The addon's policy.
+    pub policy: &'a CapabilityPolicy,
+    /// The invocation's organisation (for violation logs).
+    pub org: &'a str,
+    /// The import (`db_query` / `db_exec`).
+    pub import: &'a str,
+    /// True on SQLite.
+    pub sqlite: bool,
+}
+
+fn is_system(name: &str) -> bool {
+    name.starts_with("pg_") || name.starts_with("sqlite_") || name == "information_schema"
+}
+
+impl Catalog<'_> {
+    /// True on SQLite.
+    pub fn sqlite(&self) -> bool {
+        self.sqlite
+    }
+
+    fn own_schema(&self) -> String {
+        format!("addon_{}", self.addon.key.replace('-', "_"))
+    }
+
+    fn physical(&self, schema: &str, table: &str) -> String {
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        match (self.sqlite, schema) {
+            (true, "public") => quote(table),
+            (false, "public") => format!("{}.{}", quote(schema), quote(table)),
+            // `addon_<key>.<table>` is stored as `addon_<key>__<table>` on both backends.
+            (_, _) => quote(&format!("{schema}__{table}")),
+        }
+    }
+
+    fn own(&self, table: &str) -> Result<Resolved, SqlError> {
+        let model = self
+            .addon
+            .models
+            .iter()
+            .find(|m| m.table == table)
+            .ok_or_else(|| SqlError::Invalid(format!("unknown table `{table}`")))?;
+        Ok(Resolved {
+            table: table.to_string(),
+            physical: self.physical(&self.own_schema(), table),
+            tenancy_column: model.tenancy_column().map(|c| c.name.clone()),
+            soft_delete: model.soft_delete(),
+        })
+    }
+
+    /// Resolves the lowercase name parts of a reference, for reading or writing.
+    pub fn resolve(&self, parts: &[String], write: bool) -> Result<Resolved, SqlError> {
+        match parts {
+            [table] if is_system(table) => Err(SqlError::Invalid(format!(
+                "system catalogue `{table}` is not accessible"
+            ))),
+            [table] => self.own(table),
+            [schema, table] if is_system(schema) || is_system(table) => Err(SqlError::Invalid(
+                format!("system catalogue `{schema}.{table}` is not accessible"),
+            )),
+            [schema, table] if *schema == self.own_schema() => self.own(table),
+            [schema, table] => {
+                let target = format!("{schema}.{table}");
+                let check = Check {
+                    kind: if write { "db:write" } else { "db:read" },
+                    target: &target,
+                    import: self.import,
+                    org: self.org,
+                };
+                let allowed = self.policy.allows_table(schema, table, write);
+                if !self.policy.permit(allowed, check) {
+                    return Err(SqlError::Forbidden(format!(
+                        "`{target}` is not covered by the addon's {} capabilities",
+                        check.kind
+                    )));
+                }
+                let known = self
+                    .shared
+                    .iter()
+                    .find(|t| t.schema == *schema && t.table == *table)
+                    .ok_or_else(|| SqlError::Invalid(format!("unknown table `{target}`")))?;
+                Ok(Resolved {
+                    table: table.clone(),
+                    physical: self.physical(schema, table),
+                    tenancy_column: known.tenancy_column.clone(),
+                    soft_delete: known.soft_delete,
+                })
+            }
+            _ => Err(SqlError::Invalid(format!(
+                "`{}` is not a table name",
+                parts.join(".")
+            ))),
+        }
+    }
+}
