@@ -121,9 +121,16 @@ fn duplicate_addon_keys_and_routes_name_both_files() {
     assert!(!dir.join("out").exists(), "a rejected build writes nothing");
     // Another key, same tables: the routes clash.
     let text = std::fs::read_to_string(&b).unwrap();
-    std::fs::write(&b, text.replacen("\"key\": \"tickets\"", "\"key\": \"tickets_copy\"", 1)).unwrap();
+    std::fs::write(
+        &b,
+        text.replacen("\"key\": \"tickets\"", "\"key\": \"tickets_copy\"", 1),
+    )
+    .unwrap();
     let text = render(&rejected(&request(vec![a, b], &dir.join("out"))));
-    assert!(text.contains("MC0902") && !text.contains("MC0901"), "{text}");
+    assert!(
+        text.contains("MC0902") && !text.contains("MC0901"),
+        "{text}"
+    );
     assert!(text.contains("a.json") && text.contains("b.json"), "{text}");
 }
 

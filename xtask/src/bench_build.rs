@@ -4,7 +4,8 @@
 //! Three measurements, side by side in one run: `build` (in memory, no writes) over every
 //! buildable corpus manifest, in groups; over one synthetic manifest of 1,000 models; and
 //! `cargo build` of generated crates of several sizes, each after a warm-up build of the same
-//! crate size so only the generated code is compiled, never the dependencies.
+//! crate size so only the generated code is compiled, never the dependencies (kept in
+//! `<target>/bench-build` between runs).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -74,7 +75,11 @@ fn run_in(scratch: &Path, sizes: &[usize]) -> ExitCode {
         "\n| models | cargo build of the generated crate | per model | vs. smallest (per model) |"
     );
     println!("|---|---|---|---|");
-    let target_dir = scratch.join("target");
+    // Kept between runs so dependencies compile once.
+    let target_dir = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("target"))
+        .join("bench-build");
     let mut first_per_model = None;
     for &size in sizes {
         let manifests = scratch.join(format!("synthetic-{size}"));

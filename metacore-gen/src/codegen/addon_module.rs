@@ -72,7 +72,11 @@ fn module_file(addon: &Addon, manifest: &str, table: &PermissionTable) -> String
         doc.push(String::new());
         doc.push(format!(" {description}"));
     }
-    let entities = (!addon.models.is_empty()).then(|| quote!(pub mod entities;));
+    let entities = (!addon.models.is_empty()).then(|| {
+        quote!(
+            pub mod entities;
+        )
+    });
     let key = &addon.key;
     let name = &addon.name;
     let version = addon.version.to_string();

@@ -201,6 +201,13 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
         ),
     );
     tree.insert(LOCK_FILE.into(), lock.to_text());
+    tree.insert(
+        "rustfmt.toml".into(),
+        "# Generated code is formatted by metacore-gen (prettyplease); rustfmt leaves it as\n\
+         # written, so `cargo fmt --all` never makes the crate differ from its build.\n\
+         disable_all_formatting = true\n"
+            .into(),
+    );
     let lib = LibContext {
         addons: inputs
             .iter()

@@ -10,9 +10,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, St
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::support::{
-    action, addon, caller, calling_guest, dispatcher, grant, postgres_url, services,
-};
+use crate::support::{action, addon, caller, calling_guest, dispatcher, grant, services};
 
 /// A fresh SQLite database in a temporary file.
 pub async fn sqlite() -> DatabaseConnection {
@@ -314,11 +312,16 @@ async fn sqlite_queries_are_confined_to_own_tables_and_organisation() {
 
 #[tokio::test]
 async fn postgres_queries_are_confined_to_own_tables_and_organisation() {
-    let Some(url) = postgres_url() else { return };
+    let Some(url) = metacore_runtime::testing::postgres_server_url() else {
+        return;
+    };
     let db = Database::connect(url).await.expect("PostgreSQL connects");
     let key = format!("t{}", &Uuid::new_v4().simple().to_string()[..12]);
     confinement(db.clone(), key.clone()).await;
-    for table in [format!("addon_{key}__notes"), format!("addon_{key}x__secrets")] {
+    for table in [
+        format!("addon_{key}__notes"),
+        format!("addon_{key}x__secrets"),
+    ] {
         db.execute_unprepared(&format!("DROP TABLE {table}"))
             .await
             .expect("cleanup");

@@ -318,21 +318,3 @@ pub fn json_response(body: &str) -> String {
         body.len()
     )
 }
-
-/// The PostgreSQL URL for tests: `METACORE_TEST_POSTGRES_URL`. Unset: a failure under CI
-/// (`CI=true`), otherwise a loud note and `None` (the caller returns early).
-pub fn postgres_url() -> Option<String> {
-    match std::env::var("METACORE_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("METACORE_TEST_POSTGRES_URL must be set under CI")
-        }
-        _ => {
-            eprintln!(
-                "\n*** NOTE: METACORE_TEST_POSTGRES_URL is not set; skipping the PostgreSQL part \
-                 of this test ***\n"
-            );
-            None
-        }
-    }
-}
