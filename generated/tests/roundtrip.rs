@@ -2,7 +2,6 @@
 
 use metacore_generated::migrations::Migrator;
 use metacore_runtime::testing;
-use metacore_runtime::types::Numeric;
 use sea_orm::entity::prelude::*;
 use sea_orm::ActiveValue::Set;
 use sea_orm_migration::MigratorTrait;
@@ -16,7 +15,7 @@ fn timestamp() -> DateTime {
         .expect("a valid sample timestamp")
 }
 
-fn numeric(text: &str) -> Numeric {
+fn numeric(text: &str) -> metacore_runtime::types::Numeric {
     text.parse().expect("a valid sample decimal")
 }
 

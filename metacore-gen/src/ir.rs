@@ -391,8 +391,9 @@ pub enum SystemRole {
     DeletedAt,
 }
 
-/// A column default (§6.3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A column default (§6.3). Serialised (snake_case) in the schema lock.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ColumnDefault {
     /// A boolean literal.
     Bool(bool),

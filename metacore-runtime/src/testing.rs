@@ -35,18 +35,28 @@ pub async fn sqlite_database(prefix: &str) -> DatabaseConnection {
         .unwrap_or_else(|e| panic!("cannot open SQLite database {url}: {e}"))
 }
 
-/// A fresh PostgreSQL database, or `None` (with a note on stderr) when no server is
-/// configured outside CI.
-pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
-    let Ok(server) = std::env::var(POSTGRES_URL_VAR) else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
+/// The PostgreSQL server tests use, or `None` (with a note on stderr) when none is
+/// configured outside CI. Panics under `CI=true` without one.
+pub fn postgres_server_url() -> Option<String> {
+    match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!(
                 "{POSTGRES_URL_VAR} is not set under CI=true: PostgreSQL tests cannot be skipped"
-            );
+            )
         }
-        eprintln!("note: {POSTGRES_URL_VAR} is not set; skipping the PostgreSQL half of this test");
-        return None;
-    };
+        _ => {
+            eprintln!(
+                "note: {POSTGRES_URL_VAR} is not set; skipping the PostgreSQL half of this test"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh PostgreSQL database, or `None` when no server is configured outside CI.
+pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
+    let server = postgres_server_url()?;
     let admin = Database::connect(&server)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}: {e}"));

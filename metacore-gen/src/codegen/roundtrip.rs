@@ -36,28 +36,53 @@ pub fn emit(addons: &[&Addon], crate_name: &str) -> Option<String> {
     let fk_check = addons
         .iter()
         .find_map(|addon| foreign_key_check(&krate, addon));
+    let uses = |wanted: fn(ColumnType) -> bool| {
+        addons
+            .iter()
+            .flat_map(|a| &a.models)
+            .flat_map(|m| &m.columns)
+            .any(|c| c.role != SystemRole::Tenancy && wanted(c.column_type))
+    };
+    let numeric_helper = uses(|t| matches!(t, ColumnType::Numeric(_))).then(|| {
+        quote! {
+            fn numeric(text: &str) -> metacore_runtime::types::Numeric {
+                text.parse().expect("a valid sample decimal")
+            }
+        }
+    });
+    let timestamp_helper = uses(|t| t.is_timestamp() || t == ColumnType::Date).then(|| {
+        quote! {
+            fn timestamp() -> DateTime {
+                Date::from_ymd_opt(2026, 1, 2)
+                    .and_then(|d| d.and_hms_micro_opt(3, 4, 5, 123_456))
+                    .expect("a valid sample timestamp")
+            }
+        }
+    });
+    let tenancy = addons
+        .iter()
+        .flat_map(|a| &a.models)
+        .any(|m| m.tenancy_column().is_some());
+    let org = tenancy.then(|| {
+        quote! {
+            /// The organisation every sample row belongs to.
+            const ORG: Uuid = Uuid::from_u128(0x0e9a_0000_0000_0000_0000_0000_0000_0001);
+        }
+    });
     let tokens = quote! {
         //! Every model of this crate, through its generated entity, on SQLite and PostgreSQL.
 
         use #krate::migrations::Migrator;
         use metacore_runtime::testing;
-        use metacore_runtime::types::Numeric;
         use sea_orm::entity::prelude::*;
         use sea_orm::ActiveValue::Set;
         use sea_orm_migration::MigratorTrait;
 
-        /// The organisation every sample row belongs to.
-        const ORG: Uuid = Uuid::from_u128(0x0e9a_0000_0000_0000_0000_0000_0000_0001);
+        #org
 
-        fn timestamp() -> DateTime {
-            Date::from_ymd_opt(2026, 1, 2)
-                .and_then(|d| d.and_hms_micro_opt(3, 4, 5, 123_456))
-                .expect("a valid sample timestamp")
-        }
+        #timestamp_helper
 
-        fn numeric(text: &str) -> Numeric {
-            text.parse().expect("a valid sample decimal")
-        }
+        #numeric_helper
 
         async fn every_model_round_trips(db: &DatabaseConnection) {
             Migrator::up(db, None).await.expect("the migrations apply");

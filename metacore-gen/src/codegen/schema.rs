@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{self, ColumnDefault, ColumnType, SystemRole};
+use crate::ir::{self, ColumnType, SystemRole};
 
 /// The longest identifier PostgreSQL keeps without truncating it.
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
@@ -101,36 +101,8 @@ impl ColumnSchema {
     }
 }
 
-/// A column default, as stored in the lock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DefaultValue {
-    /// A boolean literal.
-    Bool(bool),
-    /// A numeric literal, exact decimal text.
-    Number(String),
-    /// A text literal (uuid/date/timestamp literals too).
-    Text(String),
-    /// The current timestamp.
-    Now,
-    /// The current date.
-    CurrentDate,
-    /// A random UUID (PostgreSQL only; on SQLite the server always sets ids).
-    RandomUuid,
-}
-
-impl From<&ColumnDefault> for DefaultValue {
-    fn from(default: &ColumnDefault) -> Self {
-        match default {
-            ColumnDefault::Bool(b) => DefaultValue::Bool(*b),
-            ColumnDefault::Number(n) => DefaultValue::Number(n.clone()),
-            ColumnDefault::Text(t) => DefaultValue::Text(t.clone()),
-            ColumnDefault::Now => DefaultValue::Now,
-            ColumnDefault::CurrentDate => DefaultValue::CurrentDate,
-            ColumnDefault::RandomUuid => DefaultValue::RandomUuid,
-        }
-    }
-}
+/// A column default, as stored in the lock: the IR's own default.
+pub use crate::ir::ColumnDefault as DefaultValue;
 
 /// One index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +160,7 @@ fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
             column_type: c.column_type.canonical(),
             nullable: c.nullable && c.role != SystemRole::Id && c.role != SystemRole::Tenancy,
             primary_key: c.primary_key,
-            default: c.default.as_ref().map(DefaultValue::from),
+            default: c.default.clone(),
         })
         .collect();
     let prefix = format!("addon_{}__", addon.key.replace('-', "_"));
