@@ -104,7 +104,6 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, String> {
     let new_migrations = new_migration_names(&previous, &lock);
     let options = BuildOptions {
         crate_name: request.crate_name.clone(),
-        allow_destructive: request.allow_destructive,
         runtime_dependency: runtime_dependency(request)?,
         standalone: !inside_this_workspace(&request.out),
     };

@@ -51,8 +51,6 @@ pub struct Input<'a> {
 pub struct BuildOptions {
     /// The package name of the generated crate.
     pub crate_name: String,
-    /// Record destructive schema changes instead of refusing them.
-    pub allow_destructive: bool,
     /// The TOML value of the generated crate's `metacore-runtime` dependency
     /// (`{ path = "../metacore-runtime" }`).
     pub runtime_dependency: String,
