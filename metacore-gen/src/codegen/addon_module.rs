@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use quote::quote;
 
 use super::names::snake_ident;
+use super::references::AddonReferences;
 use super::schema::physical_table;
 use super::{entity, permissions, rust_file};
 use crate::ir::{Addon, Model};
@@ -35,10 +36,11 @@ pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
     if !addon.models.is_empty() {
         files.push((PathBuf::from("entities/mod.rs"), entities_file(addon)));
     }
+    let references = AddonReferences::of(addon);
     for model in &addon.models {
         files.push((
             PathBuf::from(format!("entities/{}.rs", model.table)),
-            entity::emit(addon, model, manifest),
+            entity::emit(&references, model, manifest),
         ));
         files.push((
             metadata_path(model, "table"),

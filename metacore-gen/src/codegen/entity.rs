@@ -10,12 +10,14 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::{camel_ident, is_escaped, snake_ident, upper_camel};
+use super::references::AddonReferences;
 use super::rust_file;
 use super::schema::physical_table;
-use crate::ir::{Addon, Column, ColumnType, Model, SystemRole};
+use crate::ir::{Column, ColumnType, Model, SystemRole};
 
 /// The entity module of `model`, formatted. `manifest` names the file it came from.
-pub fn emit(addon: &Addon, model: &Model, manifest: &str) -> String {
+pub(crate) fn emit(references: &AddonReferences, model: &Model, manifest: &str) -> String {
+    let addon = references.addon();
     let table = physical_table(&addon.key, &model.table);
     let module_doc = format!(
         " The `{}` table of addon `{}`: model `{}`, declared in `{manifest}`.",
@@ -26,7 +28,7 @@ pub fn emit(addon: &Addon, model: &Model, manifest: &str) -> String {
         None => format!(" A row of `{}`.", model.table),
     };
     let fields = model.columns.iter().map(field);
-    let relations = relations_of(addon, model);
+    let relations = relations_of(references, model);
     let variants = relations.iter().map(RelationVariant::tokens);
     let related = related_impls(&relations);
     let tokens = quote! {
@@ -212,109 +214,7 @@ impl RelationVariant {
     }
 }
 
-/// A single-column reference from `model` to a model of the same addon.
-pub(crate) struct Reference<'a> {
-    /// The referencing column.
-    pub column: &'a str,
-    /// The referenced model.
-    pub target: &'a Model,
-    /// The referenced column (`id` unless a foreign key says otherwise).
-    pub target_column: String,
-}
-
-/// The references the entity turns into `belongs_to` relations.
-pub(crate) fn references_of<'a>(addon: &'a Addon, model: &'a Model) -> Vec<Reference<'a>> {
-    let mut out: Vec<Reference<'a>> = Vec::new();
-    for fk in &model.foreign_keys {
-        if let ([column], Some(target)) = (
-            fk.columns.as_slice(),
-            addon.find_model_ref(&fk.target_model),
-        ) {
-            let target_column = fk
-                .target_columns
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "id".into());
-            if target.column(&target_column).is_some() && model.column(column).is_some() {
-                out.push(Reference {
-                    column,
-                    target,
-                    target_column,
-                });
-            }
-        }
-    }
-    for column in &model.columns {
-        let declared = column
-            .reference
-            .as_deref()
-            .and_then(|r| addon.find_model_ref(r));
-        let Some(target) = declared.or_else(|| picker_target(addon, model, column)) else {
-            continue;
-        };
-        if target.column("id").is_some() && !out.iter().any(|r| r.column == column.name) {
-            out.push(Reference {
-                column: &column.name,
-                target,
-                target_column: "id".into(),
-            });
-        }
-    }
-    // A relation needs both ends of the same Rust type.
-    out.retain(|r| {
-        let from = model.column(r.column).map(|c| c.column_type);
-        let to = r.target.column(&r.target_column).map(|c| c.column_type);
-        from.is_some() && from == to
-    });
-    out
-}
-
-/// The model a v2 `*_id` picker column selects from: the `searchEndpoint` its inline table
-/// or modal metadata gives it (`asset_categories`, `/options/asset_categories?field=id`), or
-/// else a model whose table or key is the column's stem (`project_id` → `projects`).
-fn picker_target<'a>(addon: &'a Addon, model: &Model, column: &Column) -> Option<&'a Model> {
-    let stem = column.name.strip_suffix("_id")?;
-    if column.column_type != ColumnType::Uuid {
-        return None;
-    }
-    let endpoint = [&model.table_ui, &model.modal_ui]
-        .into_iter()
-        .flatten()
-        .find_map(|ui| search_endpoint_for(ui, &column.name));
-    if let Some(endpoint) = endpoint {
-        let table = endpoint
-            .trim_start_matches("/options/")
-            .split(['?', '/'])
-            .next()
-            .unwrap_or_default();
-        return addon.find_model(table);
-    }
-    addon.models.iter().find(|m| {
-        m.table == stem || m.table == format!("{stem}s") || m.key.eq_ignore_ascii_case(stem)
-    })
-}
-
-/// The `searchEndpoint` of the entry describing `column` anywhere in inline UI metadata.
-fn search_endpoint_for<'j>(ui: &'j serde_json::Value, column: &str) -> Option<&'j str> {
-    match ui {
-        serde_json::Value::Object(map) => {
-            let names_column = ["key", "column", "name"]
-                .iter()
-                .any(|k| map.get(*k).and_then(|v| v.as_str()) == Some(column));
-            let own = map.get("searchEndpoint").and_then(|v| v.as_str());
-            match (names_column, own) {
-                (true, Some(endpoint)) => Some(endpoint),
-                _ => map.values().find_map(|v| search_endpoint_for(v, column)),
-            }
-        }
-        serde_json::Value::Array(items) => {
-            items.iter().find_map(|v| search_endpoint_for(v, column))
-        }
-        _ => None,
-    }
-}
-
-fn relations_of(addon: &Addon, model: &Model) -> Vec<RelationVariant> {
+fn relations_of(references: &AddonReferences, model: &Model) -> Vec<RelationVariant> {
     let mut variants: Vec<RelationVariant> = Vec::new();
     let mut push = |mut variant: RelationVariant, disambiguator: &str| {
         if variants.iter().any(|v| v.name == variant.name) {
@@ -322,7 +222,7 @@ fn relations_of(addon: &Addon, model: &Model) -> Vec<RelationVariant> {
         }
         variants.push(variant);
     };
-    for reference in references_of(addon, model) {
+    for reference in references.from(model) {
         let base = reference
             .column
             .strip_suffix("_id")
@@ -340,29 +240,22 @@ fn relations_of(addon: &Addon, model: &Model) -> Vec<RelationVariant> {
             reference.column,
         );
     }
-    for other in &addon.models {
-        if other.table == model.table {
-            continue;
-        }
-        for reference in references_of(addon, other) {
-            if reference.target.table == model.table {
-                push(
-                    RelationVariant {
-                        name: other.table.clone(),
-                        target_module: Some(other.table.clone()),
-                        kind: RelationKind::HasMany,
-                    },
-                    reference.column,
-                );
-            }
-        }
+    for (other, reference) in references.to(model) {
+        push(
+            RelationVariant {
+                name: other.table.clone(),
+                target_module: Some(other.table.clone()),
+                kind: RelationKind::HasMany,
+            },
+            reference.column,
+        );
     }
     variants
 }
 
 /// The models `model` belongs to through a `Related` impl (exactly one relation to them).
-pub(crate) fn related_parents(addon: &Addon, model: &Model) -> Vec<String> {
-    let relations = relations_of(addon, model);
+pub(crate) fn related_parents(references: &AddonReferences, model: &Model) -> Vec<String> {
+    let relations = relations_of(references, model);
     relations
         .iter()
         .filter(|v| matches!(v.kind, RelationKind::BelongsTo { .. }))

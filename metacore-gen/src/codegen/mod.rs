@@ -21,6 +21,7 @@ pub mod lock;
 pub mod migration;
 pub mod names;
 pub mod permissions;
+pub(crate) mod references;
 pub mod roundtrip;
 pub mod schema;
 pub mod templates;

@@ -6,11 +6,15 @@
 //! back by id and compares it field by field, follows each unambiguous `belongs_to` relation,
 //! and checks that a reference to a missing row is refused by the database.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::entity::{references_of, related_parents};
+use super::entity::related_parents;
 use super::names::snake_ident;
+use super::references::AddonReferences;
 use super::rust_file;
 use super::schema::AddonSchema;
 use crate::ir::{Addon, Column, ColumnType, Model, SystemRole};
@@ -21,12 +25,13 @@ pub fn emit(addons: &[&Addon], crate_name: &str) -> Option<String> {
     let blocks: Vec<TokenStream> = addons
         .iter()
         .flat_map(|addon| {
-            let order = ordered_models(addon);
+            let references = AddonReferences::of(addon);
+            let order = ordered_models(&references);
             let krate = &krate;
             order
                 .iter()
                 .enumerate()
-                .map(|(i, m)| model_block(krate, addon, m, &order[..i]))
+                .map(|(i, m)| model_block(krate, &references, m, &order[..i]))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -106,25 +111,40 @@ pub fn emit(addons: &[&Addon], crate_name: &str) -> Option<String> {
 }
 
 /// Models with the ones they reference first (cycles broken in manifest order).
-fn ordered_models(addon: &Addon) -> Vec<&Model> {
-    let mut done: Vec<&Model> = Vec::new();
-    while done.len() < addon.models.len() {
-        let ready = addon.models.iter().find(|m| {
-            !done.iter().any(|d| d.table == m.table)
-                && references_of(addon, m).iter().all(|r| {
-                    r.target.table == m.table || done.iter().any(|d| d.table == r.target.table)
-                })
-        });
-        let next = ready.unwrap_or_else(|| {
-            addon
-                .models
-                .iter()
-                .find(|m| !done.iter().any(|d| d.table == m.table))
-                .expect("a model is left")
-        });
-        done.push(next);
+fn ordered_models<'a>(references: &AddonReferences<'a>) -> Vec<&'a Model> {
+    let models = &references.addon().models;
+    // Kahn's algorithm, always taking the first ready model in manifest order; when none is
+    // ready (a cycle), the first model left goes next.
+    let mut waiting_on: Vec<usize> = models
+        .iter()
+        .map(|m| {
+            let parents = references.from(m).iter();
+            parents.filter(|r| r.target.table != m.table).count()
+        })
+        .collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..models.len())
+        .filter(|&i| waiting_on[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut placed = vec![false; models.len()];
+    let mut order: Vec<&'a Model> = Vec::with_capacity(models.len());
+    while order.len() < models.len() {
+        let next = match ready.pop() {
+            Some(Reverse(i)) if placed[i] => continue,
+            Some(Reverse(i)) => i,
+            None => placed.iter().position(|p| !p).expect("a model is left"),
+        };
+        placed[next] = true;
+        order.push(&models[next]);
+        for (child, _) in references.to(&models[next]) {
+            let child = references.position(child);
+            waiting_on[child] = waiting_on[child].saturating_sub(1);
+            if waiting_on[child] == 0 && !placed[child] {
+                ready.push(Reverse(child));
+            }
+        }
     }
-    done
+    order
 }
 
 /// The sample id of `model`'s row: stable, distinct per table.
@@ -135,40 +155,39 @@ fn sample_id(addon: &Addon, model: &Model) -> u128 {
     }) >> 8
 }
 
-fn model_block(krate: &Ident, addon: &Addon, model: &Model, earlier: &[&Model]) -> TokenStream {
+fn model_block(
+    krate: &Ident,
+    references: &AddonReferences,
+    model: &Model,
+    earlier: &[&Model],
+) -> TokenStream {
+    let addon = references.addon();
     let addon_module = snake_ident(&addon.key.replace('-', "_"));
     let module = snake_ident(&model.table);
     let entity = quote!(#krate::#addon_module::entities::#module);
-    let references = references_of(addon, model);
-    let fields = model.columns.iter().map(|column| {
-        let name = snake_ident(&column.name);
-        let reference = references
+    let own_references = references.from(model);
+    let row = active_model(&entity, model, |column| {
+        let reference = own_references
             .iter()
             .find(|r| r.column == column.name && r.target_column == "id");
-        let value = match reference {
+        match reference {
             // A parent not inserted yet (a cycle): leave the optional reference empty.
             Some(r)
                 if nullable(column)
                     && r.target.table != model.table
                     && !earlier.iter().any(|m| m.table == r.target.table) =>
             {
-                quote!(None)
+                None
             }
-            Some(r) => uuid_literal(sample_id(addon, r.target)),
-            None if column.role == SystemRole::Id => uuid_literal(sample_id(addon, model)),
-            None => sample_value(column),
-        };
-        let value = if nullable(column) && value.to_string() != "None" {
-            quote!(Some(#value))
-        } else {
-            value
-        };
-        quote!(#name: Set(#value),)
+            Some(r) => Some(uuid_literal(sample_id(addon, r.target))),
+            None if column.role == SystemRole::Id => Some(uuid_literal(sample_id(addon, model))),
+            None => Some(sample_value(column)),
+        }
     });
     let id = uuid_literal(sample_id(addon, model));
     let what = format!("{}.{}", addon.key, model.table);
     // Parents inserted before this row (optional references to later ones stay empty).
-    let related = related_parents(addon, model)
+    let related = related_parents(references, model)
         .into_iter()
         .filter(|target| earlier.iter().any(|m| &m.table == target))
         .map(|target| {
@@ -185,9 +204,7 @@ fn model_block(krate: &Ident, addon: &Addon, model: &Model, earlier: &[&Model]) 
         });
     quote! {
         {
-            let inserted = #entity::ActiveModel {
-                #(#fields)*
-            }
+            let inserted = #row
             .insert(db)
             .await
             .expect(concat!("insert into ", #what));
@@ -315,28 +332,43 @@ fn model_block_with_missing_parent(
 ) -> TokenStream {
     let addon_module = snake_ident(&addon.key.replace('-', "_"));
     let module = snake_ident(&model.table);
-    let fields = model.columns.iter().map(|column| {
-        let name = snake_ident(&column.name);
-        let value = if column.name == fk_column {
+    let entity = quote!(#krate::#addon_module::entities::#module);
+    let row = active_model(&entity, model, |column| {
+        Some(if column.name == fk_column {
             uuid_literal(0xdead)
         } else if column.role == SystemRole::Id {
             uuid_literal(0xbeef)
         } else {
             sample_value(column)
-        };
-        let value = if nullable(column) {
-            quote!(Some(#value))
-        } else {
-            value
+        })
+    });
+    quote! {
+        #row
+        .insert(db)
+        .await
+    }
+}
+
+/// `<entity>::ActiveModel { … }` with every column set to `value_of(column)`; `None` stores
+/// NULL in a nullable column.
+fn active_model(
+    entity: &TokenStream,
+    model: &Model,
+    value_of: impl Fn(&Column) -> Option<TokenStream>,
+) -> TokenStream {
+    let fields = model.columns.iter().map(|column| {
+        let name = snake_ident(&column.name);
+        let value = match value_of(column) {
+            Some(value) if nullable(column) => quote!(Some(#value)),
+            Some(value) => value,
+            None => quote!(None),
         };
         quote!(#name: Set(#value),)
     });
     quote! {
-        #krate::#addon_module::entities::#module::ActiveModel {
+        #entity::ActiveModel {
             #(#fields)*
         }
-        .insert(db)
-        .await
     }
 }
 
