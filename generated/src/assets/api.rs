@@ -109,8 +109,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
@@ -209,8 +211,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
@@ -301,8 +305,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
@@ -405,8 +411,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
@@ -509,8 +517,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
@@ -613,8 +623,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]

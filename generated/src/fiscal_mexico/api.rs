@@ -44,8 +44,10 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
