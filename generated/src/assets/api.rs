@@ -117,7 +117,8 @@ impl Api {
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -219,7 +220,8 @@ impl Api {
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -313,7 +315,8 @@ impl Api {
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -419,7 +422,8 @@ impl Api {
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -525,7 +529,8 @@ impl Api {
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -631,7 +636,8 @@ impl Api {
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,

@@ -136,7 +136,8 @@ fn operations(model: &Model) -> TokenStream {
             /// Column to sort by.
             #[oai(name = "sortBy")]
             sort_by: Query<Option<String>>,
-            /// `asc` or `desc`.
+            /// `asc` or `desc` (any case).
+            #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
             order: Query<Option<String>>,
             /// Case-insensitive text searched in the search columns.
             search: Query<Option<String>>,
