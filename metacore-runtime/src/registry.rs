@@ -104,6 +104,13 @@ impl ModelDescriptor {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// The primary key column (`id`).
+    pub fn id_column(&self) -> &'static ColumnDescriptor {
+        self.column_with(ColumnRole::Id)
+            .or_else(|| self.column("id"))
+            .unwrap_or(&self.columns[0])
+    }
+
     /// The column with `role`, when the model has one.
     pub fn column_with(&self, role: ColumnRole) -> Option<&'static ColumnDescriptor> {
         self.columns.iter().find(|c| c.role == role)

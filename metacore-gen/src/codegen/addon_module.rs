@@ -16,10 +16,16 @@ use crate::ui::{self, PermissionTable};
 /// The files of `addon`'s module, relative to `src/<addon>/`.
 pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
     let table = ui::permissions(addon);
+    let references = AddonReferences::of(addon);
+    let table_metadata: Vec<serde_json::Value> = addon
+        .models
+        .iter()
+        .map(|m| ui::table_metadata(addon, m))
+        .collect();
     let mut files = vec![
         (
             PathBuf::from("mod.rs"),
-            module_file(addon, manifest, &table),
+            module_file(&references, manifest, &table, &table_metadata),
         ),
         (PathBuf::from("permissions.rs"), permissions::emit(&table)),
         (
@@ -38,16 +44,12 @@ pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
     if let Some(api) = api::emit(addon, manifest) {
         files.push((PathBuf::from("api.rs"), api));
     }
-    let references = AddonReferences::of(addon);
-    for model in &addon.models {
+    for (model, table_json) in addon.models.iter().zip(&table_metadata) {
         files.push((
             PathBuf::from(format!("entities/{}.rs", model.table)),
             entity::emit(&references, model, manifest),
         ));
-        files.push((
-            metadata_path(model, "table"),
-            json_text(&ui::table_metadata(addon, model)),
-        ));
+        files.push((metadata_path(model, "table"), json_text(table_json)));
         files.push((
             metadata_path(model, "modal"),
             json_text(&ui::modal_metadata(addon, model)),
@@ -56,7 +58,8 @@ pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
     files
 }
 
-fn metadata_path(model: &Model, kind: &str) -> PathBuf {
+/// `metadata/<table>.<kind>.json` (`kind`: `table` or `modal`).
+pub(crate) fn metadata_path(model: &Model, kind: &str) -> PathBuf {
     PathBuf::from(format!("metadata/{}.{kind}.json", model.table))
 }
 
@@ -67,7 +70,13 @@ fn json_text(value: &impl serde::Serialize) -> String {
     text
 }
 
-fn module_file(addon: &Addon, manifest: &str, table: &PermissionTable) -> String {
+fn module_file(
+    references: &AddonReferences,
+    manifest: &str,
+    table: &PermissionTable,
+    table_metadata: &[serde_json::Value],
+) -> String {
+    let addon = references.addon();
     let mut doc = vec![format!(
         " Addon `{}` ({}) version {}, compiled from `{manifest}`.",
         addon.key, addon.name, addon.version
@@ -85,11 +94,11 @@ fn module_file(addon: &Addon, manifest: &str, table: &PermissionTable) -> String
     let key = &addon.key;
     let name = &addon.name;
     let version = addon.version.to_string();
-    let references = AddonReferences::of(addon);
-    let models = addon.models.iter().map(|m| {
-        let path = |kind: &str| metadata_path(m, kind).display().to_string();
-        descriptor::model_descriptor(&references, m, table, &path)
-    });
+    let models = addon
+        .models
+        .iter()
+        .zip(table_metadata)
+        .map(|(m, table_json)| descriptor::model_descriptor(references, m, table, table_json));
     let imports = if addon.models.is_empty() {
         quote!(AddonDescriptor)
     } else {

@@ -6,18 +6,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::addon_module::metadata_path;
 use super::names::snake_ident;
 use super::references::AddonReferences;
 use super::schema::physical_table;
 use crate::ir::{Column, ColumnType, Model, SystemRole};
 use crate::ui::{self, PermissionTable};
 
-/// `ModelDescriptor { … }` for `model`; `metadata` names the embedded JSON files by kind.
+/// `ModelDescriptor { … }` for `model`, whose ungated table metadata is `table_json`.
 pub(crate) fn model_descriptor(
     references: &AddonReferences,
     model: &Model,
     table: &PermissionTable,
-    metadata: &dyn Fn(&str) -> String,
+    table_json: &serde_json::Value,
 ) -> TokenStream {
     let addon = references.addon();
     let key = &model.key;
@@ -36,7 +37,6 @@ pub(crate) fn model_descriptor(
         .iter()
         .map(|column| column_descriptor(references, model, column));
     let display = ui::display_column(model);
-    let table_json = ui::table_metadata(addon, model);
     let search: Vec<&str> = table_json["searchColumns"]
         .as_array()
         .into_iter()
@@ -53,6 +53,7 @@ pub(crate) fn model_descriptor(
         let columns = &index.columns;
         quote!(&[#(#columns),*])
     });
+    let metadata = |kind: &str| metadata_path(model, kind).display().to_string();
     let table_json_path = metadata("table");
     let modal_json_path = metadata("modal");
     quote! {

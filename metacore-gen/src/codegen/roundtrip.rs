@@ -18,6 +18,7 @@ use super::references::AddonReferences;
 use super::rust_file;
 use super::schema::AddonSchema;
 use crate::ir::{Addon, Column, ColumnType, Model, SystemRole};
+use crate::ui;
 
 /// The test file for `addons`, or `None` when no addon has a model.
 pub fn emit(addons: &[&Addon], crate_name: &str) -> Option<String> {
@@ -163,8 +164,7 @@ fn model_block(
 ) -> TokenStream {
     let addon = references.addon();
     let addon_module = snake_ident(&addon.key.replace('-', "_"));
-    let module = snake_ident(&model.table);
-    let entity = quote!(#krate::#addon_module::entities::#module);
+    let entity = entity_path(krate, addon, model);
     let own_references = references.from(model);
     let row = active_model(&entity, model, |column| {
         let reference = own_references
@@ -239,7 +239,9 @@ fn sample_value(column: &Column) -> TokenStream {
                 ColumnType::Varchar(n) => n as usize,
                 _ => usize::MAX,
             };
-            let text: String = first_option(column)
+            let text: String = ui::static_option_values(column)
+                .into_iter()
+                .next()
                 .unwrap_or_else(|| format!("sample {} ✓", column.name))
                 .chars()
                 .take(limit)
@@ -263,16 +265,6 @@ fn sample_value(column: &Column) -> TokenStream {
                 Json::Null
             ]))
         }
-    }
-}
-
-/// The value of the first static option, so the row is valid for select columns.
-fn first_option(column: &Column) -> Option<String> {
-    let first = column.options.as_ref()?.as_array()?.first()?;
-    let value = first.get("value").unwrap_or(first);
-    match value {
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
     }
 }
 
@@ -330,9 +322,7 @@ fn model_block_with_missing_parent(
     model: &Model,
     fk_column: &str,
 ) -> TokenStream {
-    let addon_module = snake_ident(&addon.key.replace('-', "_"));
-    let module = snake_ident(&model.table);
-    let entity = quote!(#krate::#addon_module::entities::#module);
+    let entity = entity_path(krate, addon, model);
     let row = active_model(&entity, model, |column| {
         Some(if column.name == fk_column {
             uuid_literal(0xdead)
@@ -347,6 +337,13 @@ fn model_block_with_missing_parent(
         .insert(db)
         .await
     }
+}
+
+/// `<crate>::<addon>::entities::<table>`.
+fn entity_path(krate: &Ident, addon: &Addon, model: &Model) -> TokenStream {
+    let addon_module = snake_ident(&addon.key.replace('-', "_"));
+    let module = snake_ident(&model.table);
+    quote!(#krate::#addon_module::entities::#module)
 }
 
 /// `<entity>::ActiveModel { … }` with every column set to `value_of(column)`; `None` stores

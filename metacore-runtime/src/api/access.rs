@@ -147,11 +147,6 @@ impl AccessResolver {
             .insert(key, (Instant::now(), access.clone()));
         Ok(access)
     }
-
-    /// Forgets every cached set (after grants change).
-    pub fn invalidate(&self) {
-        self.cache.lock().expect("cache lock").clear();
-    }
 }
 
 async fn stored_grants(

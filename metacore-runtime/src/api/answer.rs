@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::schema::{ModelSchema, Row};
+use super::schema::Row;
 
 /// A success body: its status and its schema.
 pub trait SuccessBody: Type + Serialize {
@@ -80,18 +80,6 @@ impl<T> Answer<T> {
         }
         self
     }
-
-    /// `304 Not Modified` (an `If-None-Match` hit).
-    pub fn not_modified() -> Self {
-        Answer {
-            result: Ok(Reply {
-                status: StatusCode::NOT_MODIFIED,
-                body: Vec::new(),
-                headers: Vec::new(),
-            }),
-            body: PhantomData,
-        }
-    }
 }
 
 impl<T: SuccessBody> From<Result<T, ApiError>> for Answer<T> {
@@ -107,10 +95,9 @@ impl<T: Send> IntoResponse for Answer<T> {
     fn into_response(self) -> Response {
         match self.result {
             Ok(reply) => {
-                let mut builder = Response::builder().status(reply.status);
-                if reply.status != StatusCode::NOT_MODIFIED {
-                    builder = builder.content_type("application/json; charset=utf-8");
-                }
+                let mut builder = Response::builder()
+                    .status(reply.status)
+                    .content_type("application/json; charset=utf-8");
                 for (name, value) in reply.headers {
                     builder = builder.header(name, value);
                 }
@@ -448,10 +435,3 @@ pub type RowAnswer<M> = Answer<Data<Row<M>>>;
 pub type CreatedAnswer<M> = Answer<Created<Row<M>>>;
 /// The reply of a delete.
 pub type DeletedAnswer = Answer<Deleted>;
-
-impl<M: ModelSchema> Row<M> {
-    /// This row in a 200 envelope.
-    pub fn into_data(self) -> Data<Row<M>> {
-        Data(EnvelopeBody::new(self))
-    }
-}

@@ -13,9 +13,9 @@ use serde_json::{json, Map, Value};
 use super::access::Access;
 use super::answer::{Answer, Document, DocumentKind};
 use super::error::ApiError;
-use super::request::Caller;
 use super::sql::Sql;
 use super::state::ApiState;
+use super::store::scoped;
 use super::value::decode;
 use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
 
@@ -87,10 +87,6 @@ fn gated_table(model: &ModelDescriptor, access: &Access) -> Value {
     )
 }
 
-async fn admitted(state: &ApiState, request: &Request) -> Result<(Caller, Access), ApiError> {
-    state.caller(request).await
-}
-
 fn require_index(model: &ModelDescriptor, access: &Access) -> Result<(), ApiError> {
     let capability = format!("{}.index", model.route);
     if access.allows(&capability) {
@@ -131,7 +127,7 @@ impl CommonApi {
     ) -> Answer<Document<TableMetadata>> {
         answer(
             async {
-                let (_, access) = admitted(&state, request).await?;
+                let (_, access) = state.caller(request).await?;
                 let (_, model) = resolve(&state, &model)?;
                 require_index(model, &access)?;
                 Ok(envelope(gated_table(model, &access)))
@@ -155,7 +151,7 @@ impl CommonApi {
     ) -> Answer<Document<ModalMetadata>> {
         answer(
             async {
-                let (_, access) = admitted(&state, request).await?;
+                let (_, access) = state.caller(request).await?;
                 let (_, model) = resolve(&state, &model)?;
                 require_index(model, &access)?;
                 Ok(envelope(parse(model.modal_metadata_json)))
@@ -178,7 +174,7 @@ impl CommonApi {
     ) -> Answer<Document<AllMetadata>> {
         answer(
             async {
-                let (_, access) = admitted(&state, request).await?;
+                let (_, access) = state.caller(request).await?;
                 let mut tables = Map::new();
                 let mut modals = Map::new();
                 for addon in state.registry().addons {
@@ -211,7 +207,7 @@ impl CommonApi {
     ) -> Answer<Document<Navigation>> {
         answer(
             async {
-                let (caller, access) = admitted(&state, request).await?;
+                let (caller, access) = state.caller(request).await?;
                 if caller.org.is_none() {
                     return Ok(json!([]));
                 }
@@ -243,7 +239,7 @@ impl CommonApi {
     ) -> Answer<Document<Manifests>> {
         answer(
             async {
-                let (caller, _) = admitted(&state, request).await?;
+                let (caller, _) = state.caller(request).await?;
                 if caller.org.is_none() {
                     return Ok(json!([]));
                 }
@@ -277,7 +273,7 @@ impl CommonApi {
     ) -> Answer<Document<Permissions>> {
         answer(
             async {
-                let (caller, access) = admitted(&state, request).await?;
+                let (caller, access) = state.caller(request).await?;
                 Ok(envelope(json!({
                     "user_id": caller.user.to_string(),
                     "organization_id": caller.org.map(|o| o.to_string()),
@@ -307,7 +303,7 @@ impl CommonApi {
     ) -> Answer<Document<Options>> {
         answer(
             async {
-                let (caller, _) = admitted(&state, request).await?;
+                let (caller, _) = state.caller(request).await?;
                 let org = caller.organization()?;
                 let (addon, model) = resolve(&state, &model)?;
                 let field = field
@@ -372,27 +368,15 @@ async fn dynamic_options(
     offset: i64,
 ) -> Result<Vec<Value>, ApiError> {
     let backend = state.db().get_database_backend();
-    let id = model
-        .column_with(ColumnRole::Id)
-        .or_else(|| model.column("id"));
-    let label = model.column(model.display_column).or(id);
-    let (Some(id), Some(label)) = (id, label) else {
-        return Ok(Vec::new());
-    };
+    let id = model.id_column();
+    let label = model.column(model.display_column).unwrap_or(id);
     let mut sql = Sql::new(backend);
     sql.push("SELECT ").ident(id.name);
     if label.name != id.name {
         sql.push(", ").ident(label.name);
     }
-    sql.push(" FROM ")
-        .ident(model.physical_table)
-        .push(" WHERE 1 = 1");
-    if let Some(tenancy) = model.tenancy_column {
-        sql.push(" AND ").ident(tenancy).push(" = ").bind(org);
-    }
-    if let Some(deleted) = model.column_with(ColumnRole::DeletedAt) {
-        sql.push(" AND ").ident(deleted.name).push(" IS NULL");
-    }
+    sql.push(" FROM ").ident(model.physical_table);
+    scoped(&mut sql, model, org);
     let text = text.trim();
     if !text.is_empty() && label.name != id.name {
         sql.push(" AND ");

@@ -6,14 +6,13 @@ use poem::Request;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::access::Access;
 use super::answer::{
     Created, CreatedAnswer, Data, Deleted, DeletedAnswer, EnvelopeBody, ListAnswer, Page, RowAnswer,
 };
 use super::error::ApiError;
 use super::query::parse_list;
 pub use super::query::ListParams;
-use super::request::{query_pairs, Caller};
+use super::request::query_pairs;
 use super::schema::{CreateBody, ModelSchema, Row, UpdateBody};
 use super::state::ApiState;
 use super::store::{self, Cells, Scope};
@@ -25,18 +24,17 @@ async fn admit<M: ModelSchema>(
     state: &ApiState,
     request: &Request,
     verb: &str,
-) -> Result<(Caller, Access, Scope), ApiError> {
+) -> Result<Scope, ApiError> {
     let (caller, access) = state.caller(request).await?;
     let org = caller.organization()?;
     let capability = format!("{}.{verb}", M::model().route);
     if !access.allows(&capability) {
         return Err(ApiError::permission_denied(&capability));
     }
-    let scope = Scope {
+    Ok(Scope {
         org,
         user: caller.user,
-    };
-    Ok((caller, access, scope))
+    })
 }
 
 fn addon_of<M: ModelSchema>(state: &ApiState) -> Result<&'static AddonDescriptor, ApiError> {
@@ -65,10 +63,11 @@ fn row_json(cells: &Cells) -> serde_json::Value {
     )
 }
 
-fn id_of(cells: &Cells) -> String {
+fn id_of<M: ModelSchema>(cells: &Cells) -> String {
+    let id = M::model().id_column().name;
     cells
         .iter()
-        .find(|(k, _)| *k == "id")
+        .find(|(k, _)| *k == id)
         .map(|(_, v)| v.label())
         .unwrap_or_default()
 }
@@ -80,7 +79,7 @@ pub async fn list<M: ModelSchema>(
     params: ListParams,
 ) -> ListAnswer<M> {
     let result = async {
-        let (_, _, scope) = admit::<M>(state, request, "index").await?;
+        let scope = admit::<M>(state, request, "index").await?;
         let query = parse_list(
             M::model(),
             &params,
@@ -113,7 +112,7 @@ pub async fn list<M: ModelSchema>(
 /// `GET /api/data/{model}/{id}`.
 pub async fn get<M: ModelSchema>(state: &ApiState, request: &Request, id: Uuid) -> RowAnswer<M> {
     let result = async {
-        let (_, _, scope) = admit::<M>(state, request, "index").await?;
+        let scope = admit::<M>(state, request, "index").await?;
         store::get(state.db(), M::model(), scope.org, id)
             .await?
             .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))
@@ -121,21 +120,12 @@ pub async fn get<M: ModelSchema>(state: &ApiState, request: &Request, id: Uuid) 
     .await;
     match result {
         Ok(cells) => {
-            let etag = etag(&cells);
+            let etag = store::etag(&cells);
             RowAnswer::<M>::ok(&Data(EnvelopeBody::new(Row::new(cells))))
                 .header(poem::http::header::ETAG, &etag)
         }
         Err(error) => RowAnswer::<M>::err(error),
     }
-}
-
-/// `"<hex>"`: a hash of the row's served values.
-fn etag(cells: &Cells) -> String {
-    let text = serde_json::to_string(&Row::<()>::new(cells.clone())).unwrap_or_default();
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("\"{hash:016x}\"")
 }
 
 /// `POST /api/data/{model}` → 201.
@@ -145,14 +135,14 @@ pub async fn create<M: ModelSchema>(
     body: CreateBody<M>,
 ) -> CreatedAnswer<M> {
     let result = async {
-        let (_, _, scope) = admit::<M>(state, request, "create").await?;
+        let scope = admit::<M>(state, request, "create").await?;
         let addon = addon_of::<M>(state)?;
         let fields = body.fields;
         let cells = state
             .write(move |txn| {
                 Box::pin(async move {
                     let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
-                    let payload = json!({"id": id_of(&cells), "after": row_json(&cells)});
+                    let payload = json!({"id": id_of::<M>(&cells), "after": row_json(&cells)});
                     Ok((cells, vec![event::<M>("created", scope, payload)]))
                 })
             })
@@ -171,30 +161,27 @@ pub async fn update<M: ModelSchema>(
     body: UpdateBody<M>,
 ) -> RowAnswer<M> {
     let result = async {
-        let (_, _, scope) = admit::<M>(state, request, "update").await?;
+        let scope = admit::<M>(state, request, "update").await?;
         let addon = addon_of::<M>(state)?;
-        if let Some(expected) = request
+        let if_match = request
             .headers()
             .get(poem::http::header::IF_MATCH)
             .and_then(|v| v.to_str().ok())
-        {
-            let current = store::get(state.db(), M::model(), scope.org, id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))?;
-            if expected.trim() != etag(&current) && expected.trim() != "*" {
-                return Err(ApiError::new(
-                    poem::http::StatusCode::PRECONDITION_FAILED,
-                    "precondition_failed",
-                    "the record changed since it was read",
-                ));
-            }
-        }
+            .map(|v| v.trim().to_string());
         let fields = body.fields;
         let cells = state
             .write(move |txn| {
                 Box::pin(async move {
-                    let (before, after) =
-                        store::update(txn, addon, M::model(), scope, id, &fields).await?;
+                    let (before, after) = store::update(
+                        txn,
+                        addon,
+                        M::model(),
+                        scope,
+                        id,
+                        &fields,
+                        if_match.as_deref(),
+                    )
+                    .await?;
                     Ok(match after {
                         None => (before, Vec::new()),
                         Some(after) => {
@@ -222,7 +209,7 @@ pub async fn delete<M: ModelSchema>(
     id: Uuid,
 ) -> DeletedAnswer {
     let result = async {
-        let (_, _, scope) = admit::<M>(state, request, "delete").await?;
+        let scope = admit::<M>(state, request, "delete").await?;
         state
             .write(move |txn| {
                 Box::pin(async move {

@@ -157,10 +157,7 @@ fn parse_order(
             ))
         }
     };
-    let id = model
-        .column_with(ColumnRole::Id)
-        .or_else(|| model.column("id"))
-        .unwrap_or(&model.columns[0]);
+    let id = model.id_column();
     let sort_by = sort_by.map(str::trim).filter(|s| !s.is_empty());
     let (column, descending) = match sort_by {
         Some(name) => {

@@ -47,24 +47,6 @@ impl<M> Row<M> {
             model: PhantomData,
         }
     }
-
-    /// The cell of `column`.
-    pub fn get(&self, column: &str) -> Option<&Cell> {
-        self.cells
-            .iter()
-            .find(|(c, _)| *c == column)
-            .map(|(_, v)| v)
-    }
-
-    /// The row as a JSON object (event payloads).
-    pub fn to_json(&self) -> Value {
-        Value::Object(
-            self.cells
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_json()))
-                .collect(),
-        )
-    }
 }
 
 impl<M> Serialize for Row<M> {

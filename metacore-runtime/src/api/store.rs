@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::error::{ApiError, FieldError};
 use super::query::ListQuery;
-use super::schema::{required_on_create, served_columns};
+use super::schema::{required_on_create, served_columns, Row};
 use super::sql::{quote, Sql};
 use super::value::{decode, parse_json, Cell, Parsed};
 use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor};
@@ -36,7 +36,7 @@ fn select_columns(model: &ModelDescriptor) -> String {
 }
 
 /// `WHERE <tenancy> = :org [AND deleted_at IS NULL]` (always a `WHERE`).
-fn scoped(sql: &mut Sql, model: &ModelDescriptor, org: Uuid) {
+pub(crate) fn scoped(sql: &mut Sql, model: &ModelDescriptor, org: Uuid) {
     sql.push(" WHERE 1 = 1");
     if let Some(tenancy) = model.tenancy_column {
         sql.push(" AND ").ident(tenancy).push(" = ").bind(org);
@@ -44,13 +44,6 @@ fn scoped(sql: &mut Sql, model: &ModelDescriptor, org: Uuid) {
     if let Some(deleted) = model.column_with(ColumnRole::DeletedAt) {
         sql.push(" AND ").ident(deleted.name).push(" IS NULL");
     }
-}
-
-fn id_column(model: &ModelDescriptor) -> &'static ColumnDescriptor {
-    model
-        .column_with(ColumnRole::Id)
-        .or_else(|| model.column("id"))
-        .unwrap_or(&model.columns[0])
 }
 
 fn decode_row(model: &ModelDescriptor, row: &sea_orm::QueryResult) -> Result<Cells, DbErr> {
@@ -140,7 +133,7 @@ pub async fn get(
         .ident(model.physical_table);
     scoped(&mut sql, model, org);
     sql.push(" AND ")
-        .ident(id_column(model).name)
+        .ident(model.id_column().name)
         .push(" = ")
         .bind(id);
     match db.query_one_raw(sql.statement()).await.map_err(db_error)? {
@@ -281,7 +274,7 @@ pub async fn create(
     }
     check_references(db, addon, scope.org, &values, &mut problems).await?;
     problems.into_result()?;
-    let id_col = id_column(model);
+    let id_col = model.id_column();
     values.push((id_col, Parsed::uuid(id)));
     let mut sql = Sql::new(db.get_database_backend());
     sql.push("INSERT INTO ")
@@ -310,7 +303,9 @@ pub async fn create(
 }
 
 /// Applies `body` to row `id`; returns (before, after), or `None` for `after` when nothing
-/// changed (no write happened).
+/// changed (no write happened). With `if_match` (an `If-Match` value), the row's current
+/// [`etag`] must equal it (or it must be `*`), else 412.
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     db: &impl ConnectionTrait,
     addon: &AddonDescriptor,
@@ -318,10 +313,20 @@ pub async fn update(
     scope: Scope,
     id: Uuid,
     body: &Map<String, Value>,
+    if_match: Option<&str>,
 ) -> Result<(Cells, Option<Cells>), ApiError> {
     let before = get(db, model, scope.org, id)
         .await?
         .ok_or_else(record_not_found)?;
+    if let Some(expected) = if_match {
+        if expected != "*" && expected != etag(&before) {
+            return Err(ApiError::new(
+                poem::http::StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                "the record changed since it was read",
+            ));
+        }
+    }
     let current = |name: &str| before.iter().find(|(c, _)| *c == name).map(|(_, v)| v);
     let mut problems = Problems::default();
     let mut changes: Vec<(&'static ColumnDescriptor, Parsed)> = Vec::new();
@@ -386,7 +391,7 @@ pub async fn update(
     }
     scoped(&mut sql, model, scope.org);
     sql.push(" AND ")
-        .ident(id_column(model).name)
+        .ident(model.id_column().name)
         .push(" = ")
         .bind(id);
     let result = db
@@ -428,7 +433,7 @@ pub async fn delete(
     }
     scoped(&mut sql, model, scope.org);
     sql.push(" AND ")
-        .ident(id_column(model).name)
+        .ident(model.id_column().name)
         .push(" = ")
         .bind(id);
     let result = db
@@ -480,5 +485,14 @@ fn duplicate_columns(model: &ModelDescriptor, message: &str) -> Vec<&'static str
             best = Some(columns);
         }
     }
-    best.unwrap_or_else(|| vec![id_column(model).name])
+    best.unwrap_or_else(|| vec![model.id_column().name])
+}
+
+/// The `ETag` of a row, `"<hex>"`: a hash of the row's served values.
+pub fn etag(cells: &Cells) -> String {
+    let text = serde_json::to_string(&Row::<()>::new(cells.clone())).unwrap_or_default();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("\"{hash:016x}\"")
 }
