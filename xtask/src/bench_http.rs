@@ -350,38 +350,30 @@ fn run_backend(
     let sample_id = fixture::seed(&database.url)?;
     let token = fixture::token(app, SECRET)?;
     let xtask = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut servers = Vec::new();
+    // Each server, or why it did not start (metacore's rows are then skipped).
+    let mut servers: Vec<(&'static str, Result<Server, String>)> = Vec::new();
     if let Some(app) = app {
         let log = dir.join("metacore.log");
-        match Server::start("metacore", app, &["serve"], &database.url, log) {
-            Ok(server) => servers.push(server),
-            Err(e) => {
-                for workload in WORKLOADS {
-                    rows.push(Row {
-                        backend,
-                        workload,
-                        server: "metacore",
-                        result: Err(e.clone()),
-                    });
-                }
-            }
-        }
+        let server = Server::start("metacore", app, &["serve"], &database.url, log);
+        servers.push(("metacore", server));
     }
     let log = dir.join("baseline.log");
-    servers.push(Server::start(
+    let baseline = Server::start(
         "baseline",
         &xtask,
         &["bench-http-baseline"],
         &database.url,
         log,
-    )?);
+    )?;
+    servers.push(("baseline", Ok(baseline)));
 
     for workload in WORKLOADS {
         let path = workload.path(sample_id);
         let mut samples: Vec<Result<Vec<Sample>, String>> = servers
             .iter()
-            .map(|server| {
-                let tag = format!("{}-{}", backend.name(), server.name);
+            .map(|(name, server)| {
+                let server = server.as_ref().map_err(String::clone)?;
+                let tag = format!("{}-{name}", backend.name());
                 check(server, workload, &path, &token, &tag).map(|()| Vec::new())
             })
             .collect();
@@ -395,7 +387,9 @@ fn run_backend(
                 let Ok(runs) = &mut samples[index] else {
                     continue;
                 };
-                let server = &servers[index];
+                let Ok(server) = &servers[index].1 else {
+                    continue;
+                };
                 let tag = format!("{}-{}-{}", backend.name(), server.name, round);
                 let script = dir.join(format!("{tag}.lua"));
                 std::fs::write(&script, workload.script(&token, &tag))
@@ -418,11 +412,11 @@ fn run_backend(
                 }
             }
         }
-        for (server, runs) in servers.iter().zip(samples) {
+        for ((name, _), runs) in servers.iter().zip(samples) {
             rows.push(Row {
                 backend,
                 workload,
-                server: server.name,
+                server: name,
                 result: runs.map(|runs| combine(&runs)),
             });
         }
