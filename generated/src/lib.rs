@@ -18,7 +18,12 @@ pub mod stripe;
 pub mod tickets;
 pub mod migrations;
 
+use std::future::Future;
+use std::pin::Pin;
+use metacore_runtime::cli::App;
 use metacore_runtime::registry::{AddonDescriptor, Registry};
+use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
 
 /// Every addon of this build, sorted by key.
 pub static ADDONS: [AddonDescriptor; 6] = [
@@ -34,4 +39,42 @@ pub static ADDONS: [AddonDescriptor; 6] = [
 /// metadata.
 pub fn registry() -> Registry {
     Registry { addons: &ADDONS }
+}
+
+/// The HTTP operations of every addon with models.
+pub type Api = (
+    assets::api::Api,
+    fiscal_mexico::api::Api,
+    projects::api::Api,
+    showcase::api::Api,
+    tickets::api::Api,
+);
+
+/// The HTTP operations of every addon with models.
+pub fn api() -> Api {
+    (
+        assets::api::Api,
+        fiscal_mexico::api::Api,
+        projects::api::Api,
+        showcase::api::Api,
+        tickets::api::Api,
+    )
+}
+
+/// Applies every migration of this build.
+pub fn migrate(
+    db: &DatabaseConnection,
+) -> Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + '_>> {
+    Box::pin(migrations::Migrator::up(db, None))
+}
+
+/// This build as an application: what the `metacore-app` binary runs.
+pub fn app() -> App<Api> {
+    App {
+        title: "metacore-generated",
+        version: env!("CARGO_PKG_VERSION"),
+        registry: registry(),
+        api,
+        migrate,
+    }
 }

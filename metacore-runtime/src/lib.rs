@@ -17,8 +17,12 @@
 //! * [`registry`] — the static description of the addons a build compiled (what generated
 //!   code hands the runtime).
 //! * [`types`] — column value types with the same exact behaviour on PostgreSQL and SQLite.
+//! * [`api`] — the HTTP API generated handlers delegate to; [`cli`] — the `metacore-app`
+//!   command line.
 //! * [`testing`] — throw-away SQLite and PostgreSQL databases for tests.
 
+pub mod api;
+pub mod cli;
 pub mod dispatch;
 pub mod egress;
 pub mod events;

@@ -82,10 +82,102 @@ pub struct ModelDescriptor {
     pub soft_delete: bool,
     /// Every capability string of the model: the CRUD verbs, then its custom actions.
     pub capabilities: &'static [&'static str],
+    /// Its columns, in declared order (implicit ones included).
+    pub columns: &'static [ColumnDescriptor],
+    /// The column labels, options and search resolve to (`http-api.md` §1.7).
+    pub display_column: &'static str,
+    /// The columns `search` matches by default (`TableMetadata.searchColumns`).
+    pub search_columns: &'static [&'static str],
+    /// The page size when the request gives none.
+    pub default_per_page: u32,
+    /// The column sets of its unique indices (for 409 `duplicate` field errors).
+    pub unique: &'static [&'static [&'static str]],
     /// The ungated `TableMetadata` (`http-api.md` §6.2), as JSON text.
     pub table_metadata_json: &'static str,
     /// The `ModalMetadata` (§6.4), as JSON text.
     pub modal_metadata_json: &'static str,
+}
+
+impl ModelDescriptor {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&'static ColumnDescriptor> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column with `role`, when the model has one.
+    pub fn column_with(&self, role: ColumnRole) -> Option<&'static ColumnDescriptor> {
+        self.columns.iter().find(|c| c.role == role)
+    }
+}
+
+/// One column of a compiled model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnDescriptor {
+    /// Column name (also its JSON key).
+    pub name: &'static str,
+    /// Value type.
+    pub kind: ColumnKind,
+    /// NULL allowed.
+    pub nullable: bool,
+    /// What the server maintains it for, if anything.
+    pub role: ColumnRole,
+    /// The database fills it when a create leaves it out (a default or a generated value).
+    pub has_default: bool,
+    /// Computed by the database (`generated`): never written.
+    pub generated: bool,
+    /// The static option values a write must use (empty: any value).
+    pub options: &'static [&'static str],
+    /// The route name of the model a value references, when it is a reference.
+    pub reference: Option<&'static str>,
+}
+
+/// The value type of a column (`manifest.md` §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// `uuid`.
+    Uuid,
+    /// `text`.
+    Text,
+    /// `varchar(n)`: at most `n` characters.
+    Varchar(u32),
+    /// `integer` (32 bits).
+    Integer,
+    /// `bigint` (64 bits).
+    Bigint,
+    /// `numeric` / `numeric(p,s)`: an exact decimal, with its scale when declared (values
+    /// are rounded to it, as PostgreSQL does, so both backends store the same digits).
+    Numeric(Option<u32>),
+    /// `boolean`.
+    Boolean,
+    /// `timestamp` without time zone.
+    Timestamp,
+    /// `timestamptz`.
+    Timestamptz,
+    /// `date`.
+    Date,
+    /// `json` / `jsonb`.
+    Json,
+}
+
+/// Why the server, not the client, controls a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    /// An ordinary data column.
+    Data,
+    /// The `id` primary key.
+    Id,
+    /// The tenancy column.
+    Tenancy,
+    /// `created_at`.
+    CreatedAt,
+    /// `updated_at`.
+    UpdatedAt,
+    /// `deleted_at` (soft delete).
+    DeletedAt,
+    /// `created_by_id` / `created_by`: the user who created the row.
+    CreatedBy,
+    /// `updated_by_id` / `updated_by`: the user who last changed the row.
+    UpdatedBy,
 }
 
 /// A role a manifest declares and the capabilities it grants.

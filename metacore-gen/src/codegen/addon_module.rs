@@ -9,8 +9,7 @@ use quote::quote;
 
 use super::names::snake_ident;
 use super::references::AddonReferences;
-use super::schema::physical_table;
-use super::{entity, permissions, rust_file};
+use super::{api, descriptor, entity, permissions, rust_file};
 use crate::ir::{Addon, Model};
 use crate::ui::{self, PermissionTable};
 
@@ -35,6 +34,9 @@ pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
     ];
     if !addon.models.is_empty() {
         files.push((PathBuf::from("entities/mod.rs"), entities_file(addon)));
+    }
+    if let Some(api) = api::emit(addon, manifest) {
+        files.push((PathBuf::from("api.rs"), api));
     }
     let references = AddonReferences::of(addon);
     for model in &addon.models {
@@ -76,20 +78,22 @@ fn module_file(addon: &Addon, manifest: &str, table: &PermissionTable) -> String
     }
     let entities = (!addon.models.is_empty()).then(|| {
         quote!(
+            pub mod api;
             pub mod entities;
         )
     });
     let key = &addon.key;
     let name = &addon.name;
     let version = addon.version.to_string();
-    let models = addon
-        .models
-        .iter()
-        .map(|m| model_descriptor(addon, m, table));
+    let references = AddonReferences::of(addon);
+    let models = addon.models.iter().map(|m| {
+        let path = |kind: &str| metadata_path(m, kind).display().to_string();
+        descriptor::model_descriptor(&references, m, table, &path)
+    });
     let imports = if addon.models.is_empty() {
         quote!(AddonDescriptor)
     } else {
-        quote!({ AddonDescriptor, ModelDescriptor })
+        quote!({ AddonDescriptor, ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor })
     };
     let tokens = quote! {
         #(#![doc = #doc])*
@@ -132,43 +136,4 @@ fn entities_file(addon: &Addon) -> String {
 
         #(pub mod #modules;)*
     })
-}
-
-fn model_descriptor(
-    addon: &Addon,
-    model: &Model,
-    table: &PermissionTable,
-) -> proc_macro2::TokenStream {
-    let key = &model.key;
-    let route = &model.table;
-    let physical = physical_table(&addon.key, &model.table);
-    let tenancy = match model.tenancy_column() {
-        Some(column) => {
-            let name = &column.name;
-            quote!(Some(#name))
-        }
-        None => quote!(None),
-    };
-    let soft_delete = model.soft_delete();
-    let has_capabilities = table.models.iter().any(|m| m.table == model.table);
-    let capabilities = if has_capabilities {
-        let module = snake_ident(&model.table);
-        quote!(permissions::#module::ALL)
-    } else {
-        quote!(&[])
-    };
-    let table_json = metadata_path(model, "table").display().to_string();
-    let modal_json = metadata_path(model, "modal").display().to_string();
-    quote! {
-        ModelDescriptor {
-            key: #key,
-            route: #route,
-            physical_table: #physical,
-            tenancy_column: #tenancy,
-            soft_delete: #soft_delete,
-            capabilities: #capabilities,
-            table_metadata_json: include_str!(#table_json),
-            modal_metadata_json: include_str!(#modal_json),
-        }
-    }
 }

@@ -14,7 +14,9 @@
 //! inputs give byte-identical output.
 
 pub mod addon_module;
+pub mod api;
 pub mod ddl;
+mod descriptor;
 pub mod entity;
 pub mod evolution;
 pub mod lock;
@@ -167,6 +169,15 @@ struct CargoContext<'a> {
 #[derive(Serialize)]
 struct LibContext<'a> {
     addons: Vec<LibAddon<'a>>,
+    /// The operations of every addon with models, as a (nested) tuple: both the type and
+    /// the value, since each addon's `Api` is a unit struct.
+    api_tuple: String,
+    crate_name: &'a str,
+}
+
+#[derive(Serialize)]
+struct MainContext {
+    crate_module: String,
 }
 
 #[derive(Serialize)]
@@ -217,8 +228,25 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
                 manifest: i.manifest,
             })
             .collect(),
+        api_tuple: api_tuple(
+            inputs
+                .iter()
+                .filter(|i| !i.addon.models.is_empty())
+                .map(|i| format!("{}::api::Api", names::sanitize(&i.addon.key)))
+                .collect(),
+        ),
+        crate_name: &options.crate_name,
     };
     tree.insert("src/lib.rs".into(), templates::render("lib.rs", &lib));
+    tree.insert(
+        "src/bin/metacore-app.rs".into(),
+        templates::render(
+            "main.rs",
+            &MainContext {
+                crate_module: options.crate_name.replace('-', "_"),
+            },
+        ),
+    );
     for input in &inputs {
         for (path, text) in addon_module::emit(input.addon, input.manifest) {
             tree.insert(
@@ -248,6 +276,20 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
         tree.insert("tests/roundtrip.rs".into(), test);
     }
     tree
+}
+
+/// `(a, b, …)` of `items`, nested in tuples of at most 16 (what poem-openapi implements
+/// `OpenApi` for).
+fn api_tuple(items: Vec<String>) -> String {
+    const MAX: usize = 16;
+    if items.len() <= MAX {
+        return format!(
+            "({})",
+            items.iter().map(|i| format!("{i},")).collect::<String>()
+        );
+    }
+    let groups: Vec<String> = items.chunks(MAX).map(|c| api_tuple(c.to_vec())).collect();
+    api_tuple(groups)
 }
 
 /// Formats a token stream as a Rust file.

@@ -12,6 +12,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/Cargo.toml.tera"),
     ),
     ("lib.rs", include_str!("../../../templates/lib.rs.tera")),
+    ("main.rs", include_str!("../../../templates/main.rs.tera")),
     (
         "migration.rs",
         include_str!("../../../templates/migration.rs.tera"),

@@ -166,6 +166,19 @@ pub(crate) fn static_options(column: &Column) -> Option<Vec<Json>> {
     column.options.as_ref().and_then(served_options)
 }
 
+/// The values of the column's static options, as text (what a write must use); empty
+/// when the column has no static list.
+pub fn static_option_values(column: &Column) -> Vec<String> {
+    static_options(column)
+        .into_iter()
+        .flatten()
+        .map(|option| match option.get("value").unwrap_or(&option) {
+            Json::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
 /// A static option list as served (see [`static_options`]); `None` for anything but an array.
 pub(crate) fn served_options(options: &Json) -> Option<Vec<Json>> {
     let list = options.as_array()?;

@@ -36,7 +36,7 @@ mod table;
 mod test_support;
 
 pub use action::action_capability;
-pub use common::{humanise, options_endpoint, route_of};
+pub use common::{humanise, options_endpoint, route_of, static_option_values};
 pub use display::display_column;
 pub use import::MAX_IMPORT_ROWS;
 pub use legacy::legacy_manifest;

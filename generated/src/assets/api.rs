@@ -1,0 +1,708 @@
+//! The HTTP operations of addon `assets` (from `manifests/assets/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+
+use metacore_runtime::api::handlers::{self, ListParams};
+use metacore_runtime::api::{
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
+    RowAnswer, UpdateBody,
+};
+
+use metacore_runtime::registry::ModelDescriptor;
+use poem::web::Data;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use sea_orm::prelude::Uuid;
+
+/// Model `AssetCategories` (route `asset_categories`).
+pub struct AssetCategories;
+
+impl ModelSchema for AssetCategories {
+    const NAME: &'static str = "AssetsAssetCategories";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[0usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `Assets` (route `assets`).
+pub struct Assets;
+
+impl ModelSchema for Assets {
+    const NAME: &'static str = "AssetsAssets";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[1usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `DepreciationSchedules` (route `depreciation_schedules`).
+pub struct DepreciationSchedules;
+
+impl ModelSchema for DepreciationSchedules {
+    const NAME: &'static str = "AssetsDepreciationSchedules";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[2usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `MaintenanceSchedules` (route `maintenance_schedules`).
+pub struct MaintenanceSchedules;
+
+impl ModelSchema for MaintenanceSchedules {
+    const NAME: &'static str = "AssetsMaintenanceSchedules";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[3usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `MaintenanceLogs` (route `maintenance_logs`).
+pub struct MaintenanceLogs;
+
+impl ModelSchema for MaintenanceLogs {
+    const NAME: &'static str = "AssetsMaintenanceLogs";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[4usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `AssetDisposals` (route `asset_disposals`).
+pub struct AssetDisposals;
+
+impl ModelSchema for AssetDisposals {
+    const NAME: &'static str = "AssetsAssetDisposals";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[5usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// The operations of every model of this addon.
+pub struct Api;
+
+#[OpenApi]
+impl Api {
+    /// Lists `asset_categories` rows of the caller's organisation (`asset_categories.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/asset_categories",
+        method = "get",
+        operation_id = "asset_categories.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn asset_categories_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<AssetCategories> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<AssetCategories>(&state, request, params).await
+    }
+    /// Creates a `asset_categories` row (`asset_categories.create`).
+    #[oai(
+        path = "/api/data/asset_categories",
+        method = "post",
+        operation_id = "asset_categories.create"
+    )]
+    async fn asset_categories_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<AssetCategories>>,
+    ) -> CreatedAnswer<AssetCategories> {
+        handlers::create::<AssetCategories>(&state, request, body.0).await
+    }
+    /// One `asset_categories` row by id (`asset_categories.index`).
+    #[oai(
+        path = "/api/data/asset_categories/:id",
+        method = "get",
+        operation_id = "asset_categories.get"
+    )]
+    async fn asset_categories_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<AssetCategories> {
+        handlers::get::<AssetCategories>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `asset_categories` row (`asset_categories.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/asset_categories/:id",
+        method = "put",
+        operation_id = "asset_categories.update"
+    )]
+    async fn asset_categories_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<AssetCategories>>,
+    ) -> RowAnswer<AssetCategories> {
+        handlers::update::<AssetCategories>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`asset_categories.update`).
+    #[oai(
+        path = "/api/data/asset_categories/:id",
+        method = "patch",
+        operation_id = "asset_categories.patch"
+    )]
+    async fn asset_categories_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<AssetCategories>>,
+    ) -> RowAnswer<AssetCategories> {
+        handlers::update::<AssetCategories>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `asset_categories` row (`asset_categories.delete`).
+    #[oai(
+        path = "/api/data/asset_categories/:id",
+        method = "delete",
+        operation_id = "asset_categories.delete"
+    )]
+    async fn asset_categories_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<AssetCategories>(&state, request, id.0).await
+    }
+    /// Lists `assets` rows of the caller's organisation (`assets.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(path = "/api/data/assets", method = "get", operation_id = "assets.list")]
+    #[allow(clippy::too_many_arguments)]
+    async fn assets_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<Assets> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<Assets>(&state, request, params).await
+    }
+    /// Creates a `assets` row (`assets.create`).
+    #[oai(path = "/api/data/assets", method = "post", operation_id = "assets.create")]
+    async fn assets_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<Assets>>,
+    ) -> CreatedAnswer<Assets> {
+        handlers::create::<Assets>(&state, request, body.0).await
+    }
+    /// One `assets` row by id (`assets.index`).
+    #[oai(path = "/api/data/assets/:id", method = "get", operation_id = "assets.get")]
+    async fn assets_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<Assets> {
+        handlers::get::<Assets>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `assets` row (`assets.update`); `PUT` and `PATCH` both merge.
+    #[oai(path = "/api/data/assets/:id", method = "put", operation_id = "assets.update")]
+    async fn assets_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Assets>>,
+    ) -> RowAnswer<Assets> {
+        handlers::update::<Assets>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`assets.update`).
+    #[oai(
+        path = "/api/data/assets/:id",
+        method = "patch",
+        operation_id = "assets.patch"
+    )]
+    async fn assets_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Assets>>,
+    ) -> RowAnswer<Assets> {
+        handlers::update::<Assets>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `assets` row (`assets.delete`).
+    #[oai(
+        path = "/api/data/assets/:id",
+        method = "delete",
+        operation_id = "assets.delete"
+    )]
+    async fn assets_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<Assets>(&state, request, id.0).await
+    }
+    /// Lists `depreciation_schedules` rows of the caller's organisation (`depreciation_schedules.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/depreciation_schedules",
+        method = "get",
+        operation_id = "depreciation_schedules.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn depreciation_schedules_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<DepreciationSchedules> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<DepreciationSchedules>(&state, request, params).await
+    }
+    /// Creates a `depreciation_schedules` row (`depreciation_schedules.create`).
+    #[oai(
+        path = "/api/data/depreciation_schedules",
+        method = "post",
+        operation_id = "depreciation_schedules.create"
+    )]
+    async fn depreciation_schedules_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<DepreciationSchedules>>,
+    ) -> CreatedAnswer<DepreciationSchedules> {
+        handlers::create::<DepreciationSchedules>(&state, request, body.0).await
+    }
+    /// One `depreciation_schedules` row by id (`depreciation_schedules.index`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/:id",
+        method = "get",
+        operation_id = "depreciation_schedules.get"
+    )]
+    async fn depreciation_schedules_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<DepreciationSchedules> {
+        handlers::get::<DepreciationSchedules>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `depreciation_schedules` row (`depreciation_schedules.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/depreciation_schedules/:id",
+        method = "put",
+        operation_id = "depreciation_schedules.update"
+    )]
+    async fn depreciation_schedules_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<DepreciationSchedules>>,
+    ) -> RowAnswer<DepreciationSchedules> {
+        handlers::update::<DepreciationSchedules>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`depreciation_schedules.update`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/:id",
+        method = "patch",
+        operation_id = "depreciation_schedules.patch"
+    )]
+    async fn depreciation_schedules_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<DepreciationSchedules>>,
+    ) -> RowAnswer<DepreciationSchedules> {
+        handlers::update::<DepreciationSchedules>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `depreciation_schedules` row (`depreciation_schedules.delete`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/:id",
+        method = "delete",
+        operation_id = "depreciation_schedules.delete"
+    )]
+    async fn depreciation_schedules_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<DepreciationSchedules>(&state, request, id.0).await
+    }
+    /// Lists `maintenance_schedules` rows of the caller's organisation (`maintenance_schedules.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/maintenance_schedules",
+        method = "get",
+        operation_id = "maintenance_schedules.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn maintenance_schedules_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<MaintenanceSchedules> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<MaintenanceSchedules>(&state, request, params).await
+    }
+    /// Creates a `maintenance_schedules` row (`maintenance_schedules.create`).
+    #[oai(
+        path = "/api/data/maintenance_schedules",
+        method = "post",
+        operation_id = "maintenance_schedules.create"
+    )]
+    async fn maintenance_schedules_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<MaintenanceSchedules>>,
+    ) -> CreatedAnswer<MaintenanceSchedules> {
+        handlers::create::<MaintenanceSchedules>(&state, request, body.0).await
+    }
+    /// One `maintenance_schedules` row by id (`maintenance_schedules.index`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/:id",
+        method = "get",
+        operation_id = "maintenance_schedules.get"
+    )]
+    async fn maintenance_schedules_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<MaintenanceSchedules> {
+        handlers::get::<MaintenanceSchedules>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `maintenance_schedules` row (`maintenance_schedules.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/maintenance_schedules/:id",
+        method = "put",
+        operation_id = "maintenance_schedules.update"
+    )]
+    async fn maintenance_schedules_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<MaintenanceSchedules>>,
+    ) -> RowAnswer<MaintenanceSchedules> {
+        handlers::update::<MaintenanceSchedules>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`maintenance_schedules.update`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/:id",
+        method = "patch",
+        operation_id = "maintenance_schedules.patch"
+    )]
+    async fn maintenance_schedules_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<MaintenanceSchedules>>,
+    ) -> RowAnswer<MaintenanceSchedules> {
+        handlers::update::<MaintenanceSchedules>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `maintenance_schedules` row (`maintenance_schedules.delete`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/:id",
+        method = "delete",
+        operation_id = "maintenance_schedules.delete"
+    )]
+    async fn maintenance_schedules_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<MaintenanceSchedules>(&state, request, id.0).await
+    }
+    /// Lists `maintenance_logs` rows of the caller's organisation (`maintenance_logs.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/maintenance_logs",
+        method = "get",
+        operation_id = "maintenance_logs.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn maintenance_logs_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<MaintenanceLogs> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<MaintenanceLogs>(&state, request, params).await
+    }
+    /// Creates a `maintenance_logs` row (`maintenance_logs.create`).
+    #[oai(
+        path = "/api/data/maintenance_logs",
+        method = "post",
+        operation_id = "maintenance_logs.create"
+    )]
+    async fn maintenance_logs_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<MaintenanceLogs>>,
+    ) -> CreatedAnswer<MaintenanceLogs> {
+        handlers::create::<MaintenanceLogs>(&state, request, body.0).await
+    }
+    /// One `maintenance_logs` row by id (`maintenance_logs.index`).
+    #[oai(
+        path = "/api/data/maintenance_logs/:id",
+        method = "get",
+        operation_id = "maintenance_logs.get"
+    )]
+    async fn maintenance_logs_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<MaintenanceLogs> {
+        handlers::get::<MaintenanceLogs>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `maintenance_logs` row (`maintenance_logs.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/maintenance_logs/:id",
+        method = "put",
+        operation_id = "maintenance_logs.update"
+    )]
+    async fn maintenance_logs_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<MaintenanceLogs>>,
+    ) -> RowAnswer<MaintenanceLogs> {
+        handlers::update::<MaintenanceLogs>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`maintenance_logs.update`).
+    #[oai(
+        path = "/api/data/maintenance_logs/:id",
+        method = "patch",
+        operation_id = "maintenance_logs.patch"
+    )]
+    async fn maintenance_logs_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<MaintenanceLogs>>,
+    ) -> RowAnswer<MaintenanceLogs> {
+        handlers::update::<MaintenanceLogs>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `maintenance_logs` row (`maintenance_logs.delete`).
+    #[oai(
+        path = "/api/data/maintenance_logs/:id",
+        method = "delete",
+        operation_id = "maintenance_logs.delete"
+    )]
+    async fn maintenance_logs_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<MaintenanceLogs>(&state, request, id.0).await
+    }
+    /// Lists `asset_disposals` rows of the caller's organisation (`asset_disposals.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/asset_disposals",
+        method = "get",
+        operation_id = "asset_disposals.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn asset_disposals_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<AssetDisposals> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<AssetDisposals>(&state, request, params).await
+    }
+    /// Creates a `asset_disposals` row (`asset_disposals.create`).
+    #[oai(
+        path = "/api/data/asset_disposals",
+        method = "post",
+        operation_id = "asset_disposals.create"
+    )]
+    async fn asset_disposals_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<AssetDisposals>>,
+    ) -> CreatedAnswer<AssetDisposals> {
+        handlers::create::<AssetDisposals>(&state, request, body.0).await
+    }
+    /// One `asset_disposals` row by id (`asset_disposals.index`).
+    #[oai(
+        path = "/api/data/asset_disposals/:id",
+        method = "get",
+        operation_id = "asset_disposals.get"
+    )]
+    async fn asset_disposals_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<AssetDisposals> {
+        handlers::get::<AssetDisposals>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `asset_disposals` row (`asset_disposals.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/asset_disposals/:id",
+        method = "put",
+        operation_id = "asset_disposals.update"
+    )]
+    async fn asset_disposals_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<AssetDisposals>>,
+    ) -> RowAnswer<AssetDisposals> {
+        handlers::update::<AssetDisposals>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`asset_disposals.update`).
+    #[oai(
+        path = "/api/data/asset_disposals/:id",
+        method = "patch",
+        operation_id = "asset_disposals.patch"
+    )]
+    async fn asset_disposals_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<AssetDisposals>>,
+    ) -> RowAnswer<AssetDisposals> {
+        handlers::update::<AssetDisposals>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `asset_disposals` row (`asset_disposals.delete`).
+    #[oai(
+        path = "/api/data/asset_disposals/:id",
+        method = "delete",
+        operation_id = "asset_disposals.delete"
+    )]
+    async fn asset_disposals_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<AssetDisposals>(&state, request, id.0).await
+    }
+}

@@ -1,0 +1,139 @@
+//! The HTTP operations of addon `fiscal_mexico` (from `manifests/fiscal_mexico/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+
+use metacore_runtime::api::handlers::{self, ListParams};
+use metacore_runtime::api::{
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
+    RowAnswer, UpdateBody,
+};
+
+use metacore_runtime::registry::ModelDescriptor;
+use poem::web::Data;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use sea_orm::prelude::Uuid;
+
+/// Model `FiscalDocuments` (route `fiscal_documents`).
+pub struct FiscalDocuments;
+
+impl ModelSchema for FiscalDocuments {
+    const NAME: &'static str = "FiscalMexicoFiscalDocuments";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[0usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// The operations of every model of this addon.
+pub struct Api;
+
+#[OpenApi]
+impl Api {
+    /// Lists `fiscal_documents` rows of the caller's organisation (`fiscal_documents.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/fiscal_documents",
+        method = "get",
+        operation_id = "fiscal_documents.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn fiscal_documents_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<FiscalDocuments> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<FiscalDocuments>(&state, request, params).await
+    }
+    /// Creates a `fiscal_documents` row (`fiscal_documents.create`).
+    #[oai(
+        path = "/api/data/fiscal_documents",
+        method = "post",
+        operation_id = "fiscal_documents.create"
+    )]
+    async fn fiscal_documents_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<FiscalDocuments>>,
+    ) -> CreatedAnswer<FiscalDocuments> {
+        handlers::create::<FiscalDocuments>(&state, request, body.0).await
+    }
+    /// One `fiscal_documents` row by id (`fiscal_documents.index`).
+    #[oai(
+        path = "/api/data/fiscal_documents/:id",
+        method = "get",
+        operation_id = "fiscal_documents.get"
+    )]
+    async fn fiscal_documents_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<FiscalDocuments> {
+        handlers::get::<FiscalDocuments>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `fiscal_documents` row (`fiscal_documents.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/fiscal_documents/:id",
+        method = "put",
+        operation_id = "fiscal_documents.update"
+    )]
+    async fn fiscal_documents_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<FiscalDocuments>>,
+    ) -> RowAnswer<FiscalDocuments> {
+        handlers::update::<FiscalDocuments>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`fiscal_documents.update`).
+    #[oai(
+        path = "/api/data/fiscal_documents/:id",
+        method = "patch",
+        operation_id = "fiscal_documents.patch"
+    )]
+    async fn fiscal_documents_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<FiscalDocuments>>,
+    ) -> RowAnswer<FiscalDocuments> {
+        handlers::update::<FiscalDocuments>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `fiscal_documents` row (`fiscal_documents.delete`).
+    #[oai(
+        path = "/api/data/fiscal_documents/:id",
+        method = "delete",
+        operation_id = "fiscal_documents.delete"
+    )]
+    async fn fiscal_documents_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<FiscalDocuments>(&state, request, id.0).await
+    }
+}

@@ -1,0 +1,369 @@
+//! The HTTP operations of addon `projects` (from `manifests/projects/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+
+use metacore_runtime::api::handlers::{self, ListParams};
+use metacore_runtime::api::{
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
+    RowAnswer, UpdateBody,
+};
+
+use metacore_runtime::registry::ModelDescriptor;
+use poem::web::Data;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use sea_orm::prelude::Uuid;
+
+/// Model `Projects` (route `projects`).
+pub struct Projects;
+
+impl ModelSchema for Projects {
+    const NAME: &'static str = "ProjectsProjects";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[0usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `ProjectTasks` (route `project_tasks`).
+pub struct ProjectTasks;
+
+impl ModelSchema for ProjectTasks {
+    const NAME: &'static str = "ProjectsProjectTasks";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[1usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `TimeEntries` (route `time_entries`).
+pub struct TimeEntries;
+
+impl ModelSchema for TimeEntries {
+    const NAME: &'static str = "ProjectsTimeEntries";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[2usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// The operations of every model of this addon.
+pub struct Api;
+
+#[OpenApi]
+impl Api {
+    /// Lists `projects` rows of the caller's organisation (`projects.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(path = "/api/data/projects", method = "get", operation_id = "projects.list")]
+    #[allow(clippy::too_many_arguments)]
+    async fn projects_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<Projects> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<Projects>(&state, request, params).await
+    }
+    /// Creates a `projects` row (`projects.create`).
+    #[oai(
+        path = "/api/data/projects",
+        method = "post",
+        operation_id = "projects.create"
+    )]
+    async fn projects_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<Projects>>,
+    ) -> CreatedAnswer<Projects> {
+        handlers::create::<Projects>(&state, request, body.0).await
+    }
+    /// One `projects` row by id (`projects.index`).
+    #[oai(
+        path = "/api/data/projects/:id",
+        method = "get",
+        operation_id = "projects.get"
+    )]
+    async fn projects_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<Projects> {
+        handlers::get::<Projects>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `projects` row (`projects.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/projects/:id",
+        method = "put",
+        operation_id = "projects.update"
+    )]
+    async fn projects_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Projects>>,
+    ) -> RowAnswer<Projects> {
+        handlers::update::<Projects>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`projects.update`).
+    #[oai(
+        path = "/api/data/projects/:id",
+        method = "patch",
+        operation_id = "projects.patch"
+    )]
+    async fn projects_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Projects>>,
+    ) -> RowAnswer<Projects> {
+        handlers::update::<Projects>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `projects` row (`projects.delete`).
+    #[oai(
+        path = "/api/data/projects/:id",
+        method = "delete",
+        operation_id = "projects.delete"
+    )]
+    async fn projects_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<Projects>(&state, request, id.0).await
+    }
+    /// Lists `project_tasks` rows of the caller's organisation (`project_tasks.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/project_tasks",
+        method = "get",
+        operation_id = "project_tasks.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn project_tasks_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<ProjectTasks> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<ProjectTasks>(&state, request, params).await
+    }
+    /// Creates a `project_tasks` row (`project_tasks.create`).
+    #[oai(
+        path = "/api/data/project_tasks",
+        method = "post",
+        operation_id = "project_tasks.create"
+    )]
+    async fn project_tasks_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<ProjectTasks>>,
+    ) -> CreatedAnswer<ProjectTasks> {
+        handlers::create::<ProjectTasks>(&state, request, body.0).await
+    }
+    /// One `project_tasks` row by id (`project_tasks.index`).
+    #[oai(
+        path = "/api/data/project_tasks/:id",
+        method = "get",
+        operation_id = "project_tasks.get"
+    )]
+    async fn project_tasks_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<ProjectTasks> {
+        handlers::get::<ProjectTasks>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `project_tasks` row (`project_tasks.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/project_tasks/:id",
+        method = "put",
+        operation_id = "project_tasks.update"
+    )]
+    async fn project_tasks_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<ProjectTasks>>,
+    ) -> RowAnswer<ProjectTasks> {
+        handlers::update::<ProjectTasks>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`project_tasks.update`).
+    #[oai(
+        path = "/api/data/project_tasks/:id",
+        method = "patch",
+        operation_id = "project_tasks.patch"
+    )]
+    async fn project_tasks_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<ProjectTasks>>,
+    ) -> RowAnswer<ProjectTasks> {
+        handlers::update::<ProjectTasks>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `project_tasks` row (`project_tasks.delete`).
+    #[oai(
+        path = "/api/data/project_tasks/:id",
+        method = "delete",
+        operation_id = "project_tasks.delete"
+    )]
+    async fn project_tasks_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<ProjectTasks>(&state, request, id.0).await
+    }
+    /// Lists `time_entries` rows of the caller's organisation (`time_entries.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/time_entries",
+        method = "get",
+        operation_id = "time_entries.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn time_entries_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<TimeEntries> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<TimeEntries>(&state, request, params).await
+    }
+    /// Creates a `time_entries` row (`time_entries.create`).
+    #[oai(
+        path = "/api/data/time_entries",
+        method = "post",
+        operation_id = "time_entries.create"
+    )]
+    async fn time_entries_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<TimeEntries>>,
+    ) -> CreatedAnswer<TimeEntries> {
+        handlers::create::<TimeEntries>(&state, request, body.0).await
+    }
+    /// One `time_entries` row by id (`time_entries.index`).
+    #[oai(
+        path = "/api/data/time_entries/:id",
+        method = "get",
+        operation_id = "time_entries.get"
+    )]
+    async fn time_entries_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<TimeEntries> {
+        handlers::get::<TimeEntries>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `time_entries` row (`time_entries.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/time_entries/:id",
+        method = "put",
+        operation_id = "time_entries.update"
+    )]
+    async fn time_entries_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<TimeEntries>>,
+    ) -> RowAnswer<TimeEntries> {
+        handlers::update::<TimeEntries>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`time_entries.update`).
+    #[oai(
+        path = "/api/data/time_entries/:id",
+        method = "patch",
+        operation_id = "time_entries.patch"
+    )]
+    async fn time_entries_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<TimeEntries>>,
+    ) -> RowAnswer<TimeEntries> {
+        handlers::update::<TimeEntries>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `time_entries` row (`time_entries.delete`).
+    #[oai(
+        path = "/api/data/time_entries/:id",
+        method = "delete",
+        operation_id = "time_entries.delete"
+    )]
+    async fn time_entries_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<TimeEntries>(&state, request, id.0).await
+    }
+}

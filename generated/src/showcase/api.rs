@@ -1,0 +1,236 @@
+//! The HTTP operations of addon `showcase` (from `manifests/showcase/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+
+use metacore_runtime::api::handlers::{self, ListParams};
+use metacore_runtime::api::{
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
+    RowAnswer, UpdateBody,
+};
+
+use metacore_runtime::registry::ModelDescriptor;
+use poem::web::Data;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use sea_orm::prelude::Uuid;
+
+/// Model `Customer` (route `customers`).
+pub struct Customers;
+
+impl ModelSchema for Customers {
+    const NAME: &'static str = "ShowcaseCustomers";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[0usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `Order` (route `orders`).
+pub struct Orders;
+
+impl ModelSchema for Orders {
+    const NAME: &'static str = "ShowcaseOrders";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[1usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// The operations of every model of this addon.
+pub struct Api;
+
+#[OpenApi]
+impl Api {
+    /// Lists `customers` rows of the caller's organisation (`customers.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(path = "/api/data/customers", method = "get", operation_id = "customers.list")]
+    #[allow(clippy::too_many_arguments)]
+    async fn customers_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<Customers> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<Customers>(&state, request, params).await
+    }
+    /// Creates a `customers` row (`customers.create`).
+    #[oai(
+        path = "/api/data/customers",
+        method = "post",
+        operation_id = "customers.create"
+    )]
+    async fn customers_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<Customers>>,
+    ) -> CreatedAnswer<Customers> {
+        handlers::create::<Customers>(&state, request, body.0).await
+    }
+    /// One `customers` row by id (`customers.index`).
+    #[oai(
+        path = "/api/data/customers/:id",
+        method = "get",
+        operation_id = "customers.get"
+    )]
+    async fn customers_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<Customers> {
+        handlers::get::<Customers>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `customers` row (`customers.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/customers/:id",
+        method = "put",
+        operation_id = "customers.update"
+    )]
+    async fn customers_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Customers>>,
+    ) -> RowAnswer<Customers> {
+        handlers::update::<Customers>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`customers.update`).
+    #[oai(
+        path = "/api/data/customers/:id",
+        method = "patch",
+        operation_id = "customers.patch"
+    )]
+    async fn customers_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Customers>>,
+    ) -> RowAnswer<Customers> {
+        handlers::update::<Customers>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `customers` row (`customers.delete`).
+    #[oai(
+        path = "/api/data/customers/:id",
+        method = "delete",
+        operation_id = "customers.delete"
+    )]
+    async fn customers_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<Customers>(&state, request, id.0).await
+    }
+    /// Lists `orders` rows of the caller's organisation (`orders.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(path = "/api/data/orders", method = "get", operation_id = "orders.list")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orders_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<Orders> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<Orders>(&state, request, params).await
+    }
+    /// Creates a `orders` row (`orders.create`).
+    #[oai(path = "/api/data/orders", method = "post", operation_id = "orders.create")]
+    async fn orders_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<Orders>>,
+    ) -> CreatedAnswer<Orders> {
+        handlers::create::<Orders>(&state, request, body.0).await
+    }
+    /// One `orders` row by id (`orders.index`).
+    #[oai(path = "/api/data/orders/:id", method = "get", operation_id = "orders.get")]
+    async fn orders_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<Orders> {
+        handlers::get::<Orders>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `orders` row (`orders.update`); `PUT` and `PATCH` both merge.
+    #[oai(path = "/api/data/orders/:id", method = "put", operation_id = "orders.update")]
+    async fn orders_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Orders>>,
+    ) -> RowAnswer<Orders> {
+        handlers::update::<Orders>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`orders.update`).
+    #[oai(
+        path = "/api/data/orders/:id",
+        method = "patch",
+        operation_id = "orders.patch"
+    )]
+    async fn orders_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Orders>>,
+    ) -> RowAnswer<Orders> {
+        handlers::update::<Orders>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `orders` row (`orders.delete`).
+    #[oai(
+        path = "/api/data/orders/:id",
+        method = "delete",
+        operation_id = "orders.delete"
+    )]
+    async fn orders_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<Orders>(&state, request, id.0).await
+    }
+}

@@ -1,0 +1,244 @@
+//! The HTTP operations of addon `tickets` (from `manifests/tickets-addon/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+
+use metacore_runtime::api::handlers::{self, ListParams};
+use metacore_runtime::api::{
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
+    RowAnswer, UpdateBody,
+};
+
+use metacore_runtime::registry::ModelDescriptor;
+use poem::web::Data;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use sea_orm::prelude::Uuid;
+
+/// Model `Ticket` (route `tickets`).
+pub struct Tickets;
+
+impl ModelSchema for Tickets {
+    const NAME: &'static str = "TicketsTickets";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[0usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// Model `TicketComment` (route `ticket_comments`).
+pub struct TicketComments;
+
+impl ModelSchema for TicketComments {
+    const NAME: &'static str = "TicketsTicketComments";
+    fn model() -> &'static ModelDescriptor {
+        &super::ADDON.models[1usize]
+    }
+    fn addon() -> &'static str {
+        super::ADDON.key
+    }
+}
+
+/// The operations of every model of this addon.
+pub struct Api;
+
+#[OpenApi]
+impl Api {
+    /// Lists `tickets` rows of the caller's organisation (`tickets.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(path = "/api/data/tickets", method = "get", operation_id = "tickets.list")]
+    #[allow(clippy::too_many_arguments)]
+    async fn tickets_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<Tickets> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<Tickets>(&state, request, params).await
+    }
+    /// Creates a `tickets` row (`tickets.create`).
+    #[oai(path = "/api/data/tickets", method = "post", operation_id = "tickets.create")]
+    async fn tickets_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<Tickets>>,
+    ) -> CreatedAnswer<Tickets> {
+        handlers::create::<Tickets>(&state, request, body.0).await
+    }
+    /// One `tickets` row by id (`tickets.index`).
+    #[oai(path = "/api/data/tickets/:id", method = "get", operation_id = "tickets.get")]
+    async fn tickets_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<Tickets> {
+        handlers::get::<Tickets>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `tickets` row (`tickets.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/tickets/:id",
+        method = "put",
+        operation_id = "tickets.update"
+    )]
+    async fn tickets_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Tickets>>,
+    ) -> RowAnswer<Tickets> {
+        handlers::update::<Tickets>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`tickets.update`).
+    #[oai(
+        path = "/api/data/tickets/:id",
+        method = "patch",
+        operation_id = "tickets.patch"
+    )]
+    async fn tickets_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<Tickets>>,
+    ) -> RowAnswer<Tickets> {
+        handlers::update::<Tickets>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `tickets` row (`tickets.delete`).
+    #[oai(
+        path = "/api/data/tickets/:id",
+        method = "delete",
+        operation_id = "tickets.delete"
+    )]
+    async fn tickets_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<Tickets>(&state, request, id.0).await
+    }
+    /// Lists `ticket_comments` rows of the caller's organisation (`ticket_comments.index`): paging, sorting, search and `f_<column>` filters.
+    #[oai(
+        path = "/api/data/ticket_comments",
+        method = "get",
+        operation_id = "ticket_comments.list"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn ticket_comments_list(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// 1-based page (default 1).
+        page: Query<Option<u64>>,
+        /// Rows per page (default the model's, at most 200).
+        per_page: Query<Option<u64>>,
+        /// Column to sort by.
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc`.
+        order: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> ListAnswer<TicketComments> {
+        let params = ListParams {
+            page: page.0,
+            per_page: per_page.0,
+            sort_by: sort_by.0,
+            order: order.0,
+            search: search.0,
+        };
+        handlers::list::<TicketComments>(&state, request, params).await
+    }
+    /// Creates a `ticket_comments` row (`ticket_comments.create`).
+    #[oai(
+        path = "/api/data/ticket_comments",
+        method = "post",
+        operation_id = "ticket_comments.create"
+    )]
+    async fn ticket_comments_create(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        body: Json<CreateBody<TicketComments>>,
+    ) -> CreatedAnswer<TicketComments> {
+        handlers::create::<TicketComments>(&state, request, body.0).await
+    }
+    /// One `ticket_comments` row by id (`ticket_comments.index`).
+    #[oai(
+        path = "/api/data/ticket_comments/:id",
+        method = "get",
+        operation_id = "ticket_comments.get"
+    )]
+    async fn ticket_comments_get(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> RowAnswer<TicketComments> {
+        handlers::get::<TicketComments>(&state, request, id.0).await
+    }
+    /// Changes the fields sent of a `ticket_comments` row (`ticket_comments.update`); `PUT` and `PATCH` both merge.
+    #[oai(
+        path = "/api/data/ticket_comments/:id",
+        method = "put",
+        operation_id = "ticket_comments.update"
+    )]
+    async fn ticket_comments_update(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<TicketComments>>,
+    ) -> RowAnswer<TicketComments> {
+        handlers::update::<TicketComments>(&state, request, id.0, body.0).await
+    }
+    /// Same as `PUT`: changes the fields sent (`ticket_comments.update`).
+    #[oai(
+        path = "/api/data/ticket_comments/:id",
+        method = "patch",
+        operation_id = "ticket_comments.patch"
+    )]
+    async fn ticket_comments_patch(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        body: Json<UpdateBody<TicketComments>>,
+    ) -> RowAnswer<TicketComments> {
+        handlers::update::<TicketComments>(&state, request, id.0, body.0).await
+    }
+    /// Deletes a `ticket_comments` row (`ticket_comments.delete`).
+    #[oai(
+        path = "/api/data/ticket_comments/:id",
+        method = "delete",
+        operation_id = "ticket_comments.delete"
+    )]
+    async fn ticket_comments_delete(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+    ) -> DeletedAnswer {
+        handlers::delete::<TicketComments>(&state, request, id.0).await
+    }
+}

@@ -1,0 +1,209 @@
+//! `src/<addon>/api.rs`: the addon's HTTP operations (`http-api.md` §3, §4).
+//!
+//! For every model: a marker type naming it to the runtime (`ModelSchema`: its typed row,
+//! create and update schemas) and five poem-openapi operations under `/api/data/<route>` —
+//! list, create, get, update (PUT and PATCH) and delete — each delegating to
+//! `metacore_runtime::api::handlers`, which authenticates, checks the capability, scopes to
+//! the caller's organisation and publishes the canonical event after the commit.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::names::{snake_ident, upper_camel};
+use super::rust_file;
+use crate::ir::{Addon, Model};
+
+/// The `api.rs` of `addon`, or `None` when it has no model.
+pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
+    if addon.models.is_empty() {
+        return None;
+    }
+    let module_doc = format!(
+        " The HTTP operations of addon `{}` (from `{manifest}`): list, create, get, update and \
+         delete for each model, under `/api/data/<route>`.",
+        addon.key
+    );
+    let markers = addon
+        .models
+        .iter()
+        .enumerate()
+        .map(|(index, model)| marker(addon, model, index));
+    let operations = addon.models.iter().map(operations);
+    let tokens = quote! {
+        #![doc = #module_doc]
+
+        use metacore_runtime::api::handlers::{self, ListParams};
+        use metacore_runtime::api::{
+            ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema, RowAnswer,
+            UpdateBody,
+        };
+        use metacore_runtime::registry::ModelDescriptor;
+        use poem::web::Data;
+        use poem::Request;
+        use poem_openapi::param::{Path, Query};
+        use poem_openapi::payload::Json;
+        use poem_openapi::OpenApi;
+        use sea_orm::prelude::Uuid;
+
+        #(#markers)*
+
+        /// The operations of every model of this addon.
+        pub struct Api;
+
+        #[OpenApi]
+        impl Api {
+            #(#operations)*
+        }
+    };
+    Some(rust_file(tokens))
+}
+
+fn marker_ident(model: &Model) -> proc_macro2::Ident {
+    format_ident!("{}", upper_camel(&model.table))
+}
+
+fn marker(addon: &Addon, model: &Model, index: usize) -> TokenStream {
+    let ident = marker_ident(model);
+    let doc = format!(" Model `{}` (route `{}`).", model.key, model.table);
+    let name = format!("{}{}", upper_camel(&addon.key), upper_camel(&model.table));
+    quote! {
+        #[doc = #doc]
+        pub struct #ident;
+
+        impl ModelSchema for #ident {
+            const NAME: &'static str = #name;
+
+            fn model() -> &'static ModelDescriptor {
+                &super::ADDON.models[#index]
+            }
+
+            fn addon() -> &'static str {
+                super::ADDON.key
+            }
+        }
+    }
+}
+
+fn operations(model: &Model) -> TokenStream {
+    let marker = marker_ident(model);
+    let route = &model.table;
+    let collection = format!("/api/data/{route}");
+    let item = format!("/api/data/{route}/:id");
+    let fn_name = |verb: &str| snake_ident(&format!("{}_{verb}", model.table));
+    let (list, create, get, update, patch, delete) = (
+        fn_name("list"),
+        fn_name("create"),
+        fn_name("get"),
+        fn_name("update"),
+        fn_name("patch"),
+        fn_name("delete"),
+    );
+    let id = |verb: &str| format!("{route}.{verb}");
+    let (list_id, create_id, get_id, update_id, patch_id, delete_id) = (
+        id("list"),
+        id("create"),
+        id("get"),
+        id("update"),
+        id("patch"),
+        id("delete"),
+    );
+    let list_doc = format!(
+        " Lists `{route}` rows of the caller's organisation (`{route}.index`): paging, \
+         sorting, search and `f_<column>` filters."
+    );
+    let create_doc = format!(" Creates a `{route}` row (`{route}.create`).");
+    let get_doc = format!(" One `{route}` row by id (`{route}.index`).");
+    let update_doc = format!(
+        " Changes the fields sent of a `{route}` row (`{route}.update`); `PUT` and `PATCH` \
+         both merge."
+    );
+    let patch_doc = format!(" Same as `PUT`: changes the fields sent (`{route}.update`).");
+    let delete_doc = format!(" Deletes a `{route}` row (`{route}.delete`).");
+    quote! {
+        #[doc = #list_doc]
+        #[oai(path = #collection, method = "get", operation_id = #list_id)]
+        #[allow(clippy::too_many_arguments)]
+        async fn #list(
+            &self,
+            state: Data<&ApiState>,
+            request: &Request,
+            /// 1-based page (default 1).
+            page: Query<Option<u64>>,
+            /// Rows per page (default the model's, at most 200).
+            per_page: Query<Option<u64>>,
+            /// Column to sort by.
+            #[oai(name = "sortBy")]
+            sort_by: Query<Option<String>>,
+            /// `asc` or `desc`.
+            order: Query<Option<String>>,
+            /// Case-insensitive text searched in the search columns.
+            search: Query<Option<String>>,
+        ) -> ListAnswer<#marker> {
+            let params = ListParams {
+                page: page.0,
+                per_page: per_page.0,
+                sort_by: sort_by.0,
+                order: order.0,
+                search: search.0,
+            };
+            handlers::list::<#marker>(&state, request, params).await
+        }
+
+        #[doc = #create_doc]
+        #[oai(path = #collection, method = "post", operation_id = #create_id)]
+        async fn #create(
+            &self,
+            state: Data<&ApiState>,
+            request: &Request,
+            body: Json<CreateBody<#marker>>,
+        ) -> CreatedAnswer<#marker> {
+            handlers::create::<#marker>(&state, request, body.0).await
+        }
+
+        #[doc = #get_doc]
+        #[oai(path = #item, method = "get", operation_id = #get_id)]
+        async fn #get(
+            &self,
+            state: Data<&ApiState>,
+            request: &Request,
+            id: Path<Uuid>,
+        ) -> RowAnswer<#marker> {
+            handlers::get::<#marker>(&state, request, id.0).await
+        }
+
+        #[doc = #update_doc]
+        #[oai(path = #item, method = "put", operation_id = #update_id)]
+        async fn #update(
+            &self,
+            state: Data<&ApiState>,
+            request: &Request,
+            id: Path<Uuid>,
+            body: Json<UpdateBody<#marker>>,
+        ) -> RowAnswer<#marker> {
+            handlers::update::<#marker>(&state, request, id.0, body.0).await
+        }
+
+        #[doc = #patch_doc]
+        #[oai(path = #item, method = "patch", operation_id = #patch_id)]
+        async fn #patch(
+            &self,
+            state: Data<&ApiState>,
+            request: &Request,
+            id: Path<Uuid>,
+            body: Json<UpdateBody<#marker>>,
+        ) -> RowAnswer<#marker> {
+            handlers::update::<#marker>(&state, request, id.0, body.0).await
+        }
+
+        #[doc = #delete_doc]
+        #[oai(path = #item, method = "delete", operation_id = #delete_id)]
+        async fn #delete(
+            &self,
+            state: Data<&ApiState>,
+            request: &Request,
+            id: Path<Uuid>,
+        ) -> DeletedAnswer {
+            handlers::delete::<#marker>(&state, request, id.0).await
+        }
+    }
+}

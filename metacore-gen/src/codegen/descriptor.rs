@@ -1,0 +1,148 @@
+//! The `ModelDescriptor` of each model inside an addon's `ADDON` constant: what the runtime's
+//! HTTP layer needs to serve the model without the manifest — its physical table, tenancy
+//! column, columns with their types and server roles, display and search columns, unique
+//! column sets, capabilities and the metadata documents.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::names::snake_ident;
+use super::references::AddonReferences;
+use super::schema::physical_table;
+use crate::ir::{Column, ColumnType, Model, SystemRole};
+use crate::ui::{self, PermissionTable};
+
+/// `ModelDescriptor { … }` for `model`; `metadata` names the embedded JSON files by kind.
+pub(crate) fn model_descriptor(
+    references: &AddonReferences,
+    model: &Model,
+    table: &PermissionTable,
+    metadata: &dyn Fn(&str) -> String,
+) -> TokenStream {
+    let addon = references.addon();
+    let key = &model.key;
+    let route = &model.table;
+    let physical = physical_table(&addon.key, &model.table);
+    let tenancy = option_str(model.tenancy_column().map(|c| c.name.as_str()));
+    let soft_delete = model.soft_delete();
+    let capabilities = if table.models.iter().any(|m| m.table == model.table) {
+        let module = snake_ident(&model.table);
+        quote!(permissions::#module::ALL)
+    } else {
+        quote!(&[])
+    };
+    let columns = model
+        .columns
+        .iter()
+        .map(|column| column_descriptor(references, model, column));
+    let display = ui::display_column(model);
+    let table_json = ui::table_metadata(addon, model);
+    let search: Vec<&str> = table_json["searchColumns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
+        .filter(|c| model.column(c).is_some())
+        .collect();
+    let per_page = table_json["defaultPerPage"]
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(15);
+    let unique = model.indices.iter().filter(|i| i.unique).map(|index| {
+        let columns = &index.columns;
+        quote!(&[#(#columns),*])
+    });
+    let table_json_path = metadata("table");
+    let modal_json_path = metadata("modal");
+    quote! {
+        ModelDescriptor {
+            key: #key,
+            route: #route,
+            physical_table: #physical,
+            tenancy_column: #tenancy,
+            soft_delete: #soft_delete,
+            capabilities: #capabilities,
+            columns: &[#(#columns),*],
+            display_column: #display,
+            search_columns: &[#(#search),*],
+            default_per_page: #per_page,
+            unique: &[#(#unique),*],
+            table_metadata_json: include_str!(#table_json_path),
+            modal_metadata_json: include_str!(#modal_json_path),
+        }
+    }
+}
+
+fn column_descriptor(references: &AddonReferences, model: &Model, column: &Column) -> TokenStream {
+    let name = &column.name;
+    let kind = column_kind(column.column_type);
+    let nullable = column.nullable;
+    let role = column_role(column);
+    let has_default = column.default.is_some() || column.generated.is_some();
+    let generated = column.generated.is_some();
+    let options: Vec<String> = ui::static_option_values(column);
+    let reference = option_str(
+        references
+            .from(model)
+            .iter()
+            .find(|r| r.column == column.name && r.target_column == "id")
+            .map(|r| r.target.table.as_str()),
+    );
+    quote! {
+        ColumnDescriptor {
+            name: #name,
+            kind: #kind,
+            nullable: #nullable,
+            role: #role,
+            has_default: #has_default,
+            generated: #generated,
+            options: &[#(#options),*],
+            reference: #reference,
+        }
+    }
+}
+
+fn column_kind(column_type: ColumnType) -> TokenStream {
+    match column_type {
+        ColumnType::Uuid => quote!(ColumnKind::Uuid),
+        ColumnType::Text => quote!(ColumnKind::Text),
+        ColumnType::Varchar(n) => quote!(ColumnKind::Varchar(#n)),
+        ColumnType::Integer => quote!(ColumnKind::Integer),
+        ColumnType::Bigint => quote!(ColumnKind::Bigint),
+        ColumnType::Numeric(Some((_, scale))) => quote!(ColumnKind::Numeric(Some(#scale))),
+        ColumnType::Numeric(None) => quote!(ColumnKind::Numeric(None)),
+        ColumnType::Boolean => quote!(ColumnKind::Boolean),
+        ColumnType::Timestamp => quote!(ColumnKind::Timestamp),
+        ColumnType::Timestamptz => quote!(ColumnKind::Timestamptz),
+        ColumnType::Date => quote!(ColumnKind::Date),
+        // Vector columns never reach a build (MC0903).
+        ColumnType::Json | ColumnType::Jsonb | ColumnType::Vector(_) => quote!(ColumnKind::Json),
+    }
+}
+
+fn column_role(column: &Column) -> TokenStream {
+    match column.role {
+        SystemRole::Id => quote!(ColumnRole::Id),
+        SystemRole::Tenancy => quote!(ColumnRole::Tenancy),
+        SystemRole::CreatedAt => quote!(ColumnRole::CreatedAt),
+        SystemRole::UpdatedAt => quote!(ColumnRole::UpdatedAt),
+        SystemRole::DeletedAt => quote!(ColumnRole::DeletedAt),
+        SystemRole::None if is_actor(column, "created_by") => quote!(ColumnRole::CreatedBy),
+        SystemRole::None if is_actor(column, "updated_by") => quote!(ColumnRole::UpdatedBy),
+        SystemRole::None => quote!(ColumnRole::Data),
+    }
+}
+
+/// `created_by_id` / `created_by` declared as `uuid` (`http-api.md` §4.1 step 7).
+fn is_actor(column: &Column, stem: &str) -> bool {
+    column.column_type == ColumnType::Uuid
+        && (column.name == stem || column.name == format!("{stem}_id"))
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    }
+}

@@ -1,0 +1,457 @@
+//! What an operation answers: a success body of a documented type, or an [`ApiError`].
+//!
+//! [`Answer<T>`] is the response type of every operation. Its OpenAPI description lists the
+//! success status of `T` with `T`'s schema and every error status with [`ErrorEnvelope`];
+//! request parsing failures (a bad query parameter, a body that is not a JSON object, a
+//! non-UUID id) come back through it as 400 envelopes too, so no operation ever answers
+//! anything undocumented. Bodies are serialised once, directly from the served cells.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use poem::http::{HeaderName, HeaderValue, StatusCode};
+use poem::{IntoResponse, Response};
+use poem_openapi::registry::{
+    MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+};
+use poem_openapi::types::Type;
+use poem_openapi::ApiResponse;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{ApiError, ErrorEnvelope};
+use super::schema::{ModelSchema, Row};
+
+/// A success body: its status and its schema.
+pub trait SuccessBody: Type + Serialize {
+    /// The status it is sent with.
+    const STATUS: u16 = 200;
+    /// What the response means, for the spec.
+    const DESCRIPTION: &'static str;
+}
+
+/// What an envelope can carry: a documented, serialisable value.
+pub trait Payload: Type + Serialize {}
+
+impl<T: Type + Serialize> Payload for T {}
+
+/// The reply of an operation.
+pub struct Answer<T> {
+    result: Result<Reply, ApiError>,
+    body: PhantomData<fn() -> T>,
+}
+
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl<T: SuccessBody> Answer<T> {
+    /// Success with `body`.
+    pub fn ok(body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Answer {
+                result: Ok(Reply {
+                    status: StatusCode::from_u16(T::STATUS).unwrap_or(StatusCode::OK),
+                    body: bytes,
+                    headers: Vec::new(),
+                }),
+                body: PhantomData,
+            },
+            Err(error) => Answer::err(ApiError::internal(error)),
+        }
+    }
+}
+
+impl<T> Answer<T> {
+    /// The error `error`.
+    pub fn err(error: ApiError) -> Self {
+        Answer {
+            result: Err(error),
+            body: PhantomData,
+        }
+    }
+
+    /// Adds a response header (ignored on errors).
+    pub fn header(mut self, name: HeaderName, value: &str) -> Self {
+        if let (Ok(reply), Ok(value)) = (&mut self.result, HeaderValue::from_str(value)) {
+            reply.headers.push((name, value));
+        }
+        self
+    }
+
+    /// `304 Not Modified` (an `If-None-Match` hit).
+    pub fn not_modified() -> Self {
+        Answer {
+            result: Ok(Reply {
+                status: StatusCode::NOT_MODIFIED,
+                body: Vec::new(),
+                headers: Vec::new(),
+            }),
+            body: PhantomData,
+        }
+    }
+}
+
+impl<T: SuccessBody> From<Result<T, ApiError>> for Answer<T> {
+    fn from(result: Result<T, ApiError>) -> Self {
+        match result {
+            Ok(body) => Answer::ok(&body),
+            Err(error) => Answer::err(error),
+        }
+    }
+}
+
+impl<T: Send> IntoResponse for Answer<T> {
+    fn into_response(self) -> Response {
+        match self.result {
+            Ok(reply) => {
+                let mut builder = Response::builder().status(reply.status);
+                if reply.status != StatusCode::NOT_MODIFIED {
+                    builder = builder.content_type("application/json; charset=utf-8");
+                }
+                for (name, value) in reply.headers {
+                    builder = builder.header(name, value);
+                }
+                builder.body(reply.body)
+            }
+            Err(error) => error.into_response(),
+        }
+    }
+}
+
+/// The error statuses every operation documents.
+const ERROR_STATUSES: [(u16, &str); 8] = [
+    (
+        400,
+        "Malformed request: bad JSON, parameter, filter, sort or id.",
+    ),
+    (401, "Missing, invalid or expired token."),
+    (
+        403,
+        "The caller lacks the capability, or the token has no organisation.",
+    ),
+    (
+        404,
+        "Unknown model or route, or a row not visible to the caller.",
+    ),
+    (
+        409,
+        "A unique value is taken, or the row is still referenced.",
+    ),
+    (413, "The body is too large."),
+    (422, "Field validation failed."),
+    (500, "A server fault (never a client mistake)."),
+];
+
+impl<T: SuccessBody> ApiResponse for Answer<T> {
+    const BAD_REQUEST_HANDLER: bool = true;
+
+    fn meta() -> MetaResponses {
+        let json = |schema: MetaSchemaRef| {
+            vec![MetaMediaType {
+                content_type: "application/json; charset=utf-8",
+                schema,
+            }]
+        };
+        let mut responses = vec![MetaResponse {
+            description: T::DESCRIPTION,
+            status: Some(T::STATUS),
+            status_range: None,
+            content: json(T::schema_ref()),
+            headers: Vec::new(),
+        }];
+        responses.extend(
+            ERROR_STATUSES
+                .iter()
+                .map(|(status, description)| MetaResponse {
+                    description,
+                    status: Some(*status),
+                    status_range: None,
+                    content: json(ErrorEnvelope::schema_ref()),
+                    headers: Vec::new(),
+                }),
+        );
+        MetaResponses { responses }
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+        ErrorEnvelope::register(registry);
+    }
+
+    fn from_parse_request_error(error: poem::Error) -> Self {
+        Answer::err(super::request::parse_error(&error))
+    }
+}
+
+/// Declares a success envelope type with a fixed schema name pattern.
+macro_rules! envelope {
+    ($(#[$doc:meta])* $ty:ident<$p:ident: $bound:path>($body:ty), $suffix:literal, $status:literal, $description:literal, |$reg:ident| $schema:expr) => {
+        $(#[$doc])*
+        pub struct $ty<$p>(pub EnvelopeBody<$body>);
+
+        impl<$p: $bound> Type for $ty<$p> {
+            const IS_REQUIRED: bool = true;
+            type RawValueType = Self;
+            type RawElementValueType = Self;
+
+            fn name() -> Cow<'static, str> {
+                Cow::Owned(format!("{}{}", <$p as Type>::name(), $suffix))
+            }
+
+            fn schema_ref() -> MetaSchemaRef {
+                MetaSchemaRef::Reference(Self::name().into_owned())
+            }
+
+            fn register(registry: &mut Registry) {
+                <$p as Type>::register(registry);
+                registry.create_schema::<Self, _>(Self::name().into_owned(), |$reg| $schema);
+            }
+
+            fn as_raw_value(&self) -> Option<&Self> {
+                Some(self)
+            }
+
+            fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+                Box::new(std::iter::once(self))
+            }
+        }
+
+        impl<$p: $bound> Serialize for $ty<$p> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(serializer)
+            }
+        }
+
+        impl<$p: $bound> SuccessBody for $ty<$p> {
+            const STATUS: u16 = $status;
+            const DESCRIPTION: &'static str = $description;
+        }
+    };
+}
+
+/// The `{success, data, meta?}` members of an envelope.
+#[derive(Serialize)]
+pub struct EnvelopeBody<T> {
+    success: bool,
+    data: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<Value>,
+}
+
+impl<T> EnvelopeBody<T> {
+    /// `{"success": true, "data": data}`.
+    pub fn new(data: T) -> Self {
+        EnvelopeBody {
+            success: true,
+            data,
+            meta: None,
+        }
+    }
+
+    /// With `meta`.
+    pub fn with_meta(mut self, meta: Value) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
+
+fn envelope_schema(data: MetaSchemaRef, meta: Option<MetaSchemaRef>) -> MetaSchema {
+    let mut properties = vec![
+        (
+            "success",
+            MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean"))),
+        ),
+        ("data", data),
+    ];
+    let mut required = vec!["success", "data"];
+    if let Some(meta) = meta {
+        properties.push(("meta", meta));
+        required.push("meta");
+    }
+    MetaSchema {
+        properties,
+        required,
+        ..MetaSchema::new("object")
+    }
+}
+
+fn page_meta_schema() -> MetaSchemaRef {
+    let integer =
+        || MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("integer", "int64")));
+    let keys = [
+        "total",
+        "page",
+        "current_page",
+        "per_page",
+        "last_page",
+        "from",
+        "to",
+    ];
+    MetaSchemaRef::Inline(Box::new(MetaSchema {
+        properties: keys.iter().map(|k| (*k, integer())).collect(),
+        required: keys.to_vec(),
+        ..MetaSchema::new("object")
+    }))
+}
+
+envelope!(
+    /// `{"success": true, "data": T}` with 200.
+    Data<T: Payload>(T), "Envelope", 200, "The record.",
+    |_r| envelope_schema(T::schema_ref(), None)
+);
+
+envelope!(
+    /// `{"success": true, "data": T}` with 201.
+    Created<T: Payload>(T), "Created", 201, "The record was created.",
+    |_r| envelope_schema(T::schema_ref(), None)
+);
+
+envelope!(
+    /// `{"success": true, "data": [T], "meta": {total, page, …}}`.
+    Page<T: Payload>(Vec<T>), "Page", 200, "One page of records.",
+    |_r| envelope_schema(
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            items: Some(Box::new(T::schema_ref())),
+            ..MetaSchema::new("array")
+        })),
+        Some(page_meta_schema()),
+    )
+);
+
+/// `{"success": true, "data": null}` (a delete).
+pub struct Deleted;
+
+impl Type for Deleted {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("DeletedEnvelope")
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Reference(Self::name().into_owned())
+    }
+
+    fn register(registry: &mut Registry) {
+        registry.create_schema::<Self, _>(Self::name().into_owned(), |_| {
+            let null = MetaSchema {
+                nullable: true,
+                ..MetaSchema::new("object")
+            };
+            envelope_schema(MetaSchemaRef::Inline(Box::new(null)), None)
+        });
+    }
+
+    fn as_raw_value(&self) -> Option<&Self> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+        Box::new(std::iter::once(self))
+    }
+}
+
+impl Serialize for Deleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        EnvelopeBody::new(()).serialize(serializer)
+    }
+}
+
+impl SuccessBody for Deleted {
+    const DESCRIPTION: &'static str = "The record was deleted.";
+}
+
+/// A free-form JSON document under a documented name (metadata, navigation, manifests): the
+/// value is served as it is (the contract fixes its shape; model data never uses this).
+pub struct Document<K> {
+    value: Value,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Document<K> {
+    /// The document `value`.
+    pub fn new(value: Value) -> Self {
+        Document {
+            value,
+            kind: PhantomData,
+        }
+    }
+}
+
+/// What a [`Document`] is: its schema name, description and JSON type.
+pub trait DocumentKind: Send + Sync + 'static {
+    /// Schema name.
+    const NAME: &'static str;
+    /// What it is.
+    const DESCRIPTION: &'static str;
+    /// `object` or `array`.
+    const JSON_TYPE: &'static str = "object";
+}
+
+impl<K: DocumentKind> Type for Document<K> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed(K::NAME)
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Reference(K::NAME.to_string())
+    }
+
+    fn register(registry: &mut Registry) {
+        registry.create_schema::<Self, _>(K::NAME.to_string(), |_| {
+            let mut schema = MetaSchema {
+                description: Some(K::DESCRIPTION),
+                ..MetaSchema::new(K::JSON_TYPE)
+            };
+            if K::JSON_TYPE == "array" {
+                schema.items = Some(Box::new(MetaSchemaRef::Inline(Box::new(MetaSchema::new(
+                    "object",
+                )))));
+            }
+            schema
+        });
+    }
+
+    fn as_raw_value(&self) -> Option<&Self> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+        Box::new(std::iter::once(self))
+    }
+}
+
+impl<K> Serialize for Document<K> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<K: DocumentKind> SuccessBody for Document<K> {
+    const DESCRIPTION: &'static str = K::DESCRIPTION;
+}
+
+/// The reply of a list of `M`.
+pub type ListAnswer<M> = Answer<Page<Row<M>>>;
+/// The reply of a get or update of `M`.
+pub type RowAnswer<M> = Answer<Data<Row<M>>>;
+/// The reply of a create of `M`.
+pub type CreatedAnswer<M> = Answer<Created<Row<M>>>;
+/// The reply of a delete.
+pub type DeletedAnswer = Answer<Deleted>;
+
+impl<M: ModelSchema> Row<M> {
+    /// This row in a 200 envelope.
+    pub fn into_data(self) -> Data<Row<M>> {
+        Data(EnvelopeBody::new(self))
+    }
+}

@@ -1,0 +1,436 @@
+//! The operations every build serves whatever its addons: health, per-caller metadata,
+//! navigation, manifests, the caller's permissions and option lists (`http-api.md` §5.1,
+//! §6, §8, §9.1, §10.5, §13.1).
+
+use metacore_gen::ui::{
+    filter_navigation, gate_table_metadata, merge_navigation, served_navigation, Contribution,
+};
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::OpenApi;
+use serde_json::{json, Map, Value};
+
+use super::access::Access;
+use super::answer::{Answer, Document, DocumentKind};
+use super::error::ApiError;
+use super::request::Caller;
+use super::sql::Sql;
+use super::state::ApiState;
+use super::value::decode;
+use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
+
+macro_rules! document_kind {
+    ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl DocumentKind for $name {
+            const NAME: &'static str = $schema;
+            const DESCRIPTION: &'static str = $description;
+            const JSON_TYPE: &'static str = $json;
+        }
+    };
+}
+
+document_kind!(
+    /// `{"success": true, "data": {"status", "version"}}`.
+    Health, "HealthEnvelope", "object", "The server is up.");
+document_kind!(
+    /// `{"success": true, "data": TableMetadata}`.
+    TableMetadata, "TableMetadataEnvelope", "object", "The model's table metadata, gated for the caller.");
+document_kind!(
+    /// `{"success": true, "data": ModalMetadata}`.
+    ModalMetadata, "ModalMetadataEnvelope", "object", "The model's form metadata.");
+document_kind!(
+    /// `{"success": true, "data": {"version", "tables", "modals"}}`.
+    AllMetadata, "AllMetadataEnvelope", "object", "Metadata of every model the caller may list.");
+document_kind!(
+    /// The raw navigation array.
+    Navigation, "NavigationGroups", "array", "The navigation groups the caller may see.");
+document_kind!(
+    /// The raw manifests array.
+    Manifests, "LegacyManifests", "array", "The legacy projection of every enabled addon.");
+document_kind!(
+    /// `{"success": true, "data": {user_id, organization_id, role, is_admin, permissions}}`.
+    Permissions, "PermissionsEnvelope", "object", "The caller's expanded capability set.");
+document_kind!(
+    /// `{"success": true, "data": [Option], "meta": {"type", "count"}}`.
+    Options, "OptionsEnvelope", "object", "Options of a field.");
+
+/// The shared operations.
+pub struct CommonApi;
+
+fn envelope(data: Value) -> Value {
+    json!({"success": true, "data": data})
+}
+
+fn resolve(
+    state: &ApiState,
+    model: &str,
+) -> Result<(&'static AddonDescriptor, &'static ModelDescriptor), ApiError> {
+    state
+        .registry()
+        .model(model)
+        .ok_or_else(|| ApiError::not_found("model_not_found", format!("unknown model `{model}`")))
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+fn gated_table(model: &ModelDescriptor, access: &Access) -> Value {
+    gate_table_metadata(
+        model.route,
+        &parse(model.table_metadata_json),
+        &|cap| access.allows(cap),
+        access.is_super(),
+    )
+}
+
+async fn admitted(state: &ApiState, request: &Request) -> Result<(Caller, Access), ApiError> {
+    state.caller(request).await
+}
+
+fn require_index(model: &ModelDescriptor, access: &Access) -> Result<(), ApiError> {
+    let capability = format!("{}.index", model.route);
+    if access.allows(&capability) {
+        Ok(())
+    } else {
+        Err(ApiError::permission_denied(&capability))
+    }
+}
+
+fn answer<K: DocumentKind>(result: Result<Value, ApiError>) -> Answer<Document<K>> {
+    match result {
+        Ok(value) => Answer::ok(&Document::new(value)),
+        Err(error) => Answer::err(error),
+    }
+}
+
+#[OpenApi]
+impl CommonApi {
+    /// Health check (public).
+    #[oai(path = "/api/health", method = "get", operation_id = "health")]
+    async fn health(&self) -> Answer<Document<Health>> {
+        answer(Ok(envelope(
+            json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+        )))
+    }
+
+    /// The table metadata of a model, gated for the caller (`<table>.index`).
+    #[oai(
+        path = "/api/metadata/table/:model",
+        method = "get",
+        operation_id = "metadata_table"
+    )]
+    async fn table_metadata(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        model: Path<String>,
+    ) -> Answer<Document<TableMetadata>> {
+        answer(
+            async {
+                let (_, access) = admitted(&state, request).await?;
+                let (_, model) = resolve(&state, &model)?;
+                require_index(model, &access)?;
+                Ok(envelope(gated_table(model, &access)))
+            }
+            .await,
+        )
+        .header(poem::http::header::CACHE_CONTROL, "private, no-cache")
+    }
+
+    /// The form metadata of a model (`<table>.index`).
+    #[oai(
+        path = "/api/metadata/modal/:model",
+        method = "get",
+        operation_id = "metadata_modal"
+    )]
+    async fn modal_metadata(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        model: Path<String>,
+    ) -> Answer<Document<ModalMetadata>> {
+        answer(
+            async {
+                let (_, access) = admitted(&state, request).await?;
+                let (_, model) = resolve(&state, &model)?;
+                require_index(model, &access)?;
+                Ok(envelope(parse(model.modal_metadata_json)))
+            }
+            .await,
+        )
+        .header(poem::http::header::CACHE_CONTROL, "private, no-cache")
+    }
+
+    /// Table and form metadata of every model the caller may list.
+    #[oai(
+        path = "/api/metadata/all",
+        method = "get",
+        operation_id = "metadata_all"
+    )]
+    async fn all_metadata(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+    ) -> Answer<Document<AllMetadata>> {
+        answer(
+            async {
+                let (_, access) = admitted(&state, request).await?;
+                let mut tables = Map::new();
+                let mut modals = Map::new();
+                for addon in state.registry().addons {
+                    for model in addon.models {
+                        if require_index(model, &access).is_ok() {
+                            tables.insert(model.route.into(), gated_table(model, &access));
+                            modals.insert(model.route.into(), parse(model.modal_metadata_json));
+                        }
+                    }
+                }
+                let version = format!("{:08x}", build_hash(state.registry()));
+                Ok(envelope(
+                    json!({"version": version, "tables": tables, "modals": modals}),
+                ))
+            }
+            .await,
+        )
+    }
+
+    /// The navigation tree the caller may see (a raw array).
+    #[oai(
+        path = "/api/metacore/navigation",
+        method = "get",
+        operation_id = "navigation"
+    )]
+    async fn navigation(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+    ) -> Answer<Document<Navigation>> {
+        answer(
+            async {
+                let (caller, access) = admitted(&state, request).await?;
+                if caller.org.is_none() {
+                    return Ok(json!([]));
+                }
+                let contributions: Vec<Contribution> = state
+                    .registry()
+                    .addons
+                    .iter()
+                    .filter_map(|a| serde_json::from_str(a.navigation_json).ok())
+                    .collect();
+                let merged = merge_navigation(Vec::new(), &contributions, &|_| true);
+                let shown =
+                    filter_navigation(&merged, &|cap| access.allows(cap), access.is_super());
+                Ok(served_navigation(&shown))
+            }
+            .await,
+        )
+    }
+
+    /// The legacy projection of every enabled addon, sorted by key (a raw array).
+    #[oai(
+        path = "/api/metacore/manifests",
+        method = "get",
+        operation_id = "manifests"
+    )]
+    async fn manifests(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+    ) -> Answer<Document<Manifests>> {
+        answer(
+            async {
+                let (caller, _) = admitted(&state, request).await?;
+                if caller.org.is_none() {
+                    return Ok(json!([]));
+                }
+                Ok(Value::Array(
+                    state
+                        .registry()
+                        .addons
+                        .iter()
+                        .map(|a| parse(a.legacy_manifest_json))
+                        .collect(),
+                ))
+            }
+            .await,
+        )
+        .header(
+            poem::http::HeaderName::from_static("x-metacore-kernel-version"),
+            "3.0.0",
+        )
+    }
+
+    /// The caller's identity and expanded capabilities.
+    #[oai(
+        path = "/api/permissions/me",
+        method = "get",
+        operation_id = "permissions_me"
+    )]
+    async fn permissions_me(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+    ) -> Answer<Document<Permissions>> {
+        answer(
+            async {
+                let (caller, access) = admitted(&state, request).await?;
+                Ok(envelope(json!({
+                    "user_id": caller.user.to_string(),
+                    "organization_id": caller.org.map(|o| o.to_string()),
+                    "role": caller.role,
+                    "is_admin": access.is_super(),
+                    "permissions": access.expanded(state.registry()),
+                })))
+            }
+            .await,
+        )
+    }
+
+    /// Options of a field: the model's own rows (`field=id`), a static list, or the rows a
+    /// reference column points at. Authenticated members only; tenant-scoped.
+    #[oai(path = "/api/options/:model", method = "get", operation_id = "options")]
+    #[allow(clippy::too_many_arguments)]
+    async fn options(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        model: Path<String>,
+        field: Query<Option<String>>,
+        q: Query<Option<String>>,
+        search: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+        offset: Query<Option<i64>>,
+    ) -> Answer<Document<Options>> {
+        answer(
+            async {
+                let (caller, _) = admitted(&state, request).await?;
+                let org = caller.organization()?;
+                let (addon, model) = resolve(&state, &model)?;
+                let field = field
+                    .0
+                    .filter(|f| !f.trim().is_empty())
+                    .ok_or_else(|| ApiError::bad_request("invalid_param", "`field` is required"))?;
+                let text = q.0.or(search.0).unwrap_or_default();
+                let limit = match limit.0 {
+                    Some(n) if n >= 1 => n.min(200),
+                    _ => 50,
+                };
+                let offset = offset.0.unwrap_or(0);
+                if offset < 0 {
+                    return Err(ApiError::bad_request("invalid_param", "`offset` must be ≥ 0"));
+                }
+                let column = model.column(&field).ok_or_else(|| {
+                    ApiError::not_found("field_not_configured", format!("`{field}` has no options"))
+                })?;
+                if !column.options.is_empty() {
+                    let needle = text.to_lowercase();
+                    let items: Vec<Value> = column
+                        .options
+                        .iter()
+                        .filter(|o| o.to_lowercase().contains(&needle))
+                        .map(|o| option_json(o, o))
+                        .collect();
+                    let count = items.len();
+                    return Ok(json!({"success": true, "data": items, "meta": {"type": "static", "count": count}}));
+                }
+                let target = if column.role == ColumnRole::Id {
+                    model
+                } else {
+                    column
+                        .reference
+                        .and_then(|route| addon.models.iter().find(|m| m.route == route))
+                        .ok_or_else(|| {
+                            ApiError::not_found(
+                                "field_not_configured",
+                                format!("`{field}` has no options"),
+                            )
+                        })?
+                };
+                let items = dynamic_options(&state, target, org, &text, limit, offset).await?;
+                let count = items.len();
+                Ok(json!({"success": true, "data": items, "meta": {"type": "dynamic", "count": count}}))
+            }
+            .await,
+        )
+    }
+}
+
+fn option_json(value: &str, label: &str) -> Value {
+    json!({"id": value, "value": value, "label": label, "name": label})
+}
+
+async fn dynamic_options(
+    state: &ApiState,
+    model: &'static ModelDescriptor,
+    org: uuid::Uuid,
+    text: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Value>, ApiError> {
+    let backend = state.db().get_database_backend();
+    let id = model
+        .column_with(ColumnRole::Id)
+        .or_else(|| model.column("id"));
+    let label = model.column(model.display_column).or(id);
+    let (Some(id), Some(label)) = (id, label) else {
+        return Ok(Vec::new());
+    };
+    let mut sql = Sql::new(backend);
+    sql.push("SELECT ").ident(id.name);
+    if label.name != id.name {
+        sql.push(", ").ident(label.name);
+    }
+    sql.push(" FROM ")
+        .ident(model.physical_table)
+        .push(" WHERE 1 = 1");
+    if let Some(tenancy) = model.tenancy_column {
+        sql.push(" AND ").ident(tenancy).push(" = ").bind(org);
+    }
+    if let Some(deleted) = model.column_with(ColumnRole::DeletedAt) {
+        sql.push(" AND ").ident(deleted.name).push(" IS NULL");
+    }
+    let text = text.trim();
+    if !text.is_empty() && label.name != id.name {
+        sql.push(" AND ");
+        super::query::like(&mut sql, label.name, text);
+    }
+    sql.push(" ORDER BY ")
+        .ident(label.name)
+        .push(" ASC LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    use sea_orm::ConnectionTrait;
+    let rows = state
+        .db()
+        .query_all_raw(sql.statement())
+        .await
+        .map_err(ApiError::internal)?;
+    rows.iter()
+        .map(|row| {
+            let value = decode(row, id).map_err(ApiError::internal)?.label();
+            let shown = decode(row, label).map_err(ApiError::internal)?.label();
+            Ok(option_json(&value, &shown))
+        })
+        .collect()
+}
+
+/// A stable hash of what was compiled (metadata `version`).
+fn build_hash(registry: &crate::registry::Registry) -> u32 {
+    let mut hash = 0x811c_9dc5_u32;
+    for addon in registry.addons {
+        for byte in addon.key.bytes().chain(addon.version.bytes()) {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        for model in addon.models {
+            for byte in model.table_metadata_json.bytes() {
+                hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+            }
+        }
+    }
+    hash
+}

@@ -1,0 +1,239 @@
+//! The CRUD operations generated handlers delegate to (`http-api.md` §3, §4): authenticate,
+//! check the route's capability before touching data, scope to the caller's organisation,
+//! run the store, wrap the envelope, publish the canonical event after the commit.
+
+use poem::Request;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::access::Access;
+use super::answer::{
+    Created, CreatedAnswer, Data, Deleted, DeletedAnswer, EnvelopeBody, ListAnswer, Page, RowAnswer,
+};
+use super::error::ApiError;
+use super::query::parse_list;
+pub use super::query::ListParams;
+use super::request::{query_pairs, Caller};
+use super::schema::{CreateBody, ModelSchema, Row, UpdateBody};
+use super::state::ApiState;
+use super::store::{self, Cells, Scope};
+use crate::events::Event;
+use crate::registry::AddonDescriptor;
+
+/// Authenticates, requires an organisation and `<route>.<verb>`.
+async fn admit<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    verb: &str,
+) -> Result<(Caller, Access, Scope), ApiError> {
+    let (caller, access) = state.caller(request).await?;
+    let org = caller.organization()?;
+    let capability = format!("{}.{verb}", M::model().route);
+    if !access.allows(&capability) {
+        return Err(ApiError::permission_denied(&capability));
+    }
+    let scope = Scope {
+        org,
+        user: caller.user,
+    };
+    Ok((caller, access, scope))
+}
+
+fn addon_of<M: ModelSchema>(state: &ApiState) -> Result<&'static AddonDescriptor, ApiError> {
+    state
+        .registry()
+        .addon(M::addon())
+        .ok_or_else(|| ApiError::not_found("addon_not_installed", "addon not installed"))
+}
+
+fn event<M: ModelSchema>(what: &str, scope: Scope, payload: serde_json::Value) -> Event {
+    Event {
+        topic: format!("{}.{}.{what}", M::addon(), M::model().key),
+        org_id: scope.org,
+        producer: M::addon().to_string(),
+        actor_id: Some(scope.user),
+        payload,
+    }
+}
+
+fn row_json(cells: &Cells) -> serde_json::Value {
+    serde_json::Value::Object(
+        cells
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_json()))
+            .collect(),
+    )
+}
+
+fn id_of(cells: &Cells) -> String {
+    cells
+        .iter()
+        .find(|(k, _)| *k == "id")
+        .map(|(_, v)| v.label())
+        .unwrap_or_default()
+}
+
+/// `GET /api/data/{model}`.
+pub async fn list<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    params: ListParams,
+) -> ListAnswer<M> {
+    let result = async {
+        let (_, _, scope) = admit::<M>(state, request, "index").await?;
+        let query = parse_list(
+            M::model(),
+            &params,
+            &query_pairs(request),
+            state.db().get_database_backend(),
+        )?;
+        let (rows, total) = store::list(state.db(), M::model(), scope.org, &query).await?;
+        let count = rows.len() as u64;
+        let from = if count == 0 {
+            0
+        } else {
+            (query.page - 1) * query.per_page + 1
+        };
+        let meta = json!({
+            "total": total,
+            "page": query.page,
+            "current_page": query.page,
+            "per_page": query.per_page,
+            "last_page": total.div_ceil(query.per_page).max(1),
+            "from": from,
+            "to": if count == 0 { 0 } else { from + count - 1 },
+        });
+        let data: Vec<Row<M>> = rows.into_iter().map(Row::new).collect();
+        Ok(Page(EnvelopeBody::new(data).with_meta(meta)))
+    }
+    .await;
+    result.into()
+}
+
+/// `GET /api/data/{model}/{id}`.
+pub async fn get<M: ModelSchema>(state: &ApiState, request: &Request, id: Uuid) -> RowAnswer<M> {
+    let result = async {
+        let (_, _, scope) = admit::<M>(state, request, "index").await?;
+        store::get(state.db(), M::model(), scope.org, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))
+    }
+    .await;
+    match result {
+        Ok(cells) => {
+            let etag = etag(&cells);
+            RowAnswer::<M>::ok(&Data(EnvelopeBody::new(Row::new(cells))))
+                .header(poem::http::header::ETAG, &etag)
+        }
+        Err(error) => RowAnswer::<M>::err(error),
+    }
+}
+
+/// `"<hex>"`: a hash of the row's served values.
+fn etag(cells: &Cells) -> String {
+    let text = serde_json::to_string(&Row::<()>::new(cells.clone())).unwrap_or_default();
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("\"{hash:016x}\"")
+}
+
+/// `POST /api/data/{model}` → 201.
+pub async fn create<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    body: CreateBody<M>,
+) -> CreatedAnswer<M> {
+    let result = async {
+        let (_, _, scope) = admit::<M>(state, request, "create").await?;
+        let addon = addon_of::<M>(state)?;
+        let fields = body.fields;
+        let cells = state
+            .write(move |txn| {
+                Box::pin(async move {
+                    let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
+                    let payload = json!({"id": id_of(&cells), "after": row_json(&cells)});
+                    Ok((cells, vec![event::<M>("created", scope, payload)]))
+                })
+            })
+            .await?;
+        Ok(Created(EnvelopeBody::new(Row::new(cells))))
+    }
+    .await;
+    result.into()
+}
+
+/// `PUT`/`PATCH /api/data/{model}/{id}`.
+pub async fn update<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    id: Uuid,
+    body: UpdateBody<M>,
+) -> RowAnswer<M> {
+    let result = async {
+        let (_, _, scope) = admit::<M>(state, request, "update").await?;
+        let addon = addon_of::<M>(state)?;
+        if let Some(expected) = request
+            .headers()
+            .get(poem::http::header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            let current = store::get(state.db(), M::model(), scope.org, id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))?;
+            if expected.trim() != etag(&current) && expected.trim() != "*" {
+                return Err(ApiError::new(
+                    poem::http::StatusCode::PRECONDITION_FAILED,
+                    "precondition_failed",
+                    "the record changed since it was read",
+                ));
+            }
+        }
+        let fields = body.fields;
+        let cells = state
+            .write(move |txn| {
+                Box::pin(async move {
+                    let (before, after) =
+                        store::update(txn, addon, M::model(), scope, id, &fields).await?;
+                    Ok(match after {
+                        None => (before, Vec::new()),
+                        Some(after) => {
+                            let payload = json!({
+                                "id": id.to_string(),
+                                "before": row_json(&before),
+                                "after": row_json(&after),
+                            });
+                            (after, vec![event::<M>("updated", scope, payload)])
+                        }
+                    })
+                })
+            })
+            .await?;
+        Ok(Data(EnvelopeBody::new(Row::new(cells))))
+    }
+    .await;
+    result.into()
+}
+
+/// `DELETE /api/data/{model}/{id}`.
+pub async fn delete<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    id: Uuid,
+) -> DeletedAnswer {
+    let result = async {
+        let (_, _, scope) = admit::<M>(state, request, "delete").await?;
+        state
+            .write(move |txn| {
+                Box::pin(async move {
+                    let before = store::delete(txn, M::model(), scope, id).await?;
+                    let payload = json!({"id": id.to_string(), "before": row_json(&before)});
+                    Ok(((), vec![event::<M>("deleted", scope, payload)]))
+                })
+            })
+            .await?;
+        Ok(Deleted)
+    }
+    .await;
+    result.into()
+}

@@ -1,0 +1,35 @@
+//! The HTTP API of a generated application (`http-api.md`).
+//!
+//! Generated code declares one poem-openapi operation per model route and delegates to
+//! [`handlers`]; everything the routes share lives here, one module each:
+//!
+//! * [`auth`] — HS256 bearer tokens; [`request`] — the caller, query pairs, parse errors;
+//!   [`access`] — capability sets and checks.
+//! * [`schema`] — typed OpenAPI schemas per model; [`answer`] — response types and
+//!   envelopes; [`error`] — the error envelope.
+//! * [`value`] — column values between JSON and the database; [`sql`] — statement text;
+//!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes.
+//! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
+//!   operations every build serves; [`server`] — the assembled application.
+
+pub mod access;
+pub mod answer;
+pub mod auth;
+pub mod common;
+pub mod error;
+pub mod handlers;
+pub mod query;
+pub mod request;
+pub mod schema;
+pub mod server;
+pub mod sql;
+pub mod state;
+pub mod store;
+pub mod value;
+
+pub use access::Access;
+pub use answer::{Answer, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer};
+pub use auth::{Claims, JwtKey};
+pub use error::ApiError;
+pub use schema::{CreateBody, ModelSchema, Row, UpdateBody};
+pub use state::ApiState;

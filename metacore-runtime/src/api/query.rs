@@ -1,0 +1,431 @@
+//! List parameters (`http-api.md` §3): paging, sorting, search and `f_<column>` filters,
+//! parsed strictly — an unknown filter or sort column is a 400, never silently ignored —
+//! and turned into SQL conditions over the model's own columns.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+
+use super::error::ApiError;
+use super::sql::{escape_like, Sql};
+use super::value::{parse_text, Parsed};
+use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
+
+/// Largest page size; bigger requests are clamped (kernel behaviour).
+pub const MAX_PER_PAGE: u64 = 200;
+/// Longest search text used.
+const MAX_SEARCH_CHARS: usize = 100;
+
+/// A parsed list request.
+#[derive(Debug)]
+pub struct ListQuery {
+    /// 1-based page.
+    pub page: u64,
+    /// Rows per page (after clamping).
+    pub per_page: u64,
+    /// `ORDER BY` columns with direction (`true` = descending), `id` last.
+    pub order: Vec<(&'static ColumnDescriptor, bool)>,
+    /// The filter and search condition (empty: none).
+    pub condition: Sql,
+}
+
+/// The list parameters an operation declares (the typed part of the query string).
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    /// `page`.
+    pub page: Option<u64>,
+    /// `per_page`.
+    pub per_page: Option<u64>,
+    /// `sortBy`.
+    pub sort_by: Option<String>,
+    /// `order`.
+    pub order: Option<String>,
+    /// `search`.
+    pub search: Option<String>,
+}
+
+/// Parses a list of `model`: the declared `params`, and the `f_<column>` filters and
+/// `search_columns` among the query `pairs`.
+pub fn parse_list(
+    model: &'static ModelDescriptor,
+    params: &ListParams,
+    pairs: &[(String, String)],
+    backend: sea_orm::DatabaseBackend,
+) -> Result<ListQuery, ApiError> {
+    let single = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let positive = |name: &str, value: Option<u64>, default: u64| -> Result<u64, ApiError> {
+        match value {
+            None => Ok(default),
+            Some(n) if n >= 1 => Ok(n),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_param",
+                format!("`{name}` must be an integer of at least 1"),
+            )),
+        }
+    };
+    let page = positive("page", params.page, 1)?;
+    let per_page = positive(
+        "per_page",
+        params.per_page,
+        u64::from(model.default_per_page),
+    )?
+    .min(MAX_PER_PAGE);
+    let order = parse_order(model, params.sort_by.as_deref(), params.order.as_deref())?;
+    let mut condition = Sql::new(backend);
+    let mut filters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (key, value) in pairs {
+        if let Some(column) = key.strip_prefix("f_") {
+            let column = column.strip_suffix("[]").unwrap_or(column);
+            filters.entry(column).or_default().push(value);
+        }
+    }
+    for (name, values) in filters {
+        let column = model
+            .column(name)
+            .filter(|c| c.role != ColumnRole::DeletedAt)
+            .ok_or_else(|| {
+                ApiError::bad_request("invalid_filter", format!("unknown filter column `{name}`"))
+            })?;
+        if let Some(sql) = filter(column, &values, backend)? {
+            and(&mut condition, &sql);
+        }
+    }
+    if let Some(search) = params.search.as_deref() {
+        let columns = match single("search_columns").filter(|s| !s.trim().is_empty()) {
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(|c| {
+                    model
+                        .column(c)
+                        .filter(|col| searchable(col))
+                        .map(|col| col.name)
+                        .ok_or_else(|| {
+                            ApiError::bad_request(
+                                "invalid_param",
+                                format!("`{c}` is not a searchable column"),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => model.search_columns.to_vec(),
+        };
+        if let Some(sql) = search_condition(&columns, search, backend) {
+            and(&mut condition, &sql);
+        }
+    }
+    Ok(ListQuery {
+        page,
+        per_page,
+        order,
+        condition,
+    })
+}
+
+fn searchable(column: &ColumnDescriptor) -> bool {
+    matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_))
+}
+
+fn and(condition: &mut Sql, sql: &Sql) {
+    if !condition.is_empty() {
+        condition.push(" AND ");
+    }
+    condition.push("(").append(sql).push(")");
+}
+
+fn parse_order(
+    model: &'static ModelDescriptor,
+    sort_by: Option<&str>,
+    order: Option<&str>,
+) -> Result<Vec<(&'static ColumnDescriptor, bool)>, ApiError> {
+    let descending = match order.map(|o| o.trim().to_ascii_lowercase()) {
+        None => None,
+        Some(o) if o.is_empty() => None,
+        Some(o) if o == "asc" => Some(false),
+        Some(o) if o == "desc" => Some(true),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_param",
+                "`order` must be `asc` or `desc`",
+            ))
+        }
+    };
+    let id = model
+        .column_with(ColumnRole::Id)
+        .or_else(|| model.column("id"))
+        .unwrap_or(&model.columns[0]);
+    let sort_by = sort_by.map(str::trim).filter(|s| !s.is_empty());
+    let (column, descending) = match sort_by {
+        Some(name) => {
+            let column = model
+                .column(name)
+                .filter(|c| c.kind != ColumnKind::Json && c.role != ColumnRole::DeletedAt)
+                .ok_or_else(|| {
+                    ApiError::bad_request("invalid_sort", format!("cannot sort by `{name}`"))
+                })?;
+            (column, descending.unwrap_or(true))
+        }
+        None => match model.column_with(ColumnRole::CreatedAt) {
+            Some(created) => (created, descending.unwrap_or(true)),
+            None => (id, descending.unwrap_or(false)),
+        },
+    };
+    let mut out = vec![(column, descending)];
+    if column.name != id.name {
+        out.push((id, descending));
+    }
+    Ok(out)
+}
+
+const OPERATORS: [&str; 13] = [
+    "eq", "neq", "in", "nin", "ilike", "gt", "gte", "lt", "lte", "range", "has", "null", "like",
+];
+
+fn invalid(column: &ColumnDescriptor, operand: &str) -> ApiError {
+    ApiError::bad_request(
+        "invalid_filter",
+        format!("`{operand}` is not a valid value for `{}`", column.name),
+    )
+}
+
+fn operand(column: &ColumnDescriptor, text: &str) -> Result<Parsed, ApiError> {
+    parse_text(column, text).map_err(|_| invalid(column, text))
+}
+
+/// Column reference for comparisons: numeric text on SQLite compares as a number.
+pub fn compared(column: &ColumnDescriptor, sql: &mut Sql) {
+    if sql.sqlite() && matches!(column.kind, ColumnKind::Numeric(_)) {
+        sql.push("CAST(").ident(column.name).push(" AS REAL)");
+    } else {
+        sql.ident(column.name);
+    }
+}
+
+fn bind_compared(column: &ColumnDescriptor, sql: &mut Sql, parsed: Parsed) {
+    if sql.sqlite() && matches!(column.kind, ColumnKind::Numeric(_)) {
+        sql.push("CAST(").bind(parsed.value).push(" AS REAL)");
+    } else {
+        sql.bind(parsed.value);
+    }
+}
+
+/// The condition of `f_<column>` with `values` (several plain values: `in`).
+fn filter(
+    column: &ColumnDescriptor,
+    values: &[&str],
+    backend: sea_orm::DatabaseBackend,
+) -> Result<Option<Sql>, ApiError> {
+    let split = |value: &str| -> (Option<String>, String) {
+        match value.split_once(':') {
+            Some((op, rest)) if OPERATORS.contains(&op.to_ascii_lowercase().as_str()) => {
+                (Some(op.to_ascii_lowercase()), rest.to_string())
+            }
+            _ => (None, value.to_string()),
+        }
+    };
+    if values.len() > 1 {
+        if values.iter().any(|v| split(v).0.is_some()) {
+            return Err(ApiError::bad_request(
+                "invalid_filter",
+                format!("`f_{}` repeats with an operator", column.name),
+            ));
+        }
+        let joined = values
+            .iter()
+            .map(|v| v.trim())
+            .collect::<Vec<_>>()
+            .join(",");
+        return list_condition(column, &joined, false, backend);
+    }
+    let (op, rest) = split(values[0]);
+    let mut sql = Sql::new(backend);
+    if rest.trim().is_empty() && op.as_deref() != Some("range") {
+        return Ok(None);
+    }
+    match op.as_deref() {
+        None => {
+            if let Some(range) = day_range(column, rest.trim(), backend)? {
+                return Ok(Some(range));
+            }
+            compare(column, &mut sql, "=", &rest)?;
+        }
+        Some("eq") => compare(column, &mut sql, "=", &rest)?,
+        Some("neq") => compare(column, &mut sql, "<>", &rest)?,
+        Some("gt") => compare(column, &mut sql, ">", &rest)?,
+        Some("gte") => compare(column, &mut sql, ">=", &rest)?,
+        Some("lt") => compare(column, &mut sql, "<", &rest)?,
+        Some("lte") => compare(column, &mut sql, "<=", &rest)?,
+        Some("in") => return list_condition(column, &rest, false, backend),
+        Some("nin") => return list_condition(column, &rest, true, backend),
+        Some("ilike") | Some("like") => {
+            if !searchable(column) {
+                return Err(invalid(column, values[0]));
+            }
+            like(&mut sql, column.name, &rest);
+        }
+        Some("null") => match rest.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => {
+                sql.ident(column.name).push(" IS NULL");
+            }
+            "false" | "0" | "no" => {
+                sql.ident(column.name).push(" IS NOT NULL");
+            }
+            _ => return Err(invalid(column, values[0])),
+        },
+        Some("has") => {
+            if column.kind != ColumnKind::Json {
+                return Err(invalid(column, values[0]));
+            }
+            let item = serde_json::from_str::<serde_json::Value>(&rest)
+                .unwrap_or_else(|_| serde_json::Value::String(rest.clone()));
+            if sql.sqlite() {
+                sql.push("EXISTS (SELECT 1 FROM json_each(")
+                    .ident(column.name)
+                    .push(") WHERE json_each.value = ")
+                    .bind(match &item {
+                        serde_json::Value::String(s) => sea_orm::Value::from(s.clone()),
+                        other => sea_orm::Value::from(other.to_string()),
+                    })
+                    .push(")");
+            } else {
+                sql.push("CAST(")
+                    .ident(column.name)
+                    .push(" AS jsonb) @> CAST(")
+                    .bind(serde_json::Value::Array(vec![item]).to_string())
+                    .push(" AS jsonb)");
+            }
+        }
+        Some(_) => {
+            let (low, high) = match rest.split_once('|').or_else(|| rest.split_once(',')) {
+                Some((low, high)) => (low.trim(), high.trim()),
+                None => (rest.trim(), ""),
+            };
+            match (low.is_empty(), high.is_empty()) {
+                (true, true) => return Ok(None),
+                (false, true) => compare(column, &mut sql, ">=", low)?,
+                (true, false) => compare(column, &mut sql, "<=", high)?,
+                (false, false) => {
+                    compare(column, &mut sql, ">=", low)?;
+                    sql.push(" AND ");
+                    compare(column, &mut sql, "<=", high)?;
+                }
+            }
+        }
+    }
+    Ok(Some(sql))
+}
+
+fn compare(column: &ColumnDescriptor, sql: &mut Sql, op: &str, text: &str) -> Result<(), ApiError> {
+    let parsed = operand(column, text)?;
+    compared(column, sql);
+    sql.push(" ").push(op).push(" ");
+    bind_compared(column, sql, parsed);
+    Ok(())
+}
+
+fn list_condition(
+    column: &ColumnDescriptor,
+    list: &str,
+    negated: bool,
+    backend: sea_orm::DatabaseBackend,
+) -> Result<Option<Sql>, ApiError> {
+    let items: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let mut sql = Sql::new(backend);
+    compared(column, &mut sql);
+    sql.push(if negated { " NOT IN (" } else { " IN (" });
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        let parsed = operand(column, item)?;
+        bind_compared(column, &mut sql, parsed);
+    }
+    sql.push(")");
+    Ok(Some(sql))
+}
+
+/// `YYYY-MM-DD_YYYY-MM-DD` on date/timestamp columns, or `YYYY-MM-DD` on a timestamp
+/// column: whole UTC days.
+fn day_range(
+    column: &ColumnDescriptor,
+    text: &str,
+    backend: sea_orm::DatabaseBackend,
+) -> Result<Option<Sql>, ApiError> {
+    let is_time = matches!(column.kind, ColumnKind::Timestamp | ColumnKind::Timestamptz);
+    if !is_time && column.kind != ColumnKind::Date {
+        return Ok(None);
+    }
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let (start, end) = match text.split_once('_') {
+        Some((a, b)) => match (day(a), day(b)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => return Err(invalid(column, text)),
+        },
+        None if is_time && text.len() == 10 => match day(text) {
+            Some(d) => (d, d),
+            None => return Ok(None),
+        },
+        None => return Ok(None),
+    };
+    let end = end + Duration::days(1);
+    let bound =
+        |d: NaiveDate| Parsed::timestamp(column.kind, d.and_time(chrono::NaiveTime::MIN).and_utc());
+    let mut sql = Sql::new(backend);
+    sql.ident(column.name).push(" >= ").bind(bound(start).value);
+    sql.push(" AND ")
+        .ident(column.name)
+        .push(" < ")
+        .bind(bound(end).value);
+    Ok(Some(sql))
+}
+
+/// Case-insensitive substring match of `text` on `column`, wildcards escaped.
+pub fn like(sql: &mut Sql, column: &str, text: &str) {
+    let pattern = format!("%{}%", escape_like(text));
+    if sql.sqlite() {
+        sql.push("lower(")
+            .ident(column)
+            .push(") LIKE lower(")
+            .bind(pattern)
+            .push(") ESCAPE '\\'");
+    } else {
+        sql.ident(column)
+            .push(" ILIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// The search condition: any of `columns` contains `search` (trimmed, at most 100 chars).
+pub fn search_condition(
+    columns: &[&str],
+    search: &str,
+    backend: sea_orm::DatabaseBackend,
+) -> Option<Sql> {
+    let text: String = search.trim().chars().take(MAX_SEARCH_CHARS).collect();
+    if text.is_empty() || columns.is_empty() {
+        return None;
+    }
+    let mut sql = Sql::new(backend);
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        like(&mut sql, column, &text);
+    }
+    Some(sql)
+}

@@ -1,0 +1,266 @@
+//! The OpenAPI types of model data: one typed schema per model for its row, its create body
+//! and its update body (`http-api.md` §13.3), plus the envelopes around them.
+//!
+//! Generated code names each model with a marker type implementing [`ModelSchema`]; the
+//! generic types here read the model's compiled columns to describe themselves, so the spec
+//! shows every real field with its type, format, nullability, options and length limits.
+//! Values are carried as JSON ([`Row`] as served cells); validation happens in the store,
+//! where it can report every field error at once (a wrong type is a 422 with a field code,
+//! not a parse failure).
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::value::Cell;
+use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
+
+/// A model as the HTTP layer knows it; implemented by generated marker types.
+pub trait ModelSchema: Send + Sync + 'static {
+    /// The schema name prefix (`TicketsTickets`: addon and route in UpperCamelCase).
+    const NAME: &'static str;
+
+    /// The compiled model.
+    fn model() -> &'static ModelDescriptor;
+
+    /// The addon key it belongs to.
+    fn addon() -> &'static str;
+}
+
+/// One served row of model `M`: its cells by column, in declared order.
+pub struct Row<M> {
+    /// The cells.
+    pub cells: Vec<(&'static str, Cell)>,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M> Row<M> {
+    /// A row of `cells`.
+    pub fn new(cells: Vec<(&'static str, Cell)>) -> Self {
+        Row {
+            cells,
+            model: PhantomData,
+        }
+    }
+
+    /// The cell of `column`.
+    pub fn get(&self, column: &str) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, v)| v)
+    }
+
+    /// The row as a JSON object (event payloads).
+    pub fn to_json(&self) -> Value {
+        Value::Object(
+            self.cells
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_json()))
+                .collect(),
+        )
+    }
+}
+
+impl<M> Serialize for Row<M> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.cells.len()))?;
+        for (key, cell) in &self.cells {
+            map.serialize_entry(key, cell)?;
+        }
+        map.end()
+    }
+}
+
+/// The served columns: everything but `deleted_at`.
+pub fn served_columns(model: &ModelDescriptor) -> impl Iterator<Item = &'static ColumnDescriptor> {
+    model
+        .columns
+        .iter()
+        .filter(|c| c.role != ColumnRole::DeletedAt)
+}
+
+/// Columns a client may write: not server-managed, not generated.
+pub fn writable(column: &ColumnDescriptor) -> bool {
+    !column.generated
+        && matches!(
+            column.role,
+            ColumnRole::Data | ColumnRole::Id | ColumnRole::Tenancy
+        )
+}
+
+/// Required on create: not nullable, no default, written by the client.
+pub fn required_on_create(column: &ColumnDescriptor) -> bool {
+    column.role == ColumnRole::Data && !column.nullable && !column.has_default
+}
+
+fn column_schema(column: &ColumnDescriptor, nullable: bool) -> MetaSchemaRef {
+    let mut schema = match column.kind {
+        ColumnKind::Uuid => MetaSchema::new_with_format("string", "uuid"),
+        ColumnKind::Text => MetaSchema::new("string"),
+        ColumnKind::Varchar(max) => MetaSchema {
+            max_length: Some(max as usize),
+            ..MetaSchema::new("string")
+        },
+        ColumnKind::Integer => MetaSchema::new_with_format("integer", "int32"),
+        ColumnKind::Bigint => MetaSchema::new_with_format("integer", "int64"),
+        ColumnKind::Numeric(_) => MetaSchema::new("number"),
+        ColumnKind::Boolean => MetaSchema::new("boolean"),
+        ColumnKind::Timestamp | ColumnKind::Timestamptz => {
+            MetaSchema::new_with_format("string", "date-time")
+        }
+        ColumnKind::Date => MetaSchema::new_with_format("string", "date"),
+        ColumnKind::Json => MetaSchema::ANY,
+    };
+    if !column.options.is_empty()
+        && matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_))
+    {
+        schema.enum_items = column.options.iter().map(|o| Value::from(*o)).collect();
+    }
+    schema.nullable = nullable && column.kind != ColumnKind::Json;
+    MetaSchemaRef::Inline(Box::new(schema))
+}
+
+fn object_schema(
+    properties: Vec<(&'static str, MetaSchemaRef)>,
+    required: Vec<&'static str>,
+    description: &'static str,
+) -> MetaSchema {
+    MetaSchema {
+        description: Some(description),
+        properties,
+        required,
+        ..MetaSchema::new("object")
+    }
+}
+
+macro_rules! schema_type {
+    ($ty:ident, $suffix:literal, $build:expr) => {
+        impl<M: ModelSchema> Type for $ty<M> {
+            const IS_REQUIRED: bool = true;
+            type RawValueType = Self;
+            type RawElementValueType = Self;
+
+            fn name() -> Cow<'static, str> {
+                Cow::Owned(format!("{}{}", M::NAME, $suffix))
+            }
+
+            fn schema_ref() -> MetaSchemaRef {
+                MetaSchemaRef::Reference(Self::name().into_owned())
+            }
+
+            fn register(registry: &mut Registry) {
+                registry.create_schema::<Self, _>(Self::name().into_owned(), |_| {
+                    let build: fn(&'static ModelDescriptor) -> MetaSchema = $build;
+                    build(M::model())
+                });
+            }
+
+            fn as_raw_value(&self) -> Option<&Self> {
+                Some(self)
+            }
+
+            fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+                Box::new(std::iter::once(self))
+            }
+        }
+    };
+}
+
+schema_type!(Row, "Row", |model| object_schema(
+    served_columns(model)
+        .map(|c| (c.name, column_schema(c, c.nullable)))
+        .collect(),
+    served_columns(model).map(|c| c.name).collect(),
+    "A row as served.",
+));
+
+/// The body of a create: any JSON object (unknown keys are ignored); documented with the
+/// model's writable columns and which of them are required.
+pub struct CreateBody<M> {
+    /// The submitted fields.
+    pub fields: Map<String, Value>,
+    model: PhantomData<fn() -> M>,
+}
+
+/// The body of an update: only the keys present change.
+pub struct UpdateBody<M> {
+    /// The submitted fields.
+    pub fields: Map<String, Value>,
+    model: PhantomData<fn() -> M>,
+}
+
+schema_type!(CreateBody, "Create", |model| object_schema(
+    model
+        .columns
+        .iter()
+        .filter(|c| writable(c))
+        .map(|c| (
+            c.name,
+            column_schema(c, c.nullable || c.role != ColumnRole::Data)
+        ))
+        .collect(),
+    model
+        .columns
+        .iter()
+        .filter(|c| required_on_create(c))
+        .map(|c| c.name)
+        .collect(),
+    "The fields of a new row. `id` and the tenancy column are optional (the server sets them).",
+));
+
+schema_type!(UpdateBody, "Update", |model| {
+    object_schema(
+    model
+        .columns
+        .iter()
+        .filter(|c| writable(c))
+        .map(|c| (c.name, column_schema(c, true)))
+        .collect(),
+    Vec::new(),
+    "The fields to change; absent keys keep their value. `id` and the tenancy column cannot change.",
+)
+});
+
+fn object_only<T: Type>(value: Option<Value>) -> Result<Map<String, Value>, ParseError<T>> {
+    match value {
+        Some(Value::Object(fields)) => Ok(fields),
+        _ => Err(ParseError::custom("the body must be a JSON object")),
+    }
+}
+
+impl<M: ModelSchema> ParseFromJSON for CreateBody<M> {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        Ok(CreateBody {
+            fields: object_only::<Self>(value)?,
+            model: PhantomData,
+        })
+    }
+}
+
+impl<M: ModelSchema> ParseFromJSON for UpdateBody<M> {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        Ok(UpdateBody {
+            fields: object_only::<Self>(value)?,
+            model: PhantomData,
+        })
+    }
+}
+
+/// Poem-openapi needs request bodies to be printable too (examples); they print as sent.
+impl<M: ModelSchema> ToJSON for CreateBody<M> {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::Object(self.fields.clone()))
+    }
+}
+
+impl<M: ModelSchema> ToJSON for UpdateBody<M> {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::Object(self.fields.clone()))
+    }
+}

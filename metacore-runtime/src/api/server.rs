@@ -1,0 +1,156 @@
+//! Assembling the served application: the generated operations plus [`CommonApi`] as one
+//! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json`, the alias
+//! rewriting of `http-api.md` §2, a 10 MiB body limit, and JSON envelopes for every error
+//! poem itself produces (unknown route, wrong method).
+
+use poem::http::StatusCode;
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
+use poem_openapi::{OpenApi, OpenApiService};
+
+use super::common::CommonApi;
+use super::error::ApiError;
+use super::state::ApiState;
+use crate::registry::Registry;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// The OpenAPI service of `api` plus the common operations.
+pub fn service<A: OpenApi>(
+    api: A,
+    title: &str,
+    version: &str,
+) -> OpenApiService<(A, CommonApi), ()> {
+    OpenApiService::new((api, CommonApi), title, version)
+}
+
+/// The OpenAPI document of `api` as JSON text.
+pub fn spec_json<A: OpenApi>(api: A, title: &str, version: &str) -> String {
+    service(api, title, version).spec()
+}
+
+/// The whole application over `state`.
+pub fn application<A: OpenApi + 'static>(
+    api: A,
+    title: &str,
+    version: &str,
+    state: ApiState,
+) -> impl Endpoint<Output = Response> {
+    let service = service(api, title, version);
+    let docs = service.swagger_ui();
+    let spec = service.spec_endpoint();
+    let registry = *state.registry();
+    Route::new()
+        .nest("/docs", docs)
+        .at("/api/openapi.json", spec)
+        .nest("/", service)
+        .data(state)
+        .around(move |endpoint, request| async move {
+            let request = match limited(request).await.and_then(|r| canonical(&registry, r)) {
+                Ok(request) => request,
+                Err(error) => return Ok(error.into_response()),
+            };
+            Ok(match endpoint.call(request).await {
+                Ok(response) => enveloped(response.into_response()),
+                Err(error) => enveloped(error.into_response()),
+            })
+        })
+        .map_to_response()
+}
+
+/// Refuses bodies above [`MAX_BODY_BYTES`] with 413, by `Content-Length` or, for chunked
+/// bodies, while reading them.
+async fn limited(mut request: Request) -> Result<Request, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the body is larger than 10 MiB",
+        )
+    };
+    let declared = request
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(length) if length > MAX_BODY_BYTES => Err(too_large()),
+        Some(_) => Ok(request),
+        None if request
+            .headers()
+            .contains_key(poem::http::header::TRANSFER_ENCODING) =>
+        {
+            let bytes = request
+                .take_body()
+                .into_bytes_limit(MAX_BODY_BYTES)
+                .await
+                .map_err(|_| too_large())?;
+            request.set_body(bytes);
+            Ok(request)
+        }
+        None => Ok(request),
+    }
+}
+
+/// Gives poem's own plain-text errors (404 route, 405 method, 413) the JSON envelope.
+fn enveloped(response: Response) -> Response {
+    let plain = response
+        .content_type()
+        .is_none_or(|t| !t.starts_with("application/json"));
+    if !plain || response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        return response;
+    }
+    let status = response.status();
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::BAD_REQUEST => "invalid_param",
+        s if s.is_server_error() => "internal",
+        _ => return response,
+    };
+    if response
+        .content_type()
+        .is_some_and(|t| t.starts_with("text/html"))
+    {
+        return response;
+    }
+    let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+    ApiError::new(status, code, message).into_response()
+}
+
+/// Rewrites alias paths to the canonical operation (`/api/dynamic/…` → `/api/data/…`, the
+/// `/me` segment dropped, a model key or any-case table name → its route name); an unknown
+/// model under `/api/data/` is 404 `model_not_found`.
+fn canonical(registry: &Registry, mut request: Request) -> Result<Request, ApiError> {
+    let path = request.uri().path().to_string();
+    let rest = match path
+        .strip_prefix("/api/data/")
+        .or_else(|| path.strip_prefix("/api/dynamic/"))
+    {
+        Some(rest) => rest,
+        None => return Ok(request),
+    };
+    let mut segments: Vec<&str> = rest.split('/').collect();
+    let model = segments.first().copied().unwrap_or_default();
+    let (_, descriptor) = registry.model(model).ok_or_else(|| {
+        ApiError::not_found("model_not_found", format!("unknown model `{model}`"))
+    })?;
+    segments[0] = descriptor.route;
+    if segments.get(1) == Some(&"me") {
+        segments.remove(1);
+    }
+    let new_path = format!("/api/data/{}", segments.join("/"));
+    if new_path != path {
+        let query = request
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        if let Ok(uri) = format!("{new_path}{query}").parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    Ok(request)
+}

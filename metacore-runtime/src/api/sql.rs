@@ -1,0 +1,136 @@
+//! A small SQL text builder with positional parameters for either backend.
+//!
+//! Identifiers come only from compiled descriptors (never from the request) and are quoted;
+//! every request value is a bound parameter (`$n` on PostgreSQL, `?` on SQLite).
+
+use sea_orm::{DatabaseBackend, Statement, Value};
+
+/// SQL text with its bound values.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    backend: DatabaseBackend,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    /// Empty SQL for `backend`.
+    pub fn new(backend: DatabaseBackend) -> Self {
+        Sql {
+            backend,
+            text: String::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> DatabaseBackend {
+        self.backend
+    }
+
+    /// True on SQLite.
+    pub fn sqlite(&self) -> bool {
+        self.backend == DatabaseBackend::Sqlite
+    }
+
+    /// Appends raw SQL text (never request data).
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a quoted identifier.
+    pub fn ident(&mut self, name: &str) -> &mut Self {
+        self.text.push_str(&quote(name));
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.values.push(value.into());
+        if self.sqlite() {
+            self.text.push('?');
+        } else {
+            self.text.push('$');
+            self.text.push_str(&self.values.len().to_string());
+        }
+        self
+    }
+
+    /// Appends `other` (its placeholders renumbered).
+    pub fn append(&mut self, other: &Sql) -> &mut Self {
+        if self.sqlite() {
+            self.text.push_str(&other.text);
+            self.values.extend(other.values.iter().cloned());
+            return self;
+        }
+        let offset = self.values.len();
+        let mut chars = other.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                    digits.push(d);
+                    chars.next();
+                }
+                let n: usize = digits.parse().unwrap_or(0);
+                self.text.push('$');
+                self.text.push_str(&(n + offset).to_string());
+            } else {
+                self.text.push(c);
+            }
+        }
+        self.values.extend(other.values.iter().cloned());
+        self
+    }
+
+    /// True when nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The statement to run.
+    pub fn statement(&self) -> Statement {
+        Statement::from_sql_and_values(self.backend, self.text.clone(), self.values.clone())
+    }
+}
+
+/// `"name"` with embedded quotes doubled.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `text` with LIKE wildcards (`%`, `_`) and the escape character `\` escaped.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_backend_and_renumber_on_append() {
+        let mut inner = Sql::new(DatabaseBackend::Postgres);
+        inner.push("b = ").bind(2).push(" AND c = ").bind(3);
+        let mut outer = Sql::new(DatabaseBackend::Postgres);
+        outer.push("a = ").bind(1).push(" AND ").append(&inner);
+        assert_eq!(outer.text, "a = $1 AND b = $2 AND c = $3");
+        let mut lite = Sql::new(DatabaseBackend::Sqlite);
+        lite.push("a = ").bind(1);
+        assert_eq!(lite.text, "a = ?");
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+        assert_eq!(quote(r#"we"ird"#), r#""we""ird""#);
+    }
+}

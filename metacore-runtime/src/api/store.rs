@@ -1,0 +1,485 @@
+//! Reading and writing one model's rows (`http-api.md` §3, §4): every statement scoped to
+//! the caller's organisation on the tenancy column and blind to soft-deleted rows; writes
+//! validated field by field into one 422 with every error; each write in one transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, DbErr, SqlErr};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::error::{ApiError, FieldError};
+use super::query::ListQuery;
+use super::schema::{required_on_create, served_columns};
+use super::sql::{quote, Sql};
+use super::value::{decode, parse_json, Cell, Parsed};
+use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor};
+
+/// A row as cells by column name.
+pub type Cells = Vec<(&'static str, Cell)>;
+
+/// Who writes: the organisation scope and the acting user.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    /// The caller's organisation.
+    pub org: Uuid,
+    /// The caller.
+    pub user: Uuid,
+}
+
+fn select_columns(model: &ModelDescriptor) -> String {
+    served_columns(model)
+        .map(|c| quote(c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `WHERE <tenancy> = :org [AND deleted_at IS NULL]` (always a `WHERE`).
+fn scoped(sql: &mut Sql, model: &ModelDescriptor, org: Uuid) {
+    sql.push(" WHERE 1 = 1");
+    if let Some(tenancy) = model.tenancy_column {
+        sql.push(" AND ").ident(tenancy).push(" = ").bind(org);
+    }
+    if let Some(deleted) = model.column_with(ColumnRole::DeletedAt) {
+        sql.push(" AND ").ident(deleted.name).push(" IS NULL");
+    }
+}
+
+fn id_column(model: &ModelDescriptor) -> &'static ColumnDescriptor {
+    model
+        .column_with(ColumnRole::Id)
+        .or_else(|| model.column("id"))
+        .unwrap_or(&model.columns[0])
+}
+
+fn decode_row(model: &ModelDescriptor, row: &sea_orm::QueryResult) -> Result<Cells, DbErr> {
+    served_columns(model)
+        .map(|c| decode(row, c).map(|cell| (c.name, cell)))
+        .collect()
+}
+
+fn db_error(error: DbErr) -> ApiError {
+    ApiError::internal(error)
+}
+
+/// One page of rows and the total.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    model: &'static ModelDescriptor,
+    org: Uuid,
+    query: &ListQuery,
+) -> Result<(Vec<Cells>, u64), ApiError> {
+    let backend = db.get_database_backend();
+    let mut filter = Sql::new(backend);
+    scoped(&mut filter, model, org);
+    if !query.condition.is_empty() {
+        filter.push(" AND (").append(&query.condition).push(")");
+    }
+    let mut count = Sql::new(backend);
+    count
+        .push("SELECT COUNT(*) AS n FROM ")
+        .ident(model.physical_table)
+        .append(&filter);
+    let total = db
+        .query_one_raw(count.statement())
+        .await
+        .map_err(db_error)?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()
+        .map_err(db_error)?
+        .unwrap_or(0)
+        .max(0) as u64;
+    let offset = (query.page - 1).saturating_mul(query.per_page);
+    if offset >= total {
+        return Ok((Vec::new(), total));
+    }
+    let mut select = Sql::new(backend);
+    select
+        .push("SELECT ")
+        .push(&select_columns(model))
+        .push(" FROM ")
+        .ident(model.physical_table)
+        .append(&filter)
+        .push(" ORDER BY ");
+    for (i, (column, descending)) in query.order.iter().enumerate() {
+        if i > 0 {
+            select.push(", ");
+        }
+        super::query::compared(column, &mut select);
+        select.push(if *descending { " DESC" } else { " ASC" });
+    }
+    select
+        .push(" LIMIT ")
+        .bind(query.per_page as i64)
+        .push(" OFFSET ")
+        .bind(offset.min(i64::MAX as u64) as i64);
+    let rows = db
+        .query_all_raw(select.statement())
+        .await
+        .map_err(db_error)?;
+    let rows = rows
+        .iter()
+        .map(|row| decode_row(model, row))
+        .collect::<Result<_, _>>()
+        .map_err(db_error)?;
+    Ok((rows, total))
+}
+
+/// The row `id` in the organisation, if visible.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    model: &'static ModelDescriptor,
+    org: Uuid,
+    id: Uuid,
+) -> Result<Option<Cells>, ApiError> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("SELECT ")
+        .push(&select_columns(model))
+        .push(" FROM ")
+        .ident(model.physical_table);
+    scoped(&mut sql, model, org);
+    sql.push(" AND ")
+        .ident(id_column(model).name)
+        .push(" = ")
+        .bind(id);
+    match db.query_one_raw(sql.statement()).await.map_err(db_error)? {
+        Some(row) => Ok(Some(decode_row(model, &row).map_err(db_error)?)),
+        None => Ok(None),
+    }
+}
+
+fn record_not_found() -> ApiError {
+    ApiError::not_found("record_not_found", "record not found")
+}
+
+/// Keys of a write body the server owns: ignored when sent.
+fn server_managed(column: &ColumnDescriptor) -> bool {
+    column.generated
+        || matches!(
+            column.role,
+            ColumnRole::CreatedAt
+                | ColumnRole::UpdatedAt
+                | ColumnRole::DeletedAt
+                | ColumnRole::CreatedBy
+                | ColumnRole::UpdatedBy
+        )
+}
+
+fn empty_text(cell: &Cell) -> bool {
+    matches!(cell, Cell::Text(t) if t.trim().is_empty())
+}
+
+/// Collected field errors.
+#[derive(Default)]
+struct Problems(BTreeMap<String, Vec<FieldError>>);
+
+impl Problems {
+    fn add(&mut self, field: &str, error: FieldError) {
+        self.0.entry(field.to_string()).or_default().push(error);
+    }
+
+    fn into_result(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+/// Checks that every reference value names a visible row of its target (`not_found`).
+async fn check_references(
+    db: &impl ConnectionTrait,
+    addon: &AddonDescriptor,
+    org: Uuid,
+    values: &[(&'static ColumnDescriptor, Parsed)],
+    problems: &mut Problems,
+) -> Result<(), ApiError> {
+    for (column, parsed) in values {
+        let (Some(target_route), Cell::Text(text)) = (column.reference, &parsed.cell) else {
+            continue;
+        };
+        let Some(target) = addon.models.iter().find(|m| m.route == target_route) else {
+            continue;
+        };
+        let Ok(id) = Uuid::parse_str(text) else {
+            continue;
+        };
+        if get(db, target, org, id).await?.is_none() {
+            problems.add(
+                column.name,
+                FieldError::new("not_found").with("ref", target_route),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a row from `body`; returns it as stored.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    addon: &AddonDescriptor,
+    model: &'static ModelDescriptor,
+    scope: Scope,
+    body: &Map<String, Value>,
+) -> Result<Cells, ApiError> {
+    let now = Utc::now();
+    let mut problems = Problems::default();
+    let mut values: Vec<(&'static ColumnDescriptor, Parsed)> = Vec::new();
+    let mut id = Uuid::new_v4();
+    for column in model.columns {
+        let sent = body.get(column.name);
+        match column.role {
+            ColumnRole::Id => match sent.filter(|v| !v.is_null() && *v != "") {
+                Some(Value::String(text)) => match Uuid::parse_str(text) {
+                    Ok(given) => id = given,
+                    Err(_) => problems.add(column.name, FieldError::new("uuid")),
+                },
+                Some(_) => problems.add(column.name, FieldError::new("uuid")),
+                None => {}
+            },
+            ColumnRole::Tenancy => {
+                let same = match sent {
+                    None | Some(Value::Null) => true,
+                    Some(Value::String(text)) => Uuid::parse_str(text).ok() == Some(scope.org),
+                    Some(_) => false,
+                };
+                if !same {
+                    problems.add(column.name, FieldError::new("immutable"));
+                }
+                values.push((column, Parsed::uuid(scope.org)));
+            }
+            ColumnRole::CreatedAt | ColumnRole::UpdatedAt => {
+                values.push((column, Parsed::timestamp(column.kind, now)));
+            }
+            ColumnRole::CreatedBy | ColumnRole::UpdatedBy => {
+                values.push((column, Parsed::uuid(scope.user)));
+            }
+            ColumnRole::DeletedAt => {}
+            ColumnRole::Data if column.generated => {}
+            ColumnRole::Data => match sent {
+                None if required_on_create(column) => {
+                    problems.add(column.name, FieldError::new("required"))
+                }
+                None => {}
+                Some(input) => match parse_json(column, input) {
+                    Ok(parsed) => {
+                        let missing = parsed.cell == Cell::Null || empty_text(&parsed.cell);
+                        if missing && required_on_create(column) {
+                            problems.add(column.name, FieldError::new("required"));
+                        } else if parsed.cell == Cell::Null && !column.nullable {
+                            // Not required (it has a default): leave it to the database.
+                        } else {
+                            values.push((column, parsed));
+                        }
+                    }
+                    Err(error) => problems.add(column.name, error),
+                },
+            },
+        }
+    }
+    check_references(db, addon, scope.org, &values, &mut problems).await?;
+    problems.into_result()?;
+    let id_col = id_column(model);
+    values.push((id_col, Parsed::uuid(id)));
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("INSERT INTO ")
+        .ident(model.physical_table)
+        .push(" (");
+    for (i, (column, _)) in values.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(column.name);
+    }
+    sql.push(") VALUES (");
+    for (i, (_, parsed)) in values.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(parsed.value);
+    }
+    sql.push(")");
+    db.execute_raw(sql.statement())
+        .await
+        .map_err(|e| write_error(model, e))?;
+    get(db, model, scope.org, id)
+        .await?
+        .ok_or_else(|| ApiError::internal("an inserted row is not visible"))
+}
+
+/// Applies `body` to row `id`; returns (before, after), or `None` for `after` when nothing
+/// changed (no write happened).
+pub async fn update(
+    db: &impl ConnectionTrait,
+    addon: &AddonDescriptor,
+    model: &'static ModelDescriptor,
+    scope: Scope,
+    id: Uuid,
+    body: &Map<String, Value>,
+) -> Result<(Cells, Option<Cells>), ApiError> {
+    let before = get(db, model, scope.org, id)
+        .await?
+        .ok_or_else(record_not_found)?;
+    let current = |name: &str| before.iter().find(|(c, _)| *c == name).map(|(_, v)| v);
+    let mut problems = Problems::default();
+    let mut changes: Vec<(&'static ColumnDescriptor, Parsed)> = Vec::new();
+    for (key, input) in body {
+        let Some(column) = model.column(key) else {
+            continue;
+        };
+        if server_managed(column) {
+            continue;
+        }
+        if matches!(column.role, ColumnRole::Id | ColumnRole::Tenancy) {
+            let same = match input {
+                Value::String(text) => {
+                    Uuid::parse_str(text)
+                        .ok()
+                        .map(|u| Cell::Text(u.to_string()))
+                        .as_ref()
+                        == current(key)
+                }
+                _ => false,
+            };
+            if !same {
+                problems.add(key, FieldError::new("immutable"));
+            }
+            continue;
+        }
+        match parse_json(column, input) {
+            Ok(parsed) => {
+                let missing = parsed.cell == Cell::Null
+                    || (empty_text(&parsed.cell) && required_on_create(column));
+                if missing && !column.nullable {
+                    problems.add(key, FieldError::new("required"));
+                } else if Some(&parsed.cell) != current(key) {
+                    changes.push((column, parsed));
+                }
+            }
+            Err(error) => problems.add(key, error),
+        }
+    }
+    check_references(db, addon, scope.org, &changes, &mut problems).await?;
+    problems.into_result()?;
+    if changes.is_empty() {
+        return Ok((before, None));
+    }
+    let now = Utc::now();
+    for column in model.columns {
+        match column.role {
+            ColumnRole::UpdatedAt => changes.push((column, Parsed::timestamp(column.kind, now))),
+            ColumnRole::UpdatedBy => changes.push((column, Parsed::uuid(scope.user))),
+            _ => {}
+        }
+    }
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("UPDATE ")
+        .ident(model.physical_table)
+        .push(" SET ");
+    for (i, (column, parsed)) in changes.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.ident(column.name).push(" = ").bind(parsed.value);
+    }
+    scoped(&mut sql, model, scope.org);
+    sql.push(" AND ")
+        .ident(id_column(model).name)
+        .push(" = ")
+        .bind(id);
+    let result = db
+        .execute_raw(sql.statement())
+        .await
+        .map_err(|e| write_error(model, e))?;
+    if result.rows_affected() == 0 {
+        return Err(record_not_found());
+    }
+    let after = get(db, model, scope.org, id)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok((before, Some(after)))
+}
+
+/// Deletes (or soft-deletes) row `id`; returns it as it was.
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    model: &'static ModelDescriptor,
+    scope: Scope,
+    id: Uuid,
+) -> Result<Cells, ApiError> {
+    let before = get(db, model, scope.org, id)
+        .await?
+        .ok_or_else(record_not_found)?;
+    let mut sql = Sql::new(db.get_database_backend());
+    match model.column_with(ColumnRole::DeletedAt) {
+        Some(deleted) => {
+            sql.push("UPDATE ")
+                .ident(model.physical_table)
+                .push(" SET ")
+                .ident(deleted.name)
+                .push(" = ")
+                .bind(Parsed::timestamp(deleted.kind, Utc::now()).value);
+        }
+        None => {
+            sql.push("DELETE FROM ").ident(model.physical_table);
+        }
+    }
+    scoped(&mut sql, model, scope.org);
+    sql.push(" AND ")
+        .ident(id_column(model).name)
+        .push(" = ")
+        .bind(id);
+    let result = db
+        .execute_raw(sql.statement())
+        .await
+        .map_err(|e| write_error(model, e))?;
+    if result.rows_affected() == 0 {
+        return Err(record_not_found());
+    }
+    Ok(before)
+}
+
+/// A failed write: unique violations are 409 `duplicate`, a referenced row is 409 `in_use`,
+/// a missing parent 422 — anything else is a server fault.
+fn write_error(model: &ModelDescriptor, error: DbErr) -> ApiError {
+    match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(message)) => {
+            ApiError::duplicate(&duplicate_columns(model, &message))
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::new(
+            poem::http::StatusCode::CONFLICT,
+            "in_use",
+            "the record is referenced by other rows",
+        ),
+        _ => db_error(error),
+    }
+}
+
+/// The columns of the unique index a violation message names (tenancy column excluded).
+fn duplicate_columns(model: &ModelDescriptor, message: &str) -> Vec<&'static str> {
+    let tenancy = model.tenancy_column;
+    let without_tenancy = |set: &[&'static str]| -> Vec<&'static str> {
+        set.iter()
+            .copied()
+            .filter(|c| Some(*c) != tenancy)
+            .collect()
+    };
+    let mentioned = |name: &str| {
+        message.contains(&format!(".{name}"))
+            || message.contains(&format!("_{name}"))
+            || message.contains(&format!("({name}"))
+            || message.contains(&format!("\"{name}\""))
+    };
+    let mut best: Option<Vec<&'static str>> = None;
+    for set in model.unique {
+        let columns = without_tenancy(set);
+        if !columns.is_empty() && columns.iter().all(|c| mentioned(c)) {
+            if best.as_ref().is_none_or(|b| b.len() < columns.len()) {
+                best = Some(columns);
+            }
+        }
+    }
+    best.unwrap_or_else(|| vec![id_column(model).name])
+}

@@ -1,0 +1,326 @@
+//! Column values between JSON, the database and responses.
+//!
+//! A [`Cell`] is one column of a row as served (`http-api.md` §1.1/§1.7): decimals keep their
+//! exact digits (serialised as raw JSON numbers, never through a float), timestamps are RFC
+//! 3339 in UTC with `Z`, UUIDs lowercase. [`decode`] reads a cell from a result row;
+//! [`parse_json`] and [`parse_text`] turn client input into the typed database value to bind
+//! (and the cell it will read back as), or the field error the contract names.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use sea_orm::{QueryResult, Value as DbValue};
+use serde::ser::{Serialize, Serializer};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::error::FieldError;
+use crate::registry::{ColumnDescriptor, ColumnKind};
+use crate::types::Numeric;
+
+/// One served column value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// NULL.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer (integer/bigint).
+    Int(i64),
+    /// An exact decimal, as its digits.
+    Decimal(String),
+    /// Text, a UUID, a date or a timestamp, in its served form.
+    Text(String),
+    /// A JSON document.
+    Json(Value),
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Null => serializer.serialize_none(),
+            Cell::Bool(b) => serializer.serialize_bool(*b),
+            Cell::Int(i) => serializer.serialize_i64(*i),
+            Cell::Decimal(digits) => match serde_json::value::RawValue::from_string(digits.clone())
+            {
+                Ok(raw) => raw.serialize(serializer),
+                Err(_) => serializer.serialize_str(digits),
+            },
+            Cell::Text(text) => serializer.serialize_str(text),
+            Cell::Json(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl Cell {
+    /// The cell as a JSON value (decimals become JSON numbers, as close as `f64` gets; used
+    /// for event payloads, not for responses).
+    pub fn to_json(&self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Bool(b) => Value::Bool(*b),
+            Cell::Int(i) => Value::from(*i),
+            Cell::Decimal(digits) => serde_json::from_str(digits).unwrap_or(Value::Null),
+            Cell::Text(text) => Value::String(text.clone()),
+            Cell::Json(value) => value.clone(),
+        }
+    }
+
+    /// The text a label, option value or facet shows for this cell.
+    pub fn label(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Text(text) | Cell::Decimal(text) => text.clone(),
+            other => other.to_json().to_string(),
+        }
+    }
+}
+
+fn timestamp_text(value: DateTime<Utc>) -> String {
+    value.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// The cell of `column` in `row` (selected under the column's own name).
+pub fn decode(row: &QueryResult, column: &ColumnDescriptor) -> Result<Cell, sea_orm::DbErr> {
+    let name = column.name;
+    let cell = match column.kind {
+        ColumnKind::Uuid => row
+            .try_get::<Option<Uuid>>("", name)?
+            .map(|u| Cell::Text(u.to_string())),
+        ColumnKind::Text | ColumnKind::Varchar(_) => {
+            row.try_get::<Option<String>>("", name)?.map(Cell::Text)
+        }
+        ColumnKind::Integer => row
+            .try_get::<Option<i32>>("", name)?
+            .map(|i| Cell::Int(i64::from(i))),
+        ColumnKind::Bigint => row.try_get::<Option<i64>>("", name)?.map(Cell::Int),
+        ColumnKind::Numeric(_) => row
+            .try_get::<Option<Numeric>>("", name)?
+            .map(|n| Cell::Decimal(n.to_string())),
+        ColumnKind::Boolean => row.try_get::<Option<bool>>("", name)?.map(Cell::Bool),
+        ColumnKind::Timestamp => row
+            .try_get::<Option<NaiveDateTime>>("", name)?
+            .map(|t| Cell::Text(timestamp_text(t.and_utc()))),
+        ColumnKind::Timestamptz => row
+            .try_get::<Option<DateTime<Utc>>>("", name)?
+            .map(|t| Cell::Text(timestamp_text(t))),
+        ColumnKind::Date => row
+            .try_get::<Option<NaiveDate>>("", name)?
+            .map(|d| Cell::Text(d.to_string())),
+        ColumnKind::Json => row.try_get::<Option<Value>>("", name)?.map(Cell::Json),
+    };
+    Ok(cell.unwrap_or(Cell::Null))
+}
+
+/// A typed NULL for `kind`.
+pub fn null_of(kind: ColumnKind) -> DbValue {
+    match kind {
+        ColumnKind::Uuid => DbValue::Uuid(None),
+        ColumnKind::Text | ColumnKind::Varchar(_) => DbValue::String(None),
+        ColumnKind::Integer => DbValue::Int(None),
+        ColumnKind::Bigint => DbValue::BigInt(None),
+        ColumnKind::Numeric(_) => DbValue::Decimal(None),
+        ColumnKind::Boolean => DbValue::Bool(None),
+        ColumnKind::Timestamp => DbValue::ChronoDateTime(None),
+        ColumnKind::Timestamptz => DbValue::ChronoDateTimeUtc(None),
+        ColumnKind::Date => DbValue::ChronoDate(None),
+        ColumnKind::Json => DbValue::Json(None),
+    }
+}
+
+/// A value to bind and the cell it reads back as.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The database value.
+    pub value: DbValue,
+    /// The served form.
+    pub cell: Cell,
+}
+
+impl Parsed {
+    /// NULL of `kind`.
+    pub fn null(kind: ColumnKind) -> Self {
+        Parsed {
+            value: null_of(kind),
+            cell: Cell::Null,
+        }
+    }
+
+    /// A UUID.
+    pub fn uuid(id: Uuid) -> Self {
+        Parsed {
+            value: id.into(),
+            cell: Cell::Text(id.to_string()),
+        }
+    }
+
+    /// A timestamp for a `timestamp`/`timestamptz` column (others: NULL of their kind).
+    pub fn timestamp(kind: ColumnKind, at: DateTime<Utc>) -> Self {
+        let value = match kind {
+            ColumnKind::Timestamp => DbValue::from(at.naive_utc()),
+            ColumnKind::Timestamptz => DbValue::from(at),
+            ColumnKind::Date => DbValue::from(at.date_naive()),
+            other => return Parsed::null(other),
+        };
+        let cell = match kind {
+            ColumnKind::Date => Cell::Text(at.date_naive().to_string()),
+            _ => Cell::Text(timestamp_text(at)),
+        };
+        Parsed { value, cell }
+    }
+}
+
+/// Client JSON for `column` → the value to write, or the field error (`http-api.md` §1.5).
+/// `null` (and, for non-text columns, `""`) is NULL; whether NULL is allowed is the caller's
+/// check.
+pub fn parse_json(column: &ColumnDescriptor, input: &Value) -> Result<Parsed, FieldError> {
+    let kind = column.kind;
+    let text_kind = matches!(kind, ColumnKind::Text | ColumnKind::Varchar(_));
+    match input {
+        Value::Null => return Ok(Parsed::null(kind)),
+        Value::String(s) if s.is_empty() && !text_kind => return Ok(Parsed::null(kind)),
+        _ => {}
+    }
+    let parsed = match (kind, input) {
+        (ColumnKind::Text | ColumnKind::Varchar(_), Value::String(s)) => text(column, s)?,
+        (ColumnKind::Text | ColumnKind::Varchar(_), _) => {
+            return Err(FieldError::new("invalid_type").with("expected", "string"))
+        }
+        (ColumnKind::Integer | ColumnKind::Bigint, Value::Number(n)) => {
+            integer(kind, n.as_i64()).ok_or_else(|| FieldError::new("integer"))?
+        }
+        (ColumnKind::Numeric(scale), Value::Number(n)) => decimal(&n.to_string(), scale)?,
+        (ColumnKind::Boolean, Value::Bool(b)) => Parsed {
+            value: DbValue::from(*b),
+            cell: Cell::Bool(*b),
+        },
+        (ColumnKind::Json, Value::String(s)) => {
+            let value = serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()));
+            json(value)
+        }
+        (ColumnKind::Json, other) => json(other.clone()),
+        (_, Value::String(s)) => parse_text(column, s)?,
+        (ColumnKind::Boolean, _) => {
+            return Err(FieldError::new("invalid_type").with("expected", "boolean"))
+        }
+        (ColumnKind::Integer | ColumnKind::Bigint, _) => return Err(FieldError::new("integer")),
+        (ColumnKind::Numeric(_), _) => return Err(FieldError::new("numeric")),
+        (ColumnKind::Uuid, _) => return Err(FieldError::new("uuid")),
+        (ColumnKind::Date, _) => {
+            return Err(FieldError::new("invalid_type").with("expected", "date"))
+        }
+        (ColumnKind::Timestamp | ColumnKind::Timestamptz, _) => {
+            return Err(FieldError::new("invalid_type").with("expected", "datetime"))
+        }
+    };
+    check_options(column, &parsed.cell)?;
+    Ok(parsed)
+}
+
+/// Text (a query operand, a CSV cell, a string in JSON) for `column` → the typed value.
+pub fn parse_text(column: &ColumnDescriptor, input: &str) -> Result<Parsed, FieldError> {
+    let kind = column.kind;
+    let input_trimmed = input.trim();
+    match kind {
+        ColumnKind::Text | ColumnKind::Varchar(_) => text(column, input),
+        ColumnKind::Uuid => Uuid::parse_str(input_trimmed)
+            .map(Parsed::uuid)
+            .map_err(|_| FieldError::new("uuid")),
+        ColumnKind::Integer | ColumnKind::Bigint => {
+            integer(kind, input_trimmed.parse::<i64>().ok())
+                .ok_or_else(|| FieldError::new("integer"))
+        }
+        ColumnKind::Numeric(scale) => decimal(input_trimmed, scale),
+        ColumnKind::Boolean => {
+            let b = match input_trimmed.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => return Err(FieldError::new("invalid_type").with("expected", "boolean")),
+            };
+            Ok(Parsed {
+                value: DbValue::from(b),
+                cell: Cell::Bool(b),
+            })
+        }
+        ColumnKind::Date => NaiveDate::parse_from_str(input_trimmed, "%Y-%m-%d")
+            .map(|d| Parsed::timestamp(kind, d.and_time(chrono::NaiveTime::MIN).and_utc()))
+            .map_err(|_| FieldError::new("invalid_type").with("expected", "date")),
+        ColumnKind::Timestamp | ColumnKind::Timestamptz => parse_datetime(input_trimmed)
+            .map(|at| Parsed::timestamp(kind, at))
+            .ok_or_else(|| FieldError::new("invalid_type").with("expected", "datetime")),
+        ColumnKind::Json => Ok(json(
+            serde_json::from_str(input).unwrap_or_else(|_| Value::String(input.to_string())),
+        )),
+    }
+}
+
+/// RFC 3339, or a naive `YYYY-MM-DD[T ]HH:MM[:SS[.f]]` taken as UTC.
+pub fn parse_datetime(input: &str) -> Option<DateTime<Utc>> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(input) {
+        return Some(at.with_timezone(&Utc));
+    }
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(input, format).ok())
+    .map(|t| t.and_utc())
+}
+
+fn text(column: &ColumnDescriptor, input: &str) -> Result<Parsed, FieldError> {
+    if let ColumnKind::Varchar(max) = column.kind {
+        if input.chars().count() > max as usize {
+            return Err(FieldError::new("max")
+                .with("max", max)
+                .with("kind", "length"));
+        }
+    }
+    Ok(Parsed {
+        value: DbValue::from(input.to_string()),
+        cell: Cell::Text(input.to_string()),
+    })
+}
+
+fn integer(kind: ColumnKind, value: Option<i64>) -> Option<Parsed> {
+    let value = value?;
+    let db = match kind {
+        ColumnKind::Integer => DbValue::from(i32::try_from(value).ok()?),
+        _ => DbValue::from(value),
+    };
+    Some(Parsed {
+        value: db,
+        cell: Cell::Int(value),
+    })
+}
+
+fn decimal(text: &str, scale: Option<u32>) -> Result<Parsed, FieldError> {
+    let mut number: Numeric = text.parse().map_err(|_| FieldError::new("numeric"))?;
+    if let Some(scale) = scale {
+        number.0 = number.0.round_dp(scale);
+        number.0.rescale(scale);
+    }
+    Ok(Parsed {
+        value: number.into(),
+        cell: Cell::Decimal(number.to_string()),
+    })
+}
+
+fn json(value: Value) -> Parsed {
+    Parsed {
+        value: DbValue::Json(Some(Box::new(value.clone()))),
+        cell: Cell::Json(value),
+    }
+}
+
+fn check_options(column: &ColumnDescriptor, cell: &Cell) -> Result<(), FieldError> {
+    if column.options.is_empty() || *cell == Cell::Null {
+        return Ok(());
+    }
+    let text = cell.label();
+    if column.options.contains(&text.as_str()) {
+        Ok(())
+    } else {
+        Err(FieldError::new("invalid_option").with("allowed", column.options.to_vec()))
+    }
+}

@@ -1,0 +1,255 @@
+//! `metacore-app`: the command line of every generated application.
+//!
+//! The generated crate's binary is one line, `metacore_runtime::cli::main(app())`; this
+//! module owns the commands:
+//!
+//! * `serve [--bind ADDR] [--database-url URL]` — migrate, then serve the API (Swagger UI at
+//!   `/docs`, the spec at `/api/openapi.json`);
+//! * `migrate [--database-url URL]` — apply pending migrations and exit;
+//! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
+//!   development JWT signed with `METACORE_JWT_SECRET`;
+//! * `openapi` — print the OpenAPI document.
+//!
+//! The database is `--database-url`, else `DATABASE_URL`, else the SQLite file
+//! `./metacore.db` (created when missing).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use poem_openapi::OpenApi;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr};
+use uuid::Uuid;
+
+use crate::api::access::bootstrap_statements;
+use crate::api::auth::{now, Claims, JwtKey};
+use crate::api::server::{application, spec_json};
+use crate::api::ApiState;
+use crate::events::EventBus;
+use crate::registry::Registry;
+
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
+
+/// Applies a build's migrations.
+pub type Migrate = for<'a> fn(
+    &'a DatabaseConnection,
+) -> Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 'a>>;
+
+/// What a generated crate hands the CLI.
+pub struct App<A> {
+    /// The application's title (OpenAPI `info.title`).
+    pub title: &'static str,
+    /// Its version.
+    pub version: &'static str,
+    /// The compiled addons.
+    pub registry: Registry,
+    /// Builds the generated operations.
+    pub api: fn() -> A,
+    /// Applies the generated migrations.
+    pub migrate: Migrate,
+}
+
+#[derive(Parser)]
+#[command(
+    name = "metacore-app",
+    about = "Serve the addons compiled into this build",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the HTTP API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Database URL (`sqlite://FILE?mode=rwc` or `postgres://…`); default `DATABASE_URL`,
+        /// else `./metacore.db`.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Apply pending migrations and exit.
+    Migrate {
+        /// Database URL, as for `serve`.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Print a development token signed with `METACORE_JWT_SECRET`.
+    Token {
+        /// The user id (`sub`).
+        #[arg(long)]
+        user: Uuid,
+        /// The organisation id (`org`).
+        #[arg(long)]
+        org: Uuid,
+        /// The role (`owner` and `admin` bypass every check).
+        #[arg(long)]
+        role: Option<String>,
+        /// An extra capability (repeatable), e.g. `tickets.index`.
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        /// Hours until the token expires.
+        #[arg(long, default_value_t = 24)]
+        ttl_hours: i64,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+/// Runs the command line of `app`.
+pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
+    let cli = Cli::parse();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", spec_json((app.api)(), app.title, app.version));
+            ExitCode::SUCCESS
+        }
+        Command::Token {
+            user,
+            org,
+            role,
+            grants,
+            ttl_hours,
+        } => {
+            let secret = std::env::var("METACORE_JWT_SECRET").unwrap_or_default();
+            if secret.is_empty() {
+                eprintln!("error: set METACORE_JWT_SECRET (the server must use the same secret)");
+                return ExitCode::from(2);
+            }
+            let issued = now();
+            let claims = Claims {
+                sub: user,
+                org: Some(org),
+                role,
+                email: None,
+                grants,
+                exp: issued + ttl_hours.max(1) * 3600,
+                iat: Some(issued),
+                nbf: None,
+            };
+            println!("{}", JwtKey::new(secret).sign(&claims));
+            ExitCode::SUCCESS
+        }
+        Command::Migrate { database_url } => run(async move {
+            let db = connect(database_url).await?;
+            prepare(&db, app.migrate).await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }),
+        Command::Serve { bind, database_url } => run(async move {
+            let db = connect(database_url).await?;
+            prepare(&db, app.migrate).await?;
+            serve(app, db, &bind).await
+        }),
+    }
+}
+
+fn run(work: impl Future<Output = Result<(), String>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Connects to `url`, else `DATABASE_URL`, else the default SQLite file.
+pub async fn connect(url: Option<String>) -> Result<DatabaseConnection, String> {
+    let url = url
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+    Database::connect(&url)
+        .await
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+/// Applies the build's migrations and creates the runtime's own tables.
+pub async fn prepare(db: &DatabaseConnection, migrate: Migrate) -> Result<(), String> {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA foreign_keys = ON")
+            .await
+            .map_err(|e| format!("cannot enable foreign keys: {e}"))?;
+    }
+    migrate(db)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    for statement in bootstrap_statements(db.get_database_backend()) {
+        db.execute_raw(statement)
+            .await
+            .map_err(|e| format!("cannot create the runtime tables: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The application of `app` over `db` (for tests and embedding), with the key from
+/// `METACORE_JWT_SECRET`.
+pub fn endpoint<A: OpenApi + 'static>(
+    app: &App<A>,
+    db: DatabaseConnection,
+    key: JwtKey,
+    bus: EventBus,
+) -> impl poem::Endpoint<Output = poem::Response> {
+    let state = ApiState::new(db, app.registry, key, bus);
+    application((app.api)(), app.title, app.version, state)
+}
+
+async fn serve<A: OpenApi + 'static>(
+    app: App<A>,
+    db: DatabaseConnection,
+    bind: &str,
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let endpoint = endpoint(&app, db, JwtKey::from_env(), EventBus::default());
+    eprintln!("metacore-app listening on http://{address}");
+    eprintln!("  API docs:  http://{address}/docs");
+    eprintln!("  spec:      http://{address}/api/openapi.json");
+    eprintln!(
+        "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
+    );
+    serve_on(listener, endpoint).await
+}
+
+/// Serves `endpoint` on an already bound `listener` until the process ends.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    endpoint: impl poem::Endpoint<Output = poem::Response> + 'static,
+) -> Result<(), String> {
+    let std_listener = listener
+        .into_std()
+        .map_err(|e| format!("cannot hand over the listener: {e}"))?;
+    let acceptor = poem::listener::TcpAcceptor::from_std(std_listener)
+        .map_err(|e| format!("cannot accept connections: {e}"))?;
+    poem::Server::new_with_acceptor(acceptor)
+        .run(endpoint)
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}

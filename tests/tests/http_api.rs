@@ -1,0 +1,22 @@
+//! The generated HTTP API end to end: `metacore-app`'s application served on a real socket
+//! on 127.0.0.1, over SQLite and PostgreSQL, driven with HTTP requests.
+//!
+//! * every route kind: create → list (filter, sort, search, paging meta) → get → update →
+//!   delete, options, metadata, navigation, manifests, permissions;
+//! * writes: 201, 422 with per-field codes, 409 on unique violations, soft delete, events on
+//!   the bus only after commit;
+//! * the permission × tenancy matrix: two organisations, several roles, every route of one
+//!   model; every denial is 401/403/404 with the JSON envelope and no response ever carries
+//!   another organisation's row.
+
+#[path = "http_api/support.rs"]
+mod support;
+
+#[path = "http_api/crud.rs"]
+mod crud;
+
+#[path = "http_api/matrix.rs"]
+mod matrix;
+
+#[path = "http_api/documents.rs"]
+mod documents;

@@ -1,0 +1,174 @@
+//! Metadata, navigation, manifests, permissions and the OpenAPI document, as served.
+
+use serde_json::Value;
+
+use super::support::{assert_error, databases, Server, ORG_A};
+
+#[tokio::test]
+async fn documents_are_served_and_gated_per_caller() {
+    let (_, db) = databases("http_documents").await.remove(0);
+    let server = Server::start(db).await;
+    let admin = server.token(Some(ORG_A), "admin", &[]);
+    let clerk = server.token(Some(ORG_A), "clerk", &[]);
+
+    let health = server.send("GET", "/api/health", None, None).await;
+    assert_eq!(health.status, 200);
+    assert_eq!(health.body["data"]["status"], "ok");
+
+    let table = server
+        .send("GET", "/api/metadata/table/customers", Some(&admin), None)
+        .await;
+    assert_eq!(table.status, 200, "{}", table.text);
+    assert_eq!(table.body["data"]["endpoint"], "/data/customers");
+    assert_eq!(table.body["data"]["canCreate"], true);
+    let clerk_orders = server
+        .send("GET", "/api/metadata/table/orders", Some(&clerk), None)
+        .await;
+    assert_eq!(
+        clerk_orders.body["data"]["canCreate"], true,
+        "clerks create orders"
+    );
+    let clerk_customers = server
+        .send("GET", "/api/metadata/table/customers", Some(&clerk), None)
+        .await;
+    assert_eq!(clerk_customers.body["data"]["canCreate"], false);
+    let keys: Vec<&str> = clerk_customers.body["data"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["view"], "only what the clerk may do");
+    let modal = server
+        .send("GET", "/api/metadata/modal/Customer", Some(&admin), None)
+        .await;
+    assert_eq!(modal.status, 200);
+    assert!(modal.body["data"]["fields"].is_array());
+    assert_error(
+        &server
+            .send("GET", "/api/metadata/table/nothing", Some(&admin), None)
+            .await,
+        404,
+        "model_not_found",
+    );
+
+    let all = server
+        .send("GET", "/api/metadata/all", Some(&clerk), None)
+        .await;
+    let tables = all.body["data"]["tables"].as_object().expect("tables");
+    let mut routes: Vec<&String> = tables.keys().collect();
+    routes.sort();
+    assert_eq!(
+        routes,
+        ["customers", "orders"],
+        "clerks list customers and orders only"
+    );
+    let everything = server
+        .send("GET", "/api/metadata/all", Some(&admin), None)
+        .await;
+    assert!(
+        everything.body["data"]["tables"]
+            .as_object()
+            .expect("tables")
+            .len()
+            >= 14
+    );
+
+    let navigation = server
+        .send("GET", "/api/metacore/navigation", Some(&admin), None)
+        .await;
+    assert_eq!(navigation.status, 200);
+    let groups = navigation.body.as_array().expect("a raw array");
+    assert!(!groups.is_empty());
+    let clerk_navigation = server
+        .send("GET", "/api/metacore/navigation", Some(&clerk), None)
+        .await;
+    let urls: Vec<&str> = clerk_navigation
+        .body
+        .as_array()
+        .expect("groups")
+        .iter()
+        .flat_map(|g| g["items"].as_array().into_iter().flatten())
+        .filter_map(|i| i["url"].as_str())
+        .collect();
+    assert!(
+        urls.iter().all(|u| !u.contains("tickets")),
+        "no items the clerk cannot open: {urls:?}"
+    );
+    assert_eq!(
+        server
+            .send(
+                "GET",
+                "/api/metacore/navigation",
+                Some(&server.token(None, "admin", &[])),
+                None
+            )
+            .await
+            .body,
+        Value::Array(Vec::new())
+    );
+    assert_error(
+        &server
+            .send("GET", "/api/metacore/navigation", None, None)
+            .await,
+        401,
+        "unauthorized",
+    );
+
+    let manifests = server
+        .send("GET", "/api/metacore/manifests", Some(&clerk), None)
+        .await;
+    let keys: Vec<&str> = manifests
+        .body
+        .as_array()
+        .expect("a raw array")
+        .iter()
+        .filter_map(|m| m["key"].as_str())
+        .collect();
+    assert!(
+        keys.contains(&"showcase") && keys.contains(&"tickets"),
+        "{keys:?}"
+    );
+    assert_eq!(manifests.headers["x-metacore-kernel-version"], "3.0.0");
+
+    let me = server
+        .send("GET", "/api/permissions/me", Some(&clerk), None)
+        .await;
+    assert_eq!(me.body["data"]["is_admin"], false);
+    assert_eq!(
+        me.body["data"]["permissions"],
+        serde_json::json!(["customers.index", "orders.create", "orders.index"])
+    );
+    let admin_me = server
+        .send("GET", "/api/permissions/me", Some(&admin), None)
+        .await;
+    assert_eq!(
+        admin_me.body["data"]["permissions"],
+        serde_json::json!(["*"])
+    );
+
+    let spec = server.send("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(spec.status, 200);
+    let customer_row = &spec.body["components"]["schemas"]["ShowcaseCustomersRow"];
+    assert_eq!(
+        customer_row["properties"]["email"]["maxLength"], 120,
+        "typed model schemas"
+    );
+    assert_eq!(customer_row["properties"]["id"]["format"], "uuid");
+    assert!(spec.body["paths"]["/api/data/customers/{id}"]["put"].is_object());
+    let docs = server.send("GET", "/docs", None, None).await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.text.contains("swagger"), "Swagger UI at /docs");
+    assert_error(
+        &server.send("GET", "/api/nothing/here", None, None).await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &server
+            .send("DELETE", "/api/data/customers", Some(&admin), None)
+            .await,
+        405,
+        "method_not_allowed",
+    );
+}

@@ -1,0 +1,133 @@
+//! A served application and an HTTP client for the tests.
+
+use std::net::SocketAddr;
+
+use metacore_runtime::api::auth::{now, Claims, JwtKey};
+use metacore_runtime::cli;
+use metacore_runtime::events::{Event, EventBus};
+use metacore_runtime::testing;
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// The two organisations of every test.
+pub const ORG_A: Uuid = Uuid::from_u128(0xa000_0000_0000_0000_0000_0000_0000_000a);
+pub const ORG_B: Uuid = Uuid::from_u128(0xb000_0000_0000_0000_0000_0000_0000_000b);
+
+/// A running server.
+pub struct Server {
+    pub base: String,
+    key: JwtKey,
+    pub events: broadcast::Receiver<Event>,
+    client: reqwest::Client,
+}
+
+/// A response: status, headers and JSON body (`Value::Null` when empty or not JSON).
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Server {
+    /// Migrates `db` and serves the generated application on an ephemeral port.
+    pub async fn start(db: DatabaseConnection) -> Server {
+        let app = metacore_generated::app();
+        cli::prepare(&db, app.migrate)
+            .await
+            .expect("the database prepares");
+        let key = JwtKey::new("test-secret");
+        let bus = EventBus::default();
+        let events = bus.subscribe();
+        let endpoint = cli::endpoint(&app, db, key.clone(), bus);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let address: SocketAddr = listener.local_addr().expect("an address");
+        tokio::spawn(async move {
+            let _ = cli::serve_on(listener, endpoint).await;
+        });
+        Server {
+            base: format!("http://{address}"),
+            key,
+            events,
+            client: {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::new()
+            },
+        }
+    }
+
+    /// A token for `user` in `org` with `role` and extra `grants`.
+    pub fn token(&self, org: Option<Uuid>, role: &str, grants: &[&str]) -> String {
+        self.key.sign(&Claims {
+            sub: Uuid::new_v4(),
+            org,
+            role: Some(role.to_string()),
+            email: None,
+            grants: grants.iter().map(|g| g.to_string()).collect(),
+            exp: now() + 3600,
+            iat: Some(now()),
+            nbf: None,
+        })
+    }
+
+    /// Sends `method path` with an optional bearer `token` and JSON `body`.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// The events published so far.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        let mut out = Vec::new();
+        while let Ok(event) = self.events.try_recv() {
+            out.push(event);
+        }
+        out
+    }
+}
+
+/// Asserts `reply` is an error envelope with `status` and `code`.
+pub fn assert_error(reply: &Reply, status: u16, code: &str) {
+    assert_eq!(reply.status, status, "status of {}", reply.text);
+    assert_eq!(reply.body["success"], false, "{}", reply.text);
+    assert_eq!(reply.body["error"]["code"], code, "{}", reply.text);
+    assert!(reply.body["message"].is_string(), "{}", reply.text);
+}
+
+/// The SQLite database, and the PostgreSQL one when a server is configured.
+pub async fn databases(prefix: &str) -> Vec<(&'static str, DatabaseConnection)> {
+    let mut out = vec![("sqlite", testing::sqlite_database(prefix).await)];
+    if let Some(db) = testing::postgres_database(prefix).await {
+        out.push(("postgres", db));
+    }
+    out
+}
