@@ -13,7 +13,8 @@
 //! * `GET /api/data/tickets/{id}` — `{"success":true,"data":{..}}`, 404 when absent;
 //! * `POST /api/data/tickets` — inserts the JSON body's row; 201 with the row.
 //!
-//! The pool is sqlx's default (10 connections), as sea-orm's is.
+//! The pool is the one `metacore-app` gets from sea-orm's defaults: one connection on SQLite,
+//! sqlx's default (10) on PostgreSQL.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -75,10 +76,15 @@ macro_rules! with_pool {
 pub(crate) use with_pool;
 
 impl Pool {
-    /// Connects with sqlx's default pool options.
+    /// Connects with the pool `metacore-app` gets from sea-orm's defaults: sqlx's (10
+    /// connections) on PostgreSQL, one connection on SQLite.
     pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
         if url.starts_with("sqlite:") {
-            Ok(Pool::Sqlite(sqlx::SqlitePool::connect(url).await?))
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect(url)
+                .await?;
+            Ok(Pool::Sqlite(pool))
         } else {
             Ok(Pool::Postgres(sqlx::PgPool::connect(url).await?))
         }
