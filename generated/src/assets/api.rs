@@ -109,13 +109,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -209,13 +212,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -301,13 +307,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -405,13 +414,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -509,13 +521,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -613,13 +628,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,

@@ -53,13 +53,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
@@ -149,13 +152,16 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
+        #[oai(validator(minimum(value = "1")))]
         page: Query<Option<u64>>,
-        /// Rows per page (default the model's, at most 200).
+        /// Rows per page (default the model's; more than 200 is served as 200).
+        #[oai(validator(minimum(value = "1")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by.
         #[oai(name = "sortBy")]
         sort_by: Query<Option<String>>,
-        /// `asc` or `desc`.
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
         order: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,

@@ -279,9 +279,13 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
 }
 
 /// `(a, b, …)` of `items`, nested in tuples of at most 16 (what poem-openapi implements
-/// `OpenApi` for).
+/// `OpenApi` for); a single item stands alone.
 fn api_tuple(items: Vec<String>) -> String {
     const MAX: usize = 16;
+    if items.len() == 1 {
+        // poem-openapi implements `OpenApi` for `()` and tuples of two or more, not `(T,)`.
+        return items[0].clone();
+    }
     if items.len() <= MAX {
         return format!(
             "({})",

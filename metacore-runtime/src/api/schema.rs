@@ -211,7 +211,7 @@ schema_type!(CreateBody, "Create", |model| object_schema(
         .filter(|c| required_on_create(c))
         .map(|c| c.name)
         .collect(),
-    "The fields of a new row. `id` and the tenancy column are optional (the server sets them).",
+    "The fields of a new row. `id` is optional; the tenancy column is set by the server.",
 ));
 
 schema_type!(UpdateBody, "Update", |model| {

@@ -50,9 +50,10 @@ pub fn application<A: OpenApi + 'static>(
                 Ok(request) => request,
                 Err(error) => return Ok(error.into_response()),
             };
+            let path = request.uri().path().to_string();
             Ok(match endpoint.call(request).await {
-                Ok(response) => enveloped(response.into_response()),
-                Err(error) => enveloped(error.into_response()),
+                Ok(response) => enveloped(&path, response.into_response()),
+                Err(error) => enveloped(&path, error.into_response()),
             })
         })
         .map_to_response()
@@ -93,7 +94,7 @@ async fn limited(mut request: Request) -> Result<Request, ApiError> {
 }
 
 /// Gives poem's own plain-text errors (404 route, 405 method, 413) the JSON envelope.
-fn enveloped(response: Response) -> Response {
+fn enveloped(path: &str, response: Response) -> Response {
     let plain = response
         .content_type()
         .is_none_or(|t| !t.starts_with("application/json"));
@@ -117,7 +118,27 @@ fn enveloped(response: Response) -> Response {
         return response;
     }
     let message = status.canonical_reason().unwrap_or("error").to_lowercase();
-    ApiError::new(status, code, message).into_response()
+    let mut enveloped = ApiError::new(status, code, message).into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        if let Ok(allow) = poem::http::HeaderValue::from_str(allowed_methods(path)) {
+            enveloped
+                .headers_mut()
+                .insert(poem::http::header::ALLOW, allow);
+        }
+    }
+    enveloped
+}
+
+/// The methods served at `path` (for the `Allow` header of a 405).
+fn allowed_methods(path: &str) -> &'static str {
+    match path
+        .strip_prefix("/api/data/")
+        .map(|rest| rest.split('/').count())
+    {
+        Some(1) => "GET, POST",
+        Some(2) => "GET, PUT, PATCH, DELETE",
+        _ => "GET",
+    }
 }
 
 /// Rewrites alias paths to the canonical operation (`/api/dynamic/…` → `/api/data/…`, the

@@ -475,10 +475,9 @@ fn duplicate_columns(model: &ModelDescriptor, message: &str) -> Vec<&'static str
     let mut best: Option<Vec<&'static str>> = None;
     for set in model.unique {
         let columns = without_tenancy(set);
-        if !columns.is_empty() && columns.iter().all(|c| mentioned(c)) {
-            if best.as_ref().is_none_or(|b| b.len() < columns.len()) {
-                best = Some(columns);
-            }
+        let matches = !columns.is_empty() && columns.iter().all(|c| mentioned(c));
+        if matches && best.as_ref().is_none_or(|b| b.len() < columns.len()) {
+            best = Some(columns);
         }
     }
     best.unwrap_or_else(|| vec![id_column(model).name])
