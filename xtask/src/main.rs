@@ -8,9 +8,14 @@
 //!   (plain `serde_json` parsing of the same files), with the ratio between them.
 //! * `cargo xtask bench-build [--sizes 10,50,100]` — times `build` over the corpus and over a
 //!   synthetic 1,000-model manifest, and `cargo build` of generated crates of several sizes.
+//! * `cargo xtask bench-http [--quick] [--duration SECS] [--connections N] ...` — `wrk` against
+//!   the generated server `metacore-app` and a hand-written poem + sqlx baseline, on SQLite and
+//!   PostgreSQL (list, get by id, create); prints req/s, p99 and the ratio to the baseline.
+//!   `bench-http-baseline` is that baseline server, started by the benchmark.
 
 mod bench;
 mod bench_build;
+mod bench_http;
 mod codegen;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +25,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
   codegen [--check]             rebuild generated/ from manifests/ (--check: fail when stale)
   bench [--iterations N]        time `validate` over the whole corpus, beside a serde_json baseline
-  bench-build [--sizes A,B,C]   time `build` (corpus, 1,000 models) and `cargo build` of generated crates";
+  bench-build [--sizes A,B,C]   time `build` (corpus, 1,000 models) and `cargo build` of generated crates
+  bench-http [--quick] [--duration SECS] [--connections N] [--threads N] [--rounds N] [--backends sqlite,postgres]
+                                wrk: metacore-app beside a hand-written baseline server, SQLite and PostgreSQL";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +35,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),
+        Some("bench-http") => bench_http::run(&args[1..]),
+        Some("bench-http-baseline") => bench_http::run_baseline(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
