@@ -3,8 +3,10 @@
 //! The generated crate's binary is one line, `metacore_runtime::cli::main(app())`; this
 //! module owns the commands:
 //!
-//! * `serve [--bind ADDR] [--database-url URL]` — migrate, then serve the API (Swagger UI at
-//!   `/docs`, the spec at `/api/openapi.json`);
+//! * `serve [--bind ADDR] [--database-url URL] [--manifests-root DIR]` — migrate, then serve
+//!   the API (Swagger UI at `/docs`, the spec at `/api/openapi.json`); action and tool
+//!   handlers come from the manifests (and `backend/backend.wasm` beside them) under the
+//!   root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`;
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -14,8 +16,10 @@
 //! `./metacore.db` (created when missing).
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use poem_openapi::OpenApi;
@@ -27,7 +31,12 @@ use crate::api::auth::{now, Claims, JwtKey};
 use crate::api::server::{application, spec_json};
 use crate::api::ApiState;
 use crate::events::EventBus;
+use crate::invocation::Secret;
 use crate::registry::Registry;
+use crate::sandbox::{Sandbox, SandboxConfig};
+
+/// The environment variable holding the secret webhook handler calls are signed with.
+pub const WEBHOOK_SECRET_ENV: &str = "METACORE_WEBHOOK_SECRET";
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
@@ -73,6 +82,10 @@ enum Command {
         /// else `./metacore.db`.
         #[arg(long)]
         database_url: Option<String>,
+        /// The directory the manifests' paths were compiled relative to (where the addons'
+        /// `manifest.json` and `backend/backend.wasm` are read from for actions and tools).
+        #[arg(long, default_value = ".")]
+        manifests_root: PathBuf,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -149,10 +162,14 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             eprintln!("migrations applied");
             Ok(())
         }),
-        Command::Serve { bind, database_url } => run(async move {
+        Command::Serve {
+            bind,
+            database_url,
+            manifests_root,
+        } => run(async move {
             let db = connect(database_url).await?;
             prepare(&db, app.migrate).await?;
-            serve(app, db, &bind).await
+            serve(app, db, &bind, &manifests_root).await
         }),
     }
 }
@@ -205,22 +222,75 @@ pub async fn prepare(db: &DatabaseConnection, migrate: Migrate) -> Result<(), St
     Ok(())
 }
 
-/// The application of `app` over `db` (for tests and embedding), with the key from
-/// `METACORE_JWT_SECRET`.
+/// The application of `app` over `state` (for tests and embedding).
 pub fn endpoint<A: OpenApi + 'static>(
     app: &App<A>,
-    db: DatabaseConnection,
-    key: JwtKey,
-    bus: EventBus,
+    state: ApiState,
 ) -> impl poem::Endpoint<Output = poem::Response> {
-    let state = ApiState::new(db, app.registry, key, bus);
     application((app.api)(), app.title, app.version, state)
+}
+
+/// Registers every addon of `registry` with the dispatcher of `state`: its manifest is read
+/// from `root` joined with the path it was compiled from, and its backend
+/// (`backend/backend.wasm` beside it) is loaded when it declares WASM handlers. Returns one
+/// note per addon whose actions and tools cannot run, saying why.
+pub fn register_handlers(
+    state: &ApiState,
+    registry: &Registry,
+    root: &Path,
+    sandbox: &Arc<Sandbox>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    for descriptor in registry.addons {
+        let path = root.join(descriptor.manifest);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                notes.push(format!(
+                    "addon `{}`: cannot read {} ({e}); its actions and tools answer 404",
+                    descriptor.key,
+                    path.display()
+                ));
+                continue;
+            }
+        };
+        let loaded = metacore_gen::frontend::load(&path, &bytes, &Default::default());
+        let Some(addon) = loaded.addon else {
+            notes.push(format!(
+                "addon `{}`: {} no longer lowers; its actions and tools answer 404",
+                descriptor.key,
+                path.display()
+            ));
+            continue;
+        };
+        let addon = Arc::new(addon);
+        let module = if addon.wasm_handlers().is_empty() {
+            None
+        } else {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            match sandbox.load_beside_manifest(addon.clone(), dir) {
+                Ok(module) => Some(module),
+                Err(e) => {
+                    notes.push(format!(
+                        "addon `{}`: backend not loaded ({e}); its WASM handlers answer 501",
+                        descriptor.key
+                    ));
+                    None
+                }
+            }
+        };
+        if let Err(e) = state.dispatcher().register(addon, module) {
+            notes.push(format!("addon `{}`: {e}", descriptor.key));
+        }
+    }
+    notes
 }
 
 async fn serve<A: OpenApi + 'static>(
     app: App<A>,
     db: DatabaseConnection,
     bind: &str,
+    manifests_root: &Path,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -228,7 +298,22 @@ async fn serve<A: OpenApi + 'static>(
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    let endpoint = endpoint(&app, db, JwtKey::from_env(), EventBus::default());
+    let webhook_secret = std::env::var(WEBHOOK_SECRET_ENV)
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(Secret::new);
+    let state = ApiState::new(
+        db,
+        app.registry,
+        JwtKey::from_env(),
+        EventBus::default(),
+        webhook_secret,
+    )?;
+    let sandbox = Sandbox::new(SandboxConfig::default())?;
+    for note in register_handlers(&state, &app.registry, manifests_root, &sandbox) {
+        eprintln!("warning: {note}");
+    }
+    let endpoint = endpoint(&app, state);
     eprintln!("metacore-app listening on http://{address}");
     eprintln!("  API docs:  http://{address}/docs");
     eprintln!("  spec:      http://{address}/api/openapi.json");

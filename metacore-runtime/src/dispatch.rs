@@ -242,6 +242,11 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// The IR of registered addon `key`.
+    pub fn addon(&self, key: &str) -> Option<Arc<ir::Addon>> {
+        self.registered(key).ok().map(|r| r.addon.clone())
+    }
+
     fn registered(&self, key: &str) -> Result<Arc<RegisteredAddon>, DispatchError> {
         self.inner
             .addons

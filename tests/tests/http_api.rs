@@ -7,7 +7,8 @@
 //!   the bus only after commit;
 //! * the permission × tenancy matrix: two organisations, several roles, every route of one
 //!   model; every denial is 401/403/404 with the JSON envelope and no response ever carries
-//!   another organisation's row.
+//!   another organisation's row;
+//! * actions and tools through the showcase addon's WASM backend.
 
 #[path = "http_api/support.rs"]
 mod support;
@@ -20,3 +21,6 @@ mod matrix;
 
 #[path = "http_api/documents.rs"]
 mod documents;
+
+#[path = "http_api/actions.rs"]
+mod actions;

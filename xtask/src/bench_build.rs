@@ -8,7 +8,7 @@
 //! `<target>/bench-build` between runs).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use metacore_gen::build::{self, BuildOutcome, BuildRequest};
@@ -148,8 +148,7 @@ fn build_in_memory(paths: Vec<PathBuf>, out: &Path) -> usize {
 }
 
 fn cargo_build(dir: &Path, target_dir: &Path) -> bool {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = crate::cargo()
         .args(["build", "--quiet", "--offline"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir)

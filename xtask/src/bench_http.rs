@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use self::fixture::{Backend, Database};
-use crate::workspace_root;
 
 pub use self::baseline::run as run_baseline;
 
@@ -310,30 +309,10 @@ fn ensure_wrk() -> Result<(), String> {
 /// `cargo build --release -p metacore-generated --bin metacore-app`; the executable's path.
 fn build_metacore_app() -> Result<PathBuf, String> {
     eprintln!("building metacore-app (release)");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut build = Command::new(cargo);
-    // `cargo run` gave this process the package variables of xtask; build scripts that watch
-    // them (ring's) would rerun, so the inner cargo gets the environment of a plain shell and
-    // reuses what `cargo build --release` built.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_")
-            || name.starts_with("CARGO_MANIFEST_")
-            || [
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-            ]
-            .contains(&&*name)
-        {
-            build.env_remove(&*name);
-        }
-    }
-    let output = build
+    let output = crate::cargo()
         .args(["build", "--release", "-p", "metacore-generated"])
         .args(["--bin", "metacore-app"])
         .args(["--message-format", "json-render-diagnostics"])
-        .current_dir(workspace_root())
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;

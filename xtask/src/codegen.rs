@@ -1,5 +1,12 @@
 //! `cargo xtask codegen [--check]`: `generated/` is the output of
 //! `metacore-gen build manifests/`, and this keeps it so.
+//!
+//! Two committed artifacts exist only once something is compiled: `generated/openapi.json`,
+//! the OpenAPI document the generated `metacore-app` serves, and the showcase addon's
+//! `backend/backend.wasm`, compiled from its `backend.wat`. After the tree is written (or
+//! found current) the tests comparing them run
+//! (`cargo test --workspace --test http_api -- committed_`), rewriting them
+//! (`METACORE_UPDATE=1`) when not `--check`ing.
 
 use std::process::ExitCode;
 
@@ -48,7 +55,7 @@ pub fn run(args: &[String]) -> ExitCode {
         let changes = build::compare_tree(&request.out, &tree);
         if changes.is_empty() {
             println!("generated/ is up to date ({} files)", tree.len());
-            return ExitCode::SUCCESS;
+            return compiled_artifacts(Mode::Check);
         }
         eprintln!("generated/ is stale: run `cargo xtask codegen` and commit the result");
         print_changes(&changes);
@@ -57,15 +64,52 @@ pub fn run(args: &[String]) -> ExitCode {
     match build::write_tree(&request.out, &tree) {
         Ok(changes) if changes.is_empty() => {
             println!("generated/ is up to date ({} files)", tree.len());
-            ExitCode::SUCCESS
         }
         Ok(changes) => {
             println!("generated/ updated:");
             print_changes(&changes);
-            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: cannot write generated/: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    compiled_artifacts(Mode::Write)
+}
+
+#[derive(PartialEq)]
+enum Mode {
+    Check,
+    Write,
+}
+
+/// Compiles the generated crate and compares (or rewrites) `generated/openapi.json` and
+/// the showcase backend.
+fn compiled_artifacts(mode: Mode) -> ExitCode {
+    let verb = if mode == Mode::Write {
+        "writing"
+    } else {
+        "checking"
+    };
+    println!(
+        "{verb} generated/openapi.json and manifests/showcase/backend/backend.wasm (compiles the generated crate)"
+    );
+    let mut test = crate::cargo();
+    test.args(["test", "--quiet", "--workspace", "--test", "http_api", "--"])
+        .arg("committed_");
+    if mode == Mode::Write {
+        test.env("METACORE_UPDATE", "1");
+    } else {
+        test.env_remove("METACORE_UPDATE");
+    }
+    match test.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => {
+            eprintln!("error: a compiled artifact is stale; run `cargo xtask codegen`");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
             ExitCode::from(2)
         }
     }

@@ -19,7 +19,7 @@ mod bench_http;
 mod codegen;
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -50,4 +50,29 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask sits in the workspace")
         .to_path_buf()
+}
+
+/// A `cargo` command with the environment of a plain shell. `cargo run` gives this process
+/// xtask's package variables (`CARGO_PKG_*`, `CARGO_MANIFEST_*`, …); build scripts that watch
+/// them (ring's) would rerun in the inner cargo, so they are removed and it reuses what the
+/// outer build compiled.
+pub fn cargo() -> Command {
+    let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&&*name)
+        {
+            command.env_remove(&*name);
+        }
+    }
+    command.current_dir(workspace_root());
+    command
 }

@@ -1,5 +1,6 @@
 //! The HTTP operations of addon `fiscal_mexico` (from `manifests/fiscal_mexico/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
 
+use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
@@ -138,5 +139,23 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<FiscalDocuments>(&state, request, id.0).await
+    }
+    /// Runs a row action of a `fiscal_documents` row (`fiscal_documents.<key>`): `stamp_fiscal`, `cancel_fiscal`. The body holds the form values.
+    #[oai(
+        path = "/api/data/fiscal_documents/:id/action/:key",
+        method = "post",
+        operation_id = "fiscal_documents.action"
+    )]
+    async fn fiscal_documents_action(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        /// The action key.
+        key: Path<String>,
+        body: InvocationBody,
+    ) -> ActionAnswer {
+        actions::action::<FiscalDocuments>(&state, request, Some(id.0), &key.0, body)
+            .await
     }
 }

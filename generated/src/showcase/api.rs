@@ -1,5 +1,6 @@
 //! The HTTP operations of addon `showcase` (from `manifests/showcase/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
 
+use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
@@ -238,5 +239,38 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<Orders>(&state, request, id.0).await
+    }
+    /// Runs a row action of a `customers` row (`customers.<key>`): `echo`, `vet`. The body holds the form values.
+    #[oai(
+        path = "/api/data/customers/:id/action/:key",
+        method = "post",
+        operation_id = "customers.action"
+    )]
+    async fn customers_action(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        /// The action key.
+        key: Path<String>,
+        body: InvocationBody,
+    ) -> ActionAnswer {
+        actions::action::<Customers>(&state, request, Some(id.0), &key.0, body).await
+    }
+    /// Runs a table or create action of `customers` (`customers.<key>`): `echo_packed`. The body holds the form values.
+    #[oai(
+        path = "/api/data/customers/action/:key",
+        method = "post",
+        operation_id = "customers.collection_action"
+    )]
+    async fn customers_collection_action(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        /// The action key.
+        key: Path<String>,
+        body: InvocationBody,
+    ) -> ActionAnswer {
+        actions::action::<Customers>(&state, request, None, &key.0, body).await
     }
 }

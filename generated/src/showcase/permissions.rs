@@ -16,8 +16,24 @@ pub mod customers {
     pub const EXPORT: &str = "customers.export";
     /// Import.
     pub const IMPORT: &str = "customers.import";
+    /// Echo.
+    pub const ECHO: &str = "customers.echo";
+    /// Echo (packed).
+    pub const ECHO_PACKED: &str = "customers.echo_packed";
+    /// Vet.
+    pub const VET: &str = "customers.vet";
     /// Every capability of the model.
-    pub const ALL: &[&str] = &[INDEX, CREATE, UPDATE, DELETE, EXPORT, IMPORT];
+    pub const ALL: &[&str] = &[
+        INDEX,
+        CREATE,
+        UPDATE,
+        DELETE,
+        EXPORT,
+        IMPORT,
+        ECHO,
+        ECHO_PACKED,
+        VET,
+    ];
 }
 
 /// Capabilities of `orders` (Orders).
@@ -38,9 +54,12 @@ pub mod orders {
     pub const ALL: &[&str] = &[INDEX, CREATE, UPDATE, DELETE, EXPORT, IMPORT];
 }
 
+/// echo_tool.
+pub const TOOL_ECHO_TOOL: &str = "showcase.tools.echo_tool";
+
 /// Capabilities of the addon that no single model owns: its tools and its
 /// `rbac.permissions`.
-pub const ADDON: &[&str] = &[];
+pub const ADDON: &[&str] = &[TOOL_ECHO_TOOL];
 
 /// The roles the manifest declares, with what each grants.
 pub const ROLES: &[RoleGrants] = &[

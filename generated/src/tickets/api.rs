@@ -1,5 +1,6 @@
 //! The HTTP operations of addon `tickets` (from `manifests/tickets-addon/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
 
+use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
@@ -246,5 +247,22 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<TicketComments>(&state, request, id.0).await
+    }
+    /// Runs a row action of a `tickets` row (`tickets.<key>`): `resolve`, `reassign`. The body holds the form values.
+    #[oai(
+        path = "/api/data/tickets/:id/action/:key",
+        method = "post",
+        operation_id = "tickets.action"
+    )]
+    async fn tickets_action(
+        &self,
+        state: Data<&ApiState>,
+        request: &Request,
+        id: Path<Uuid>,
+        /// The action key.
+        key: Path<String>,
+        body: InvocationBody,
+    ) -> ActionAnswer {
+        actions::action::<Tickets>(&state, request, Some(id.0), &key.0, body).await
     }
 }

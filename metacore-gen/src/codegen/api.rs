@@ -4,14 +4,17 @@
 //! create and update schemas) and five poem-openapi operations under `/api/data/<route>` —
 //! list, create, get, update (PUT and PATCH) and delete — each delegating to
 //! `metacore_runtime::api::handlers`, which authenticates, checks the capability, scopes to
-//! the caller's organisation and publishes the canonical event after the commit.
+//! the caller's organisation and publishes the canonical event after the commit. A model
+//! that actions target also gets `POST /api/data/<route>/:id/action/:key` (row actions) and
+//! `POST /api/data/<route>/action/:key` (table and create actions), delegating to
+//! `metacore_runtime::api::actions`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::names::{snake_ident, upper_camel};
 use super::rust_file;
-use crate::ir::{Addon, Model};
+use crate::ir::{Action, Addon, Model};
 
 /// The `api.rs` of `addon`, or `None` when it has no model.
 pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
@@ -29,9 +32,21 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
         .enumerate()
         .map(|(index, model)| marker(addon, model, index));
     let operations = addon.models.iter().map(operations);
+    let actions = addon
+        .models
+        .iter()
+        .map(|model| action_operations(addon, model));
+    let action_imports = addon
+        .actions
+        .iter()
+        .any(|a| target(addon, a).is_some())
+        .then(|| {
+            quote! { use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody}; }
+        });
     let tokens = quote! {
         #![doc = #module_doc]
 
+        #action_imports
         use metacore_runtime::api::handlers::{self, ListParams};
         use metacore_runtime::api::{
             ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema, RowAnswer,
@@ -53,6 +68,7 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
         #[OpenApi]
         impl Api {
             #(#operations)*
+            #(#actions)*
         }
     };
     Some(rust_file(tokens))
@@ -209,4 +225,81 @@ fn operations(model: &Model) -> TokenStream {
             handlers::delete::<#marker>(&state, request, id.0).await
         }
     }
+}
+
+/// The model `action` targets.
+fn target<'a>(addon: &'a Addon, action: &Action) -> Option<&'a Model> {
+    action
+        .target_model
+        .as_deref()
+        .and_then(|name| addon.find_model(name))
+}
+
+/// The action routes of `model`: one for its row actions, one for its table/create actions.
+fn action_operations(addon: &Addon, model: &Model) -> TokenStream {
+    let own: Vec<&Action> = addon
+        .actions
+        .iter()
+        .filter(|a| target(addon, a).is_some_and(|m| m.table == model.table))
+        .collect();
+    let keys = |row: bool| {
+        own.iter()
+            .filter(|a| (a.placement == "row") == row)
+            .map(|a| format!("`{}`", a.key))
+            .collect::<Vec<_>>()
+    };
+    let (row_keys, collection_keys) = (keys(true), keys(false));
+    let marker = marker_ident(model);
+    let route = &model.table;
+    let mut tokens = TokenStream::new();
+    if !row_keys.is_empty() {
+        let path = format!("/api/data/{route}/:id/action/:key");
+        let operation_id = format!("{route}.action");
+        let name = snake_ident(&format!("{route}_action"));
+        let doc = format!(
+            " Runs a row action of a `{route}` row (`{route}.<key>`): {}. The body holds the \
+             form values.",
+            row_keys.join(", ")
+        );
+        tokens.extend(quote! {
+            #[doc = #doc]
+            #[oai(path = #path, method = "post", operation_id = #operation_id)]
+            async fn #name(
+                &self,
+                state: Data<&ApiState>,
+                request: &Request,
+                id: Path<Uuid>,
+                /// The action key.
+                key: Path<String>,
+                body: InvocationBody,
+            ) -> ActionAnswer {
+                actions::action::<#marker>(&state, request, Some(id.0), &key.0, body).await
+            }
+        });
+    }
+    if !collection_keys.is_empty() {
+        let path = format!("/api/data/{route}/action/:key");
+        let operation_id = format!("{route}.collection_action");
+        let name = snake_ident(&format!("{route}_collection_action"));
+        let doc = format!(
+            " Runs a table or create action of `{route}` (`{route}.<key>`): {}. The body \
+             holds the form values.",
+            collection_keys.join(", ")
+        );
+        tokens.extend(quote! {
+            #[doc = #doc]
+            #[oai(path = #path, method = "post", operation_id = #operation_id)]
+            async fn #name(
+                &self,
+                state: Data<&ApiState>,
+                request: &Request,
+                /// The action key.
+                key: Path<String>,
+                body: InvocationBody,
+            ) -> ActionAnswer {
+                actions::action::<#marker>(&state, request, None, &key.0, body).await
+            }
+        });
+    }
+    tokens
 }

@@ -427,6 +427,21 @@ impl<K: DocumentKind> SuccessBody for Document<K> {
     const DESCRIPTION: &'static str = K::DESCRIPTION;
 }
 
+/// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description")`.
+macro_rules! document_kind {
+    ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl $crate::api::answer::DocumentKind for $name {
+            const NAME: &'static str = $schema;
+            const DESCRIPTION: &'static str = $description;
+            const JSON_TYPE: &'static str = $json;
+        }
+    };
+}
+pub(crate) use document_kind;
+
 /// The reply of a list of `M`.
 pub type ListAnswer<M> = Answer<Page<Row<M>>>;
 /// The reply of a get or update of `M`.

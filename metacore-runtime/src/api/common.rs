@@ -11,26 +11,14 @@ use poem_openapi::OpenApi;
 use serde_json::{json, Map, Value};
 
 use super::access::Access;
-use super::answer::{Answer, Document, DocumentKind};
+use super::actions::{self, InvocationBody, ToolAnswer};
+use super::answer::{document_kind, Answer, Document, DocumentKind};
 use super::error::ApiError;
 use super::sql::Sql;
 use super::state::ApiState;
 use super::store::scoped;
 use super::value::decode;
 use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
-
-macro_rules! document_kind {
-    ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
-        $(#[$doc])*
-        pub struct $name;
-
-        impl DocumentKind for $name {
-            const NAME: &'static str = $schema;
-            const DESCRIPTION: &'static str = $description;
-            const JSON_TYPE: &'static str = $json;
-        }
-    };
-}
 
 document_kind!(
     /// `{"success": true, "data": {"status", "version"}}`.
@@ -53,6 +41,9 @@ document_kind!(
 document_kind!(
     /// `{"success": true, "data": {user_id, organization_id, role, is_admin, permissions}}`.
     Permissions, "PermissionsEnvelope", "object", "The caller's expanded capability set.");
+document_kind!(
+    /// `{"success": true, "data": [{addon_key, key, id, name, description, input_schema, handler_type}]}`.
+    Tools, "ToolsEnvelope", "object", "The tools the caller may execute.");
 document_kind!(
     /// `{"success": true, "data": [Option], "meta": {"type", "count"}}`.
     Options, "OptionsEnvelope", "object", "Options of a field.");
@@ -352,6 +343,75 @@ impl CommonApi {
             }
             .await,
         )
+    }
+
+    /// The tools of every addon the caller may execute (`<addon>.tools.<tool>`);
+    /// `addon_key` narrows to one addon.
+    #[oai(
+        path = "/api/metacore/tools",
+        method = "get",
+        operation_id = "tools_list"
+    )]
+    async fn tools(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        addon_key: Query<Option<String>>,
+    ) -> Answer<Document<Tools>> {
+        answer(
+            async {
+                let (_, access) = state.caller(request).await?;
+                Ok(actions::tool_list(&state, &access, addon_key.0.as_deref()))
+            }
+            .await,
+        )
+    }
+
+    /// Runs a tool's handler (`<addon>.tools.<tool>`). The body is the arguments object (or
+    /// `{"parameters": {…}}`), validated against the tool's `input_schema` (422).
+    #[oai(
+        path = "/api/metacore/tools/:addon/:tool",
+        method = "post",
+        operation_id = "tools_call"
+    )]
+    async fn tool_call(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        addon: Path<String>,
+        tool: Path<String>,
+        body: InvocationBody,
+    ) -> ToolAnswer {
+        actions::tool(&state, request, &addon, &tool, body).await
+    }
+
+    /// The kernel-compatible form of a tool call:
+    /// `{"addon_key", "tool_id", "parameters", "installation_id"?}`.
+    #[oai(
+        path = "/api/metacore/tools/execute",
+        method = "post",
+        operation_id = "tools_execute"
+    )]
+    async fn tool_execute(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        body: InvocationBody,
+    ) -> ToolAnswer {
+        let InvocationBody(mut fields) = body;
+        let text = |fields: &Map<String, Value>, key: &str| {
+            fields
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (addon, tool) = (text(&fields, "addon_key"), text(&fields, "tool_id"));
+        let parameters = match fields.remove("parameters") {
+            Some(Value::Object(parameters)) => parameters,
+            _ => Map::new(),
+        };
+        actions::tool(&state, request, &addon, &tool, InvocationBody(parameters)).await
     }
 }
 

@@ -5,6 +5,7 @@
 //! with the status its code belongs to. [`ErrorEnvelope`] is the same shape as an OpenAPI
 //! object, so the spec documents exactly what is sent.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,6 +26,8 @@ pub struct ErrorEnvelope {
     pub error: ErrorDetail,
     /// Field-level problems, by field key.
     pub errors: Option<BTreeMap<String, Vec<FieldError>>>,
+    /// Context of a failed action or tool (`model`, `action`, `trigger_type`, `duration_ms`, …).
+    pub meta: Option<Value>,
 }
 
 /// `error` of the envelope.
@@ -69,14 +72,16 @@ impl FieldError {
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
-    /// `error.code`.
-    pub code: &'static str,
+    /// `error.code` (an addon's own code when it declined).
+    pub code: Cow<'static, str>,
     /// `message` and `error.message`.
     pub message: String,
     /// `error.capability`.
     pub capability: Option<String>,
     /// `errors`.
     pub fields: BTreeMap<String, Vec<FieldError>>,
+    /// `meta` (boxed: errors travel in every `Result` of a handler).
+    pub meta: Option<Box<Value>>,
 }
 
 impl ApiError {
@@ -84,10 +89,11 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
-            code,
+            code: Cow::Borrowed(code),
             message: message.into(),
             capability: None,
             fields: BTreeMap::new(),
+            meta: None,
         }
     }
 
@@ -151,7 +157,7 @@ impl ApiError {
 
     /// The envelope this error renders as.
     pub fn envelope(&self) -> ErrorEnvelope {
-        let summary = match self.code {
+        let summary = match &*self.code {
             "permission_denied" => format!("permission denied: {}", self.message),
             "unauthorized" | "token_expired" => "unauthorized".to_string(),
             "validation_failed" => "validation failed".to_string(),
@@ -166,6 +172,7 @@ impl ApiError {
                 capability: self.capability.clone(),
             },
             errors: (!self.fields.is_empty()).then(|| self.fields.clone()),
+            meta: self.meta.as_deref().cloned(),
         }
     }
 }

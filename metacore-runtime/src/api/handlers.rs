@@ -54,7 +54,8 @@ fn event<M: ModelSchema>(what: &str, scope: Scope, payload: serde_json::Value) -
     }
 }
 
-fn row_json(cells: &Cells) -> serde_json::Value {
+/// A row as the JSON object events and handlers receive.
+pub(crate) fn row_json(cells: &Cells) -> serde_json::Value {
     serde_json::Value::Object(
         cells
             .iter()

@@ -9,10 +9,12 @@
 //!   envelopes; [`error`] — the error envelope.
 //! * [`value`] — column values between JSON and the database; [`sql`] — statement text;
 //!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes.
+//! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application.
 
 pub mod access;
+pub mod actions;
 pub mod answer;
 pub mod auth;
 pub mod common;
@@ -28,6 +30,7 @@ pub mod store;
 pub mod value;
 
 pub use access::Access;
+pub use actions::{ActionAnswer, InvocationBody, ToolAnswer};
 pub use answer::{Answer, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer};
 pub use auth::{Claims, JwtKey};
 pub use error::ApiError;

@@ -1,17 +1,25 @@
 //! What every handler shares: the database, the compiled registry, the token key, the
-//! capability resolver and the event bus.
+//! capability resolver, the event bus, and the dispatcher of action and tool handlers with
+//! the addons' installations.
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use poem::Request;
 use sea_orm::{DatabaseConnection, TransactionTrait};
+use uuid::Uuid;
 
 use super::access::{Access, AccessResolver};
 use super::auth::JwtKey;
 use super::error::ApiError;
 use super::request::{authenticate, Caller};
+use crate::dispatch::{Dispatcher, DispatcherConfig};
+use crate::egress::EgressGuard;
 use crate::events::{Event, EventBus};
+use crate::invocation::{Installation, Secret};
+use crate::outbound::OutboundClient;
 use crate::registry::Registry;
+use crate::sandbox::HostServices;
 
 /// The shared state of a server (cheap to clone).
 #[derive(Clone)]
@@ -23,18 +31,104 @@ struct Inner {
     key: JwtKey,
     access: AccessResolver,
     bus: EventBus,
+    dispatcher: Dispatcher,
+    installations: Installations,
+}
+
+/// Each addon's installation per organisation, made on first use: a stable id for the
+/// process, the settings' declared defaults, the webhook signing secret.
+struct Installations {
+    secret: Option<Secret>,
+    made: Mutex<HashMap<(String, Uuid), Arc<Installation>>>,
 }
 
 impl ApiState {
-    /// State over `db` serving `registry`, verifying tokens with `key`.
-    pub fn new(db: DatabaseConnection, registry: Registry, key: JwtKey, bus: EventBus) -> Self {
+    /// State over `db` serving `registry`, verifying tokens with `key`. Its dispatcher runs
+    /// handlers on the same database and bus with the strict egress guard and has no addon
+    /// registered (register them through [`ApiState::dispatcher`]); webhook handlers are
+    /// signed with `webhook_secret`.
+    pub fn new(
+        db: DatabaseConnection,
+        registry: Registry,
+        key: JwtKey,
+        bus: EventBus,
+        webhook_secret: Option<Secret>,
+    ) -> Result<Self, String> {
+        let services = HostServices {
+            database: Some(db.clone()),
+            events: bus.clone(),
+            outbound: OutboundClient::new(EgressGuard::strict())?,
+            shared_tables: Vec::new(),
+        };
+        Ok(ApiState::with_dispatcher(
+            db,
+            registry,
+            key,
+            Dispatcher::new(DispatcherConfig {
+                services,
+                capability_mode: Default::default(),
+            }),
+            webhook_secret,
+        ))
+    }
+
+    /// State whose handlers run on `dispatcher` (its services' bus is the one canonical
+    /// events are published on); webhook calls are signed with `webhook_secret`.
+    pub fn with_dispatcher(
+        db: DatabaseConnection,
+        registry: Registry,
+        key: JwtKey,
+        dispatcher: Dispatcher,
+        webhook_secret: Option<Secret>,
+    ) -> Self {
         ApiState(Arc::new(Inner {
             db,
             registry,
             key,
             access: AccessResolver::default(),
-            bus,
+            bus: dispatcher.services().events.clone(),
+            dispatcher,
+            installations: Installations {
+                secret: webhook_secret,
+                made: Mutex::new(HashMap::new()),
+            },
         }))
+    }
+
+    /// The dispatcher of action and tool handlers.
+    pub fn dispatcher(&self) -> &Dispatcher {
+        &self.0.dispatcher
+    }
+
+    /// The installation of `addon` in `org`.
+    pub fn installation(&self, addon: &str, org: Uuid) -> Arc<Installation> {
+        let installations = &self.0.installations;
+        let mut made = installations
+            .made
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        made.entry((addon.to_string(), org))
+            .or_insert_with(|| {
+                let settings: BTreeMap<String, serde_json::Value> = self
+                    .0
+                    .dispatcher
+                    .addon(addon)
+                    .map(|ir| {
+                        ir.settings
+                            .iter()
+                            .filter_map(|s| Some((s.key.clone(), s.default.clone()?)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Arc::new(Installation {
+                    id: Uuid::new_v4(),
+                    org_id: org,
+                    settings,
+                    secret: installations.secret.clone(),
+                    webhook_base_url: None,
+                })
+            })
+            .clone()
     }
 
     /// The database.

@@ -172,3 +172,31 @@ async fn documents_are_served_and_gated_per_caller() {
         "method_not_allowed",
     );
 }
+
+/// `generated/openapi.json` is the spec `metacore-app` serves, byte for byte. `cargo xtask
+/// codegen` rewrites it by running the `committed_` tests with `METACORE_UPDATE=1`.
+#[tokio::test]
+async fn committed_openapi_json_is_the_served_spec() {
+    let app = metacore_generated::app();
+    let spec = metacore_runtime::api::server::spec_json((app.api)(), app.title, app.version);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/openapi.json");
+    if std::env::var_os("METACORE_UPDATE").is_some() {
+        std::fs::write(&path, format!("{spec}\n")).expect("generated/openapi.json is writable");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == format!("{spec}\n"),
+        "generated/openapi.json is stale: run `cargo xtask codegen` and commit the result"
+    );
+
+    let (_, db) = databases("http_openapi_file").await.remove(0);
+    let server = Server::start(db).await;
+    let served = server.send("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(served.status, 200);
+    assert_eq!(
+        served.body,
+        serde_json::from_str::<Value>(&committed).expect("generated/openapi.json is JSON"),
+        "the served spec is the committed one"
+    );
+}

@@ -3,9 +3,11 @@
 use std::net::SocketAddr;
 
 use metacore_runtime::api::auth::{now, Claims, JwtKey};
+use metacore_runtime::api::ApiState;
 use metacore_runtime::cli;
 use metacore_runtime::events::{Event, EventBus};
 use metacore_runtime::testing;
+use metacore_runtime::{Sandbox, SandboxConfig};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use tokio::sync::broadcast;
@@ -14,6 +16,12 @@ use uuid::Uuid;
 /// The two organisations of every test.
 pub const ORG_A: Uuid = Uuid::from_u128(0xa000_0000_0000_0000_0000_0000_0000_000a);
 pub const ORG_B: Uuid = Uuid::from_u128(0xb000_0000_0000_0000_0000_0000_0000_000b);
+
+/// The process-wide WASM sandbox of the served applications.
+fn sandbox() -> &'static std::sync::Arc<Sandbox> {
+    static SANDBOX: std::sync::OnceLock<std::sync::Arc<Sandbox>> = std::sync::OnceLock::new();
+    SANDBOX.get_or_init(|| Sandbox::new(SandboxConfig::default()).expect("the sandbox starts"))
+}
 
 /// A running server.
 pub struct Server {
@@ -41,7 +49,17 @@ impl Server {
         let key = JwtKey::new("test-secret");
         let bus = EventBus::default();
         let events = bus.subscribe();
-        let endpoint = cli::endpoint(&app, db, key.clone(), bus);
+        let state =
+            ApiState::new(db, app.registry, key.clone(), bus, None).expect("the API state builds");
+        // The addons' handlers, read as `metacore-app serve` reads them from the repository.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let notes = cli::register_handlers(&state, &app.registry, &root, sandbox());
+        // fiscal_mexico declares WASM handlers without shipping a backend; showcase has one.
+        assert!(
+            notes.iter().all(|n| !n.contains("`showcase`")),
+            "the showcase backend loads: {notes:#?}"
+        );
+        let endpoint = cli::endpoint(&app, state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a port");

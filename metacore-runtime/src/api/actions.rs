@@ -1,0 +1,471 @@
+//! Actions and tools over HTTP (`http-api.md` §7): find the declared action or tool, check
+//! its capability before touching data, load the record, run the handler through the
+//! [`Dispatcher`](crate::Dispatcher) and map its outcome into the envelope — 200 with the
+//! handler's `data`, 422 `action_declined` when the addon declined, the dispatcher's 4xx/5xx
+//! otherwise, each with `meta` naming what ran.
+//!
+//! Not yet here: `condition` evaluation, nested `item_fields`/`steps` validation and
+//! idempotency keys (§7.1 steps 5–7); the required form fields are checked.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use metacore_gen::ir::{self, HandlerKind};
+use poem::http::StatusCode;
+use poem::{Request, RequestBody};
+use poem_openapi::error::{ContentTypeError, ParseRequestPayloadError};
+use poem_openapi::registry::{MetaMediaType, MetaRequest, MetaSchema, MetaSchemaRef};
+use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::answer::{document_kind, Answer, Document};
+use super::error::{ApiError, FieldError};
+use super::handlers::row_json;
+use super::request::Caller;
+use super::schema::ModelSchema;
+use super::state::ApiState;
+use super::store::{self, Cells};
+use crate::dispatch::{ActionCall, DispatchError, DispatchErrorCode, ToolCall};
+use crate::invocation::CallerContext;
+use crate::response::HandlerOutcome;
+
+document_kind!(
+    /// `{"success": true, "data", "message"?, "meta": {model, action, trigger_type, duration_ms, rolled_back?}}`.
+    ActionResult, "ActionResultEnvelope", "object",
+    "The handler's answer: `data`, `message`, and `meta` with the model, action, trigger type and duration.");
+document_kind!(
+    /// `{"success": true, "data", "message"?, "meta": {addon, tool, trigger_type, duration_ms}}`.
+    ToolResult, "ToolResultEnvelope", "object",
+    "The tool handler's answer: `data`, `message`, and `meta` with the addon, tool, trigger type and duration.");
+
+/// The reply of an action.
+pub type ActionAnswer = Answer<Document<ActionResult>>;
+/// The reply of a tool call.
+pub type ToolAnswer = Answer<Document<ToolResult>>;
+
+/// The body of an action (form values) or a tool call (arguments): a JSON object; an empty
+/// body means `{}`; any other JSON is 400.
+pub struct InvocationBody(pub Map<String, Value>);
+
+impl<'a> ApiExtractor<'a> for InvocationBody {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn request_meta() -> Option<MetaRequest> {
+        let any = MetaSchemaRef::Inline(Box::new(MetaSchema::ANY));
+        Some(MetaRequest {
+            description: Some("A JSON object (form values or tool arguments); may be empty."),
+            content: vec![MetaMediaType {
+                content_type: "application/json",
+                schema: MetaSchemaRef::Inline(Box::new(MetaSchema {
+                    additional_properties: Some(Box::new(any)),
+                    ..MetaSchema::new("object")
+                })),
+            }],
+            required: false,
+        })
+    }
+
+    async fn from_request(
+        request: &'a Request,
+        body: &mut RequestBody,
+        _options: ExtractParamOptions<()>,
+    ) -> poem::Result<Self> {
+        if let Some(content_type) = request.content_type() {
+            let essence = content_type.split(';').next().unwrap_or("").trim();
+            if !essence.eq_ignore_ascii_case("application/json") && !essence.ends_with("+json") {
+                return Err(ContentTypeError::NotSupported {
+                    content_type: content_type.to_string(),
+                }
+                .into());
+            }
+        }
+        let bytes = body.take()?.into_vec().await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(InvocationBody(Map::new()));
+        }
+        match serde_json::from_slice(&bytes) {
+            Ok(Value::Object(fields)) => Ok(InvocationBody(fields)),
+            _ => Err(ParseRequestPayloadError {
+                reason: "the body must be a JSON object".into(),
+            }
+            .into()),
+        }
+    }
+}
+
+/// `trigger_type` of a handler.
+fn trigger_type(kind: &HandlerKind) -> &'static str {
+    match kind {
+        HandlerKind::Wasm { .. } => "wasm",
+        HandlerKind::Webhook { .. } => "webhook",
+        HandlerKind::Compiled { .. } => "compiled",
+        HandlerKind::Connector { .. } => "connector",
+        HandlerKind::Noop => "noop",
+        HandlerKind::None => "none",
+    }
+}
+
+/// The identity the handler sees, made by the host from the verified token.
+fn invocation_caller(
+    state: &ApiState,
+    request: &Request,
+    addon: &str,
+    caller: &Caller,
+    org: Uuid,
+) -> CallerContext {
+    let locale = request
+        .headers()
+        .get(poem::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';']).next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    CallerContext {
+        installation: state.installation(addon, org),
+        user_id: Some(caller.user),
+        request_id: Uuid::new_v4(),
+        locale,
+    }
+}
+
+/// The handler's result in the envelope; `meta` is the handler's merged with the server's
+/// keys (which win), plus `rolled_back` for transactional handlers.
+fn answer(
+    result: Result<HandlerOutcome, DispatchError>,
+    mut server_meta: Map<String, Value>,
+    started: Instant,
+    transactional: bool,
+) -> Result<Value, ApiError> {
+    server_meta.insert(
+        "duration_ms".into(),
+        json!(started.elapsed().as_millis() as u64),
+    );
+    let merged = |handler_meta: Option<Value>, rolled_back: bool| {
+        let mut meta = match handler_meta {
+            Some(Value::Object(meta)) => meta,
+            _ => Map::new(),
+        };
+        meta.extend(server_meta.clone());
+        if transactional {
+            meta.insert("rolled_back".into(), json!(rolled_back));
+        }
+        Value::Object(meta)
+    };
+    match result {
+        Ok(HandlerOutcome::Success {
+            data,
+            message,
+            meta,
+        }) => {
+            let mut body = json!({"success": true, "data": data, "meta": merged(meta, false)});
+            if let Some(message) = message {
+                body["message"] = json!(message);
+            }
+            Ok(body)
+        }
+        Ok(HandlerOutcome::Declined(declined)) => {
+            let mut error = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "action_declined",
+                declined.message,
+            );
+            error.code = Cow::Owned(declined.code);
+            error.fields = declined.fields.map(field_errors).unwrap_or_default();
+            error.meta = Some(Box::new(merged(None, true)));
+            Err(error)
+        }
+        Err(failure) => {
+            let status = StatusCode::from_u16(failure.code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut error = ApiError::new(status, failure.code.as_str(), failure.message);
+            if let Some(details) = failure.details {
+                error.fields = schema_errors(&details);
+            }
+            error.meta = Some(Box::new(merged(None, true)));
+            Err(error)
+        }
+    }
+}
+
+/// An addon's field map (`{"note": [{"code", "params"}]}`, or plain messages) as field errors.
+fn field_errors(fields: Value) -> BTreeMap<String, Vec<FieldError>> {
+    let Value::Object(fields) = fields else {
+        return BTreeMap::new();
+    };
+    let one = |item: &Value| match item {
+        Value::Object(error) => {
+            let code = error
+                .get("code")
+                .and_then(Value::as_str)
+                .unwrap_or("invalid");
+            let mut field = FieldError::new(code);
+            if let Some(Value::Object(params)) = error.get("params") {
+                field.params = params.clone().into_iter().collect();
+            }
+            if let Some(message) = error.get("message") {
+                field.params.insert("message".into(), message.clone());
+            }
+            field
+        }
+        Value::String(message) => FieldError::new("invalid").with("message", message.as_str()),
+        other => FieldError::new("invalid").with("message", other.to_string()),
+    };
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let errors = match &value {
+                Value::Array(items) => items.iter().map(one).collect(),
+                single => vec![one(single)],
+            };
+            (key, errors)
+        })
+        .collect()
+}
+
+/// Tool input schema errors (`[{path, message}]`) by dotted path (`input` for the root).
+fn schema_errors(details: &Value) -> BTreeMap<String, Vec<FieldError>> {
+    let mut fields: BTreeMap<String, Vec<FieldError>> = BTreeMap::new();
+    for detail in details.as_array().into_iter().flatten() {
+        let path = detail["path"]
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches('/');
+        let key = if path.is_empty() {
+            "input".to_string()
+        } else {
+            path.replace('/', ".")
+        };
+        let message = detail["message"].as_str().unwrap_or("invalid");
+        fields
+            .entry(key)
+            .or_default()
+            .push(FieldError::new("invalid").with("message", message));
+    }
+    fields
+}
+
+/// True when `action` targets `model` (its route name) in `addon`.
+fn targets(addon: &ir::Addon, action: &ir::Action, route: &str) -> bool {
+    action
+        .target_model
+        .as_deref()
+        .and_then(|name| addon.find_model(name))
+        .is_some_and(|m| m.table == route)
+}
+
+/// The record's state for `requires_state`: its `status`, else `state`, column.
+fn record_state(record: &Cells) -> Option<String> {
+    ["status", "state"].iter().find_map(|name| {
+        record
+            .iter()
+            .find(|(column, _)| column == name)
+            .map(|(_, cell)| cell.label())
+    })
+}
+
+/// `POST /api/data/{model}/{id}/action/{key}` (with `id`) and
+/// `POST /api/data/{model}/action/{key}` (without).
+pub async fn action<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    id: Option<Uuid>,
+    key: &str,
+    body: InvocationBody,
+) -> ActionAnswer {
+    match run_action::<M>(state, request, id, key, body.0).await {
+        Ok(body) => Answer::ok(&Document::new(body)),
+        Err(error) => Answer::err(error),
+    }
+}
+
+async fn run_action<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    id: Option<Uuid>,
+    key: &str,
+    payload: Map<String, Value>,
+) -> Result<Value, ApiError> {
+    let model = M::model();
+    let (caller, access) = state.caller(request).await?;
+    let org = caller.organization()?;
+    let not_found = || ApiError::not_found("action_not_found", format!("no action `{key}`"));
+    let addon = state.dispatcher().addon(M::addon()).ok_or_else(not_found)?;
+    let action = addon
+        .actions
+        .iter()
+        .find(|a| a.key == key && targets(&addon, a, model.route))
+        .ok_or_else(not_found)?;
+    let capability = format!("{}.{key}", model.route);
+    if !access.allows(&capability) {
+        return Err(ApiError::permission_denied(&capability));
+    }
+    let record = match id {
+        Some(id) => Some(
+            store::get(state.db(), model, org, id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))?,
+        ),
+        None if action.placement == "row" => {
+            return Err(ApiError::bad_request(
+                "record_required",
+                format!("action `{key}` runs on a record: POST …/{{id}}/action/{key}"),
+            ));
+        }
+        None => None,
+    };
+    if let (Some(record), false) = (&record, action.requires_state.is_empty()) {
+        let current = record_state(record).unwrap_or_default();
+        if !action.requires_state.contains(&current) {
+            let mut error = ApiError::new(
+                StatusCode::CONFLICT,
+                "invalid_state",
+                format!(
+                    "the record is `{current}`; the action needs one of {:?}",
+                    action.requires_state
+                ),
+            );
+            error.meta = Some(Box::new(json!({"state": current})));
+            return Err(error);
+        }
+    }
+    let missing: BTreeMap<String, Vec<FieldError>> = action
+        .fields
+        .iter()
+        .filter(|field| field.required)
+        .filter(|field| match payload.get(&field.key) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(text)) => text.trim().is_empty(),
+            Some(Value::Array(items)) => items.is_empty(),
+            Some(_) => false,
+        })
+        .map(|field| (field.key.clone(), vec![FieldError::new("required")]))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::validation(missing));
+    }
+    let started = Instant::now();
+    let call = ActionCall {
+        addon_key: addon.key.clone(),
+        action_key: key.to_string(),
+        record_id: id,
+        record: record.as_ref().map(row_json),
+        payload: Value::Object(payload),
+        caller: invocation_caller(state, request, &addon.key, &caller, org),
+    };
+    let result = state.dispatcher().action(call).await;
+    let mut meta = Map::new();
+    meta.insert("model".into(), json!(model.route));
+    meta.insert("action".into(), json!(key));
+    meta.insert(
+        "trigger_type".into(),
+        json!(trigger_type(&action.handler.kind)),
+    );
+    let transactional = matches!(action.handler.kind, HandlerKind::Wasm { .. });
+    answer(result, meta, started, transactional)
+}
+
+/// `POST /api/metacore/tools/{addon}/{tool}`: the arguments object, or `{"parameters": {…}}`.
+pub async fn tool(
+    state: &ApiState,
+    request: &Request,
+    addon_key: &str,
+    tool_key: &str,
+    body: InvocationBody,
+) -> ToolAnswer {
+    match run_tool(state, request, addon_key, tool_key, body.0).await {
+        Ok(body) => Answer::ok(&Document::new(body)),
+        Err(error) => Answer::err(error),
+    }
+}
+
+async fn run_tool(
+    state: &ApiState,
+    request: &Request,
+    addon_key: &str,
+    tool_key: &str,
+    mut input: Map<String, Value>,
+) -> Result<Value, ApiError> {
+    let (caller, access) = state.caller(request).await?;
+    let org = caller.organization()?;
+    let not_found = || {
+        ApiError::not_found(
+            "tool_not_found",
+            format!("no tool `{tool_key}` in addon `{addon_key}`"),
+        )
+    };
+    let addon = state.dispatcher().addon(addon_key).ok_or_else(not_found)?;
+    let tool = addon
+        .tools
+        .iter()
+        .find(|t| t.key == tool_key)
+        .ok_or_else(not_found)?;
+    let capability = format!("{addon_key}.tools.{tool_key}");
+    if !access.allows(&capability) {
+        return Err(ApiError::permission_denied(&capability));
+    }
+    if input.len() == 1 {
+        if let Some(Value::Object(parameters)) = input.get("parameters") {
+            input = parameters.clone();
+        }
+    }
+    let started = Instant::now();
+    let call = ToolCall {
+        addon_key: addon.key.clone(),
+        tool_key: tool.key.clone(),
+        input: Value::Object(input),
+        caller: invocation_caller(state, request, &addon.key, &caller, org),
+    };
+    let result = state.dispatcher().tool(call).await;
+    if let Err(DispatchError {
+        code: DispatchErrorCode::InvalidInput,
+        details,
+        message,
+    }) = &result
+    {
+        let mut error =
+            ApiError::validation(details.as_ref().map(schema_errors).unwrap_or_default());
+        error.message = message.clone();
+        return Err(error);
+    }
+    let mut meta = Map::new();
+    meta.insert("addon".into(), json!(addon.key));
+    meta.insert("tool".into(), json!(tool.key));
+    meta.insert(
+        "trigger_type".into(),
+        json!(trigger_type(&tool.handler.kind)),
+    );
+    answer(result, meta, started, false)
+}
+
+/// `GET /api/metacore/tools[?addon_key=]`: the tools of registered addons the caller may
+/// execute.
+pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&str>) -> Value {
+    let mut tools = Vec::new();
+    for descriptor in state.registry().addons {
+        if addon_key.is_some_and(|k| k != descriptor.key) {
+            continue;
+        }
+        let Some(addon) = state.dispatcher().addon(descriptor.key) else {
+            continue;
+        };
+        for tool in &addon.tools {
+            if !access.allows(&format!("{}.tools.{}", addon.key, tool.key)) {
+                continue;
+            }
+            tools.push(json!({
+                "addon_key": addon.key,
+                "key": tool.key,
+                "id": tool.key,
+                "name": tool.label.clone().unwrap_or_else(|| tool.key.clone()),
+                "description": tool.description,
+                "input_schema": tool.input_schema.clone().unwrap_or_else(|| json!({"type": "object"})),
+                "handler_type": trigger_type(&tool.handler.kind),
+            }));
+        }
+    }
+    json!({"success": true, "data": tools})
+}

@@ -1,0 +1,302 @@
+//! Actions and tools over HTTP, run by the showcase addon's real WASM backend
+//! (`manifests/showcase/backend/backend.wat`): echo handlers of both signatures, a decline,
+//! capability checks, record loading and tenancy, tool input validation.
+
+use serde_json::{json, Value};
+
+use super::support::{assert_error, databases, Server, ORG_A, ORG_B};
+
+/// `backend.wasm` is `backend.wat` compiled; `METACORE_UPDATE=1` rewrites it.
+#[test]
+fn committed_backend_wasm_is_its_wat() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/showcase/backend");
+    let compiled = wat::parse_file(dir.join("backend.wat")).expect("backend.wat is valid WAT");
+    if std::env::var_os("METACORE_UPDATE").is_some() {
+        std::fs::write(dir.join("backend.wasm"), &compiled).expect("backend.wasm is writable");
+        return;
+    }
+    let committed = std::fs::read(dir.join("backend.wasm")).unwrap_or_default();
+    assert!(
+        committed == compiled,
+        "manifests/showcase/backend/backend.wasm is stale: run `cargo xtask codegen`"
+    );
+}
+
+#[tokio::test]
+async fn actions_and_tools_run_the_wasm_backend_on_every_backend() {
+    for (backend, db) in databases("http_actions").await {
+        eprintln!("backend: {backend}");
+        let server = Server::start(db).await;
+        actions(&server).await;
+        tools(&server).await;
+    }
+}
+
+async fn create_customer(server: &Server, token: &str, name: &str) -> String {
+    let created = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            Some(token),
+            Some(&json!({"name": name})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    created.body["data"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string()
+}
+
+async fn actions(server: &Server) {
+    let admin = server.token(Some(ORG_A), "admin", &[]);
+    let other = server.token(Some(ORG_B), "admin", &[]);
+    let clerk = server.token(Some(ORG_A), "clerk", &[]);
+    let granted = server.token(Some(ORG_A), "guest", &["customers.echo"]);
+    let id = create_customer(server, &admin, "Ada").await;
+
+    // Row action, (ptr, len) signature: the handler echoes the invocation document.
+    let path = format!("/api/data/customers/{id}/action/echo");
+    let echoed = server
+        .send("POST", &path, Some(&granted), Some(&json!({"note": "hi"})))
+        .await;
+    assert_eq!(echoed.status, 200, "{}", echoed.text);
+    let doc = &echoed.body["data"];
+    assert_eq!(doc["invocation"], "action");
+    assert_eq!(doc["addon_key"], "showcase");
+    assert_eq!(doc["org_id"], ORG_A.to_string());
+    assert_eq!(doc["action"], "echo");
+    assert_eq!(doc["record_id"], id.as_str());
+    assert_eq!(doc["record"]["name"], "Ada", "the loaded record is sent");
+    assert_eq!(doc["payload"], json!({"note": "hi"}));
+    let meta = &echoed.body["meta"];
+    assert_eq!(
+        (
+            &meta["model"],
+            &meta["action"],
+            &meta["trigger_type"],
+            &meta["rolled_back"]
+        ),
+        (
+            &json!("customers"),
+            &json!("echo"),
+            &json!("wasm"),
+            &json!(false)
+        )
+    );
+    assert!(meta["duration_ms"].is_u64());
+
+    // The /api/dynamic alias and an empty body (`{}`).
+    let aliased = server
+        .send(
+            "POST",
+            &format!("/api/dynamic/customers/{id}/action/echo"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(aliased.status, 200, "{}", aliased.text);
+    assert_eq!(aliased.body["data"]["payload"], json!({}));
+
+    // Collection action, packed i64 signature: no record.
+    let packed = server
+        .send(
+            "POST",
+            "/api/data/customers/action/echo_packed",
+            Some(&admin),
+            Some(&json!({"n": 1})),
+        )
+        .await;
+    assert_eq!(packed.status, 200, "{}", packed.text);
+    assert_eq!(packed.body["data"]["action"], "echo_packed");
+    assert_eq!(packed.body["data"]["payload"], json!({"n": 1}));
+    assert_eq!(packed.body["data"]["record_id"], Value::Null);
+
+    // A row action needs a record.
+    assert_error(
+        &server
+            .send(
+                "POST",
+                "/api/data/customers/action/echo",
+                Some(&admin),
+                None,
+            )
+            .await,
+        400,
+        "record_required",
+    );
+    // The addon declines: 422 with its code, field errors and meta.
+    let vetted = server
+        .send(
+            "POST",
+            &format!("/api/data/customers/{id}/action/vet"),
+            Some(&admin),
+            Some(&json!({"reason": "x"})),
+        )
+        .await;
+    assert_error(&vetted, 422, "not_vetted");
+    assert_eq!(vetted.body["errors"]["reason"][0]["code"], "rejected");
+    assert_eq!(vetted.body["meta"]["rolled_back"], true);
+    // Required form fields are checked before the handler runs.
+    let missing = server
+        .send(
+            "POST",
+            &format!("/api/data/customers/{id}/action/vet"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_error(&missing, 422, "validation_failed");
+    assert_eq!(missing.body["errors"]["reason"][0]["code"], "required");
+
+    // Capability before data: a clerk may not echo; no token is 401.
+    let denied = server.send("POST", &path, Some(&clerk), None).await;
+    assert_error(&denied, 403, "permission_denied");
+    assert_eq!(denied.body["error"]["capability"], "customers.echo");
+    assert_error(
+        &server.send("POST", &path, None, None).await,
+        401,
+        "unauthorized",
+    );
+    // Another organisation's record is not found; so are unknown actions and records.
+    assert_error(
+        &server.send("POST", &path, Some(&other), None).await,
+        404,
+        "record_not_found",
+    );
+    assert_error(
+        &server
+            .send(
+                "POST",
+                &format!("/api/data/customers/{id}/action/nope"),
+                Some(&admin),
+                None,
+            )
+            .await,
+        404,
+        "action_not_found",
+    );
+    let nobody = uuid::Uuid::new_v4();
+    assert_error(
+        &server
+            .send(
+                "POST",
+                &format!("/api/data/customers/{nobody}/action/echo"),
+                Some(&admin),
+                None,
+            )
+            .await,
+        404,
+        "record_not_found",
+    );
+    // A body that is not an object is 400.
+    let array = server
+        .send("POST", &path, Some(&admin), Some(&json!([1, 2])))
+        .await;
+    assert_error(&array, 400, "invalid_json");
+}
+
+async fn tools(server: &Server) {
+    let admin = server.token(Some(ORG_A), "admin", &[]);
+    let guest = server.token(Some(ORG_A), "guest", &[]);
+    let granted = server.token(Some(ORG_A), "guest", &["showcase.tools.echo_tool"]);
+
+    let listed = server
+        .send(
+            "GET",
+            "/api/metacore/tools?addon_key=showcase",
+            Some(&granted),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["data"][0]["key"], "echo_tool");
+    assert_eq!(listed.body["data"][0]["handler_type"], "wasm");
+    let hidden = server
+        .send("GET", "/api/metacore/tools", Some(&guest), None)
+        .await;
+    assert_eq!(
+        hidden.body["data"],
+        json!([]),
+        "only tools the caller may run"
+    );
+
+    let path = "/api/metacore/tools/showcase/echo_tool";
+    let called = server
+        .send(
+            "POST",
+            path,
+            Some(&granted),
+            Some(&json!({"text": "hello"})),
+        )
+        .await;
+    assert_eq!(called.status, 200, "{}", called.text);
+    assert_eq!(called.body["data"]["invocation"], "tool");
+    assert_eq!(called.body["data"]["payload"], json!({"text": "hello"}));
+    assert_eq!(called.body["meta"]["tool"], "echo_tool");
+    // `{"parameters": …}` and the kernel-compatible route.
+    let wrapped = server
+        .send(
+            "POST",
+            path,
+            Some(&admin),
+            Some(&json!({"parameters": {"text": "w"}})),
+        )
+        .await;
+    assert_eq!(wrapped.body["data"]["payload"], json!({"text": "w"}));
+    let executed = server
+        .send(
+            "POST",
+            "/api/metacore/tools/execute",
+            Some(&admin),
+            Some(&json!({"addon_key": "showcase", "tool_id": "echo_tool", "parameters": {"text": "k"}})),
+        )
+        .await;
+    assert_eq!(executed.status, 200, "{}", executed.text);
+    assert_eq!(executed.body["data"]["payload"], json!({"text": "k"}));
+
+    // The input schema: `text` is required and non-empty.
+    let invalid = server
+        .send("POST", path, Some(&admin), Some(&json!({"text": ""})))
+        .await;
+    assert_error(&invalid, 422, "validation_failed");
+    assert!(
+        invalid.body["errors"]["text"].is_array(),
+        "{}",
+        invalid.text
+    );
+    let absent = server.send("POST", path, Some(&admin), None).await;
+    assert_error(&absent, 422, "validation_failed");
+    assert!(absent.body["errors"]["input"].is_array(), "{}", absent.text);
+
+    assert_error(
+        &server.send("POST", path, Some(&guest), None).await,
+        403,
+        "permission_denied",
+    );
+    assert_error(
+        &server
+            .send(
+                "POST",
+                "/api/metacore/tools/showcase/nope",
+                Some(&admin),
+                None,
+            )
+            .await,
+        404,
+        "tool_not_found",
+    );
+    assert_error(
+        &server
+            .send(
+                "POST",
+                "/api/metacore/tools/nobody/echo_tool",
+                Some(&admin),
+                None,
+            )
+            .await,
+        404,
+        "tool_not_found",
+    );
+}
