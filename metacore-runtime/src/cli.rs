@@ -35,6 +35,9 @@ use crate::invocation::Secret;
 use crate::registry::Registry;
 use crate::sandbox::{Sandbox, SandboxConfig};
 
+/// The log filter unless `RUST_LOG` is set (`RUST_LOG=info,sqlx=info` shows every statement).
+pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
+
 /// The environment variable holding the secret webhook handler calls are signed with.
 pub const WEBHOOK_SECRET_ENV: &str = "METACORE_WEBHOOK_SECRET";
 
@@ -118,10 +121,12 @@ enum Command {
 /// Runs the command line of `app`.
 pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
     let cli = Cli::parse();
+    // `RUST_LOG` overrides; by default sqlx's per-statement lines (sea-orm turns them on at
+    // `info`) stay off: writing one per query to stderr costs more than the query.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER)),
         )
         .with_writer(std::io::stderr)
         .try_init();

@@ -53,6 +53,12 @@ impl EventBus {
         self.sender.send(event).unwrap_or(0)
     }
 
+    /// True when someone would receive a published event (writers may skip building
+    /// payloads nobody reads).
+    pub fn has_subscribers(&self) -> bool {
+        self.sender.receiver_count() > 0
+    }
+
     /// A receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()

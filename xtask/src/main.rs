@@ -12,11 +12,14 @@
 //!   the generated server `metacore-app` and a hand-written poem + sqlx baseline, on SQLite and
 //!   PostgreSQL (list, get by id, create); prints req/s, p99 and the ratio to the baseline.
 //!   `bench-http-baseline` is that baseline server, started by the benchmark.
+//! * `cargo xtask conformance [--max-examples N]` — openapi-spec-validator and schemathesis
+//!   against the live demo server (`.ci/conformance.sh`), 100 examples per operation.
 
 mod bench;
 mod bench_build;
 mod bench_http;
 mod codegen;
+mod conformance;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -27,7 +30,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench [--iterations N]        time `validate` over the whole corpus, beside a serde_json baseline
   bench-build [--sizes A,B,C]   time `build` (corpus, 1,000 models) and `cargo build` of generated crates
   bench-http [--quick] [--duration SECS] [--connections N] [--threads N] [--rounds N] [--backends sqlite,postgres]
-                                wrk: metacore-app beside a hand-written baseline server, SQLite and PostgreSQL";
+                                wrk: metacore-app beside a hand-written baseline server, SQLite and PostgreSQL
+  conformance [--max-examples N]
+                                openapi-spec-validator + schemathesis against the live demo server (default 100)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
         Some("bench-build") => bench_build::run(&args[1..]),
         Some("bench-http") => bench_http::run(&args[1..]),
         Some("bench-http-baseline") => bench_http::run_baseline(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

@@ -21,10 +21,16 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
     if addon.models.is_empty() {
         return None;
     }
+    let has_actions = addon.actions.iter().any(|a| target(addon, a).is_some());
     let module_doc = format!(
         " The HTTP operations of addon `{}` (from `{manifest}`): list, create, get, update and \
-         delete for each model, under `/api/data/<route>`.",
-        addon.key
+         delete for each model, under `/api/data/<route>`{}.",
+        addon.key,
+        if has_actions {
+            ", and the action routes of the models its actions target"
+        } else {
+            ""
+        }
     );
     let markers = addon
         .models

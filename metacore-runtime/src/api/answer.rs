@@ -64,6 +64,24 @@ impl<T: SuccessBody> Answer<T> {
     }
 }
 
+impl<T: Payload> Answer<Data<T>> {
+    /// `{"success": true, "data": <data>}` from `data` already serialised as a `T`.
+    pub fn data_bytes(data: &[u8]) -> Self {
+        let mut body = Vec::with_capacity(data.len() + 26);
+        body.extend_from_slice(br#"{"success":true,"data":"#);
+        body.extend_from_slice(data);
+        body.push(b'}');
+        Answer {
+            result: Ok(Reply {
+                status: StatusCode::OK,
+                body,
+                headers: Vec::new(),
+            }),
+            body: PhantomData,
+        }
+    }
+}
+
 impl<T> Answer<T> {
     /// The error `error`.
     pub fn err(error: ApiError) -> Self {

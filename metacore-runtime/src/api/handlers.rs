@@ -119,11 +119,13 @@ pub async fn get<M: ModelSchema>(state: &ApiState, request: &Request, id: Uuid) 
             .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))
     }
     .await;
-    match result {
-        Ok(cells) => {
-            let etag = store::etag(&cells);
-            RowAnswer::<M>::ok(&Data(EnvelopeBody::new(Row::new(cells))))
-                .header(poem::http::header::ETAG, &etag)
+    let served = result
+        .and_then(|cells| serde_json::to_vec(&Row::<M>::new(cells)).map_err(ApiError::internal));
+    match served {
+        // The row is serialised once: for the body and for its ETag.
+        Ok(row) => {
+            let etag = store::etag_of(&row);
+            RowAnswer::<M>::data_bytes(&row).header(poem::http::header::ETAG, &etag)
         }
         Err(error) => RowAnswer::<M>::err(error),
     }
@@ -139,15 +141,33 @@ pub async fn create<M: ModelSchema>(
         let scope = admit::<M>(state, request, "create").await?;
         let addon = addon_of::<M>(state)?;
         let fields = body.fields;
-        let cells = state
-            .write(move |txn| {
-                Box::pin(async move {
-                    let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
-                    let payload = json!({"id": id_of::<M>(&cells), "after": row_json(&cells)});
-                    Ok((cells, vec![event::<M>("created", scope, payload)]))
-                })
+        let listened = state.bus().has_subscribers();
+        let created = move |cells: &Cells| {
+            // The payload copies the whole row: built only when someone listens.
+            listened.then(|| {
+                let payload = json!({"id": id_of::<M>(cells), "after": row_json(cells)});
+                event::<M>("created", scope, payload)
             })
-            .await?;
+        };
+        let cells = if store::create_reads_references(M::model()) {
+            state
+                .write(move |txn| {
+                    Box::pin(async move {
+                        let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
+                        let events = created(&cells).into_iter().collect();
+                        Ok((cells, events))
+                    })
+                })
+                .await?
+        } else {
+            // One `INSERT … RETURNING` is atomic on its own: no explicit transaction, and
+            // the event is published once it has returned (committed).
+            let cells = store::create(state.db(), addon, M::model(), scope, &fields).await?;
+            if let Some(event) = created(&cells) {
+                state.publish(event);
+            }
+            cells
+        };
         Ok(Created(EnvelopeBody::new(Row::new(cells))))
     }
     .await;

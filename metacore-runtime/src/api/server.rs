@@ -131,12 +131,15 @@ fn enveloped(path: &str, response: Response) -> Response {
 
 /// The methods served at `path` (for the `Allow` header of a 405).
 fn allowed_methods(path: &str) -> &'static str {
-    match path
-        .strip_prefix("/api/data/")
-        .map(|rest| rest.split('/').count())
-    {
-        Some(1) => "GET, POST",
-        Some(2) => "GET, PUT, PATCH, DELETE",
+    let segments: Vec<&str> = match path.strip_prefix("/api/data/") {
+        Some(rest) => rest.split('/').collect(),
+        None if path.starts_with("/api/metacore/tools/") => return "POST",
+        None => return "GET",
+    };
+    match segments[..] {
+        [_] => "GET, POST",
+        [_, _] => "GET, PUT, PATCH, DELETE",
+        [_, "action", _] | [_, _, "action", _] => "POST",
         _ => "GET",
     }
 }
@@ -153,11 +156,16 @@ fn canonical(registry: &Registry, mut request: Request) -> Result<Request, ApiEr
         Some(rest) => rest,
         None => return Ok(request),
     };
-    let mut segments: Vec<&str> = rest.split('/').collect();
-    let model = segments.first().copied().unwrap_or_default();
+    let model = rest.split('/').next().unwrap_or_default();
     let (_, descriptor) = registry.model(model).ok_or_else(|| {
         ApiError::not_found("model_not_found", format!("unknown model `{model}`"))
     })?;
+    let me_alias = rest[model.len()..].split('/').nth(1) == Some("me");
+    if path.starts_with("/api/data/") && model == descriptor.route && !me_alias {
+        // Already canonical (the common case): nothing to rewrite.
+        return Ok(request);
+    }
+    let mut segments: Vec<&str> = rest.split('/').collect();
     segments[0] = descriptor.route;
     if segments.get(1) == Some(&"me") {
         segments.remove(1);

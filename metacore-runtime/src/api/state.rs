@@ -178,8 +178,13 @@ impl ApiState {
         };
         txn.commit().await.map_err(ApiError::internal)?;
         for event in events {
-            self.0.bus.publish(event);
+            self.publish(event);
         }
         Ok(value)
+    }
+
+    /// Publishes `event` of a write that has committed.
+    pub fn publish(&self, event: Event) {
+        self.0.bus.publish(event);
     }
 }

@@ -293,13 +293,19 @@ pub async fn create(
         }
         sql.bind(parsed.value);
     }
-    sql.push(")");
-    db.execute_raw(sql.statement())
+    sql.push(") RETURNING ").push(&select_columns(model));
+    let row = db
+        .query_one_raw(sql.statement())
         .await
-        .map_err(|e| write_error(model, e))?;
-    get(db, model, scope.org, id)
-        .await?
-        .ok_or_else(|| ApiError::internal("an inserted row is not visible"))
+        .map_err(|e| write_error(model, e))?
+        .ok_or_else(|| ApiError::internal("an insert returned no row"))?;
+    decode_row(model, &row).map_err(db_error)
+}
+
+/// True when a create of `model` reads other rows before inserting (reference checks), so
+/// it needs a transaction; otherwise it is one atomic `INSERT … RETURNING`.
+pub fn create_reads_references(model: &ModelDescriptor) -> bool {
+    model.columns.iter().any(|c| c.reference.is_some())
 }
 
 /// Applies `body` to row `id`; returns (before, after), or `None` for `after` when nothing
@@ -490,9 +496,13 @@ fn duplicate_columns(model: &ModelDescriptor, message: &str) -> Vec<&'static str
 
 /// The `ETag` of a row, `"<hex>"`: a hash of the row's served values.
 pub fn etag(cells: &Cells) -> String {
-    let text = serde_json::to_string(&Row::<()>::new(cells.clone())).unwrap_or_default();
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    etag_of(&serde_json::to_vec(&Row::<()>::new(cells.clone())).unwrap_or_default())
+}
+
+/// The [`etag`] of a row already serialised as served.
+pub fn etag_of(served: &[u8]) -> String {
+    let hash = served.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     });
     format!("\"{hash:016x}\"")
 }
