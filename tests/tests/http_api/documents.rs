@@ -190,7 +190,8 @@ async fn committed_openapi_json_is_the_served_spec() {
         "generated/openapi.json is stale: run `cargo xtask codegen` and commit the result"
     );
 
-    let (_, db) = databases("http_openapi_file").await.remove(0);
+    // SQLite only: `cargo xtask codegen --check` runs this before any PostgreSQL is up.
+    let db = metacore_runtime::testing::sqlite_database("http_openapi_file").await;
     let server = Server::start(db).await;
     let served = server.send("GET", "/api/openapi.json", None, None).await;
     assert_eq!(served.status, 200);
