@@ -109,13 +109,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -212,13 +217,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -307,13 +317,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -414,13 +429,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -521,13 +541,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -628,13 +653,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]

@@ -45,13 +45,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]

@@ -66,13 +66,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -173,13 +178,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -280,13 +290,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]

@@ -54,13 +54,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -153,13 +158,18 @@ impl Api {
         state: Data<&ApiState>,
         request: &Request,
         /// 1-based page (default 1).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
         /// Rows per page (default the model's; more than 200 is served as 200).
-        #[oai(validator(minimum(value = "1")))]
+        #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
-        /// Column to sort by.
-        #[oai(name = "sortBy")]
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|ticket_id|author_id|body|created_at)?$"
+            )
+        )]
         sort_by: Query<Option<String>>,
         /// `asc` or `desc` (any case).
         #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::names::{snake_ident, upper_camel};
 use super::rust_file;
-use crate::ir::{Action, Addon, Model};
+use crate::ir::{Action, Addon, ColumnType, Model, SystemRole};
 
 /// The `api.rs` of `addon`, or `None` when it has no model.
 pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
@@ -141,6 +141,7 @@ fn operations(model: &Model) -> TokenStream {
     );
     let patch_doc = format!(" Same as `PUT`: changes the fields sent (`{route}.update`).");
     let delete_doc = format!(" Deletes a `{route}` row (`{route}.delete`).");
+    let sortable = sortable_pattern(model);
     quote! {
         #[doc = #list_doc]
         #[oai(path = #collection, method = "get", operation_id = #list_id)]
@@ -150,13 +151,13 @@ fn operations(model: &Model) -> TokenStream {
             state: Data<&ApiState>,
             request: &Request,
             /// 1-based page (default 1).
-            #[oai(validator(minimum(value = "1")))]
+            #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
             page: Query<Option<u64>>,
             /// Rows per page (default the model's; more than 200 is served as 200).
-            #[oai(validator(minimum(value = "1")))]
+            #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
             per_page: Query<Option<u64>>,
-            /// Column to sort by.
-            #[oai(name = "sortBy")]
+            /// Column to sort by (any column but JSON ones and `deleted_at`).
+            #[oai(name = "sortBy", validator(pattern = #sortable))]
             sort_by: Query<Option<String>>,
             /// `asc` or `desc` (any case).
             #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
@@ -231,6 +232,23 @@ fn operations(model: &Model) -> TokenStream {
             handlers::delete::<#marker>(&state, request, id.0).await
         }
     }
+}
+
+/// The `sortBy` values the server accepts, exactly: a column name that is not JSON nor the
+/// soft-delete marker, or nothing.
+fn sortable_pattern(model: &Model) -> String {
+    let names: Vec<&str> = model
+        .columns
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c.column_type,
+                ColumnType::Json | ColumnType::Jsonb | ColumnType::Vector(_)
+            ) && c.role != SystemRole::DeletedAt
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    format!("^({})?$", names.join("|"))
 }
 
 /// The model `action` targets.

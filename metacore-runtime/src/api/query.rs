@@ -145,7 +145,8 @@ fn parse_order(
     sort_by: Option<&str>,
     order: Option<&str>,
 ) -> Result<Vec<(&'static ColumnDescriptor, bool)>, ApiError> {
-    let descending = match order.map(|o| o.trim().to_ascii_lowercase()) {
+    // Exactly what the spec's patterns admit: no surrounding whitespace.
+    let descending = match order.map(|o| o.to_ascii_lowercase()) {
         None => None,
         Some(o) if o.is_empty() => None,
         Some(o) if o == "asc" => Some(false),
@@ -158,7 +159,7 @@ fn parse_order(
         }
     };
     let id = model.id_column();
-    let sort_by = sort_by.map(str::trim).filter(|s| !s.is_empty());
+    let sort_by = sort_by.filter(|s| !s.is_empty());
     let (column, descending) = match sort_by {
         Some(name) => {
             let column = model

@@ -93,6 +93,12 @@ pub fn parse_error(error: &poem::Error) -> ApiError {
         return ApiError::bad_request("invalid_id", "the id is not a UUID");
     }
     if let Some(param) = error.downcast_ref::<ParseParamError>() {
+        if param.name == "sortBy" {
+            return ApiError::bad_request(
+                "invalid_sort",
+                "cannot sort by that: `sortBy` names a column (not a JSON one)",
+            );
+        }
         return ApiError::bad_request(
             "invalid_param",
             format!("invalid parameter `{}`: {}", param.name, param.reason),
