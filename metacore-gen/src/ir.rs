@@ -658,6 +658,21 @@ pub enum HandlerKind {
     None,
 }
 
+impl HandlerKind {
+    /// The handler `type` as manifests write it (`wasm`, `webhook`, `compiled`, `connector`,
+    /// `noop`; `none` when there is no handler) — also the API's `trigger_type`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            HandlerKind::Wasm { .. } => "wasm",
+            HandlerKind::Webhook { .. } => "webhook",
+            HandlerKind::Compiled { .. } => "compiled",
+            HandlerKind::Connector { .. } => "connector",
+            HandlerKind::Noop => "noop",
+            HandlerKind::None => "none",
+        }
+    }
+}
+
 /// A handler with its declaration site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handler {

@@ -749,16 +749,6 @@ fn check_tool(addon: &Addon, tool: &Tool, out: &mut Vec<Diagnostic>) {
 
 // ----- twins (MC0407, MC0416) -----------------------------------------------------------------
 
-fn type_name(kind: &HandlerKind) -> &'static str {
-    match kind {
-        HandlerKind::Wasm { .. } => "wasm",
-        HandlerKind::Webhook { .. } => "webhook",
-        HandlerKind::Compiled { .. } => "compiled",
-        HandlerKind::Connector { .. } => "connector",
-        HandlerKind::Noop => "noop",
-        HandlerKind::None => "none",
-    }
-}
 
 /// The path of a webhook URL (after scheme and authority, query excluded).
 fn webhook_path(url: &str) -> Option<String> {
@@ -834,7 +824,7 @@ fn check_twins(addon: &Addon, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            _ if type_name(tk) != type_name(ak) => {
+            _ if tk.type_name() != ak.type_name() => {
                 let help = match (ak, handler_json(ak)) {
                     (HandlerKind::Wasm { .. }, Some(json)) => {
                         format!("the backend is WASM; did you mean `{json}` for the tool?")
@@ -850,8 +840,8 @@ fn check_twins(addon: &Addon, out: &mut Vec<Diagnostic>) {
                         format!(
                             "tool `{}` uses a `{}` handler but its action twin uses `{}`",
                             tool.key,
-                            type_name(tk),
-                            type_name(ak)
+                            tk.type_name(),
+                            ak.type_name()
                         ),
                     )
                     .at(&tool.handler.target_src)

@@ -97,18 +97,6 @@ impl<'a> ApiExtractor<'a> for InvocationBody {
     }
 }
 
-/// `trigger_type` of a handler.
-fn trigger_type(kind: &HandlerKind) -> &'static str {
-    match kind {
-        HandlerKind::Wasm { .. } => "wasm",
-        HandlerKind::Webhook { .. } => "webhook",
-        HandlerKind::Compiled { .. } => "compiled",
-        HandlerKind::Connector { .. } => "connector",
-        HandlerKind::Noop => "noop",
-        HandlerKind::None => "none",
-    }
-}
-
 /// The identity the handler sees, made by the host from the verified token.
 fn invocation_caller(
     state: &ApiState,
@@ -362,7 +350,7 @@ async fn run_action<M: ModelSchema>(
     meta.insert("action".into(), json!(key));
     meta.insert(
         "trigger_type".into(),
-        json!(trigger_type(&action.handler.kind)),
+        json!(action.handler.kind.type_name()),
     );
     let transactional = matches!(action.handler.kind, HandlerKind::Wasm { .. });
     answer(result, meta, started, transactional)
@@ -436,7 +424,7 @@ async fn run_tool(
     meta.insert("tool".into(), json!(tool.key));
     meta.insert(
         "trigger_type".into(),
-        json!(trigger_type(&tool.handler.kind)),
+        json!(tool.handler.kind.type_name()),
     );
     answer(result, meta, started, false)
 }
@@ -463,7 +451,7 @@ pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&st
                 "name": tool.label.clone().unwrap_or_else(|| tool.key.clone()),
                 "description": tool.description,
                 "input_schema": tool.input_schema.clone().unwrap_or_else(|| json!({"type": "object"})),
-                "handler_type": trigger_type(&tool.handler.kind),
+                "handler_type": tool.handler.kind.type_name(),
             }));
         }
     }
