@@ -749,7 +749,6 @@ fn check_tool(addon: &Addon, tool: &Tool, out: &mut Vec<Diagnostic>) {
 
 // ----- twins (MC0407, MC0416) -----------------------------------------------------------------
 
-
 /// The path of a webhook URL (after scheme and authority, query excluded).
 fn webhook_path(url: &str) -> Option<String> {
     let path = match classify_url(url) {

@@ -422,10 +422,7 @@ async fn run_tool(
     let mut meta = Map::new();
     meta.insert("addon".into(), json!(addon.key));
     meta.insert("tool".into(), json!(tool.key));
-    meta.insert(
-        "trigger_type".into(),
-        json!(tool.handler.kind.type_name()),
-    );
+    meta.insert("trigger_type".into(), json!(tool.handler.kind.type_name()));
     answer(result, meta, started, false)
 }
 
