@@ -4,10 +4,17 @@
 # operation with an admin token (no 5xx, responses conform to the spec; settings in
 # .ci/schemathesis.toml).
 #
-#   bash .ci/conformance.sh [MAX_EXAMPLES]     (default 25; `cargo xtask conformance` uses more)
+#   bash .ci/conformance.sh [MAX_EXAMPLES [SEED]]
+#
+# MAX_EXAMPLES defaults to 25 (`cargo xtask conformance` uses 100); SEED makes the run
+# reproducible (CI passes one, so a red run can be replayed locally with the same numbers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${1:-25}"
+seed_args=()
+if [ -n "${2:-}" ]; then
+  seed_args=(--seed "$2")
+fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME:-/tmp}/.cache/metacore-target}"
 
 if ! command -v schemathesis >/dev/null || ! command -v openapi-spec-validator >/dev/null; then
@@ -40,6 +47,7 @@ schemathesis --config-file .ci/schemathesis.toml run "$base/api/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --max-examples "$examples" \
+  "${seed_args[@]}" \
   --workers 1 \
   --no-color 2>&1 | tee "$work/schemathesis.log"
 status=${PIPESTATUS[0]}
