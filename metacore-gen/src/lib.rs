@@ -21,6 +21,7 @@ pub mod checks;
 pub mod codegen;
 pub mod defaults;
 pub mod diagnostics;
+pub mod fnv;
 pub mod frontend;
 pub mod ir;
 pub mod json;

@@ -35,10 +35,7 @@ pub fn constraint_name(base: &str) -> String {
     if base.len() <= MAX_IDENTIFIER_BYTES {
         return base.to_string();
     }
-    // FNV-1a: stable across platforms and releases, unlike `DefaultHasher`.
-    let hash = base.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let hash = crate::fnv::fnv1a(base.as_bytes());
     let mut cut = MAX_IDENTIFIER_BYTES - 9;
     while !base.is_char_boundary(cut) {
         cut -= 1;

@@ -465,16 +465,14 @@ async fn dynamic_options(
 
 /// A stable hash of what was compiled (metadata `version`).
 fn build_hash(registry: &crate::registry::Registry) -> u32 {
-    let mut hash = 0x811c_9dc5_u32;
+    let mut hash = metacore_gen::fnv::Fnv1a::default();
     for addon in registry.addons {
-        for byte in addon.key.bytes().chain(addon.version.bytes()) {
-            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-        }
+        hash = hash
+            .update(addon.key.as_bytes())
+            .update(addon.version.as_bytes());
         for model in addon.models {
-            for byte in model.table_metadata_json.bytes() {
-                hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-            }
+            hash = hash.update(model.table_metadata_json.as_bytes());
         }
     }
-    hash
+    hash.finish() as u32
 }

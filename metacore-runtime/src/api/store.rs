@@ -501,8 +501,6 @@ pub fn etag(cells: &Cells) -> String {
 
 /// The [`etag`] of a row already serialised as served.
 pub fn etag_of(served: &[u8]) -> String {
-    let hash = served.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = metacore_gen::fnv::fnv1a(served);
     format!("\"{hash:016x}\"")
 }
