@@ -191,29 +191,27 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
     }
 }
 
-/// Declares a success envelope type with a fixed schema name pattern.
-macro_rules! envelope {
-    ($(#[$doc:meta])* $ty:ident<$p:ident: $bound:path>($body:ty), $suffix:literal, $status:literal, $description:literal, |$reg:ident| $schema:expr) => {
-        $(#[$doc])*
-        pub struct $ty<$p>(pub EnvelopeBody<$body>);
-
-        impl<$p: $bound> Type for $ty<$p> {
+/// Implements poem-openapi's [`Type`] for a body documented by a named, registered schema:
+/// `name` is the schema's name, `register` puts its schema (and what it refers to) into the
+/// registry. Everything else of [`Type`] is the same for every such body.
+macro_rules! named_schema_type {
+    (impl[$($generics:tt)*] $ty:ty, name: $name:expr, register: |$registry:ident| $register:block) => {
+        impl<$($generics)*> poem_openapi::types::Type for $ty {
             const IS_REQUIRED: bool = true;
             type RawValueType = Self;
             type RawElementValueType = Self;
 
-            fn name() -> Cow<'static, str> {
-                Cow::Owned(format!("{}{}", <$p as Type>::name(), $suffix))
+            fn name() -> std::borrow::Cow<'static, str> {
+                $name
             }
 
-            fn schema_ref() -> MetaSchemaRef {
-                MetaSchemaRef::Reference(Self::name().into_owned())
+            fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+                poem_openapi::registry::MetaSchemaRef::Reference(
+                    <Self as poem_openapi::types::Type>::name().into_owned(),
+                )
             }
 
-            fn register(registry: &mut Registry) {
-                <$p as Type>::register(registry);
-                registry.create_schema::<Self, _>(Self::name().into_owned(), |$reg| $schema);
-            }
+            fn register($registry: &mut poem_openapi::registry::Registry) $register
 
             fn as_raw_value(&self) -> Option<&Self> {
                 Some(self)
@@ -223,6 +221,24 @@ macro_rules! envelope {
                 Box::new(std::iter::once(self))
             }
         }
+    };
+}
+pub(crate) use named_schema_type;
+
+/// Declares a success envelope type with a fixed schema name pattern.
+macro_rules! envelope {
+    ($(#[$doc:meta])* $ty:ident<$p:ident: $bound:path>($body:ty), $suffix:literal, $status:literal, $description:literal, |$reg:ident| $schema:expr) => {
+        $(#[$doc])*
+        pub struct $ty<$p>(pub EnvelopeBody<$body>);
+
+        named_schema_type!(
+            impl[$p: $bound] $ty<$p>,
+            name: Cow::Owned(format!("{}{}", <$p as Type>::name(), $suffix)),
+            register: |registry| {
+                <$p as Type>::register(registry);
+                registry.create_schema::<Self, _>(Self::name().into_owned(), |$reg| $schema);
+            }
+        );
 
         impl<$p: $bound> Serialize for $ty<$p> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -329,20 +345,10 @@ envelope!(
 /// `{"success": true, "data": null}` (a delete).
 pub struct Deleted;
 
-impl Type for Deleted {
-    const IS_REQUIRED: bool = true;
-    type RawValueType = Self;
-    type RawElementValueType = Self;
-
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("DeletedEnvelope")
-    }
-
-    fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Reference(Self::name().into_owned())
-    }
-
-    fn register(registry: &mut Registry) {
+named_schema_type!(
+    impl[] Deleted,
+    name: Cow::Borrowed("DeletedEnvelope"),
+    register: |registry| {
         registry.create_schema::<Self, _>(Self::name().into_owned(), |_| {
             let null = MetaSchema {
                 nullable: true,
@@ -351,15 +357,7 @@ impl Type for Deleted {
             envelope_schema(MetaSchemaRef::Inline(Box::new(null)), None)
         });
     }
-
-    fn as_raw_value(&self) -> Option<&Self> {
-        Some(self)
-    }
-
-    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
-        Box::new(std::iter::once(self))
-    }
-}
+);
 
 impl Serialize for Deleted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -398,20 +396,10 @@ pub trait DocumentKind: Send + Sync + 'static {
     const JSON_TYPE: &'static str = "object";
 }
 
-impl<K: DocumentKind> Type for Document<K> {
-    const IS_REQUIRED: bool = true;
-    type RawValueType = Self;
-    type RawElementValueType = Self;
-
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed(K::NAME)
-    }
-
-    fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Reference(K::NAME.to_string())
-    }
-
-    fn register(registry: &mut Registry) {
+named_schema_type!(
+    impl[K: DocumentKind] Document<K>,
+    name: Cow::Borrowed(K::NAME),
+    register: |registry| {
         registry.create_schema::<Self, _>(K::NAME.to_string(), |_| {
             let mut schema = MetaSchema {
                 description: Some(K::DESCRIPTION),
@@ -425,15 +413,7 @@ impl<K: DocumentKind> Type for Document<K> {
             schema
         });
     }
-
-    fn as_raw_value(&self) -> Option<&Self> {
-        Some(self)
-    }
-
-    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
-        Box::new(std::iter::once(self))
-    }
-}
+);
 
 impl<K> Serialize for Document<K> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -11,12 +11,13 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::answer::named_schema_type;
 use super::value::Cell;
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
 
@@ -123,34 +124,16 @@ fn object_schema(
 
 macro_rules! schema_type {
     ($ty:ident, $suffix:literal, $build:expr) => {
-        impl<M: ModelSchema> Type for $ty<M> {
-            const IS_REQUIRED: bool = true;
-            type RawValueType = Self;
-            type RawElementValueType = Self;
-
-            fn name() -> Cow<'static, str> {
-                Cow::Owned(format!("{}{}", M::NAME, $suffix))
-            }
-
-            fn schema_ref() -> MetaSchemaRef {
-                MetaSchemaRef::Reference(Self::name().into_owned())
-            }
-
-            fn register(registry: &mut Registry) {
+        named_schema_type!(
+            impl[M: ModelSchema] $ty<M>,
+            name: Cow::Owned(format!("{}{}", M::NAME, $suffix)),
+            register: |registry| {
                 registry.create_schema::<Self, _>(Self::name().into_owned(), |_| {
                     let build: fn(&'static ModelDescriptor) -> MetaSchema = $build;
                     build(M::model())
                 });
             }
-
-            fn as_raw_value(&self) -> Option<&Self> {
-                Some(self)
-            }
-
-            fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
-                Box::new(std::iter::once(self))
-            }
-        }
+        );
     };
 }
 
