@@ -142,6 +142,26 @@ fn operations(model: &Model) -> TokenStream {
     let patch_doc = format!(" Same as `PUT`: changes the fields sent (`{route}.update`).");
     let delete_doc = format!(" Deletes a `{route}` row (`{route}.delete`).");
     let sortable = sortable_pattern(model);
+    // PUT and PATCH: the same merge, one operation each (operation ids must be unique).
+    let updates = [
+        ("put", update_id, update_doc, update),
+        ("patch", patch_id, patch_doc, patch),
+    ]
+    .map(|(method, operation_id, doc, name)| {
+        quote! {
+            #[doc = #doc]
+            #[oai(path = #item, method = #method, operation_id = #operation_id)]
+            async fn #name(
+                &self,
+                state: Data<&ApiState>,
+                request: &Request,
+                id: Path<Uuid>,
+                body: Json<UpdateBody<#marker>>,
+            ) -> RowAnswer<#marker> {
+                handlers::update::<#marker>(&state, request, id.0, body.0).await
+            }
+        }
+    });
     quote! {
         #[doc = #list_doc]
         #[oai(path = #collection, method = "get", operation_id = #list_id)]
@@ -197,29 +217,7 @@ fn operations(model: &Model) -> TokenStream {
             handlers::get::<#marker>(&state, request, id.0).await
         }
 
-        #[doc = #update_doc]
-        #[oai(path = #item, method = "put", operation_id = #update_id)]
-        async fn #update(
-            &self,
-            state: Data<&ApiState>,
-            request: &Request,
-            id: Path<Uuid>,
-            body: Json<UpdateBody<#marker>>,
-        ) -> RowAnswer<#marker> {
-            handlers::update::<#marker>(&state, request, id.0, body.0).await
-        }
-
-        #[doc = #patch_doc]
-        #[oai(path = #item, method = "patch", operation_id = #patch_id)]
-        async fn #patch(
-            &self,
-            state: Data<&ApiState>,
-            request: &Request,
-            id: Path<Uuid>,
-            body: Json<UpdateBody<#marker>>,
-        ) -> RowAnswer<#marker> {
-            handlers::update::<#marker>(&state, request, id.0, body.0).await
-        }
+        #(#updates)*
 
         #[doc = #delete_doc]
         #[oai(path = #item, method = "delete", operation_id = #delete_id)]
