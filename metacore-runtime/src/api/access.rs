@@ -56,6 +56,15 @@ impl Access {
         self.super_role
     }
 
+    /// `Ok` when [`Access::allows`] `capability`, else 403 `permission_denied` naming it.
+    pub fn require(&self, capability: &str) -> Result<(), super::ApiError> {
+        if self.allows(capability) {
+            Ok(())
+        } else {
+            Err(super::ApiError::permission_denied(capability))
+        }
+    }
+
     /// May the caller do `capability`? (`*`, the capability, its alias, or `<table>.*`.)
     pub fn allows(&self, capability: &str) -> bool {
         if self.super_role || self.grants.contains("*") || self.grants.contains(capability) {

@@ -264,10 +264,10 @@ pub async fn action<M: ModelSchema>(
     key: &str,
     body: InvocationBody,
 ) -> ActionAnswer {
-    match run_action::<M>(state, request, id, key, body.0).await {
-        Ok(body) => Answer::ok(&Document::new(body)),
-        Err(error) => Answer::err(error),
-    }
+    run_action::<M>(state, request, id, key, body.0)
+        .await
+        .map(Document::new)
+        .into()
 }
 
 async fn run_action<M: ModelSchema>(
@@ -287,10 +287,7 @@ async fn run_action<M: ModelSchema>(
         .iter()
         .find(|a| a.key == key && targets(&addon, a, model.route))
         .ok_or_else(not_found)?;
-    let capability = format!("{}.{key}", model.route);
-    if !access.allows(&capability) {
-        return Err(ApiError::permission_denied(&capability));
-    }
+    access.require(&format!("{}.{key}", model.route))?;
     let record = match id {
         Some(id) => Some(
             store::get(state.db(), model, org, id)
@@ -364,10 +361,10 @@ pub async fn tool(
     tool_key: &str,
     body: InvocationBody,
 ) -> ToolAnswer {
-    match run_tool(state, request, addon_key, tool_key, body.0).await {
-        Ok(body) => Answer::ok(&Document::new(body)),
-        Err(error) => Answer::err(error),
-    }
+    run_tool(state, request, addon_key, tool_key, body.0)
+        .await
+        .map(Document::new)
+        .into()
 }
 
 async fn run_tool(
@@ -391,10 +388,7 @@ async fn run_tool(
         .iter()
         .find(|t| t.key == tool_key)
         .ok_or_else(not_found)?;
-    let capability = format!("{addon_key}.tools.{tool_key}");
-    if !access.allows(&capability) {
-        return Err(ApiError::permission_denied(&capability));
-    }
+    access.require(&format!("{addon_key}.tools.{tool_key}"))?;
     if input.len() == 1 {
         if let Some(Value::Object(parameters)) = input.get("parameters") {
             input = parameters.clone();

@@ -79,19 +79,11 @@ fn gated_table(model: &ModelDescriptor, access: &Access) -> Value {
 }
 
 fn require_index(model: &ModelDescriptor, access: &Access) -> Result<(), ApiError> {
-    let capability = format!("{}.index", model.route);
-    if access.allows(&capability) {
-        Ok(())
-    } else {
-        Err(ApiError::permission_denied(&capability))
-    }
+    access.require(&format!("{}.index", model.route))
 }
 
 fn answer<K: DocumentKind>(result: Result<Value, ApiError>) -> Answer<Document<K>> {
-    match result {
-        Ok(value) => Answer::ok(&Document::new(value)),
-        Err(error) => Answer::err(error),
-    }
+    result.map(Document::new).into()
 }
 
 #[OpenApi]

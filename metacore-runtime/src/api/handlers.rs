@@ -27,10 +27,7 @@ async fn admit<M: ModelSchema>(
 ) -> Result<Scope, ApiError> {
     let (caller, access) = state.caller(request).await?;
     let org = caller.organization()?;
-    let capability = format!("{}.{verb}", M::model().route);
-    if !access.allows(&capability) {
-        return Err(ApiError::permission_denied(&capability));
-    }
+    access.require(&format!("{}.{verb}", M::model().route))?;
     Ok(Scope {
         org,
         user: caller.user,
@@ -44,14 +41,21 @@ fn addon_of<M: ModelSchema>(state: &ApiState) -> Result<&'static AddonDescriptor
         .ok_or_else(|| ApiError::not_found("addon_not_installed", "addon not installed"))
 }
 
-fn event<M: ModelSchema>(what: &str, scope: Scope, payload: serde_json::Value) -> Event {
-    Event {
+/// The canonical `<addon>.<Model>.<what>` event, when someone `listened` (the payload copies
+/// whole rows, so it is built only then).
+fn event<M: ModelSchema>(
+    listened: bool,
+    what: &str,
+    scope: Scope,
+    payload: impl FnOnce() -> serde_json::Value,
+) -> Option<Event> {
+    listened.then(|| Event {
         topic: format!("{}.{}.{what}", M::addon(), M::model().key),
         org_id: scope.org,
         producer: M::addon().to_string(),
         actor_id: Some(scope.user),
-        payload,
-    }
+        payload: payload(),
+    })
 }
 
 /// A row as the JSON object events and handlers receive.
@@ -143,11 +147,12 @@ pub async fn create<M: ModelSchema>(
         let fields = body.fields;
         let listened = state.bus().has_subscribers();
         let created = move |cells: &Cells| {
-            // The payload copies the whole row: built only when someone listens.
-            listened.then(|| {
-                let payload = json!({"id": id_of::<M>(cells), "after": row_json(cells)});
-                event::<M>("created", scope, payload)
-            })
+            event::<M>(
+                listened,
+                "created",
+                scope,
+                || json!({"id": id_of::<M>(cells), "after": row_json(cells)}),
+            )
         };
         let cells = if store::create_reads_references(M::model()) {
             state
@@ -190,6 +195,7 @@ pub async fn update<M: ModelSchema>(
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_string());
         let fields = body.fields;
+        let listened = state.bus().has_subscribers();
         let cells = state
             .write(move |txn| {
                 Box::pin(async move {
@@ -206,12 +212,14 @@ pub async fn update<M: ModelSchema>(
                     Ok(match after {
                         None => (before, Vec::new()),
                         Some(after) => {
-                            let payload = json!({
-                                "id": id.to_string(),
-                                "before": row_json(&before),
-                                "after": row_json(&after),
+                            let updated = event::<M>(listened, "updated", scope, || {
+                                json!({
+                                    "id": id.to_string(),
+                                    "before": row_json(&before),
+                                    "after": row_json(&after),
+                                })
                             });
-                            (after, vec![event::<M>("updated", scope, payload)])
+                            (after, updated.into_iter().collect())
                         }
                     })
                 })
@@ -231,12 +239,18 @@ pub async fn delete<M: ModelSchema>(
 ) -> DeletedAnswer {
     let result = async {
         let scope = admit::<M>(state, request, "delete").await?;
+        let listened = state.bus().has_subscribers();
         state
             .write(move |txn| {
                 Box::pin(async move {
                     let before = store::delete(txn, M::model(), scope, id).await?;
-                    let payload = json!({"id": id.to_string(), "before": row_json(&before)});
-                    Ok(((), vec![event::<M>("deleted", scope, payload)]))
+                    let deleted = event::<M>(
+                        listened,
+                        "deleted",
+                        scope,
+                        || json!({"id": id.to_string(), "before": row_json(&before)}),
+                    );
+                    Ok(((), deleted.into_iter().collect()))
                 })
             })
             .await?;

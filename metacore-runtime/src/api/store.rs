@@ -46,6 +46,15 @@ pub(crate) fn scoped(sql: &mut Sql, model: &ModelDescriptor, org: Uuid) {
     }
 }
 
+/// `scoped` narrowed to row `id`: the `WHERE` of every single-row statement.
+fn scoped_row(sql: &mut Sql, model: &ModelDescriptor, org: Uuid, id: Uuid) {
+    scoped(sql, model, org);
+    sql.push(" AND ")
+        .ident(model.id_column().name)
+        .push(" = ")
+        .bind(id);
+}
+
 fn decode_row(model: &ModelDescriptor, row: &sea_orm::QueryResult) -> Result<Cells, DbErr> {
     served_columns(model)
         .map(|c| decode(row, c).map(|cell| (c.name, cell)))
@@ -131,11 +140,7 @@ pub async fn get(
         .push(&select_columns(model))
         .push(" FROM ")
         .ident(model.physical_table);
-    scoped(&mut sql, model, org);
-    sql.push(" AND ")
-        .ident(model.id_column().name)
-        .push(" = ")
-        .bind(id);
+    scoped_row(&mut sql, model, org, id);
     match db.query_one_raw(sql.statement()).await.map_err(db_error)? {
         Some(row) => Ok(Some(decode_row(model, &row).map_err(db_error)?)),
         None => Ok(None),
@@ -395,21 +400,14 @@ pub async fn update(
         }
         sql.ident(column.name).push(" = ").bind(parsed.value);
     }
-    scoped(&mut sql, model, scope.org);
-    sql.push(" AND ")
-        .ident(model.id_column().name)
-        .push(" = ")
-        .bind(id);
-    let result = db
-        .execute_raw(sql.statement())
+    scoped_row(&mut sql, model, scope.org, id);
+    sql.push(" RETURNING ").push(&select_columns(model));
+    let row = db
+        .query_one_raw(sql.statement())
         .await
-        .map_err(|e| write_error(model, e))?;
-    if result.rows_affected() == 0 {
-        return Err(record_not_found());
-    }
-    let after = get(db, model, scope.org, id)
-        .await?
+        .map_err(|e| write_error(model, e))?
         .ok_or_else(record_not_found)?;
+    let after = decode_row(model, &row).map_err(db_error)?;
     Ok((before, Some(after)))
 }
 
@@ -437,11 +435,7 @@ pub async fn delete(
             sql.push("DELETE FROM ").ident(model.physical_table);
         }
     }
-    scoped(&mut sql, model, scope.org);
-    sql.push(" AND ")
-        .ident(model.id_column().name)
-        .push(" = ")
-        .bind(id);
+    scoped_row(&mut sql, model, scope.org, id);
     let result = db
         .execute_raw(sql.statement())
         .await
