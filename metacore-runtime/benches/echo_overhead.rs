@@ -75,6 +75,7 @@ async fn main() {
         events: EventBus::default(),
         outbound: OutboundClient::new(EgressGuard::strict()).expect("client"),
         shared_tables: Vec::new(),
+        sql_checks: Default::default(),
     });
     let caller = CallerContext {
         installation: Arc::new(Installation {

@@ -163,7 +163,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
         }
         Command::Migrate { database_url } => run(async move {
             let db = connect(database_url).await?;
-            prepare(&db, app.migrate).await?;
+            prepare(&db, app.migrate, &app.registry).await?;
             eprintln!("migrations applied");
             Ok(())
         }),
@@ -173,7 +173,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             manifests_root,
         } => run(async move {
             let db = connect(database_url).await?;
-            prepare(&db, app.migrate).await?;
+            prepare(&db, app.migrate, &app.registry).await?;
             serve(app, db, &bind, &manifests_root).await
         }),
     }
@@ -209,8 +209,14 @@ pub async fn connect(url: Option<String>) -> Result<DatabaseConnection, String> 
         .map_err(|e| format!("cannot connect to the database: {e}"))
 }
 
-/// Applies the build's migrations and creates the runtime's own tables.
-pub async fn prepare(db: &DatabaseConnection, migrate: Migrate) -> Result<(), String> {
+/// Applies the build's migrations, creates the runtime's own tables (grants, the addon
+/// key-value store) and, on PostgreSQL, the addon roles and row-level security
+/// ([`crate::sql::pg_guard`]).
+pub async fn prepare(
+    db: &DatabaseConnection,
+    migrate: Migrate,
+    registry: &Registry,
+) -> Result<(), String> {
     if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         db.execute_unprepared("PRAGMA foreign_keys = ON")
             .await
@@ -219,6 +225,13 @@ pub async fn prepare(db: &DatabaseConnection, migrate: Migrate) -> Result<(), St
     migrate(db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
+    runtime_tables(db).await?;
+    crate::sql::pg_guard::install(db, registry).await
+}
+
+/// Creates the runtime's own tables (stored grants, the addon key-value store) when missing;
+/// part of [`prepare`].
+pub async fn runtime_tables(db: &impl ConnectionTrait) -> Result<(), String> {
     for statement in bootstrap_statements(db.get_database_backend()) {
         db.execute_raw(statement)
             .await

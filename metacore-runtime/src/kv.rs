@@ -62,9 +62,10 @@ impl From<DbErr> for KvError {
     }
 }
 
-/// Creates `metacore_kv` when it does not exist.
-pub async fn ensure_table(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let sql = match db.get_database_backend() {
+/// The statement creating `metacore_kv` when it does not exist; part of the runtime's own
+/// tables ([`crate::api::access::bootstrap_statements`]), created by `metacore-app migrate`.
+pub fn create_table(backend: DatabaseBackend) -> Statement {
+    let sql = match backend {
         DatabaseBackend::Postgres => {
             "CREATE TABLE IF NOT EXISTS metacore_kv (addon_key TEXT NOT NULL, \
              organization_id UUID NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, \
@@ -78,7 +79,7 @@ pub async fn ensure_table(db: &impl ConnectionTrait) -> Result<(), DbErr> {
              PRIMARY KEY (addon_key, organization_id, key))"
         }
     };
-    db.execute_unprepared(sql).await.map(drop)
+    Statement::from_string(backend, sql)
 }
 
 /// Checks a guest key.

@@ -46,4 +46,4 @@ pub use events::{Event, EventBus};
 pub use invocation::{CallerContext, Installation, Secret};
 pub use policy::CapabilityMode;
 pub use response::{AddonError, HandlerOutcome};
-pub use sandbox::{AddonModule, HostServices, LoadError, Sandbox, SandboxConfig};
+pub use sandbox::{AddonModule, HostServices, LoadError, Sandbox, SandboxConfig, SqlChecks};

@@ -75,3 +75,78 @@ pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
             .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}")),
     )
 }
+
+/// The WAT text of a guest whose handlers (exported under each name of `exports`, with the
+/// `(ptr, len) -> i64` signature) make `calls` to host imports — each `(import, args)` with
+/// string arguments placed in data segments — and return the last call's result.
+///
+/// Panics when an import is not in the host ABI (a test mistake).
+pub fn calling_guest_wat(calls: &[(&str, Vec<String>)], exports: &[&str]) -> String {
+    use metacore_gen::wasm_module::allowed_host_import;
+    let mut imports = std::collections::BTreeMap::new();
+    let mut data = String::new();
+    let mut body = String::new();
+    let mut offset = 1024usize;
+    for (index, (import, args)) in calls.iter().enumerate() {
+        let sig = allowed_host_import(import)
+            .unwrap_or_else(|| panic!("`{import}` is not a host import"));
+        let params: Vec<String> = sig.params.iter().map(|p| p.to_string()).collect();
+        let results: Vec<String> = sig.results.iter().map(|p| p.to_string()).collect();
+        imports.insert(
+            import.to_string(),
+            format!(
+                r#"(import "metacore_host" "{import}" (func ${import} (param {}) (result {})))"#,
+                params.join(" "),
+                results.join(" ")
+            )
+            .replace("(result )", ""),
+        );
+        for arg in args {
+            let escaped: String = arg
+                .bytes()
+                .map(|b| match b {
+                    b'"' | b'\\' => format!("\\{:02x}", b),
+                    0x20..=0x7e => (b as char).to_string(),
+                    _ => format!("\\{:02x}", b),
+                })
+                .collect();
+            data.push_str(&format!("(data (i32.const {offset}) \"{escaped}\")\n"));
+            body.push_str(&format!("i32.const {offset}\ni32.const {}\n", arg.len()));
+            offset += arg.len() + 1;
+        }
+        body.push_str(&format!("call ${import}\n"));
+        let last = index + 1 == calls.len();
+        match (results.is_empty(), last) {
+            (true, true) => body.push_str("i64.const 0\n"),
+            (false, false) => body.push_str("drop\n"),
+            _ => {}
+        }
+    }
+    let imports: String = imports.into_values().collect::<Vec<_>>().join("\n");
+    let pages = offset / 65536 + 4;
+    let exports: String = exports
+        .iter()
+        .map(|name| format!("(export \"{name}\" (func $run))\n"))
+        .collect();
+    format!(
+        r#"(module
+             {imports}
+             (memory (export "memory") {pages})
+             {data}
+             (global $bump (mut i32) (i32.const {bump}))
+             (func (export "alloc") (param $n i32) (result i32)
+               (local $p i32)
+               global.get $bump
+               local.set $p
+               global.get $bump
+               local.get $n
+               i32.add
+               global.set $bump
+               local.get $p)
+             (func $run (param i32 i32) (result i64)
+               {body})
+             {exports}
+           )"#,
+        bump = (offset / 65536 + 2) * 65536,
+    )
+}

@@ -59,6 +59,7 @@ impl ApiState {
             events: bus.clone(),
             outbound: OutboundClient::new(EgressGuard::strict())?,
             shared_tables: Vec::new(),
+            sql_checks: Default::default(),
         };
         Ok(ApiState::with_dispatcher(
             db,

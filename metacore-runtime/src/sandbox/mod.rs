@@ -30,8 +30,8 @@ use wasmtime::{
 use crate::policy::{CapabilityMode, CapabilityPolicy};
 
 pub use module::{AddonModule, CallFailure, Completed, Effects};
-pub use state::HostServices;
 use state::HostState;
+pub use state::{HostServices, SqlChecks};
 
 /// Hard bound on an addon's linear memory (§2.1).
 pub const MAX_MEMORY_BYTES: u64 = 512 * 1024 * 1024;

@@ -33,6 +33,20 @@ pub struct HostServices {
     /// Tables outside the addon's own schema that `db:*` capabilities may reach (host tables,
     /// other addons' tables), with their tenancy; anything not listed is unknown.
     pub shared_tables: Vec<KnownTable>,
+    /// Whether addon SQL goes through the parser and rewriter before the database guard.
+    /// [`SqlChecks::DatabaseOnly`] exists for the test suite proving that the database
+    /// guard holds by itself; never use it in production.
+    pub sql_checks: SqlChecks,
+}
+
+/// Which layers confine addon SQL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqlChecks {
+    /// The parser (good errors, tenancy rewriting) and the database guard.
+    #[default]
+    ParserAndDatabase,
+    /// Test only: the statement goes to the database guard exactly as written.
+    DatabaseOnly,
 }
 
 /// Calls left per import family for one invocation (§1.5 budgets).

@@ -9,18 +9,28 @@
 //! * every table reference is resolved ([`Catalog`]): unqualified names are the addon's own
 //!   model tables, `addon_<own key>.<t>` too; any other qualified name needs a `db:read` /
 //!   `db:write` capability and must be a known shared table; system catalogues and unknown
-//!   tables are refused; dangerous functions (`set_config`, `pg_*`, `dblink*`, …) too;
+//!   tables are refused;
+//! * functions come from an allow-list ([`super::functions`]); qualified function names,
+//!   table functions, `TABLE x`, `SELECT … INTO`, locking clauses and data-modifying
+//!   statements nested in a query are refused;
+//! * CTEs are renamed to internal names, so a CTE named like a table can never leave a
+//!   reference to the real table unconfined;
 //! * reads of a table become an organisation-filtered derived table
 //!   `(SELECT * FROM <physical> WHERE <tenancy> = $org AND deleted_at IS NULL) AS <name>`;
 //!   `UPDATE`/`DELETE` get `AND <tenancy> = $org`; `INSERT` gets the tenancy column
-//!   injected, and may not name it; `ON CONFLICT DO UPDATE` may not assign it;
+//!   injected, and may not name it; `ON CONFLICT DO UPDATE` may not assign it, its values
+//!   are confined reads and it only updates the organisation's own row; `INSERT OR
+//!   REPLACE` is refused;
 //! * the organisation is bound as parameter `n + 1`; on SQLite `$k` becomes `?k`.
+//!
+//! This is the first line, for clear errors; the database enforces the same bounds again
+//! ([`super::pg_guard`], the SQLite authorizer).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    visit_expressions_mut, AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName,
+    visit_expressions_mut, AssignmentTarget, Delete, Expr, FromTable, Ident, Insert, ObjectName,
     OnConflictAction, OnInsert, Query, SelectItem, SetExpr, Statement, TableFactor, TableObject,
     Update, Value, VisitMut, VisitorMut,
 };
@@ -28,6 +38,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use super::catalog::{Catalog, Resolved};
+use super::functions;
 use super::SqlError;
 
 /// Longest statement accepted.
@@ -49,21 +60,25 @@ pub struct Confined {
     pub sql: String,
     /// True when the statement returns rows (a query, or a write with `RETURNING`).
     pub returns_rows: bool,
+    /// True when the organisation is bound as the parameter after the addon's arguments.
+    pub binds_org: bool,
 }
 
-/// Functions an addon may never call.
-fn is_denied_function(name: &str) -> bool {
-    const EXACT: [&str; 5] = [
-        "set_config",
-        "current_setting",
-        "load_extension",
-        "readfile",
-        "writefile",
-    ];
-    EXACT.contains(&name)
-        || name.starts_with("pg_")
-        || name.starts_with("lo_")
-        || name.starts_with("dblink")
+impl Confined {
+    /// The addon's statement exactly as written, for the test-only mode that proves the
+    /// database guard holds without the parser ([`crate::HostServices::sql_parser`]).
+    pub fn unchecked(sql: &str, sqlite: bool) -> Confined {
+        let sql = if sqlite {
+            sql.replace('$', "?")
+        } else {
+            sql.to_string()
+        };
+        Confined {
+            sql,
+            returns_rows: true,
+            binds_org: false,
+        }
+    }
 }
 
 /// Marker replacing a write target while the read rewriter runs.
@@ -126,6 +141,7 @@ pub fn confine(
     Ok(Confined {
         sql: statement.to_string(),
         returns_rows,
+        binds_org: true,
     })
 }
 
@@ -227,32 +243,75 @@ fn parse_factor(from: &str) -> Result<TableFactor, SqlError> {
     }
 }
 
-/// The read rewriter: resolves table references, confines them, refuses bad functions.
+/// The read rewriter: resolves table references, confines them, refuses bad functions,
+/// nested writes, `TABLE x`, `SELECT … INTO` and locking clauses.
+///
+/// Common table expressions are renamed to internal names (`__mc_cte_<n>`) and every
+/// reference the rewriter resolves to one is rewritten to that name: a reference left as
+/// written can therefore never reach a real table of the same name (the CTE-shadowing
+/// attack), whatever scoping rule the database applies. Scopes nest with the queries.
 struct ReadRewriter<'c> {
     catalog: &'c Catalog<'c>,
     org: &'c str,
-    ctes: HashSet<String>,
+    /// Visible CTEs, innermost query last: original lowercase name → internal name.
+    scopes: Vec<HashMap<String, String>>,
+    /// CTEs renamed so far (for fresh internal names).
+    renamed: usize,
+}
+
+/// Prefix of the internal CTE names; an addon's own CTE may not use it.
+const CTE_PREFIX: &str = "__mc_cte_";
+
+/// Refuses query bodies that are not reads: nested `INSERT`/`UPDATE`/`DELETE`/`MERGE`
+/// (data-modifying CTEs) and `TABLE x`, which names a table outside any `FROM`.
+fn check_body(body: &SetExpr) -> Result<(), SqlError> {
+    match body {
+        SetExpr::Select(select) => {
+            if select.into.is_some() {
+                return Err(SqlError::Invalid("SELECT … INTO is not allowed".into()));
+            }
+            Ok(())
+        }
+        SetExpr::Values(_) | SetExpr::Query(_) => Ok(()),
+        SetExpr::SetOperation { left, right, .. } => {
+            check_body(left)?;
+            check_body(right)
+        }
+        SetExpr::Table(_) => Err(SqlError::Invalid(
+            "`TABLE name` is not allowed; write SELECT * FROM name".into(),
+        )),
+        SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => Err(
+            SqlError::Invalid("data-modifying statements may not be nested in a query".into()),
+        ),
+    }
 }
 
 impl VisitorMut for ReadRewriter<'_> {
     type Break = SqlError;
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<SqlError> {
-        if let Some(with) = &query.with {
-            for cte in &with.cte_tables {
-                self.ctes.insert(cte.alias.name.value.to_ascii_lowercase());
-            }
+        if let Err(error) = self.enter_query(query) {
+            return ControlFlow::Break(error);
         }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<SqlError> {
+        self.scopes.pop();
         ControlFlow::Continue(())
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<SqlError> {
         if let Expr::Function(function) = expr {
-            let name = function.name.to_string().to_ascii_lowercase();
-            let last = name.rsplit('.').next().unwrap_or(&name).trim_matches('"');
-            if is_denied_function(last) {
+            let parts = name_parts(&function.name);
+            let allowed = match parts.as_deref() {
+                Some([name]) => functions::is_allowed(name),
+                _ => false,
+            };
+            if !allowed {
                 return ControlFlow::Break(SqlError::Invalid(format!(
-                    "function `{name}` is not allowed"
+                    "function `{}` is not allowed",
+                    function.name
                 )));
             }
         }
@@ -268,6 +327,42 @@ impl VisitorMut for ReadRewriter<'_> {
 }
 
 impl ReadRewriter<'_> {
+    /// Checks a query's shape and opens its CTE scope, renaming its CTEs.
+    fn enter_query(&mut self, query: &mut Query) -> Result<(), SqlError> {
+        check_body(&query.body)?;
+        if !query.locks.is_empty() || query.for_clause.is_some() {
+            return Err(SqlError::Invalid(
+                "locking and FOR clauses are not allowed".into(),
+            ));
+        }
+        let mut scope = HashMap::new();
+        if let Some(with) = &mut query.with {
+            for cte in &mut with.cte_tables {
+                let name = cte.alias.name.value.to_ascii_lowercase();
+                if name.starts_with(CTE_PREFIX) {
+                    return Err(SqlError::Invalid(format!(
+                        "CTE names starting with `{CTE_PREFIX}` are reserved"
+                    )));
+                }
+                self.renamed += 1;
+                let internal = format!("{CTE_PREFIX}{}", self.renamed);
+                cte.alias.name = Ident::new(internal.clone());
+                scope.insert(name, internal);
+            }
+        }
+        self.scopes.push(scope);
+        Ok(())
+    }
+
+    /// The internal name of a visible CTE called `name`.
+    fn cte(&self, name: &str) -> Option<&str> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|scope| scope.get(name))
+            .map(String::as_str)
+    }
+
     fn confine_factor(&mut self, factor: &mut TableFactor) -> Result<(), SqlError> {
         let TableFactor::Table {
             name, alias, args, ..
@@ -285,25 +380,32 @@ impl ReadRewriter<'_> {
         }
         let parts = name_parts(name)
             .ok_or_else(|| SqlError::Invalid(format!("`{name}` is not a table name")))?;
-        if let [single] = parts.as_slice() {
-            if single == TARGET_MARKER || self.ctes.contains(single) {
-                return Ok(());
-            }
-        }
-        let resolved = self.catalog.resolve(&parts, false)?;
-        let alias_text = match alias {
+        let alias_text = |fallback: &str| match alias.as_ref() {
             Some(alias) => {
                 // Printed without its own `AS`: the rewrite writes one.
                 let mut alias = alias.clone();
                 alias.explicit = false;
                 alias.to_string()
             }
-            None => quote(&resolved.table),
+            None => quote(fallback),
         };
-        *factor = parse_factor(&format!(
-            "({}) AS {alias_text}",
-            confined_select(&resolved, self.org)
-        ))?;
+        if let [single] = parts.as_slice() {
+            if single == TARGET_MARKER {
+                return Ok(());
+            }
+            if let Some(internal) = self.cte(single) {
+                let text = format!("{} AS {}", quote(internal), alias_text(single));
+                *factor = parse_factor(&text)?;
+                return Ok(());
+            }
+        }
+        let resolved = self.catalog.resolve(&parts, false)?;
+        let text = format!(
+            "({}) AS {}",
+            confined_select(&resolved, self.org),
+            alias_text(&resolved.table)
+        );
+        *factor = parse_factor(&text)?;
         Ok(())
     }
 }
@@ -338,7 +440,8 @@ fn rewrite_reads<V: VisitMut>(
     let mut rewriter = ReadRewriter {
         catalog,
         org,
-        ctes: HashSet::new(),
+        scopes: Vec::new(),
+        renamed: 0,
     };
     match node.visit(&mut rewriter) {
         ControlFlow::Continue(()) => Ok(()),
@@ -468,12 +571,29 @@ fn confine_insert(insert: &mut Insert, catalog: &Catalog<'_>, org: &str) -> Resu
         ));
     };
     let resolved = resolve_target(target, catalog)?;
-    if let Some(OnInsert::OnConflict(conflict)) = &insert.on {
-        if let OnConflictAction::DoUpdate(update) = &conflict.action {
-            forbid_tenancy_assignment(update.assignments.iter().map(|a| &a.target), &resolved)?;
+    if insert.or.is_some() || insert.replace_into || !insert.assignments.is_empty() {
+        // `INSERT OR REPLACE` deletes the conflicting row, whoever owns it.
+        return Err(SqlError::Invalid(
+            "INSERT OR … / REPLACE are not allowed; use ON CONFLICT".into(),
+        ));
+    }
+    let qualifier = match &insert.table_alias {
+        Some(alias) => quote(&alias.alias.value),
+        None => resolved.physical.clone(),
+    };
+    match &mut insert.on {
+        None => {}
+        Some(OnInsert::OnConflict(conflict)) => {
+            if let OnConflictAction::DoUpdate(update) = &mut conflict.action {
+                forbid_tenancy_assignment(update.assignments.iter().map(|a| &a.target), &resolved)?;
+                // The SET values and the WHERE are reads like any other …
+                rewrite_reads(update, catalog, org)?;
+                // … and the row updated must be the organisation's own: a conflict with
+                // another organisation's row updates nothing.
+                tenancy_predicate(&mut update.selection, &resolved, &qualifier, org)?;
+            }
         }
-    } else if insert.on.is_some() {
-        return Err(SqlError::Invalid("only ON CONFLICT is supported".into()));
+        Some(_) => return Err(SqlError::Invalid("only ON CONFLICT is supported".into())),
     }
     if let Some(source) = &mut insert.source {
         rewrite_reads(source.as_mut(), catalog, org)?;

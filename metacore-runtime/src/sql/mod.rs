@@ -8,11 +8,14 @@
 pub mod args;
 pub mod catalog;
 pub mod confine;
+pub mod functions;
+pub mod pg_guard;
 pub mod rows;
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DbErr, RuntimeErr, Statement, Value};
+use futures_util::StreamExt;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, RuntimeErr, Statement, StreamTrait, Value};
 use serde_json::json;
 
 pub use catalog::{Catalog, KnownTable};
@@ -95,6 +98,15 @@ impl From<DbErr> for SqlError {
                     | ErrorKind::NotNullViolation
                     | ErrorKind::CheckViolation
             );
+            match database.code().as_deref() {
+                // statement_timeout
+                Some("57014") => return SqlError::Timeout,
+                // insufficient privilege (grants, row-level security), read-only transaction
+                Some("42501") | Some("25006") => {
+                    return SqlError::Forbidden(database.message().to_string())
+                }
+                _ => {}
+            }
             if constraint {
                 return SqlError::Constraint {
                     sqlstate: database.code().map(|c| c.to_string()).unwrap_or_default(),
@@ -107,52 +119,107 @@ impl From<DbErr> for SqlError {
     }
 }
 
-/// Executes a confined statement with `args` and the organisation, returning the `data`
-/// of the success envelope: `{rows, rowCount, columns}` for reads, `{rowsAffected,
-/// returning?}` for writes.
-pub async fn run(
-    db: &impl ConnectionTrait,
+/// Who runs a statement, for the database-side guard ([`pg_guard`] on PostgreSQL).
+#[derive(Debug, Clone, Copy)]
+pub struct Runner<'a> {
+    /// The addon (its database role).
+    pub addon_key: &'a str,
+    /// The invocation's organisation, bound as the last parameter when the statement uses
+    /// it and set as `app.current_org`.
+    pub org_id: uuid::Uuid,
+    /// The statement's deadline.
+    pub timeout: Duration,
+}
+
+/// Executes a confined statement with `args` (and the organisation) under the database
+/// guard, returning the `data` of the success envelope: `{rows, rowCount, columns}` for
+/// reads, `{rowsAffected, returning?}` for writes. Rows are streamed and counted: a result
+/// past [`MAX_ROWS`] rows or [`MAX_RESULT_BYTES`] is refused before more is read.
+pub async fn run<C>(
+    db: &C,
     kind: Kind,
     confined: &Confined,
     mut args: Vec<Value>,
-    org_id: uuid::Uuid,
-    timeout: Duration,
-) -> Result<serde_json::Value, SqlError> {
-    args.push(org_id.into());
-    let statement = Statement::from_sql_and_values(db.get_database_backend(), &confined.sql, args);
+    runner: Runner<'_>,
+) -> Result<serde_json::Value, SqlError>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    if confined.binds_org {
+        args.push(runner.org_id.into());
+    }
+    let backend = ConnectionTrait::get_database_backend(db);
+    let statement = Statement::from_sql_and_values(backend, &confined.sql, args);
+    let postgres = backend == DatabaseBackend::Postgres;
+    if postgres {
+        pg_guard::enter(
+            db,
+            runner.addon_key,
+            runner.org_id,
+            runner.timeout,
+            kind == Kind::Query,
+        )
+        .await?;
+    }
     let work = async {
         if confined.returns_rows {
-            let rows = db.query_all_raw(statement).await?;
-            if rows.len() > MAX_ROWS {
-                return Err(SqlError::RowLimit);
-            }
-            let mut size = 0usize;
-            let mut encoded = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let value = rows::to_json(row)?;
-                size += value.to_string().len();
-                if size > MAX_RESULT_BYTES {
-                    return Err(SqlError::RowLimit);
-                }
-                encoded.push(value);
-            }
-            let columns: Vec<_> = rows
-                .first()
-                .map(rows::columns)
-                .unwrap_or_default()
-                .iter()
-                .map(rows::ColumnInfo::to_json)
-                .collect();
-            Ok(match kind {
-                Kind::Query => json!({"rows": encoded, "rowCount": rows.len(), "columns": columns}),
-                Kind::Exec => json!({"rowsAffected": rows.len(), "returning": encoded}),
-            })
+            read_rows(db, statement, kind).await
         } else {
             let result = db.execute_raw(statement).await?;
             Ok(json!({"rowsAffected": result.rows_affected()}))
         }
     };
-    tokio::time::timeout(timeout, work)
+    // The database enforces the deadline (statement_timeout); this backs it up.
+    let result = tokio::time::timeout(runner.timeout + Duration::from_millis(250), work)
         .await
-        .unwrap_or(Err(SqlError::Timeout))
+        .unwrap_or(Err(SqlError::Timeout));
+    if postgres {
+        pg_guard::leave(db, result.is_ok() && kind == Kind::Exec).await?;
+    }
+    result
+}
+
+/// Streams the rows of `statement`, stopping at the first row past the limits.
+async fn read_rows<C>(
+    db: &C,
+    statement: Statement,
+    kind: Kind,
+) -> Result<serde_json::Value, SqlError>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    let stream = db.stream_raw(statement).await?;
+    let mut stream = std::pin::pin!(stream);
+    let mut size = 0usize;
+    let mut encoded = Vec::new();
+    let mut columns = None;
+    while let Some(row) = stream.next().await {
+        let row = row?;
+        if encoded.len() == MAX_ROWS {
+            return Err(SqlError::RowLimit);
+        }
+        let value = rows::to_json(&row)?;
+        size += value.to_string().len();
+        if size > MAX_RESULT_BYTES {
+            return Err(SqlError::RowLimit);
+        }
+        if columns.is_none() {
+            columns = Some(
+                rows::columns(&row)
+                    .iter()
+                    .map(rows::ColumnInfo::to_json)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        encoded.push(value);
+    }
+    let count = encoded.len();
+    Ok(match kind {
+        Kind::Query => json!({
+            "rows": encoded,
+            "rowCount": count,
+            "columns": columns.unwrap_or_default(),
+        }),
+        Kind::Exec => json!({"rowsAffected": count, "returning": encoded}),
+    })
 }

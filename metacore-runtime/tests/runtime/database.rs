@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use metacore_runtime::sql::KnownTable;
+use metacore_runtime::sql::{pg_guard, KnownTable};
 use metacore_runtime::{CallerContext, HandlerOutcome};
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement};
 use serde_json::{json, Value};
@@ -152,6 +152,23 @@ async fn confinement(db: DatabaseConnection, key: String) {
     let org_a = Uuid::new_v4();
     let org_b = Uuid::new_v4();
     seed(&db, &key, org_a, org_b).await;
+    // What `metacore-app migrate` sets up for compiled addons: the addon's database role
+    // (read on the other table, as the capability the test grants) and row-level security.
+    let n = names(&key);
+    pg_guard::install_grants(
+        &db,
+        &[pg_guard::AddonGrants {
+            key: key.clone(),
+            read: vec![n.notes.clone(), n.secrets.clone()],
+            write: vec![n.notes.clone()],
+        }],
+        &[n.notes.clone(), n.secrets.clone()].map(|table| pg_guard::TenantTable {
+            table,
+            column: "organization_id".into(),
+        }),
+    )
+    .await
+    .expect("the addon role is installed");
     let s = Scenario {
         db,
         key: key.clone(),

@@ -136,9 +136,9 @@ async fn event_emit_needs_its_capability_and_publishes_after_success() {
 #[tokio::test]
 async fn kv_is_namespaced_by_addon_and_organisation() {
     let database = crate::database::sqlite().await;
-    metacore_runtime::kv::ensure_table(&database)
+    metacore_runtime::cli::runtime_tables(&database)
         .await
-        .expect("kv table");
+        .expect("the runtime's own tables");
     let set_then_get = calling_guest(&[
         ("kv_set", vec!["counter".into(), "{\"v\":7}".into()]),
         ("kv_get", vec!["counter".into()]),

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use metacore_gen::ir::{self, HandlerKind};
-use metacore_gen::wasm_module::allowed_host_import;
 use metacore_runtime::egress::EgressGuard;
 use metacore_runtime::outbound::OutboundClient;
 use metacore_runtime::{
@@ -130,58 +129,11 @@ pub fn guest(extra: &str) -> Vec<u8> {
 /// A guest whose handler `run` makes `calls` to host imports — each `(import, args)` with
 /// string arguments placed in data segments — and returns the last call's result.
 pub fn calling_guest(calls: &[(&str, Vec<String>)]) -> Vec<u8> {
-    let mut imports = BTreeMap::new();
-    let mut data = String::new();
-    let mut body = String::new();
-    let mut offset = 1024usize;
-    for (index, (import, args)) in calls.iter().enumerate() {
-        let sig = allowed_host_import(import).expect("an allowed import");
-        let params: Vec<String> = sig.params.iter().map(|p| p.to_string()).collect();
-        let results: Vec<String> = sig.results.iter().map(|p| p.to_string()).collect();
-        imports.insert(
-            import.to_string(),
-            format!(
-                r#"(import "metacore_host" "{import}" (func ${import} (param {}) (result {})))"#,
-                params.join(" "),
-                results.join(" ")
-            )
-            .replace("(result )", ""),
-        );
-        for arg in args {
-            let escaped = arg.replace('\\', "\\\\").replace('"', "\\\"");
-            data.push_str(&format!("(data (i32.const {offset}) \"{escaped}\")\n"));
-            body.push_str(&format!("i32.const {offset}\ni32.const {}\n", arg.len()));
-            offset += arg.len() + 1;
-        }
-        body.push_str(&format!("call ${import}\n"));
-        let last = index + 1 == calls.len();
-        match (results.is_empty(), last) {
-            (true, true) => body.push_str("i64.const 0\n"),
-            (false, false) => body.push_str("drop\n"),
-            _ => {}
-        }
-    }
-    let imports: String = imports.into_values().collect::<Vec<_>>().join("\n");
-    let module = format!(
-        r#"(module
-             {imports}
-             (memory (export "memory") 4)
-             {data}
-             (global $bump (mut i32) (i32.const 131072))
-             (func (export "alloc") (param $n i32) (result i32)
-               (local $p i32)
-               global.get $bump
-               local.set $p
-               global.get $bump
-               local.get $n
-               i32.add
-               global.set $bump
-               local.get $p)
-             (func (export "run") (param i32 i32) (result i64)
-               {body})
-           )"#
-    );
-    wat::parse_str(module).expect("valid WAT")
+    wat::parse_str(metacore_runtime::testing::calling_guest_wat(
+        calls,
+        &["run"],
+    ))
+    .expect("valid WAT")
 }
 
 /// Services with `database`, a loopback-allowing egress guard when `allow_loopback`.
@@ -196,6 +148,7 @@ pub fn services(database: Option<DatabaseConnection>, allow_loopback: bool) -> H
         events: EventBus::default(),
         outbound: OutboundClient::new(guard).expect("client builds"),
         shared_tables: Vec::new(),
+        sql_checks: Default::default(),
     }
 }
 

@@ -43,7 +43,7 @@ impl Server {
     /// Migrates `db` and serves the generated application on an ephemeral port.
     pub async fn start(db: DatabaseConnection) -> Server {
         let app = metacore_generated::app();
-        cli::prepare(&db, app.migrate)
+        cli::prepare(&db, app.migrate, &app.registry)
             .await
             .expect("the database prepares");
         let key = JwtKey::new("test-secret");

@@ -13,7 +13,7 @@ use wasmtime::Caller;
 
 use super::Envelope;
 use crate::sandbox::abi::{arg_bytes, arg_str, return_to_guest};
-use crate::sandbox::state::{take, HostState};
+use crate::sandbox::state::{take, HostState, SqlChecks};
 use crate::sql::{self, Catalog};
 
 pub(super) use crate::sql::Kind;
@@ -96,25 +96,25 @@ async fn statement_reply(
     let result = async {
         let values = sql::args::decode(&args)?;
         let org = state.org();
+        let sqlite = transaction.get_database_backend() == DatabaseBackend::Sqlite;
         let catalog = Catalog {
             addon: &state.addon,
             shared: &state.services.shared_tables,
             policy: &state.policy,
             org: &org,
             import,
-            sqlite: transaction.get_database_backend() == DatabaseBackend::Sqlite,
+            sqlite,
         };
-        let confined = sql::confine(&sql, kind, values.len(), &catalog)?;
-        let timeout = MAX_STATEMENT_TIME.min(state.remaining());
-        sql::run(
-            &*transaction,
-            kind,
-            &confined,
-            values,
-            state.caller.org_id(),
-            timeout,
-        )
-        .await
+        let confined = match state.services.sql_checks {
+            SqlChecks::ParserAndDatabase => sql::confine(&sql, kind, values.len(), &catalog)?,
+            SqlChecks::DatabaseOnly => sql::Confined::unchecked(&sql, sqlite),
+        };
+        let runner = sql::Runner {
+            addon_key: &state.addon.key,
+            org_id: state.caller.org_id(),
+            timeout: MAX_STATEMENT_TIME.min(state.remaining()),
+        };
+        sql::run(&*transaction, kind, &confined, values, runner).await
     }
     .await;
     match result {
