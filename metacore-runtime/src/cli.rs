@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use poem_openapi::OpenApi;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 use crate::api::access::bootstrap_statements;
@@ -204,9 +204,7 @@ pub async fn connect(url: Option<String>) -> Result<DatabaseConnection, String> 
     let url = url
         .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
-    Database::connect(&url)
-        .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))
+    crate::db::connect(&url).await.map_err(|e| e.to_string())
 }
 
 /// Applies the build's migrations, creates the runtime's own tables (grants, the addon
@@ -217,11 +215,6 @@ pub async fn prepare(
     migrate: Migrate,
     registry: &Registry,
 ) -> Result<(), String> {
-    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
-        db.execute_unprepared("PRAGMA foreign_keys = ON")
-            .await
-            .map_err(|e| format!("cannot enable foreign keys: {e}"))?;
-    }
     migrate(db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;

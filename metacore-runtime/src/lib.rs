@@ -19,10 +19,12 @@
 //! * [`types`] — column value types with the same exact behaviour on PostgreSQL and SQLite.
 //! * [`api`] — the HTTP API generated handlers delegate to; [`cli`] — the `metacore-app`
 //!   command line.
+//! * [`db`] — opening the application database (pool, WAL, the SQL guard).
 //! * [`testing`] — throw-away SQLite and PostgreSQL databases for tests.
 
 pub mod api;
 pub mod cli;
+pub mod db;
 pub mod dispatch;
 pub mod egress;
 pub mod events;

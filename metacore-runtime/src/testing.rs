@@ -1,4 +1,5 @@
-//! Throw-away databases for tests of generated code and of the runtime itself.
+//! Throw-away databases for tests of generated code and of the runtime itself, opened as the
+//! app opens its own ([`crate::db::connect`]).
 //!
 //! SQLite: a fresh file in the temp directory. PostgreSQL: a fresh database on the server
 //! named by `METACORE_TEST_POSTGRES_URL` (`.ci/postgres.sh` starts one). When that variable
@@ -30,7 +31,7 @@ pub fn unique_name(prefix: &str) -> String {
 pub async fn sqlite_database(prefix: &str) -> DatabaseConnection {
     let path = std::env::temp_dir().join(format!("{}.db", unique_name(prefix)));
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    Database::connect(&url)
+    crate::db::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("cannot open SQLite database {url}: {e}"))
 }
@@ -70,7 +71,7 @@ pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
         None => panic!("{POSTGRES_URL_VAR} must end with a database name"),
     };
     Some(
-        Database::connect(&url)
+        crate::db::connect(&url)
             .await
             .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}")),
     )

@@ -1,0 +1,66 @@
+//! Opening the application database: one place that decides how connections are set up, used
+//! by `metacore-app` and by tests ([`crate::testing`]).
+//!
+//! * SQLite files get a pool of [`SQLITE_POOL_SIZE`] connections in WAL mode (readers never
+//!   wait for the one writer; sea-orm's default is a single connection, which let one addon
+//!   invocation holding it stall every request), a busy timeout, foreign keys on every
+//!   connection, and the addon SQL guard on each connection ([`crate::sql::sqlite_guard`]).
+//!   In-memory databases keep one connection (each connection would be its own database).
+//! * PostgreSQL URLs connect as they are; the database guard there is roles and row-level
+//!   security ([`crate::sql::pg_guard`]).
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+/// Connections of a SQLite file pool.
+pub const SQLITE_POOL_SIZE: u32 = 8;
+
+/// How long a SQLite statement waits for another connection's write lock.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to the database {url}: {source}")]
+pub struct ConnectError {
+    /// The URL, without its password.
+    pub url: String,
+    /// The driver's error.
+    #[source]
+    pub source: sea_orm::DbErr,
+}
+
+/// The URL with any password replaced by `***` (for messages and logs).
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens `url` with the settings above.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    let mut options = ConnectOptions::new(url.to_string());
+    if url.starts_with("sqlite:") {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        options.max_connections(if memory { 1 } else { SQLITE_POOL_SIZE });
+        options.map_sqlx_sqlite_opts(move |sqlite: SqliteConnectOptions| {
+            let sqlite = sqlite.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT);
+            if memory {
+                sqlite
+            } else {
+                sqlite.journal_mode(SqliteJournalMode::Wal)
+            }
+        });
+    }
+    Database::connect(options)
+        .await
+        .map_err(|source| ConnectError {
+            url: redacted(url),
+            source,
+        })
+}
