@@ -11,7 +11,7 @@
 use metacore_gen::ir;
 
 use super::SqlError;
-use crate::policy::{CapabilityPolicy, Check};
+use crate::policy::{CapabilityMode, CapabilityPolicy, Check};
 
 /// A table outside the addon's own schema that capabilities may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,34 @@ impl Catalog<'_> {
             tenancy_column: model.tenancy_column().map(|c| c.name.clone()),
             soft_delete: model.soft_delete(),
         })
+    }
+
+    /// The unquoted physical names of every table a statement may read (`write` false) or
+    /// write: the addon's own tables and the shared tables its capabilities cover. The
+    /// database guard allows exactly these.
+    pub fn reachable(&self, write: bool) -> Vec<String> {
+        let own_schema = self.own_schema();
+        let mut tables: Vec<String> = self
+            .addon
+            .models
+            .iter()
+            .map(|m| format!("{own_schema}__{}", m.table))
+            .collect();
+        tables.extend(
+            self.shared
+                .iter()
+                // Shadow mode logs what enforce mode would refuse, and lets it through.
+                .filter(|t| {
+                    self.policy.mode() == CapabilityMode::Shadow
+                        || self.policy.allows_table(&t.schema, &t.table, write)
+                })
+                .map(|t| match (self.sqlite, t.schema.as_str()) {
+                    (true, "public") => t.table.clone(),
+                    (false, "public") => format!("public.{}", t.table),
+                    _ => format!("{}__{}", t.schema, t.table),
+                }),
+        );
+        tables
     }
 
     /// Resolves the lowercase name parts of a reference, for reading or writing.
