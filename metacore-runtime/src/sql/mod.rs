@@ -8,6 +8,7 @@
 pub mod args;
 pub mod catalog;
 pub mod confine;
+pub mod functions;
 pub mod rows;
 
 use std::time::Duration;
