@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod confine;
 pub mod functions;
 pub mod rows;
+pub mod sqlite_guard;
 
 use std::time::Duration;
 
