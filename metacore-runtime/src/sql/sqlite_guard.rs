@@ -19,6 +19,10 @@
 //! While the guard is off (host statements: migrations, the HTTP API, the kv store) every
 //! action is allowed.
 //!
+//! [`enforce_org`] adds organisation confinement of writes at the database level: TEMP
+//! triggers that abort a guarded write of a row whose organisation column is not
+//! [`Confinement::org`].
+//!
 //! # Prepared statements
 //! SQLite authorizes at *prepare* time, and sqlx caches prepared statements per connection
 //! by SQL text. Entering the guard therefore expires every prepared statement of the
@@ -74,6 +78,10 @@ pub struct Confinement<'a> {
     pub read_only: bool,
     /// The statement's deadline; past it the progress handler interrupts it.
     pub timeout: Duration,
+    /// The invocation's organisation (a UUID's text; "" for none). Tables given to
+    /// [`enforce_org`] refuse, while the guard is on, any write of a row whose
+    /// organisation column is another one — even if the rewriter's filter were bypassed.
+    pub org: &'a str,
 }
 
 /// The per-process secret that authorizes switching the guard: 244 random bits (two
@@ -202,7 +210,7 @@ pub async fn enter(
         read_only: confinement.read_only,
         timeout_ms: u64::try_from(confinement.timeout.as_millis()).unwrap_or(u64::MAX),
         known,
-        org: None,
+        org: (!confinement.org.is_empty()).then(|| confinement.org.to_string()),
     };
     let spec = serde_json::to_string(&spec)
         .map_err(|e| SqlError::Database(format!("cannot encode the guard spec: {e}")))?;
@@ -214,6 +222,60 @@ pub async fn enter(
     conn.query_one_raw(statement)
         .await
         .map_err(|e| control_error("switch on", e))?;
+    Ok(())
+}
+
+/// Quotes an SQL identifier.
+fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+/// Installs, on the connection `conn` runs on, TEMP triggers that abort any insert, update
+/// or delete of `table` (main schema) while the guard is on whose row — old or new — has
+/// an `org_column` other than [`Confinement::org`] (compared as the column stores it: a
+/// UUID as its 16 bytes, as sqlx binds `Uuid` on SQLite). Idempotent; run it with the
+/// guard off, before [`enter`], in the same transaction (the triggers are the connection's
+/// and live until it closes — or vanish with a rolled-back transaction, so run it each
+/// time). Reads stay confined by the rewriter's organisation filter.
+pub async fn enforce_org(
+    conn: &impl ConnectionTrait,
+    table: &str,
+    org_column: &str,
+) -> Result<(), SqlError> {
+    if conn.get_database_backend() != DbBackend::Sqlite {
+        return Err(SqlError::Database(
+            "organisation triggers are SQLite-only".to_string(),
+        ));
+    }
+    let column = quote(org_column);
+    let org = format!("{}()", state::ORG_FUNCTION);
+    let refusal = format!(
+        "SELECT RAISE(ABORT, '{}the row belongs to another organisation')",
+        ffi::ERROR_PREFIX
+    );
+    let triggers = [
+        ("insert", "INSERT", format!("NEW.{column} IS NOT {org}")),
+        (
+            "update",
+            "UPDATE",
+            format!("OLD.{column} IS NOT {org} OR NEW.{column} IS NOT {org}"),
+        ),
+        ("delete", "DELETE", format!("OLD.{column} IS NOT {org}")),
+    ];
+    for (suffix, event, mismatch) in triggers {
+        let name = quote(&format!("{}{table}_{suffix}", state::ORG_TRIGGER_PREFIX));
+        let sql = format!(
+            "CREATE TEMP TRIGGER IF NOT EXISTS {name} BEFORE {event} ON main.{} \
+             WHEN {org} IS NOT NULL AND ({mismatch}) BEGIN {refusal}; END",
+            quote(table)
+        );
+        conn.execute_unprepared(&sql).await.map_err(|e| {
+            SqlError::Database(format!(
+                "cannot install organisation triggers: {}",
+                SqlError::from(e)
+            ))
+        })?;
+    }
     Ok(())
 }
 
@@ -252,6 +314,10 @@ pub fn classify(error: &DbErr) -> Option<SqlError> {
     let database = sqlx_error.as_database_error()?;
     let code: i32 = database.code()?.parse().ok()?;
     let message = database.message();
+    if message.starts_with(ffi::ERROR_PREFIX) {
+        // A control function's refusal or an organisation trigger's RAISE.
+        return Some(SqlError::Forbidden(forbidden_message(message)));
+    }
     // Primary result code: the low byte of the extended one. A refused function call is a
     // plain SQLITE_ERROR "not authorized to use function: …" from the name resolver.
     match code & 0xff {

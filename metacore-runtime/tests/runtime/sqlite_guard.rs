@@ -30,6 +30,7 @@ async fn guarded() -> DatabaseConnection {
         "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT)",
         "CREATE TABLE secret (id INTEGER PRIMARY KEY, value TEXT)",
         "CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT)",
+        "CREATE TABLE tenant (id INTEGER PRIMARY KEY, organization_id UUID NOT NULL, body TEXT)",
         "CREATE VIEW secret_view AS SELECT value FROM secret",
         "CREATE TRIGGER notes_audit AFTER DELETE ON notes BEGIN \
          INSERT INTO audit (what) VALUES ('deleted'); END",
@@ -53,20 +54,43 @@ async fn confined(
     write: &[&str],
     read_only: bool,
 ) -> Result<Vec<sea_orm::QueryResult>, SqlError> {
+    confined_in_org(db, sql, vec![], write, read_only, "").await
+}
+
+/// [`confined`] with arguments and an organisation whose rows of `tenant` alone may be
+/// written (organisation triggers installed first).
+async fn confined_in_org(
+    db: &DatabaseConnection,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+    write: &[&str],
+    read_only: bool,
+    org: &str,
+) -> Result<Vec<sea_orm::QueryResult>, SqlError> {
     let read = strings(&["items"]);
     let write = strings(write);
     let txn = db.begin().await.expect("begin");
+    if !org.is_empty() {
+        sqlite_guard::enforce_org(&txn, "tenant", "organization_id")
+            .await
+            .expect("organisation triggers");
+    }
     let confinement = Confinement {
         read: &read,
         write: &write,
         read_only,
         timeout: Duration::from_secs(5),
+        org,
     };
     sqlite_guard::enter(&txn, &confinement)
         .await
         .expect("enter");
     let result = txn
-        .query_all_raw(Statement::from_string(DbBackend::Sqlite, sql))
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            sql,
+            values,
+        ))
         .await;
     let denial = sqlite_guard::leave_with_denial(&txn).await.expect("leave");
     txn.commit().await.ok();
@@ -288,6 +312,7 @@ async fn a_cached_host_statement_is_reauthorized_under_the_guard() {
         write: &[],
         read_only: true,
         timeout: Duration::from_secs(5),
+        org: "",
     };
     sqlite_guard::enter(&txn, &confinement)
         .await
@@ -324,6 +349,7 @@ async fn enter_fails_closed_without_the_guard() {
         write: &[],
         read_only: true,
         timeout: Duration::from_secs(1),
+        org: "",
     };
     match sqlite_guard::enter(&txn, &confinement).await {
         Err(SqlError::Database(message)) => {
@@ -342,6 +368,7 @@ async fn the_deadline_interrupts_a_runaway_statement() {
         write: &[],
         read_only: true,
         timeout: Duration::from_millis(200),
+        org: "",
     };
     sqlite_guard::enter(&txn, &confinement)
         .await
@@ -377,6 +404,7 @@ async fn a_connection_released_with_the_guard_on_is_not_reused() {
             write: &[],
             read_only: true,
             timeout: Duration::from_secs(5),
+            org: "",
         };
         sqlite_guard::enter(&txn, &confinement)
             .await
@@ -392,4 +420,70 @@ async fn postgres_urls_are_left_alone() {
     let mut options = ConnectOptions::new("postgres://localhost/none");
     sqlite_guard::guard_connections(&mut options);
     assert_eq!(options.get_url(), "postgres://localhost/none");
+}
+
+#[tokio::test]
+async fn organisation_triggers_refuse_writes_to_other_organisations_rows() {
+    let db = guarded().await;
+    let (mine, theirs) = (Uuid::new_v4(), Uuid::new_v4());
+    for org in [mine, theirs] {
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "INSERT INTO tenant (organization_id, body) VALUES (?, 'seed')",
+            [org.into()],
+        ))
+        .await
+        .expect("host seeds both organisations");
+    }
+    let org = mine.to_string();
+    let run = |sql: &'static str, values: Vec<sea_orm::Value>| {
+        let (db, org) = (&db, &org);
+        async move { confined_in_org(db, sql, values, &["tenant"], false, org).await }
+    };
+    let insert = "INSERT INTO tenant (organization_id, body) VALUES (?, 'x')";
+    assert_forbidden(
+        run(insert, vec![theirs.into()]).await,
+        "another organisation",
+    );
+    run(insert, vec![mine.into()])
+        .await
+        .expect("own organisation");
+    // No WHERE: the rewriter's filter "bypassed"; the other organisation's row aborts it.
+    assert_forbidden(
+        run("UPDATE tenant SET body = 'y'", vec![]).await,
+        "another organisation",
+    );
+    assert_forbidden(
+        run("DELETE FROM tenant", vec![]).await,
+        "another organisation",
+    );
+    assert_forbidden(
+        run(
+            "UPDATE tenant SET organization_id = ? WHERE organization_id = ?",
+            vec![theirs.into(), mine.into()],
+        )
+        .await,
+        "another organisation",
+    );
+    run(
+        "UPDATE tenant SET body = 'z' WHERE organization_id = ?",
+        vec![mine.into()],
+    )
+    .await
+    .expect("own rows");
+    run(
+        "DELETE FROM tenant WHERE organization_id = ?",
+        vec![mine.into()],
+    )
+    .await
+    .expect("own rows");
+    assert_eq!(count(&db, "SELECT count(*) FROM tenant").await, 1);
+    // Host writes (guard off) on the same connection are not confined by organisation.
+    db.execute_unprepared("UPDATE tenant SET body = 'host'")
+        .await
+        .expect("host write");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM tenant WHERE body = 'host'").await,
+        1
+    );
 }

@@ -16,14 +16,15 @@ use std::sync::Arc;
 
 use libsqlite3_sys::{
     sqlite3, sqlite3_context, sqlite3_context_db_handle, sqlite3_create_function_v2,
-    sqlite3_get_clientdata, sqlite3_result_error, sqlite3_result_error_code, sqlite3_result_int,
-    sqlite3_result_null, sqlite3_result_text, sqlite3_set_authorizer, sqlite3_set_clientdata,
-    sqlite3_user_data, sqlite3_value, sqlite3_value_bytes, sqlite3_value_text, SQLITE_AUTH,
-    SQLITE_DENY, SQLITE_DIRECTONLY, SQLITE_OK, SQLITE_TRANSIENT, SQLITE_UTF8,
+    sqlite3_get_clientdata, sqlite3_result_blob, sqlite3_result_error, sqlite3_result_error_code,
+    sqlite3_result_int, sqlite3_result_null, sqlite3_result_text, sqlite3_set_authorizer,
+    sqlite3_set_clientdata, sqlite3_user_data, sqlite3_value, sqlite3_value_bytes,
+    sqlite3_value_text, SQLITE_AUTH, SQLITE_DENY, SQLITE_DIRECTONLY, SQLITE_OK, SQLITE_TRANSIENT,
+    SQLITE_UTF8,
 };
 use sea_orm::sqlx::sqlite::LockedSqliteHandle;
 
-use super::state::{Request, State, ENTER_FUNCTION, LEAVE_FUNCTION, ORG_FUNCTION};
+use super::state::{OrgValue, Request, State, ENTER_FUNCTION, LEAVE_FUNCTION, ORG_FUNCTION};
 use super::{control_enter, control_leave};
 
 /// The client-data key under which a connection's guard state lives.
@@ -170,6 +171,7 @@ type ControlFn = unsafe extern "C" fn(*mut sqlite3_context, c_int, *mut *mut sql
 enum Outcome {
     Int(c_int),
     Text(Option<String>),
+    Blob(Vec<u8>),
     /// Refused: an SQLITE_AUTH error with this message.
     Refused(String),
 }
@@ -221,6 +223,12 @@ unsafe fn run_control(
             Outcome::Text(Some(text)) => match c_int::try_from(text.len()) {
                 Ok(len) => {
                     sqlite3_result_text(context, text.as_ptr().cast(), len, SQLITE_TRANSIENT())
+                }
+                Err(_) => sqlite3_result_null(context),
+            },
+            Outcome::Blob(bytes) => match c_int::try_from(bytes.len()) {
+                Ok(len) => {
+                    sqlite3_result_blob(context, bytes.as_ptr().cast(), len, SQLITE_TRANSIENT())
                 }
                 Err(_) => sqlite3_result_null(context),
             },
@@ -288,8 +296,10 @@ unsafe extern "C" fn org_function(
 ) {
     // SAFETY: this is the `xFunc` of a function `install` registered.
     unsafe {
-        run_control(context, argc, argv, |state, _, _| {
-            Outcome::Text(state.org())
+        run_control(context, argc, argv, |state, _, _| match state.org_value() {
+            Some(OrgValue::Blob(bytes)) => Outcome::Blob(bytes),
+            Some(OrgValue::Text(text)) => Outcome::Text(Some(text)),
+            None => Outcome::Text(None),
         })
     };
 }
