@@ -36,8 +36,10 @@
 //!
 //! # Usage
 //! [`enter`], the statement and [`leave`] must run on the *same* connection: pass the
-//! invocation's transaction (a pool handle may use a different connection per call). A
-//! connection released to the pool with the guard still on is closed, not reused.
+//! invocation's transaction ([`enter`] refuses a pool handle, which may use a different
+//! connection per call). Call [`leave`] before committing (COMMIT is refused while the
+//! guard is on). A connection released to the pool with the guard still on (a missing
+//! [`leave`]) is closed, not reused.
 //!
 //! Reading a table also covers what SQLite reads on the statement's behalf: the parent key
 //! of a foreign key a write checks, and tables a trigger body or view touches. Those must be
@@ -185,7 +187,8 @@ fn control_error(action: &str, error: DbErr) -> SqlError {
 
 /// Switches the guard on for the connection `conn` runs on (normally the invocation's
 /// transaction). Fails closed (SqlError::Database with a clear message) when the
-/// connection was not opened through `guard_connections`, or is not SQLite.
+/// connection was not opened through `guard_connections`, is not SQLite, or is a pool
+/// handle (`DatabaseConnection`), which may run the next statement elsewhere.
 pub async fn enter(
     conn: &impl ConnectionTrait,
     confinement: &Confinement<'_>,
@@ -193,6 +196,15 @@ pub async fn enter(
     if conn.get_database_backend() != DbBackend::Sqlite {
         return Err(SqlError::Database(
             "the SQLite guard can only be switched on for SQLite connections".to_string(),
+        ));
+    }
+    // A pool handle may run the guarded statement on another connection than this one,
+    // unguarded (and the pool closes this one when it comes back with the guard on).
+    if std::any::type_name_of_val(conn).ends_with("::DatabaseConnection") {
+        return Err(SqlError::Database(
+            "the SQLite guard must be switched on in a transaction: a pool handle may run \
+             the next statement on another connection"
+                .to_string(),
         ));
     }
     let rows = conn

@@ -487,3 +487,21 @@ async fn organisation_triggers_refuse_writes_to_other_organisations_rows() {
         1
     );
 }
+
+#[tokio::test]
+async fn enter_refuses_a_pool_handle() {
+    // A pool may run the next statement on another (unguarded) connection: fail closed.
+    let db = guarded().await;
+    let confinement = Confinement {
+        read: &[],
+        write: &[],
+        read_only: true,
+        timeout: Duration::from_secs(5),
+        org: "",
+    };
+    match sqlite_guard::enter(&db, &confinement).await {
+        Err(SqlError::Database(message)) => assert!(message.contains("transaction"), "{message}"),
+        other => panic!("enter on a pool must fail closed, got {other:?}"),
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM secret").await, 1);
+}
