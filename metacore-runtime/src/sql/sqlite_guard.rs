@@ -1,6 +1,6 @@
 //! Database-enforced confinement of addon SQL on SQLite (defence in depth behind the parser).
 //!
-//! The parser and rewriter of [`super::confine`] give good errors, but a parser can always be
+//! The parser and rewriter of [`mod@super::confine`] give good errors, but a parser can always be
 //! out-thought; so on SQLite the database itself refuses what an addon statement may not do.
 //! [`guard_connections`] installs on every pooled connection:
 //!

@@ -390,8 +390,18 @@ async fn the_deadline_interrupts_a_runaway_statement() {
         elapsed < Duration::from_secs(3),
         "interrupted after {elapsed:?}"
     );
-    // The same connection runs host statements normally afterwards.
+    // The same connection runs host statements normally afterwards, past the deadline.
     assert_eq!(count(&txn, "SELECT count(*) FROM items").await, 2);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        count(
+            &txn,
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 200000) \
+             SELECT count(*) FROM r"
+        )
+        .await,
+        200_000
+    );
 }
 
 #[tokio::test]
