@@ -11,6 +11,7 @@ pub mod confine;
 pub mod functions;
 pub mod pg_guard;
 pub mod rows;
+pub mod sqlite_guard;
 
 use std::time::Duration;
 

@@ -5,4 +5,5 @@ mod database;
 mod dispatch;
 mod host_imports;
 mod loading;
+mod sqlite_guard;
 mod support;

@@ -1,0 +1,439 @@
+//! The per-connection guard state and the authorizer's rules (safe code; `ffi` calls in).
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use libsqlite3_sys::{
+    SQLITE_ALTER_TABLE, SQLITE_ANALYZE, SQLITE_ATTACH, SQLITE_CREATE_INDEX, SQLITE_CREATE_TABLE,
+    SQLITE_CREATE_TEMP_TABLE, SQLITE_CREATE_TEMP_TRIGGER, SQLITE_CREATE_TEMP_VIEW,
+    SQLITE_CREATE_TRIGGER, SQLITE_CREATE_VIEW, SQLITE_CREATE_VTABLE, SQLITE_DELETE, SQLITE_DETACH,
+    SQLITE_DROP_INDEX, SQLITE_DROP_TABLE, SQLITE_DROP_TRIGGER, SQLITE_DROP_VIEW,
+    SQLITE_DROP_VTABLE, SQLITE_FUNCTION, SQLITE_INSERT, SQLITE_PRAGMA, SQLITE_READ,
+    SQLITE_RECURSIVE, SQLITE_REINDEX, SQLITE_SAVEPOINT, SQLITE_SELECT, SQLITE_TRANSACTION,
+    SQLITE_UPDATE,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::sql::functions;
+
+/// The control function that switches the guard off; callable while the guard is on (the
+/// host's own `leave` statement is prepared under the guard) but only with the token.
+pub(super) const LEAVE_FUNCTION: &str = "metacore_guard_leave";
+/// The control function that switches the guard on; never callable while it is on.
+pub(super) const ENTER_FUNCTION: &str = "metacore_guard_enter";
+/// The function returning the active organisation (for host-installed temp triggers).
+pub(super) const ORG_FUNCTION: &str = "metacore_guard_org";
+/// Triggers whose name starts with this may call [`ORG_FUNCTION`] while the guard is on.
+pub(super) const ORG_TRIGGER_PREFIX: &str = "metacore_org_";
+
+/// The rules of one guarded statement, as the host sends them to `metacore_guard_enter`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct Spec {
+    /// Readable tables (main schema).
+    pub read: Vec<String>,
+    /// Writable tables (main schema); also readable.
+    pub write: Vec<String>,
+    /// Every write is refused.
+    pub read_only: bool,
+    /// Milliseconds from entering until the progress handler interrupts.
+    pub timeout_ms: u64,
+    /// Every table and view name of the connection's schemas, so a column-less read of one
+    /// can be told from one of a CTE.
+    pub known: Vec<String>,
+    /// The active organisation, if the host enforces it with triggers.
+    pub org: Option<String>,
+}
+
+/// The rules while the guard is on.
+#[derive(Debug)]
+struct Rules {
+    read: HashSet<String>,
+    write: HashSet<String>,
+    read_only: bool,
+    known: HashSet<String>,
+    deadline: Instant,
+    org: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    rules: Option<Rules>,
+    /// The first thing refused since the guard was switched on.
+    denial: Option<String>,
+}
+
+/// One connection's guard, shared by its authorizer, progress handler and control functions.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    /// Fast path for the progress handler and authorizer of host statements.
+    active: AtomicBool,
+    inner: Mutex<Inner>,
+}
+
+/// What `metacore_guard_org()` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum OrgValue {
+    /// A UUID's bytes.
+    Blob(Vec<u8>),
+    /// Any other organisation id.
+    Text(String),
+}
+
+/// One authorizer callback's arguments (see `sqlite3_set_authorizer`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Request<'a> {
+    pub action: i32,
+    pub arg1: Option<&'a str>,
+    pub arg2: Option<&'a str>,
+    pub database: Option<&'a str>,
+    pub context: Option<&'a str>,
+}
+
+/// Virtual-table modules usable without `CREATE VIRTUAL TABLE` (eponymous) in the bundled
+/// SQLite build, and the other modules it compiles in: never CTE names.
+const EPONYMOUS_MODULES: &[&str] = &[
+    "carray",
+    "completion",
+    "dbstat",
+    "fts3",
+    "fts3tokenize",
+    "fts4",
+    "fts4aux",
+    "fts5",
+    "fts5vocab",
+    "generate_series",
+    "geopoly",
+    "json_each",
+    "json_tree",
+    "rtree",
+    "rtree_i32",
+    "zipfile",
+];
+
+/// Tables no addon statement may read or write, whatever its rules say.
+fn is_system_table(table: &str) -> bool {
+    table.starts_with("sqlite_") || table.starts_with("pragma_")
+}
+
+impl State {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A poisoned lock only means a callback panicked (caught at the FFI boundary); the
+        // data is still a consistent `Inner`, and refusing to continue would fail open for
+        // nobody, so recover it.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether an addon statement is confined right now.
+    pub(crate) fn is_active(&self) -> bool {
+        self.active.load(Ordering::SeqCst)
+    }
+
+    /// Switches the guard on with `spec` (the token is checked by the caller).
+    pub(super) fn enter(&self, spec: Spec) -> Result<(), String> {
+        let mut inner = self.lock();
+        if inner.rules.is_some() {
+            return Err("the guard is already on".to_string());
+        }
+        let lower = |names: Vec<String>| -> HashSet<String> {
+            names.into_iter().map(|n| n.to_ascii_lowercase()).collect()
+        };
+        inner.rules = Some(Rules {
+            read: lower(spec.read),
+            write: lower(spec.write),
+            read_only: spec.read_only,
+            known: lower(spec.known)
+                .into_iter()
+                .chain(EPONYMOUS_MODULES.iter().map(|m| m.to_string()))
+                .collect(),
+            deadline: Instant::now() + Duration::from_millis(spec.timeout_ms),
+            org: spec.org,
+        });
+        inner.denial = None;
+        self.active.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Switches the guard off, returning the first denial since it was switched on.
+    pub(super) fn leave(&self) -> Option<String> {
+        let mut inner = self.lock();
+        self.active.store(false, Ordering::SeqCst);
+        inner.rules = None;
+        inner.denial.take()
+    }
+
+    /// Records a refusal the authorizer did not see (a control function called by a guest).
+    pub(super) fn record_denial(&self, what: String) {
+        let mut inner = self.lock();
+        inner.denial.get_or_insert(what);
+    }
+
+    /// The active organisation while the guard is on.
+    pub(super) fn org(&self) -> Option<String> {
+        self.lock().rules.as_ref().and_then(|r| r.org.clone())
+    }
+
+    /// The active organisation as the organisation column stores it: a UUID as its 16
+    /// bytes (how sqlx binds `Uuid` on SQLite), anything else as text.
+    pub(super) fn org_value(&self) -> Option<OrgValue> {
+        let org = self.org()?;
+        Some(match uuid::Uuid::parse_str(&org) {
+            Ok(uuid) => OrgValue::Blob(uuid.as_bytes().to_vec()),
+            Err(_) => OrgValue::Text(org),
+        })
+    }
+
+    /// The progress handler: true when the running statement must be interrupted.
+    pub(super) fn past_deadline(&self) -> bool {
+        if !self.is_active() {
+            return false;
+        }
+        self.lock()
+            .rules
+            .as_ref()
+            .is_some_and(|r| Instant::now() >= r.deadline)
+    }
+
+    /// The authorizer: true to allow, false to deny (recording the first denial).
+    pub(super) fn authorize(&self, request: Request<'_>) -> bool {
+        if !self.is_active() {
+            return true;
+        }
+        let mut inner = self.lock();
+        let Some(rules) = inner.rules.as_ref() else {
+            return true;
+        };
+        match rules.check(request) {
+            Ok(()) => true,
+            Err(what) => {
+                inner.denial.get_or_insert(what);
+                false
+            }
+        }
+    }
+}
+
+impl Rules {
+    fn readable(&self, table: &str) -> bool {
+        !is_system_table(table) && (self.read.contains(table) || self.write.contains(table))
+    }
+
+    fn check(&self, request: Request<'_>) -> Result<(), String> {
+        let table = request.arg1.unwrap_or_default().to_ascii_lowercase();
+        let in_main = request
+            .database
+            .is_some_and(|d| d.eq_ignore_ascii_case("main"));
+        // The host's organisation triggers (TEMP, see `enforce_org`) read the OLD/NEW row
+        // of the table being written, which the statement was already allowed to write.
+        let org_trigger = request
+            .context
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with(ORG_TRIGGER_PREFIX));
+        match request.action {
+            SQLITE_SELECT | SQLITE_RECURSIVE => Ok(()),
+            SQLITE_READ => {
+                // A table referenced without reading any column (`SELECT count(*) FROM t`)
+                // comes as column "" with the schema as written (none when unqualified).
+                // A CTE comes the same way; it is told apart by not being a known name.
+                let column_less = request.arg2 == Some("");
+                let unqualified = request.database.is_none();
+                if self.readable(&table) && (in_main || (column_less && unqualified)) {
+                    return Ok(());
+                }
+                if org_trigger && self.write.contains(&table) && !self.read_only {
+                    return Ok(());
+                }
+                let cte = column_less
+                    && unqualified
+                    && !self.known.contains(&table)
+                    && !is_system_table(&table);
+                if cte {
+                    return Ok(());
+                }
+                Err(format!("reading table {table}"))
+            }
+            SQLITE_INSERT | SQLITE_UPDATE | SQLITE_DELETE => {
+                let verb = match request.action {
+                    SQLITE_INSERT => "inserting into",
+                    SQLITE_UPDATE => "updating",
+                    _ => "deleting from",
+                };
+                if self.read_only {
+                    return Err(format!("{verb} table {table} in a read-only statement"));
+                }
+                if in_main && !is_system_table(&table) && self.write.contains(&table) {
+                    return Ok(());
+                }
+                Err(format!("{verb} table {table}"))
+            }
+            SQLITE_FUNCTION => {
+                let name = request.arg2.unwrap_or_default().to_ascii_lowercase();
+                if functions::is_allowed(&name)
+                    || name == LEAVE_FUNCTION
+                    || (name == ORG_FUNCTION && org_trigger)
+                {
+                    Ok(())
+                } else {
+                    Err(format!("calling function {name}"))
+                }
+            }
+            other => Err(describe_action(other, request)),
+        }
+    }
+}
+
+/// What a refused action other than a read, write or function call was.
+fn describe_action(action: i32, request: Request<'_>) -> String {
+    let arg1 = request.arg1.unwrap_or_default();
+    match action {
+        SQLITE_PRAGMA => format!("PRAGMA {arg1}"),
+        SQLITE_ATTACH => "ATTACH".to_string(),
+        SQLITE_DETACH => "DETACH".to_string(),
+        SQLITE_TRANSACTION => format!("transaction control ({arg1})"),
+        SQLITE_SAVEPOINT => format!("savepoint control ({arg1})"),
+        SQLITE_ANALYZE => "ANALYZE".to_string(),
+        SQLITE_REINDEX => "REINDEX".to_string(),
+        SQLITE_ALTER_TABLE => format!("ALTER TABLE {}", request.arg2.unwrap_or_default()),
+        SQLITE_CREATE_TABLE
+        | SQLITE_CREATE_TEMP_TABLE
+        | SQLITE_CREATE_INDEX
+        | SQLITE_CREATE_VIEW
+        | SQLITE_CREATE_TEMP_VIEW
+        | SQLITE_CREATE_TRIGGER
+        | SQLITE_CREATE_TEMP_TRIGGER
+        | SQLITE_CREATE_VTABLE => format!("creating {arg1}"),
+        SQLITE_DROP_TABLE | SQLITE_DROP_INDEX | SQLITE_DROP_VIEW | SQLITE_DROP_TRIGGER
+        | SQLITE_DROP_VTABLE => format!("dropping {arg1}"),
+        other => format!("a schema or connection operation (authorizer action {other})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(read: &[&str], write: &[&str], read_only: bool) -> State {
+        let state = State::default();
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        state
+            .enter(Spec {
+                read: owned(read),
+                write: owned(write),
+                read_only,
+                timeout_ms: 60_000,
+                known: owned(&["items", "secret"]),
+                org: Some("org-1".to_string()),
+            })
+            .ok();
+        state
+    }
+
+    fn request<'a>(
+        action: i32,
+        arg1: Option<&'a str>,
+        arg2: Option<&'a str>,
+        database: Option<&'a str>,
+    ) -> Request<'a> {
+        Request {
+            action,
+            arg1,
+            arg2,
+            database,
+            context: None,
+        }
+    }
+
+    #[test]
+    fn off_allows_everything() {
+        let state = State::default();
+        assert!(state.authorize(request(SQLITE_PRAGMA, Some("x"), None, None)));
+        assert!(!state.past_deadline());
+    }
+
+    #[test]
+    fn reads_follow_the_read_list() {
+        let s = state(&["items"], &[], true);
+        assert!(s.authorize(request(
+            SQLITE_READ,
+            Some("Items"),
+            Some("id"),
+            Some("main")
+        )));
+        assert!(!s.authorize(request(
+            SQLITE_READ,
+            Some("items"),
+            Some("id"),
+            Some("temp")
+        )));
+        assert!(s.authorize(request(SQLITE_READ, Some("items"), Some(""), None)));
+        assert!(!s.authorize(request(SQLITE_READ, Some("secret"), Some(""), None)));
+        assert!(s.authorize(request(SQLITE_READ, Some("my_cte"), Some(""), None)));
+        assert!(!s.authorize(request(SQLITE_READ, Some("json_each"), Some(""), None)));
+        assert!(!s.authorize(request(SQLITE_READ, Some("dbstat"), Some(""), None)));
+        assert!(!s.authorize(request(SQLITE_READ, Some("pragma_x"), Some(""), None)));
+        assert_eq!(s.leave().as_deref(), Some("reading table items"));
+    }
+
+    #[test]
+    fn writes_follow_the_write_list_and_read_only() {
+        let s = state(&["items"], &["items"], false);
+        assert!(s.authorize(request(SQLITE_INSERT, Some("items"), None, Some("main"))));
+        assert!(!s.authorize(request(SQLITE_DELETE, Some("secret"), None, Some("main"))));
+        let s = state(&["items"], &["items"], true);
+        assert!(!s.authorize(request(
+            SQLITE_UPDATE,
+            Some("items"),
+            Some("a"),
+            Some("main")
+        )));
+    }
+
+    #[test]
+    fn functions_and_other_actions() {
+        let s = state(&["items"], &[], true);
+        let call = |name| request(SQLITE_FUNCTION, None, Some(name), None);
+        assert!(s.authorize(call("COUNT")));
+        assert!(s.authorize(call(LEAVE_FUNCTION)));
+        assert!(!s.authorize(call(ENTER_FUNCTION)));
+        assert!(!s.authorize(call(ORG_FUNCTION)));
+        assert!(!s.authorize(call("load_extension")));
+        let from_trigger = Request {
+            context: Some("metacore_org_items_insert"),
+            ..call(ORG_FUNCTION)
+        };
+        assert!(s.authorize(from_trigger));
+        assert!(!s.authorize(request(SQLITE_ATTACH, Some("x"), None, None)));
+        assert!(!s.authorize(request(SQLITE_TRANSACTION, Some("BEGIN"), None, None)));
+        assert_eq!(s.org_value(), Some(OrgValue::Text("org-1".to_string())));
+    }
+
+    #[test]
+    fn deadline_passes_only_while_on() {
+        let s = State::default();
+        s.enter(Spec {
+            read: vec![],
+            write: vec![],
+            read_only: true,
+            timeout_ms: 0,
+            known: vec![],
+            org: None,
+        })
+        .ok();
+        assert!(s.past_deadline());
+        assert!(s
+            .enter(Spec {
+                read: vec![],
+                write: vec![],
+                read_only: true,
+                timeout_ms: 0,
+                known: vec![],
+                org: None,
+            })
+            .is_err());
+        s.leave();
+        assert!(!s.past_deadline());
+    }
+}
