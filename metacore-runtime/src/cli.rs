@@ -208,8 +208,7 @@ pub async fn connect(url: Option<String>) -> Result<DatabaseConnection, String> 
 }
 
 /// Applies the build's migrations, creates the runtime's own tables (grants, the addon
-/// key-value store) and, on PostgreSQL, the addon roles and row-level security
-/// ([`crate::sql::pg_guard`]).
+/// key-value store) and the database guard of addon SQL ([`crate::sql::install_guard`]).
 pub async fn prepare(
     db: &DatabaseConnection,
     migrate: Migrate,
@@ -219,7 +218,7 @@ pub async fn prepare(
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
     runtime_tables(db).await?;
-    crate::sql::pg_guard::install(db, registry).await
+    crate::sql::install_guard(db, registry).await
 }
 
 /// Creates the runtime's own tables (stored grants, the addon key-value store) when missing;

@@ -57,6 +57,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
             }
         });
     }
+    crate::sql::sqlite_guard::guard_connections(&mut options);
     Database::connect(options)
         .await
         .map_err(|source| ConnectError {

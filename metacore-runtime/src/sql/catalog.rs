@@ -10,6 +10,7 @@
 
 use metacore_gen::ir;
 
+use super::sqlite_guard::org_view;
 use super::SqlError;
 use crate::policy::{CapabilityMode, CapabilityPolicy, Check};
 
@@ -33,10 +34,25 @@ pub struct Resolved {
     pub table: String,
     /// The quoted physical name.
     pub physical: String,
+    /// What reads select from (quoted): the physical table, or on SQLite a tenant table's
+    /// organisation view ([`super::sqlite_guard::org_view`]), the only way the database
+    /// guard lets a read reach its rows.
+    pub read_from: String,
     /// Tenancy column, if any.
     pub tenancy_column: Option<String>,
     /// Soft-deleted rows hidden.
     pub soft_delete: bool,
+}
+
+/// A table the database guard lets a statement reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reachable {
+    /// Unquoted physical name.
+    pub physical: String,
+    /// Its organisation column, when it is a tenant table.
+    pub tenancy_column: Option<String>,
+    /// Its primary- and foreign-key columns, when known.
+    pub key_columns: Vec<String>,
 }
 
 /// What one statement may touch.
@@ -55,6 +71,10 @@ pub struct Catalog<'a> {
     pub sqlite: bool,
 }
 
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
 fn is_system(name: &str) -> bool {
     name.starts_with("pg_") || name.starts_with("sqlite_") || name == "information_schema"
 }
@@ -70,12 +90,39 @@ impl Catalog<'_> {
     }
 
     fn physical(&self, schema: &str, table: &str) -> String {
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         match (self.sqlite, schema) {
-            (true, "public") => quote(table),
             (false, "public") => format!("{}.{}", quote(schema), quote(table)),
+            _ => quote(&self.unquoted(schema, table)),
+        }
+    }
+
+    /// The physical name as the SQLite guard knows it (`public.<t>` on PostgreSQL).
+    fn unquoted(&self, schema: &str, table: &str) -> String {
+        match (self.sqlite, schema) {
+            (true, "public") => table.to_string(),
+            (false, "public") => format!("public.{table}"),
             // `addon_<key>.<table>` is stored as `addon_<key>__<table>` on both backends.
-            (_, _) => quote(&format!("{schema}__{table}")),
+            (_, _) => format!("{schema}__{table}"),
+        }
+    }
+
+    fn resolved(
+        &self,
+        (schema, table): (&str, &str),
+        tenancy_column: Option<String>,
+        soft_delete: bool,
+    ) -> Resolved {
+        let physical = self.physical(schema, table);
+        let read_from = match (&tenancy_column, self.sqlite) {
+            (Some(_), true) => quote(&org_view(&self.unquoted(schema, table))),
+            _ => physical.clone(),
+        };
+        Resolved {
+            table: table.to_string(),
+            physical,
+            read_from,
+            tenancy_column,
+            soft_delete,
         }
     }
 
@@ -86,24 +133,32 @@ impl Catalog<'_> {
             .iter()
             .find(|m| m.table == table)
             .ok_or_else(|| SqlError::Invalid(format!("unknown table `{table}`")))?;
-        Ok(Resolved {
-            table: table.to_string(),
-            physical: self.physical(&self.own_schema(), table),
-            tenancy_column: model.tenancy_column().map(|c| c.name.clone()),
-            soft_delete: model.soft_delete(),
-        })
+        Ok(self.resolved(
+            (&self.own_schema(), table),
+            model.tenancy_column().map(|c| c.name.clone()),
+            model.soft_delete(),
+        ))
     }
 
-    /// The unquoted physical names of every table a statement may read (`write` false) or
-    /// write: the addon's own tables and the shared tables its capabilities cover. The
-    /// database guard allows exactly these.
-    pub fn reachable(&self, write: bool) -> Vec<String> {
+    /// Every table a statement may read (`write` false) or write, by unquoted physical name
+    /// with its tenancy column: the addon's own tables and the shared tables its
+    /// capabilities cover. The database guard allows exactly these.
+    pub fn reachable(&self, write: bool) -> Vec<Reachable> {
         let own_schema = self.own_schema();
-        let mut tables: Vec<String> = self
+        let mut tables: Vec<Reachable> = self
             .addon
             .models
             .iter()
-            .map(|m| format!("{own_schema}__{}", m.table))
+            .map(|m| Reachable {
+                physical: self.unquoted(&own_schema, &m.table),
+                tenancy_column: m.tenancy_column().map(|c| c.name.clone()),
+                key_columns: m
+                    .columns
+                    .iter()
+                    .filter(|c| c.primary_key || c.reference.is_some())
+                    .map(|c| c.name.clone())
+                    .collect(),
+            })
             .collect();
         tables.extend(
             self.shared
@@ -113,10 +168,10 @@ impl Catalog<'_> {
                     self.policy.mode() == CapabilityMode::Shadow
                         || self.policy.allows_table(&t.schema, &t.table, write)
                 })
-                .map(|t| match (self.sqlite, t.schema.as_str()) {
-                    (true, "public") => t.table.clone(),
-                    (false, "public") => format!("public.{}", t.table),
-                    _ => format!("{}__{}", t.schema, t.table),
+                .map(|t| Reachable {
+                    physical: self.unquoted(&t.schema, &t.table),
+                    tenancy_column: t.tenancy_column.clone(),
+                    key_columns: Vec::new(),
                 }),
         );
         tables
@@ -153,12 +208,11 @@ impl Catalog<'_> {
                     .iter()
                     .find(|t| t.schema == *schema && t.table == *table)
                     .ok_or_else(|| SqlError::Invalid(format!("unknown table `{target}`")))?;
-                Ok(Resolved {
-                    table: table.clone(),
-                    physical: self.physical(schema, table),
-                    tenancy_column: known.tenancy_column.clone(),
-                    soft_delete: known.soft_delete,
-                })
+                Ok(self.resolved(
+                    (schema, table),
+                    known.tenancy_column.clone(),
+                    known.soft_delete,
+                ))
             }
             _ => Err(SqlError::Invalid(format!(
                 "`{}` is not a table name",

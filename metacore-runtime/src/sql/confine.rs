@@ -69,7 +69,14 @@ impl Confined {
     /// database guard holds without the parser ([`crate::HostServices::sql_parser`]).
     pub fn unchecked(sql: &str, sqlite: bool) -> Confined {
         let sql = if sqlite {
-            sql.replace('$', "?")
+            // `$n` placeholders become `?n`; any other `$` stays.
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars().peekable();
+            while let Some(c) = chars.next() {
+                let placeholder = c == '$' && chars.peek().is_some_and(char::is_ascii_digit);
+                out.push(if placeholder { '?' } else { c });
+            }
+            out
         } else {
             sql.to_string()
         };
@@ -424,7 +431,7 @@ fn confined_select(table: &Resolved, org: &str) -> String {
     if table.soft_delete {
         filters.push("\"deleted_at\" IS NULL".to_string());
     }
-    let mut sql = format!("SELECT * FROM {}", table.physical);
+    let mut sql = format!("SELECT * FROM {}", table.read_from);
     if !filters.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&filters.join(" AND "));

@@ -19,7 +19,9 @@ use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, RuntimeErr, Statement, StreamTrait, Value};
 use serde_json::json;
 
-pub use catalog::{Catalog, KnownTable};
+pub use catalog::{Catalog, KnownTable, Reachable};
+
+use crate::registry::Registry;
 pub use confine::{confine, Confined, Kind};
 
 /// Most rows a statement may return.
@@ -84,6 +86,9 @@ impl SqlError {
 
 impl From<DbErr> for SqlError {
     fn from(error: DbErr) -> Self {
+        if let Some(guarded) = sqlite_guard::classify(&error) {
+            return guarded;
+        }
         let sqlx_error = match &error {
             DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
                 Some(e.clone())
@@ -120,6 +125,35 @@ impl From<DbErr> for SqlError {
     }
 }
 
+/// Sets up the database guard for the addons of `registry` (part of the app's migration
+/// step, `cli::prepare`): roles, grants and row-level security on PostgreSQL
+/// ([`pg_guard`]), the tenant tables' organisation views on SQLite ([`sqlite_guard`]).
+pub async fn install_guard(db: &impl ConnectionTrait, registry: &Registry) -> Result<(), String> {
+    let (addons, tenant) = pg_guard::from_registry(registry);
+    install_guard_for(db, &addons, &tenant).await
+}
+
+/// [`install_guard`] for explicit grants and tenant tables.
+pub async fn install_guard_for(
+    db: &impl ConnectionTrait,
+    addons: &[pg_guard::AddonGrants],
+    tenant: &[pg_guard::TenantTable],
+) -> Result<(), String> {
+    match ConnectionTrait::get_database_backend(db) {
+        DatabaseBackend::Postgres => pg_guard::install_grants(db, addons, tenant).await,
+        DatabaseBackend::Sqlite => {
+            let pairs: Vec<(String, String)> = tenant
+                .iter()
+                .map(|t| (t.table.clone(), t.column.clone()))
+                .collect();
+            sqlite_guard::install_views(db, &pairs)
+                .await
+                .map_err(|e| format!("cannot create the organisation views: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Who runs a statement, for the database-side guard ([`pg_guard`] on PostgreSQL).
 #[derive(Debug, Clone, Copy)]
 pub struct Runner<'a> {
@@ -130,6 +164,14 @@ pub struct Runner<'a> {
     pub org_id: uuid::Uuid,
     /// The statement's deadline.
     pub timeout: Duration,
+    /// Tables it may read, by physical name (the SQLite guard's allow-list).
+    pub read: &'a [String],
+    /// Tables it may write (empty for `db_query`).
+    pub write: &'a [String],
+    /// Tenant tables whose rows it reads only through their organisation view (SQLite).
+    pub scoped: &'a [String],
+    /// Key columns of writable tables, `(table, column)` (SQLite's foreign-key checks).
+    pub key_columns: &'a [(String, String)],
 }
 
 /// Executes a confined statement with `args` (and the organisation) under the database
@@ -151,16 +193,38 @@ where
     }
     let backend = ConnectionTrait::get_database_backend(db);
     let statement = Statement::from_sql_and_values(backend, &confined.sql, args);
-    let postgres = backend == DatabaseBackend::Postgres;
-    if postgres {
-        pg_guard::enter(
-            db,
-            runner.addon_key,
-            runner.org_id,
-            runner.timeout,
-            kind == Kind::Query,
-        )
-        .await?;
+    let read_only = kind == Kind::Query;
+    match backend {
+        DatabaseBackend::Postgres => {
+            pg_guard::enter(
+                db,
+                runner.addon_key,
+                runner.org_id,
+                runner.timeout,
+                read_only,
+            )
+            .await?
+        }
+        DatabaseBackend::Sqlite => {
+            // Lets a statement whose refusal is only known after it ran be undone.
+            db.execute_unprepared(&format!("SAVEPOINT {SQLITE_SAVEPOINT}"))
+                .await?;
+            let org = runner.org_id.to_string();
+            let confinement = sqlite_guard::Confinement {
+                read: runner.read,
+                write: if read_only { &[] } else { runner.write },
+                read_only,
+                timeout: runner.timeout,
+                org: &org,
+                scoped: runner.scoped,
+                key_columns: runner.key_columns,
+            };
+            if let Err(error) = sqlite_guard::enter(db, &confinement).await {
+                sqlite_release(db, false).await?;
+                return Err(error);
+            }
+        }
+        _ => {}
     }
     let work = async {
         if confined.returns_rows {
@@ -170,14 +234,46 @@ where
             Ok(json!({"rowsAffected": result.rows_affected()}))
         }
     };
-    // The database enforces the deadline (statement_timeout); this backs it up.
+    // The database enforces the deadline (statement_timeout, the SQLite progress handler);
+    // this backs it up.
     let result = tokio::time::timeout(runner.timeout + Duration::from_millis(250), work)
         .await
         .unwrap_or(Err(SqlError::Timeout));
-    if postgres {
-        pg_guard::leave(db, result.is_ok() && kind == Kind::Exec).await?;
+    match backend {
+        DatabaseBackend::Postgres => {
+            pg_guard::leave(db, result.is_ok() && kind == Kind::Exec).await?;
+            result
+        }
+        DatabaseBackend::Sqlite => {
+            let denial = sqlite_guard::leave_with_denial(db).await?;
+            let result = match (result, denial) {
+                // Refused while preparing, or found only once it ran: either way refused.
+                (Err(SqlError::Forbidden(_)) | Ok(_), Some(denied)) => Err(SqlError::Forbidden(
+                    format!("the database refused {denied}"),
+                )),
+                (result, _) => result,
+            };
+            sqlite_release(db, result.is_ok()).await?;
+            result
+        }
+        _ => result,
     }
-    result
+}
+
+/// The savepoint each addon statement runs in on SQLite.
+const SQLITE_SAVEPOINT: &str = "metacore_statement";
+
+/// Closes the statement's savepoint: keeps its effects, or undoes them.
+async fn sqlite_release<C: ConnectionTrait>(db: &C, keep: bool) -> Result<(), SqlError> {
+    let sql = if keep {
+        format!("RELEASE SAVEPOINT {SQLITE_SAVEPOINT}")
+    } else {
+        format!("ROLLBACK TO SAVEPOINT {SQLITE_SAVEPOINT}; RELEASE SAVEPOINT {SQLITE_SAVEPOINT}")
+    };
+    db.execute_unprepared(&sql)
+        .await
+        .map(drop)
+        .map_err(SqlError::from)
 }
 
 /// Streams the rows of `statement`, stopping at the first row past the limits.

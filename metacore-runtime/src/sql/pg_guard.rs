@@ -209,15 +209,6 @@ pub fn install_statements(addons: &[AddonGrants], tenant: &[TenantTable]) -> Vec
     sql
 }
 
-/// Runs [`install_statements`] for `registry` on a PostgreSQL database (nothing on SQLite).
-pub async fn install(db: &impl ConnectionTrait, registry: &Registry) -> Result<(), String> {
-    if db.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(());
-    }
-    let (addons, tenant) = from_registry(registry);
-    install_grants(db, &addons, &tenant).await
-}
-
 /// Runs [`install_statements`] for explicit grants (PostgreSQL only).
 pub async fn install_grants(
     db: &impl ConnectionTrait,

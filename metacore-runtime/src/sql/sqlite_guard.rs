@@ -84,6 +84,41 @@ pub struct Confinement<'a> {
     /// [`enforce_org`] refuse, while the guard is on, any write of a row whose
     /// organisation column is another one — even if the rewriter's filter were bypassed.
     pub org: &'a str,
+    /// Tenant tables whose rows a statement reads only through their organisation view
+    /// ([`org_view`], created by [`install_views`]): a direct read is refused, except of a
+    /// table the statement may write (an `UPDATE`'s own predicate reads its target).
+    pub scoped: &'a [String],
+    /// `(table, column)` primary- and foreign-key columns of writable scoped tables: SQLite's
+    /// foreign-key checks read them directly, which the guard allows.
+    pub key_columns: &'a [(String, String)],
+}
+
+/// What an organisation view's name ends with (no model table name contains `$`).
+pub const ORG_VIEW_SUFFIX: &str = "$org";
+
+/// The organisation view of tenant table `table`: its rows whose organisation column is
+/// the guard's active organisation (none while the guard is off).
+pub fn org_view(table: &str) -> String {
+    format!("{table}{ORG_VIEW_SUFFIX}")
+}
+
+/// Creates (when missing) the organisation view of every tenant table, `(table, column)`
+/// pairs; run by the app's migration step (`cli::prepare`) on SQLite.
+pub async fn install_views(
+    conn: &impl ConnectionTrait,
+    tenant: &[(String, String)],
+) -> Result<(), DbErr> {
+    for (table, column) in tenant {
+        let sql = format!(
+            "CREATE VIEW IF NOT EXISTS {} AS SELECT * FROM {} WHERE {} = {}()",
+            quote(&org_view(table)),
+            quote(table),
+            quote(column),
+            state::ORG_FUNCTION
+        );
+        conn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
 }
 
 /// The per-process secret that authorizes switching the guard: 244 random bits (two
@@ -223,6 +258,8 @@ pub async fn enter(
         timeout_ms: u64::try_from(confinement.timeout.as_millis()).unwrap_or(u64::MAX),
         known,
         org: (!confinement.org.is_empty()).then(|| confinement.org.to_string()),
+        scoped: confinement.scoped.to_vec(),
+        key_columns: confinement.key_columns.to_vec(),
     };
     let spec = serde_json::to_string(&spec)
         .map_err(|e| SqlError::Database(format!("cannot encode the guard spec: {e}")))?;
@@ -324,6 +361,7 @@ pub fn classify(error: &DbErr) -> Option<SqlError> {
         _ => return None,
     };
     let database = sqlx_error.as_database_error()?;
+    database.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()?;
     let code: i32 = database.code()?.parse().ok()?;
     let message = database.message();
     if message.starts_with(ffi::ERROR_PREFIX) {

@@ -15,7 +15,7 @@ use crate::support::{action, addon, caller, calling_guest, dispatcher, grant, se
 /// A fresh SQLite database in a temporary file.
 pub async fn sqlite() -> DatabaseConnection {
     let path = std::env::temp_dir().join(format!("metacore-runtime-{}.db", Uuid::new_v4()));
-    Database::connect(format!("sqlite://{}?mode=rwc", path.display()))
+    metacore_runtime::db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
         .await
         .expect("SQLite opens")
 }
@@ -152,10 +152,11 @@ async fn confinement(db: DatabaseConnection, key: String) {
     let org_a = Uuid::new_v4();
     let org_b = Uuid::new_v4();
     seed(&db, &key, org_a, org_b).await;
-    // What `metacore-app migrate` sets up for compiled addons: the addon's database role
-    // (read on the other table, as the capability the test grants) and row-level security.
+    // What `metacore-app migrate` sets up for compiled addons: on PostgreSQL the addon's
+    // database role (read on the other table, as the capability the test grants) and
+    // row-level security, on SQLite the organisation views.
     let n = names(&key);
-    pg_guard::install_grants(
+    metacore_runtime::sql::install_guard_for(
         &db,
         &[pg_guard::AddonGrants {
             key: key.clone(),

@@ -81,6 +81,8 @@ async fn confined_in_org(
         read_only,
         timeout: Duration::from_secs(5),
         org,
+        scoped: &[],
+        key_columns: &[],
     };
     sqlite_guard::enter(&txn, &confinement)
         .await
@@ -313,6 +315,8 @@ async fn a_cached_host_statement_is_reauthorized_under_the_guard() {
         read_only: true,
         timeout: Duration::from_secs(5),
         org: "",
+        scoped: &[],
+        key_columns: &[],
     };
     sqlite_guard::enter(&txn, &confinement)
         .await
@@ -350,6 +354,8 @@ async fn enter_fails_closed_without_the_guard() {
         read_only: true,
         timeout: Duration::from_secs(1),
         org: "",
+        scoped: &[],
+        key_columns: &[],
     };
     match sqlite_guard::enter(&txn, &confinement).await {
         Err(SqlError::Database(message)) => {
@@ -369,6 +375,8 @@ async fn the_deadline_interrupts_a_runaway_statement() {
         read_only: true,
         timeout: Duration::from_millis(200),
         org: "",
+        scoped: &[],
+        key_columns: &[],
     };
     sqlite_guard::enter(&txn, &confinement)
         .await
@@ -415,6 +423,8 @@ async fn a_connection_released_with_the_guard_on_is_not_reused() {
             read_only: true,
             timeout: Duration::from_secs(5),
             org: "",
+            scoped: &[],
+            key_columns: &[],
         };
         sqlite_guard::enter(&txn, &confinement)
             .await
@@ -508,6 +518,8 @@ async fn enter_refuses_a_pool_handle() {
         read_only: true,
         timeout: Duration::from_secs(5),
         org: "",
+        scoped: &[],
+        key_columns: &[],
     };
     match sqlite_guard::enter(&db, &confinement).await {
         Err(SqlError::Database(message)) => assert!(message.contains("transaction"), "{message}"),

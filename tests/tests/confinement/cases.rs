@@ -93,6 +93,9 @@ pub fn all(database_only: bool) -> Vec<Case> {
         ("sqlite readfile", q, "SELECT readfile('/etc/passwd') AS f".into(), String::new()),
         ("table function", q, "SELECT * FROM json_each('[1]')".into(), String::new()),
         ("pragma table function", q, "SELECT * FROM pragma_table_info('metacore_kv')".into(), String::new()),
+        ("org view, other org", q, "SELECT name FROM \"addon_showcase__customers$org\" WHERE organization_id = $1".into(), format!("[{b}]")),
+        ("org view joined to base", q, "SELECT c.name FROM \"addon_showcase__customers$org\" v JOIN addon_showcase__customers c ON c.id <> v.id".into(), String::new()),
+        ("write through org view", x, "UPDATE \"addon_showcase__customers$org\" SET name = 'x'".into(), String::new()),
         // Other addons' tables and the host's tables.
         ("other addon table", q, "SELECT * FROM {t}".into(), String::new()),
         ("other addon physical", q, "SELECT * FROM addon_tickets__tickets".into(), String::new()),

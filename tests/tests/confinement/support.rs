@@ -31,7 +31,7 @@ pub const SECRET: &str = "SECRET";
 pub enum Outcome {
     /// The call succeeded with this data.
     Rows(serde_json::Value),
-    /// The call was refused with this code.
+    /// The call was refused with this code and message.
     Refused(String),
 }
 
@@ -159,6 +159,11 @@ impl Fixture {
         fixture
     }
 
+    /// True on SQLite.
+    pub fn sqlite(&self) -> bool {
+        self.db.get_database_backend() == DatabaseBackend::Sqlite
+    }
+
     /// True when statements reach the database exactly as written.
     pub fn database_only(&self) -> bool {
         self.checks == SqlChecks::DatabaseOnly
@@ -259,7 +264,9 @@ impl Fixture {
         };
         match self.dispatcher.action(call).await {
             Ok(HandlerOutcome::Success { data, .. }) => Outcome::Rows(data),
-            Ok(HandlerOutcome::Declined(error)) => Outcome::Refused(error.code),
+            Ok(HandlerOutcome::Declined(error)) => {
+                Outcome::Refused(format!("{}: {}", error.code, error.message))
+            }
             Err(error) => Outcome::Refused(error.code.as_str().to_string()),
         }
     }

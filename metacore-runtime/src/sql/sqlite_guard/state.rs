@@ -45,6 +45,12 @@ pub(super) struct Spec {
     pub known: Vec<String>,
     /// The active organisation, if the host enforces it with triggers.
     pub org: Option<String>,
+    /// Tenant tables readable only through their organisation view.
+    pub scoped: Vec<String>,
+    /// `(table, column)` key columns (primary and foreign keys) of writable scoped tables,
+    /// which SQLite's own foreign-key checks read directly.
+    #[serde(default)]
+    pub key_columns: Vec<(String, String)>,
 }
 
 /// The rules while the guard is on.
@@ -56,6 +62,25 @@ struct Rules {
     known: HashSet<String>,
     deadline: Instant,
     org: Option<String>,
+    scoped: HashSet<String>,
+    /// Tables the statement writes, as the authorizer has seen them so far.
+    targets: HashSet<String>,
+    /// Scoped tables a writing statement read directly: allowed while preparing (SQLite
+    /// authorizes an `UPDATE`'s predicate before its target), judged at [`State::leave`]:
+    /// each must be one of the statement's own write targets.
+    direct_reads: HashSet<String>,
+    key_columns: HashSet<(String, String)>,
+}
+
+impl Rules {
+    /// A scoped table read directly that is not the statement's own write target.
+    fn stray_read(&self) -> Option<String> {
+        let mut stray: Vec<&String> = self.direct_reads.difference(&self.targets).collect();
+        stray.sort();
+        stray
+            .first()
+            .map(|table| format!("reading table {table} other than through its organisation view"))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -152,6 +177,14 @@ impl State {
                 .collect(),
             deadline: Instant::now() + Duration::from_millis(spec.timeout_ms),
             org: spec.org,
+            scoped: lower(spec.scoped),
+            targets: HashSet::new(),
+            direct_reads: HashSet::new(),
+            key_columns: spec
+                .key_columns
+                .into_iter()
+                .map(|(t, c)| (t.to_ascii_lowercase(), c.to_ascii_lowercase()))
+                .collect(),
         });
         inner.denial = None;
         self.active.store(true, Ordering::SeqCst);
@@ -159,11 +192,14 @@ impl State {
     }
 
     /// Switches the guard off, returning the first denial since it was switched on.
+    /// A denial found only now — a scoped table read directly that the statement did not
+    /// write — means the statement ran but its result and effects must be discarded; the
+    /// caller rolls it back.
     pub(super) fn leave(&self) -> Option<String> {
         let mut inner = self.lock();
         self.active.store(false, Ordering::SeqCst);
-        inner.rules = None;
-        inner.denial.take()
+        let stray = inner.rules.take().and_then(|rules| rules.stray_read());
+        inner.denial.take().or(stray)
     }
 
     /// Records a refusal the authorizer did not see (a control function called by a guest).
@@ -204,7 +240,7 @@ impl State {
             return true;
         }
         let mut inner = self.lock();
-        let Some(rules) = inner.rules.as_ref() else {
+        let Some(rules) = inner.rules.as_mut() else {
             return true;
         };
         match rules.check(request) {
@@ -222,7 +258,7 @@ impl Rules {
         !is_system_table(table) && (self.read.contains(table) || self.write.contains(table))
     }
 
-    fn check(&self, request: Request<'_>) -> Result<(), String> {
+    fn check(&mut self, request: Request<'_>) -> Result<(), String> {
         let table = request.arg1.unwrap_or_default().to_ascii_lowercase();
         let in_main = request
             .database
@@ -232,8 +268,36 @@ impl Rules {
         let org_trigger = request
             .context
             .is_some_and(|c| c.to_ascii_lowercase().starts_with(ORG_TRIGGER_PREFIX));
+        // The host's organisation views (see `install_views`) call the org function; a guest
+        // cannot create views.
+        let org_view = request
+            .context
+            .is_some_and(|c| c.ends_with(super::ORG_VIEW_SUFFIX));
         match request.action {
             SQLITE_SELECT | SQLITE_RECURSIVE => Ok(()),
+            SQLITE_READ if self.scoped.contains(&table) => {
+                let via_view = request
+                    .context
+                    .is_some_and(|c| c.eq_ignore_ascii_case(&super::org_view(&table)));
+                if via_view {
+                    return Ok(());
+                }
+                // A write's predicate, SET values and RETURNING read its target directly;
+                // which table is the target is known only once the statement is prepared.
+                if !self.read_only && self.write.contains(&table) {
+                    // Foreign-key checks of a write read the key columns of the related
+                    // table; keys carry no organisation data and are allowed as they are.
+                    let column = request.arg2.unwrap_or_default().to_ascii_lowercase();
+                    if !self.key_columns.contains(&(table.clone(), column)) {
+                        self.direct_reads.insert(table);
+                    }
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "reading table {table} other than through its organisation view"
+                    ))
+                }
+            }
             SQLITE_READ => {
                 // A table referenced without reading any column (`SELECT count(*) FROM t`)
                 // comes as column "" with the schema as written (none when unqualified).
@@ -265,6 +329,7 @@ impl Rules {
                     return Err(format!("{verb} table {table} in a read-only statement"));
                 }
                 if in_main && !is_system_table(&table) && self.write.contains(&table) {
+                    self.targets.insert(table);
                     return Ok(());
                 }
                 Err(format!("{verb} table {table}"))
@@ -273,7 +338,7 @@ impl Rules {
                 let name = request.arg2.unwrap_or_default().to_ascii_lowercase();
                 if functions::is_allowed(&name)
                     || name == LEAVE_FUNCTION
-                    || (name == ORG_FUNCTION && org_trigger)
+                    || (name == ORG_FUNCTION && (org_trigger || org_view))
                 {
                     Ok(())
                 } else {
@@ -326,6 +391,8 @@ mod tests {
                 timeout_ms: 60_000,
                 known: owned(&["items", "secret"]),
                 org: Some("org-1".to_string()),
+                scoped: Vec::new(),
+                key_columns: vec![],
             })
             .ok();
         state
@@ -411,6 +478,96 @@ mod tests {
     }
 
     #[test]
+    fn scoped_tables_are_read_through_their_view_or_as_the_write_target() {
+        let s = State::default();
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        s.enter(Spec {
+            read: owned(&["items", "items$org", "other"]),
+            write: owned(&["items", "other"]),
+            read_only: false,
+            timeout_ms: 60_000,
+            known: owned(&["items", "items$org", "other"]),
+            org: Some("org-1".to_string()),
+            scoped: owned(&["items", "other"]),
+            key_columns: vec![],
+        })
+        .ok();
+        let read = |table, context| Request {
+            action: SQLITE_READ,
+            arg1: Some(table),
+            arg2: Some("name"),
+            database: Some("main"),
+            context,
+        };
+        assert!(s.authorize(read("items", Some("items$org"))));
+        assert!(
+            s.authorize(read("items", None)),
+            "provisionally: the target's columns"
+        );
+        assert!(s.authorize(request(
+            SQLITE_UPDATE,
+            Some("items"),
+            Some("name"),
+            Some("main")
+        )));
+        assert!(!s.authorize(read("unlisted", None)));
+        let org = Request {
+            action: SQLITE_FUNCTION,
+            arg1: None,
+            arg2: Some(ORG_FUNCTION),
+            database: None,
+            context: Some("items$org"),
+        };
+        assert!(
+            s.authorize(org),
+            "the organisation view calls the org function"
+        );
+        assert_eq!(s.leave().as_deref(), Some("reading table unlisted"));
+        // A direct read of a scoped table the statement does not write is judged at leave.
+        s.enter(Spec {
+            read: owned(&["items", "other"]),
+            write: owned(&["items", "other"]),
+            read_only: false,
+            timeout_ms: 60_000,
+            known: owned(&["items", "other"]),
+            org: None,
+            scoped: owned(&["items", "other"]),
+            key_columns: vec![],
+        })
+        .ok();
+        assert!(s.authorize(read("other", None)));
+        assert!(s.authorize(request(
+            SQLITE_UPDATE,
+            Some("items"),
+            Some("name"),
+            Some("main")
+        )));
+        assert!(s.authorize(read("items", None)));
+        assert_eq!(
+            s.leave().as_deref(),
+            Some("reading table other other than through its organisation view")
+        );
+        let only_view = State::default();
+        only_view
+            .enter(Spec {
+                read: owned(&["items", "items$org"]),
+                write: vec![],
+                read_only: true,
+                timeout_ms: 60_000,
+                known: owned(&["items", "items$org"]),
+                org: None,
+                scoped: owned(&["items"]),
+                key_columns: vec![],
+            })
+            .ok();
+        assert!(
+            !only_view.authorize(read("items", None)),
+            "reads: the view only"
+        );
+        assert!(only_view.authorize(read("items", Some("items$org"))));
+    }
+
+    #[test]
     fn deadline_passes_only_while_on() {
         let s = State::default();
         s.enter(Spec {
@@ -420,6 +577,8 @@ mod tests {
             timeout_ms: 0,
             known: vec![],
             org: None,
+            scoped: vec![],
+            key_columns: vec![],
         })
         .ok();
         assert!(s.past_deadline());
@@ -431,6 +590,8 @@ mod tests {
                 timeout_ms: 0,
                 known: vec![],
                 org: None,
+                scoped: vec![],
+                key_columns: vec![],
             })
             .is_err());
         s.leave();
