@@ -154,7 +154,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
                 role,
                 email: None,
                 grants,
-                exp: issued + ttl_hours.max(1) * 3600,
+                exp: issued.saturating_add(ttl_hours.max(1).saturating_mul(3600)),
                 iat: Some(issued),
                 nbf: None,
             };
