@@ -3,10 +3,11 @@
 //! The generated crate's binary is one line, `metacore_runtime::cli::main(app())`; this
 //! module owns the commands:
 //!
-//! * `serve [--bind ADDR] [--database-url URL] [--manifests-root DIR]` — migrate, then serve
-//!   the API (Swagger UI at `/docs`, the spec at `/api/openapi.json`); action and tool
-//!   handlers come from the manifests (and `backend/backend.wasm` beside them) under the
-//!   root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`;
+//! * `serve [--bind ADDR] [--database-url URL] [--manifests-root DIR]
+//!   [--header-read-timeout SECS] [--idle-timeout SECS]` — migrate, then serve the API
+//!   (Swagger UI at `/docs`, the spec at `/api/openapi.json`) over HTTP/1.1 and HTTP/2;
+//!   action and tool handlers come from the manifests (and `backend/backend.wasm` beside
+//!   them) under the root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`;
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use poem_openapi::OpenApi;
@@ -30,6 +32,7 @@ use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
 use crate::api::server::{application, spec_json};
 use crate::api::ApiState;
+use crate::connection::Timeouts;
 use crate::events::EventBus;
 use crate::invocation::Secret;
 use crate::registry::Registry;
@@ -89,6 +92,12 @@ enum Command {
         /// `manifest.json` and `backend/backend.wasm` are read from for actions and tools).
         #[arg(long, default_value = ".")]
         manifests_root: PathBuf,
+        /// Seconds an HTTP/1 request head may take to arrive before the connection is closed.
+        #[arg(long, default_value_t = Timeouts::DEFAULT_HEADER_READ.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        header_read_timeout: u64,
+        /// Seconds a connection may sit without traffic and without a request in progress.
+        #[arg(long, default_value_t = Timeouts::DEFAULT_IDLE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout: u64,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -171,10 +180,16 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             bind,
             database_url,
             manifests_root,
+            header_read_timeout,
+            idle_timeout,
         } => run(async move {
+            let timeouts = Timeouts {
+                header_read: Duration::from_secs(header_read_timeout),
+                idle: Duration::from_secs(idle_timeout),
+            };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate).await?;
-            serve(app, db, &bind, &manifests_root).await
+            serve(app, db, &bind, &manifests_root, timeouts).await
         }),
     }
 }
@@ -296,6 +311,7 @@ async fn serve<A: OpenApi + 'static>(
     db: DatabaseConnection,
     bind: &str,
     manifests_root: &Path,
+    timeouts: Timeouts,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -325,21 +341,14 @@ async fn serve<A: OpenApi + 'static>(
     eprintln!(
         "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
     );
-    serve_on(listener, endpoint).await
+    crate::connection::serve(listener, endpoint, timeouts).await
 }
 
-/// Serves `endpoint` on an already bound `listener` until the process ends.
+/// Serves `endpoint` on an already bound `listener` until the process ends, with the default
+/// [`Timeouts`] (HTTP/1.1 and HTTP/2; see [`crate::connection`]).
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     endpoint: impl poem::Endpoint<Output = poem::Response> + 'static,
 ) -> Result<(), String> {
-    let std_listener = listener
-        .into_std()
-        .map_err(|e| format!("cannot hand over the listener: {e}"))?;
-    let acceptor = poem::listener::TcpAcceptor::from_std(std_listener)
-        .map_err(|e| format!("cannot accept connections: {e}"))?;
-    poem::Server::new_with_acceptor(acceptor)
-        .run(endpoint)
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+    crate::connection::serve(listener, endpoint, Timeouts::default()).await
 }

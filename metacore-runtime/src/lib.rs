@@ -23,6 +23,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod connection;
 pub mod dispatch;
 pub mod egress;
 pub mod events;
