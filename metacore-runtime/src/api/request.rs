@@ -11,6 +11,12 @@ use uuid::Uuid;
 use super::auth::{now, JwtKey};
 use super::error::ApiError;
 
+/// The body of a request as received, kept beside the parsed body by the server's body
+/// limit (`server.rs`): `serde_json::Value` holds non-integer numbers as `f64`, so decimals
+/// are re-read from these bytes.
+#[derive(Debug, Clone)]
+pub struct RawBody(pub bytes::Bytes);
+
 /// Who is calling, from a verified token.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {

@@ -123,6 +123,14 @@ impl Server {
         }
     }
 
+    /// The server's socket address.
+    pub fn address(&self) -> SocketAddr {
+        self.base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the base is http://<address>")
+    }
+
     /// The events published so far.
     pub fn drain_events(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
