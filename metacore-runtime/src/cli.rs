@@ -7,7 +7,9 @@
 //!   [--header-read-timeout SECS] [--idle-timeout SECS]` — migrate, then serve the API
 //!   (Swagger UI at `/docs`, the spec at `/api/openapi.json`) over HTTP/1.1 and HTTP/2;
 //!   action and tool handlers come from the manifests (and `backend/backend.wasm` beside
-//!   them) under the root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`;
+//!   them) under the root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`, handlers'
+//!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
+//!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -31,10 +33,12 @@ use uuid::Uuid;
 use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
 use crate::api::server::{application, spec_json};
-use crate::api::ApiState;
+use crate::api::{ApiState, HandlerSettings};
 use crate::connection::Timeouts;
+use crate::egress::EgressGuard;
 use crate::events::EventBus;
 use crate::invocation::Secret;
+use crate::policy::CapabilityMode;
 use crate::registry::Registry;
 use crate::sandbox::{Sandbox, SandboxConfig};
 
@@ -43,6 +47,14 @@ pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 
 /// The environment variable holding the secret webhook handler calls are signed with.
 pub const WEBHOOK_SECRET_ENV: &str = "METACORE_WEBHOOK_SECRET";
+
+/// The environment variable holding the operator's egress allow-list (`runtime.md` §5:
+/// comma-separated host names, `*.suffix` patterns, IP addresses or CIDRs; default empty).
+pub const EGRESS_ALLOW_ENV: &str = "METACORE_EGRESS_ALLOW";
+
+/// The environment variable choosing the capability mode, `enforce` (default) or `shadow`
+/// (`runtime.md` §4.1).
+pub const CAPABILITY_MODE_ENV: &str = "METACORE_CAPABILITY_MODE";
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
@@ -70,7 +82,15 @@ pub struct App<A> {
 #[command(
     name = "metacore-app",
     about = "Serve the addons compiled into this build",
-    version
+    version,
+    after_help = "Environment:\n  \
+        DATABASE_URL               database when --database-url is not given\n  \
+        METACORE_JWT_SECRET        HS256 secret of bearer tokens (unset: random per process)\n  \
+        METACORE_WEBHOOK_SECRET    secret webhook handler calls are signed with\n  \
+        METACORE_EGRESS_ALLOW      egress allow-list of handlers' outbound calls: host names,\n                             \
+        *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
+        METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
+        (violations are logged and proceed)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -183,13 +203,15 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             header_read_timeout,
             idle_timeout,
         } => run(async move {
+            // Configuration errors stop the server before it touches the database.
+            let settings = handler_settings(|name| std::env::var(name).ok())?;
             let timeouts = Timeouts {
                 header_read: Duration::from_secs(header_read_timeout),
                 idle: Duration::from_secs(idle_timeout),
             };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate).await?;
-            serve(app, db, &bind, &manifests_root, timeouts).await
+            serve(app, db, &bind, &manifests_root, settings, timeouts).await
         }),
     }
 }
@@ -212,6 +234,30 @@ fn run(work: impl Future<Output = Result<(), String>>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The operator's handler settings from the environment `lookup`:
+/// [`EGRESS_ALLOW_ENV`] and [`CAPABILITY_MODE_ENV`] (unset or empty: strict guard,
+/// `enforce`). A malformed value is an error naming the variable.
+pub fn handler_settings(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<HandlerSettings, String> {
+    let egress = match lookup(EGRESS_ALLOW_ENV) {
+        Some(list) => {
+            EgressGuard::with_allow_list(&list).map_err(|e| format!("{EGRESS_ALLOW_ENV}: {e}"))?
+        }
+        None => EgressGuard::strict(),
+    };
+    let capability_mode = match lookup(CAPABILITY_MODE_ENV).filter(|m| !m.trim().is_empty()) {
+        Some(mode) => CapabilityMode::parse(&mode).ok_or_else(|| {
+            format!("{CAPABILITY_MODE_ENV}: `{mode}` is neither `enforce` nor `shadow`")
+        })?,
+        None => CapabilityMode::Enforce,
+    };
+    Ok(HandlerSettings {
+        egress,
+        capability_mode,
+    })
 }
 
 /// Connects to `url`, else `DATABASE_URL`, else the default SQLite file.
@@ -311,6 +357,7 @@ async fn serve<A: OpenApi + 'static>(
     db: DatabaseConnection,
     bind: &str,
     manifests_root: &Path,
+    settings: HandlerSettings,
     timeouts: Timeouts,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
@@ -323,14 +370,19 @@ async fn serve<A: OpenApi + 'static>(
         .ok()
         .filter(|s| !s.is_empty())
         .map(Secret::new);
-    let state = ApiState::new(
+    let capability_mode = settings.capability_mode;
+    let state = ApiState::with_settings(
         db,
         app.registry,
         JwtKey::from_env(),
         EventBus::default(),
         webhook_secret,
+        settings,
     )?;
-    let sandbox = Sandbox::new(SandboxConfig::default())?;
+    let sandbox = Sandbox::new(SandboxConfig {
+        capability_mode,
+        ..SandboxConfig::default()
+    })?;
     for note in register_handlers(&state, &app.registry, manifests_root, &sandbox) {
         eprintln!("warning: {note}");
     }
@@ -351,4 +403,57 @@ pub async fn serve_on(
     endpoint: impl poem::Endpoint<Output = poem::Response> + 'static,
 ) -> Result<(), String> {
     crate::connection::serve(listener, endpoint, Timeouts::default()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<HandlerSettings, String> {
+        handler_settings(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[tokio::test]
+    async fn egress_allow_lets_the_guard_reach_an_allow_listed_loopback() {
+        let url = url::Url::parse("http://127.0.0.1:9/").expect("a URL");
+        let strict = settings(&[]).expect("defaults");
+        assert!(strict.egress.check_url(&url).await.is_err());
+        let allowed =
+            settings(&[(EGRESS_ALLOW_ENV, "127.0.0.1, *.internal.test")]).expect("a valid list");
+        assert!(allowed.egress.check_url(&url).await.is_ok());
+        let other = url::Url::parse("http://10.0.0.1/").expect("a URL");
+        assert!(allowed.egress.check_url(&other).await.is_err());
+        let error = settings(&[(EGRESS_ALLOW_ENV, "10.0.0.0/99")]).expect_err("a bad CIDR");
+        assert!(error.contains(EGRESS_ALLOW_ENV), "{error}");
+    }
+
+    #[test]
+    fn capability_mode_switches_violations_from_refused_to_logged() {
+        use crate::policy::CapabilityPolicy;
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/showcase/manifest.json");
+        let bytes = std::fs::read(&path).expect("the showcase manifest");
+        let loaded = metacore_gen::frontend::load(&path, &bytes, &Default::default());
+        let addon = loaded.addon.expect("the showcase manifest lowers");
+        let check = || crate::policy::Check {
+            kind: "http:fetch",
+            target: "https://undeclared.example.com/",
+            import: "http_fetch",
+            org: "",
+        };
+        let mode = |vars: &[(&str, &str)]| settings(vars).expect("valid").capability_mode;
+        assert_eq!(mode(&[]), CapabilityMode::Enforce);
+        assert_eq!(mode(&[(CAPABILITY_MODE_ENV, "")]), CapabilityMode::Enforce);
+        let enforce = CapabilityPolicy::from_addon(&addon, mode(&[]));
+        assert!(!enforce.permit(false, check()));
+        let shadow =
+            CapabilityPolicy::from_addon(&addon, mode(&[(CAPABILITY_MODE_ENV, " Shadow ")]));
+        assert!(shadow.permit(false, check()));
+        let error = settings(&[(CAPABILITY_MODE_ENV, "off")]).expect_err("not a mode");
+        assert!(error.contains(CAPABILITY_MODE_ENV), "{error}");
+    }
 }
