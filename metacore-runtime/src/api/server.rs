@@ -48,7 +48,11 @@ pub fn application<A: OpenApi + 'static>(
         .nest("/", service)
         .data(state)
         .around(move |endpoint, request| async move {
-            let request = match limited(request).await.and_then(|r| canonical(&registry, r)) {
+            let request = match limited(request)
+                .await
+                .and_then(no_nul_in_query)
+                .and_then(|r| canonical(&registry, r))
+            {
                 Ok(request) => request,
                 Err(error) => return Ok(error.into_response()),
             };
@@ -96,6 +100,23 @@ async fn limited(mut request: Request) -> Result<Request, ApiError> {
         request.extensions_mut().insert(RawBody(bytes.clone()));
     }
     request.set_body(bytes);
+    Ok(request)
+}
+
+/// A query string with U+0000 in a parameter name or value is 400 `invalid_param`: no
+/// parameter (`search`, `q`, `f_<col>`, …) may carry it to the database (PostgreSQL text
+/// cannot hold it).
+fn no_nul_in_query(request: Request) -> Result<Request, ApiError> {
+    let nul = request.uri().query().is_some_and(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .any(|(name, value)| name.contains('\0') || value.contains('\0'))
+    });
+    if nul {
+        return Err(ApiError::bad_request(
+            "invalid_param",
+            "query parameters cannot contain NUL characters",
+        ));
+    }
     Ok(request)
 }
 

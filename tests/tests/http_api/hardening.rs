@@ -10,7 +10,7 @@ use std::time::Duration;
 use metacore_runtime::testing;
 use serde_json::{json, Value};
 
-use super::support::{assert_error, Server, ORG_A};
+use super::support::{assert_error, Reply, Server, ORG_A};
 
 /// Runs `$case` against a fresh server on SQLite (`$sqlite`) and on PostgreSQL
 /// (`$postgres`, skipped with a note when no server is configured outside CI).
@@ -30,6 +30,10 @@ macro_rules! on_each_backend {
         }
     };
 }
+
+on_each_backend!(client_input_is_refused_before_the_database:
+    client_input_is_a_4xx_never_a_500_on_sqlite,
+    client_input_is_a_4xx_never_a_500_on_postgres);
 
 on_each_backend!(model_wildcards_stay_within_their_model:
     model_wildcards_grant_no_tools_or_rbac_permissions_on_sqlite,
@@ -152,6 +156,182 @@ async fn http1_bodies_above_the_limit_are_413_by_length_and_by_chunks() {
         assert!(answer.contains("payload_too_large"), "{framing}: {answer}");
         sender.abort();
     }
+}
+
+fn assert_field_error(reply: &Reply, field: &str, code: &str) {
+    assert_error(reply, 422, "validation_failed");
+    assert_eq!(
+        reply.body["errors"][field][0]["code"], code,
+        "{field}: {}",
+        reply.text
+    );
+}
+
+async fn create_customer(server: &Server, token: &str) -> String {
+    let reply = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            Some(token),
+            Some(&json!({"name": "Ada"})),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body["data"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string()
+}
+
+async fn client_input_is_refused_before_the_database(server: &Server) {
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let admin = Some(token.as_str());
+    let customer = create_customer(server, &token).await;
+
+    // NUL in any query parameter: search, a filter, options' `q`.
+    for path in [
+        "/api/data/customers?search=a%00b",
+        "/api/data/customers?f_name=a%00b",
+        "/api/data/customers?f_name=ilike:%00",
+        "/api/options/orders?field=customer_id&q=%00",
+    ] {
+        let reply = server.send("GET", path, admin, None).await;
+        assert_error(&reply, 400, "invalid_param");
+    }
+
+    // NUL in a text field or anywhere in a JSON document.
+    let reply = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            admin,
+            Some(&json!({"name": "a\u{0}b"})),
+        )
+        .await;
+    assert_field_error(&reply, "name", "invalid_type");
+    let order = |extra: Value| {
+        let mut body = json!({"customer_id": customer, "number": 1});
+        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+            body.extend(extra);
+        }
+        body
+    };
+    for (field, value, code) in [
+        ("attributes", json!({"k\u{0}": 1}), "invalid_type"),
+        ("tags", json!(["ok", "\u{0}"]), "invalid_type"),
+        ("notes", json!("\u{0}"), "invalid_type"),
+        // Numbers beyond the column: integer (32 bits), numeric(18,4), unbounded numeric.
+        ("quantity", json!(3_000_000_000i64), "integer"),
+        ("total", json!(123456789012345.5), "max"),
+        ("total", json!(-123456789012345.5), "min"),
+        ("discount", json!(1e300), "numeric"),
+        // Dates outside years 1–9999.
+        ("placed_on", json!("-200000-01-01"), "invalid_type"),
+        ("placed_on", json!("0000-12-31"), "invalid_type"),
+        ("ship_by", json!("-200000-01-01T00:00:00"), "invalid_type"),
+        (
+            "ship_by",
+            json!("9999-12-31T23:00:00-05:00"),
+            "invalid_type",
+        ),
+    ] {
+        let reply = server
+            .send(
+                "POST",
+                "/api/data/orders",
+                admin,
+                Some(&order(json!({ field: value }))),
+            )
+            .await;
+        assert_field_error(&reply, field, code);
+    }
+    let reply = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            admin,
+            Some(&json!({"name": "Big", "credit_limit": 12345678901.5})),
+        )
+        .await;
+    assert_field_error(&reply, "credit_limit", "max");
+    assert_eq!(
+        reply.body["errors"]["credit_limit"][0]["params"]["max"],
+        json!(9999999999.99)
+    );
+
+    // The edges of what fits are accepted.
+    let reply = server
+        .send(
+            "POST",
+            "/api/data/orders",
+            admin,
+            Some(&order(json!({
+                // As text: the JSON number would not survive `json!`'s f64.
+                "total": "99999999999999.9999",
+                "placed_on": "9999-12-31",
+                "ship_by": "0001-01-01T00:00:00Z",
+                "quantity": 2_147_483_647,
+            }))),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let id = reply.body["data"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    let reply = server
+        .send(
+            "PATCH",
+            &format!("/api/data/orders/{id}"),
+            admin,
+            Some(&json!({"total": 1e15, "notes": "x\u{0}"})),
+        )
+        .await;
+    assert_field_error(&reply, "total", "max");
+    assert_field_error(&reply, "notes", "invalid_type");
+
+    // Filters: operands the column cannot hold, and comparisons on JSON columns.
+    for filter in [
+        "f_placed_on=-200000-01-01",
+        "f_placed_on=gt:-200000-01-01",
+        "f_ship_by=-200000-01-01_2024-01-01",
+        "f_ship_by=2024-01-01_%2B200000-01-01",
+        "f_ship_by=lt:-200000-01-01T00:00:00Z",
+        "f_quantity=99999999999",
+        "f_total=gt:1e400",
+        "f_discount=eq:99999999999999999999999999999999999",
+        "f_attributes=eq:%7B%7D",
+        "f_attributes=%7B%22a%22%3A1%7D",
+        "f_tags=x",
+        "f_tags=in:a,b",
+        "f_tags=a&f_tags=b",
+        "f_tags=gt:1",
+    ] {
+        let reply = server
+            .send("GET", &format!("/api/data/orders?{filter}"), admin, None)
+            .await;
+        assert_error(&reply, 400, "invalid_filter");
+    }
+    for filter in [
+        "f_tags=has:ok",
+        "f_attributes=null:true",
+        "f_placed_on=9999-12-31_9999-12-31",
+        "f_ship_by=0001-01-01",
+    ] {
+        let reply = server
+            .send("GET", &format!("/api/data/orders?{filter}"), admin, None)
+            .await;
+        assert_eq!(reply.status, 200, "{filter}: {}", reply.text);
+    }
+    let reply = server
+        .send(
+            "GET",
+            "/api/data/orders?f_placed_on=9999-12-31_9999-12-31",
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["meta"]["total"], 1, "{}", reply.text);
 }
 
 async fn model_wildcards_stay_within_their_model(server: &Server) {
