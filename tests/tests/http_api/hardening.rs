@@ -35,6 +35,10 @@ on_each_backend!(client_input_is_refused_before_the_database:
     client_input_is_a_4xx_never_a_500_on_sqlite,
     client_input_is_a_4xx_never_a_500_on_postgres);
 
+on_each_backend!(decimals_keep_their_request_digits:
+    decimals_round_trip_exactly_on_sqlite,
+    decimals_round_trip_exactly_on_postgres);
+
 on_each_backend!(model_wildcards_stay_within_their_model:
     model_wildcards_grant_no_tools_or_rbac_permissions_on_sqlite,
     model_wildcards_grant_no_tools_or_rbac_permissions_on_postgres);
@@ -332,6 +336,88 @@ async fn client_input_is_refused_before_the_database(server: &Server) {
         )
         .await;
     assert_eq!(reply.body["meta"]["total"], 1, "{}", reply.text);
+}
+
+/// 14 integer digits and 4 decimals: `f64` keeps 17 significant digits (`…5680`).
+const EXACT: &str = "12345678901234.5678";
+
+async fn decimals_keep_their_request_digits(server: &Server) {
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let admin = Some(token.as_str());
+
+    // fiscal_mexico's money column: `numeric` without precision.
+    let body = format!(
+        r#"{{"invoice_id": "{}", "rfc_emisor": "AAA010101AAA", "rfc_receptor": "XAXX010101000", "total": {EXACT}}}"#,
+        uuid::Uuid::new_v4()
+    );
+    let created = server
+        .send_text("POST", "/api/data/fiscal_documents", admin, Some(&body))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(
+        created.text.contains(&format!(r#""total":{EXACT}"#)),
+        "{}",
+        created.text
+    );
+    let id = created.body["data"]["id"].as_str().expect("an id");
+    let read = server
+        .send(
+            "GET",
+            &format!("/api/data/fiscal_documents/{id}"),
+            admin,
+            None,
+        )
+        .await;
+    assert!(
+        read.text.contains(&format!(r#""total":{EXACT}"#)),
+        "{}",
+        read.text
+    );
+
+    // numeric(18,4) on create and update; a filter on the exact value finds the row.
+    let customer = create_customer(server, &token).await;
+    let body = format!(
+        r#"{{"customer_id": "{customer}", "number": 7, "total": {EXACT}, "discount": 0.1000000000000000055511}}"#
+    );
+    let created = server
+        .send_text("POST", "/api/data/orders", admin, Some(&body))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(
+        created.text.contains(&format!(r#""total":{EXACT}"#))
+            && created
+                .text
+                .contains(r#""discount":0.1000000000000000055511"#),
+        "{}",
+        created.text
+    );
+    let id = created.body["data"]["id"].as_str().expect("an id");
+    let updated = server
+        .send_text(
+            "PATCH",
+            &format!("/api/data/orders/{id}"),
+            admin,
+            Some(r#"{"total": 98765432109876.5432}"#),
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    let read = server
+        .send("GET", &format!("/api/data/orders/{id}"), admin, None)
+        .await;
+    assert!(
+        read.text.contains(r#""total":98765432109876.5432"#),
+        "{}",
+        read.text
+    );
+    let found = server
+        .send(
+            "GET",
+            "/api/data/orders?f_total=98765432109876.5432",
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(found.body["meta"]["total"], 1, "{}", found.text);
 }
 
 async fn model_wildcards_stay_within_their_model(server: &Server) {
