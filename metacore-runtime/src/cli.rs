@@ -3,10 +3,13 @@
 //! The generated crate's binary is one line, `metacore_runtime::cli::main(app())`; this
 //! module owns the commands:
 //!
-//! * `serve [--bind ADDR] [--database-url URL] [--manifests-root DIR]` — migrate, then serve
-//!   the API (Swagger UI at `/docs`, the spec at `/api/openapi.json`); action and tool
-//!   handlers come from the manifests (and `backend/backend.wasm` beside them) under the
-//!   root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`;
+//! * `serve [--bind ADDR] [--database-url URL] [--manifests-root DIR]
+//!   [--header-read-timeout SECS] [--idle-timeout SECS]` — migrate, then serve the API
+//!   (Swagger UI at `/docs`, the spec at `/api/openapi.json`) over HTTP/1.1 and HTTP/2;
+//!   action and tool handlers come from the manifests (and `backend/backend.wasm` beside
+//!   them) under the root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`, handlers'
+//!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
+//!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -20,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use poem_openapi::OpenApi;
@@ -29,9 +33,12 @@ use uuid::Uuid;
 use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
 use crate::api::server::{application, spec_json};
-use crate::api::ApiState;
+use crate::api::{ApiState, HandlerSettings};
+use crate::connection::Timeouts;
+use crate::egress::EgressGuard;
 use crate::events::EventBus;
 use crate::invocation::Secret;
+use crate::policy::CapabilityMode;
 use crate::registry::Registry;
 use crate::sandbox::{Sandbox, SandboxConfig};
 
@@ -40,6 +47,14 @@ pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 
 /// The environment variable holding the secret webhook handler calls are signed with.
 pub const WEBHOOK_SECRET_ENV: &str = "METACORE_WEBHOOK_SECRET";
+
+/// The environment variable holding the operator's egress allow-list (`runtime.md` §5:
+/// comma-separated host names, `*.suffix` patterns, IP addresses or CIDRs; default empty).
+pub const EGRESS_ALLOW_ENV: &str = "METACORE_EGRESS_ALLOW";
+
+/// The environment variable choosing the capability mode, `enforce` (default) or `shadow`
+/// (`runtime.md` §4.1).
+pub const CAPABILITY_MODE_ENV: &str = "METACORE_CAPABILITY_MODE";
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
@@ -67,7 +82,15 @@ pub struct App<A> {
 #[command(
     name = "metacore-app",
     about = "Serve the addons compiled into this build",
-    version
+    version,
+    after_help = "Environment:\n  \
+        DATABASE_URL               database when --database-url is not given\n  \
+        METACORE_JWT_SECRET        HS256 secret of bearer tokens (unset: random per process)\n  \
+        METACORE_WEBHOOK_SECRET    secret webhook handler calls are signed with\n  \
+        METACORE_EGRESS_ALLOW      egress allow-list of handlers' outbound calls: host names,\n                             \
+        *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
+        METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
+        (violations are logged and proceed)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -89,6 +112,12 @@ enum Command {
         /// `manifest.json` and `backend/backend.wasm` are read from for actions and tools).
         #[arg(long, default_value = ".")]
         manifests_root: PathBuf,
+        /// Seconds an HTTP/1 request head may take to arrive before the connection is closed.
+        #[arg(long, default_value_t = Timeouts::DEFAULT_HEADER_READ.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        header_read_timeout: u64,
+        /// Seconds a connection may sit without traffic and without a request in progress.
+        #[arg(long, default_value_t = Timeouts::DEFAULT_IDLE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout: u64,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -154,7 +183,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
                 role,
                 email: None,
                 grants,
-                exp: issued + ttl_hours.max(1) * 3600,
+                exp: issued.saturating_add(ttl_hours.max(1).saturating_mul(3600)),
                 iat: Some(issued),
                 nbf: None,
             };
@@ -171,10 +200,18 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             bind,
             database_url,
             manifests_root,
+            header_read_timeout,
+            idle_timeout,
         } => run(async move {
+            // Configuration errors stop the server before it touches the database.
+            let settings = handler_settings(|name| std::env::var(name).ok())?;
+            let timeouts = Timeouts {
+                header_read: Duration::from_secs(header_read_timeout),
+                idle: Duration::from_secs(idle_timeout),
+            };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate, &app.registry).await?;
-            serve(app, db, &bind, &manifests_root).await
+            serve(app, db, &bind, &manifests_root, settings, timeouts).await
         }),
     }
 }
@@ -197,6 +234,30 @@ fn run(work: impl Future<Output = Result<(), String>>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The operator's handler settings from the environment `lookup`:
+/// [`EGRESS_ALLOW_ENV`] and [`CAPABILITY_MODE_ENV`] (unset or empty: strict guard,
+/// `enforce`). A malformed value is an error naming the variable.
+pub fn handler_settings(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<HandlerSettings, String> {
+    let egress = match lookup(EGRESS_ALLOW_ENV) {
+        Some(list) => {
+            EgressGuard::with_allow_list(&list).map_err(|e| format!("{EGRESS_ALLOW_ENV}: {e}"))?
+        }
+        None => EgressGuard::strict(),
+    };
+    let capability_mode = match lookup(CAPABILITY_MODE_ENV).filter(|m| !m.trim().is_empty()) {
+        Some(mode) => CapabilityMode::parse(&mode).ok_or_else(|| {
+            format!("{CAPABILITY_MODE_ENV}: `{mode}` is neither `enforce` nor `shadow`")
+        })?,
+        None => CapabilityMode::Enforce,
+    };
+    Ok(HandlerSettings {
+        egress,
+        capability_mode,
+    })
 }
 
 /// Connects to `url`, else `DATABASE_URL`, else the default SQLite file.
@@ -301,6 +362,8 @@ async fn serve<A: OpenApi + 'static>(
     db: DatabaseConnection,
     bind: &str,
     manifests_root: &Path,
+    settings: HandlerSettings,
+    timeouts: Timeouts,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -312,14 +375,19 @@ async fn serve<A: OpenApi + 'static>(
         .ok()
         .filter(|s| !s.is_empty())
         .map(Secret::new);
-    let state = ApiState::new(
+    let capability_mode = settings.capability_mode;
+    let state = ApiState::with_settings(
         db,
         app.registry,
         JwtKey::from_env(),
         EventBus::default(),
         webhook_secret,
+        settings,
     )?;
-    let sandbox = Sandbox::new(SandboxConfig::default())?;
+    let sandbox = Sandbox::new(SandboxConfig {
+        capability_mode,
+        ..SandboxConfig::default()
+    })?;
     for note in register_handlers(&state, &app.registry, manifests_root, &sandbox) {
         eprintln!("warning: {note}");
     }
@@ -330,21 +398,67 @@ async fn serve<A: OpenApi + 'static>(
     eprintln!(
         "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
     );
-    serve_on(listener, endpoint).await
+    crate::connection::serve(listener, endpoint, timeouts).await
 }
 
-/// Serves `endpoint` on an already bound `listener` until the process ends.
+/// Serves `endpoint` on an already bound `listener` until the process ends, with the default
+/// [`Timeouts`] (HTTP/1.1 and HTTP/2; see [`crate::connection`]).
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     endpoint: impl poem::Endpoint<Output = poem::Response> + 'static,
 ) -> Result<(), String> {
-    let std_listener = listener
-        .into_std()
-        .map_err(|e| format!("cannot hand over the listener: {e}"))?;
-    let acceptor = poem::listener::TcpAcceptor::from_std(std_listener)
-        .map_err(|e| format!("cannot accept connections: {e}"))?;
-    poem::Server::new_with_acceptor(acceptor)
-        .run(endpoint)
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+    crate::connection::serve(listener, endpoint, Timeouts::default()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<HandlerSettings, String> {
+        handler_settings(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[tokio::test]
+    async fn egress_allow_lets_the_guard_reach_an_allow_listed_loopback() {
+        let url = url::Url::parse("http://127.0.0.1:9/").expect("a URL");
+        let strict = settings(&[]).expect("defaults");
+        assert!(strict.egress.check_url(&url).await.is_err());
+        let allowed =
+            settings(&[(EGRESS_ALLOW_ENV, "127.0.0.1, *.internal.test")]).expect("a valid list");
+        assert!(allowed.egress.check_url(&url).await.is_ok());
+        let other = url::Url::parse("http://10.0.0.1/").expect("a URL");
+        assert!(allowed.egress.check_url(&other).await.is_err());
+        let error = settings(&[(EGRESS_ALLOW_ENV, "10.0.0.0/99")]).expect_err("a bad CIDR");
+        assert!(error.contains(EGRESS_ALLOW_ENV), "{error}");
+    }
+
+    #[test]
+    fn capability_mode_switches_violations_from_refused_to_logged() {
+        use crate::policy::CapabilityPolicy;
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/showcase/manifest.json");
+        let bytes = std::fs::read(&path).expect("the showcase manifest");
+        let loaded = metacore_gen::frontend::load(&path, &bytes, &Default::default());
+        let addon = loaded.addon.expect("the showcase manifest lowers");
+        let check = || crate::policy::Check {
+            kind: "http:fetch",
+            target: "https://undeclared.example.com/",
+            import: "http_fetch",
+            org: "",
+        };
+        let mode = |vars: &[(&str, &str)]| settings(vars).expect("valid").capability_mode;
+        assert_eq!(mode(&[]), CapabilityMode::Enforce);
+        assert_eq!(mode(&[(CAPABILITY_MODE_ENV, "")]), CapabilityMode::Enforce);
+        let enforce = CapabilityPolicy::from_addon(&addon, mode(&[]));
+        assert!(!enforce.permit(false, check()));
+        let shadow =
+            CapabilityPolicy::from_addon(&addon, mode(&[(CAPABILITY_MODE_ENV, " Shadow ")]));
+        assert!(shadow.permit(false, check()));
+        let error = settings(&[(CAPABILITY_MODE_ENV, "off")]).expect_err("not a mode");
+        assert!(error.contains(CAPABILITY_MODE_ENV), "{error}");
+    }
 }

@@ -24,6 +24,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod connection;
 pub mod db;
 pub mod dispatch;
 pub mod egress;

@@ -29,6 +29,15 @@ impl CapabilityMode {
             CapabilityMode::Shadow => "shadow",
         }
     }
+
+    /// The mode spelled `text` (`enforce` or `shadow`, any case, surrounding blanks ignored).
+    pub fn parse(text: &str) -> Option<CapabilityMode> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "enforce" => Some(CapabilityMode::Enforce),
+            "shadow" => Some(CapabilityMode::Shadow),
+            _ => None,
+        }
+    }
 }
 
 /// A normalised `http:fetch` target (§4.3).

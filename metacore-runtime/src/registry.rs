@@ -151,9 +151,11 @@ pub enum ColumnKind {
     Integer,
     /// `bigint` (64 bits).
     Bigint,
-    /// `numeric` / `numeric(p,s)`: an exact decimal, with its scale when declared (values
-    /// are rounded to it, as PostgreSQL does, so both backends store the same digits).
-    Numeric(Option<u32>),
+    /// `numeric` / `numeric(p,s)`: an exact decimal, with its `(precision, scale)` when
+    /// declared (values are rounded to the scale, as PostgreSQL does, so both backends store
+    /// the same digits; a value with more than `precision - scale` integer digits is refused
+    /// on both).
+    Numeric(Option<(u32, u32)>),
     /// `boolean`.
     Boolean,
     /// `timestamp` without time zone.

@@ -8,7 +8,9 @@
 //! * the permission × tenancy matrix: two organisations, several roles, every route of one
 //!   model; every denial is 401/403/404 with the JSON envelope and no response ever carries
 //!   another organisation's row;
-//! * actions and tools through the showcase addon's WASM backend.
+//! * actions and tools through the showcase addon's WASM backend;
+//! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
+//!   on PostgreSQL, exact decimals, capability wildcards.
 
 #[path = "http_api/support.rs"]
 mod support;
@@ -24,3 +26,6 @@ mod documents;
 
 #[path = "http_api/actions.rs"]
 mod actions;
+
+#[path = "http_api/hardening.rs"]
+mod hardening;

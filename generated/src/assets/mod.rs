@@ -87,7 +87,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "salvage_rate",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -233,7 +233,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "purchase_cost",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -243,7 +243,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "current_value",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -253,7 +253,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "salvage_value",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -419,7 +419,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "depreciation_amount",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -429,7 +429,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "accumulated_depreciation",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -439,7 +439,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "book_value",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -699,7 +699,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "cost",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -825,7 +825,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "proceeds",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -835,7 +835,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "book_value_at_disposal",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -845,7 +845,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "gain_loss",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,

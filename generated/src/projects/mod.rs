@@ -137,7 +137,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "budget",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -313,7 +313,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "estimated_hours",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -323,7 +323,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "actual_hours",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: true,
@@ -459,7 +459,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "hours",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: false,
                     role: ColumnRole::Data,
                     has_default: true,

@@ -77,7 +77,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "credit_limit",
-                    kind: ColumnKind::Numeric(Some(2u32)),
+                    kind: ColumnKind::Numeric(Some((12u32, 2u32))),
                     nullable: true,
                     role: ColumnRole::Data,
                     has_default: false,
@@ -193,7 +193,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 },
                 ColumnDescriptor {
                     name: "total",
-                    kind: ColumnKind::Numeric(Some(4u32)),
+                    kind: ColumnKind::Numeric(Some((18u32, 4u32))),
                     nullable: false,
                     role: ColumnRole::Data,
                     has_default: true,

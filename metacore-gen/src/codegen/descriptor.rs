@@ -111,7 +111,9 @@ fn column_kind(column_type: ColumnType) -> TokenStream {
         ColumnType::Varchar(n) => quote!(ColumnKind::Varchar(#n)),
         ColumnType::Integer => quote!(ColumnKind::Integer),
         ColumnType::Bigint => quote!(ColumnKind::Bigint),
-        ColumnType::Numeric(Some((_, scale))) => quote!(ColumnKind::Numeric(Some(#scale))),
+        ColumnType::Numeric(Some((precision, scale))) => {
+            quote!(ColumnKind::Numeric(Some((#precision, #scale))))
+        }
         ColumnType::Numeric(None) => quote!(ColumnKind::Numeric(None)),
         ColumnType::Boolean => quote!(ColumnKind::Boolean),
         ColumnType::Timestamp => quote!(ColumnKind::Timestamp),

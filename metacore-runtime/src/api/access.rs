@@ -27,27 +27,39 @@ pub const ROLE_GRANTS_TABLE: &str = "metacore_role_grants";
 /// User-level grants.
 pub const USER_GRANTS_TABLE: &str = "metacore_user_grants";
 
-/// A caller's capabilities.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A caller's capabilities, checked against the capability catalogue of a build.
+#[derive(Debug, Clone)]
 pub struct Access {
     super_role: bool,
     grants: BTreeSet<String>,
+    registry: Registry,
 }
+
+impl PartialEq for Access {
+    fn eq(&self, other: &Self) -> bool {
+        self.super_role == other.super_role && self.grants == other.grants
+    }
+}
+
+impl Eq for Access {}
 
 impl Access {
     /// The access of a super-role.
-    pub fn super_role() -> Self {
+    pub fn super_role(registry: Registry) -> Self {
         Access {
             super_role: true,
             grants: BTreeSet::new(),
+            registry,
         }
     }
 
-    /// Access with exactly `grants`.
-    pub fn with_grants(grants: impl IntoIterator<Item = String>) -> Self {
+    /// Access with exactly `grants`, in the build described by `registry` (which tells which
+    /// model, if any, a capability belongs to).
+    pub fn with_grants(registry: Registry, grants: impl IntoIterator<Item = String>) -> Self {
         Access {
             super_role: false,
             grants: grants.into_iter().collect(),
+            registry,
         }
     }
 
@@ -65,18 +77,38 @@ impl Access {
         }
     }
 
-    /// May the caller do `capability`? (`*`, the capability, its alias, or `<table>.*`.)
+    /// May the caller do `capability`? (`http-api.md` §10.3: `*`, the capability itself, its
+    /// alias `<table>.read` for `<table>.index`, or `<table>.*` for a capability of model
+    /// `<table>`.) Wildcards and aliases apply to model capabilities only — the CRUD verbs and
+    /// actions of a model of this build —, never to tool capabilities
+    /// (`<addon>.tools.<tool>`) or `rbac` permission keys, whose first segment merely looks
+    /// like a table name.
     pub fn allows(&self, capability: &str) -> bool {
         if self.super_role || self.grants.contains("*") || self.grants.contains(capability) {
             return true;
         }
-        if let Some((model, verb)) = capability.rsplit_once('.') {
-            if verb == "index" && self.grants.contains(&format!("{model}.read")) {
-                return true;
-            }
-        }
-        let model = capability.split('.').next().unwrap_or(capability);
-        self.grants.contains(&format!("{model}.*"))
+        let Some(route) = self.model_of(capability) else {
+            return false;
+        };
+        let verb = &capability[route.len() + 1..];
+        (verb == "index" && self.grants.contains(&format!("{route}.read")))
+            || self.grants.contains(&format!("{route}.*"))
+    }
+
+    /// The route of the model `capability` is a capability of (one of its CRUD verbs or
+    /// actions), if any.
+    fn model_of(&self, capability: &str) -> Option<&'static str> {
+        self.registry
+            .addons
+            .iter()
+            .flat_map(|a| a.models.iter())
+            .find(|m| {
+                capability
+                    .strip_prefix(m.route)
+                    .is_some_and(|rest| rest.starts_with('.'))
+                    && m.capabilities.contains(&capability)
+            })
+            .map(|m| m.route)
     }
 
     /// The set expanded to concrete capability strings of `registry`, sorted
@@ -123,7 +155,7 @@ impl AccessResolver {
         caller: &Caller,
     ) -> Result<Access, sea_orm::DbErr> {
         if SUPER_ROLES.contains(&caller.role.as_str()) {
-            return Ok(Access::super_role());
+            return Ok(Access::super_role(*registry));
         }
         let key = (
             caller.org,
@@ -149,7 +181,7 @@ impl AccessResolver {
         if let Some(org) = caller.org {
             grants.extend(stored_grants(db, org, caller).await?);
         }
-        let access = Access::with_grants(grants);
+        let access = Access::with_grants(*registry, grants);
         self.cache
             .lock()
             .expect("cache lock")
@@ -209,15 +241,118 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
 #[cfg(test)]
 mod tests {
     use super::Access;
+    use crate::registry::{AddonDescriptor, ModelDescriptor, Registry};
+
+    const fn model(route: &'static str, capabilities: &'static [&'static str]) -> ModelDescriptor {
+        ModelDescriptor {
+            key: "Model",
+            route,
+            physical_table: route,
+            tenancy_column: None,
+            soft_delete: false,
+            capabilities,
+            columns: &[],
+            display_column: "id",
+            search_columns: &[],
+            default_per_page: 20,
+            unique: &[],
+            table_metadata_json: "{}",
+            modal_metadata_json: "{}",
+        }
+    }
+
+    const fn addon(
+        key: &'static str,
+        models: &'static [ModelDescriptor],
+        permissions: &'static [&'static str],
+    ) -> AddonDescriptor {
+        AddonDescriptor {
+            key,
+            name: key,
+            version: "1.0.0",
+            manifest: "manifest.json",
+            models,
+            permissions,
+            roles: &[],
+            capabilities: &[],
+            navigation_json: "{}",
+            permission_table_json: "{}",
+            legacy_manifest_json: "{}",
+        }
+    }
+
+    /// Addon `assets` owns a model `assets` (so `assets.*` is a model wildcard) and a tool;
+    /// addon `tickets` a model with a dotted action key and a dotted `rbac` permission.
+    static ADDONS: [AddonDescriptor; 2] = [
+        addon(
+            "assets",
+            &[model(
+                "assets",
+                &["assets.index", "assets.create", "assets.delete"],
+            )],
+            &["assets.tools.register", "assets.audit"],
+        ),
+        addon(
+            "tickets",
+            &[
+                model(
+                    "tickets",
+                    &["tickets.index", "tickets.create", "tickets.close.now"],
+                ),
+                model("projects", &["projects.index"]),
+            ],
+            &["tickets.ticket.read", "tickets.tools.triage"],
+        ),
+    ];
+
+    fn access(grants: &[&str]) -> Access {
+        Access::with_grants(
+            Registry { addons: &ADDONS },
+            grants.iter().map(|g| g.to_string()),
+        )
+    }
 
     #[test]
     fn aliases_and_model_wildcards_grant() {
-        let access = Access::with_grants(["tickets.read".to_string(), "assets.*".to_string()]);
+        let access = access(&["tickets.read", "assets.*"]);
         assert!(access.allows("tickets.index"));
         assert!(!access.allows("tickets.create"));
         assert!(access.allows("assets.delete"));
         assert!(!access.allows("projects.index"));
-        assert!(Access::super_role().allows("anything.at_all"));
-        assert!(Access::with_grants(["*".to_string()]).allows("x.y"));
+        assert!(Access::super_role(Registry { addons: &ADDONS }).allows("anything.at_all"));
+        assert!(self::access(&["*"]).allows("x.y"));
+    }
+
+    #[test]
+    fn a_model_wildcard_grants_its_dotted_actions() {
+        assert!(access(&["tickets.*"]).allows("tickets.close.now"));
+    }
+
+    #[test]
+    fn a_model_wildcard_grants_no_tool_or_rbac_permission_of_the_same_name() {
+        let access = access(&["assets.*", "tickets.*"]);
+        assert!(!access.allows("assets.tools.register"));
+        assert!(!access.allows("assets.audit"));
+        assert!(!access.allows("tickets.tools.triage"));
+        assert!(!access.allows("tickets.ticket.read"));
+        // Capabilities unknown to the build are only granted exactly.
+        assert!(!access.allows("assets.tools.other"));
+        assert!(!access.allows("tickets.anything"));
+    }
+
+    #[test]
+    fn an_addon_wildcard_is_not_a_grant_of_its_tools() {
+        let access = access(&["fiscal.*", "tickets.tools.*"]);
+        assert!(!access.allows("tickets.tools.triage"));
+        assert!(!access.allows("fiscal.tools.stamp"));
+    }
+
+    #[test]
+    fn the_read_alias_is_index_only_and_only_for_models() {
+        let access = access(&["tickets.ticket.read", "tickets.tools.read"]);
+        assert!(access.allows("tickets.ticket.read"));
+        assert!(!access.allows("tickets.ticket.index"));
+        assert!(!access.allows("tickets.tools.index"));
+        assert!(!access.allows("tickets.index"));
     }
 }

@@ -87,10 +87,15 @@ impl JwtKey {
             .verify_slice(&signature)
             .map_err(|_| TokenError::BadSignature)?;
         let claims: Claims = decode_part(payload)?;
-        if claims.exp + LEEWAY_SECS < now {
+        // Saturating: an `exp` near `i64::MAX` (or an `nbf` near `i64::MIN`) is simply far
+        // away, never wrapped around into the past (or future).
+        if claims.exp.saturating_add(LEEWAY_SECS) < now {
             return Err(TokenError::Expired);
         }
-        if claims.nbf.is_some_and(|nbf| nbf - LEEWAY_SECS > now) {
+        if claims
+            .nbf
+            .is_some_and(|nbf| nbf.saturating_sub(LEEWAY_SECS) > now)
+        {
             return Err(TokenError::NotYetValid);
         }
         Ok(claims)
@@ -211,6 +216,36 @@ mod tests {
         let token = key.sign(&claims(1_000));
         assert!(key.verify(&token, 1_060).is_ok());
         assert_eq!(key.verify(&token, 1_061), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn extreme_exp_and_nbf_neither_overflow_nor_wrap() {
+        let key = JwtKey::new("secret");
+        let now = 1_700_000_000;
+        let far = key.sign(&claims(i64::MAX));
+        assert!(key.verify(&far, now).is_ok());
+        assert!(key.verify(&far, i64::MAX).is_ok());
+        assert_eq!(
+            key.verify(&key.sign(&claims(i64::MIN)), now),
+            Err(TokenError::Expired)
+        );
+        assert_eq!(
+            key.verify(&key.sign(&claims(0)), now),
+            Err(TokenError::Expired)
+        );
+        assert!(key.verify(&key.sign(&claims(0)), 0).is_ok());
+        assert!(key.verify(&key.sign(&claims(i64::MIN)), i64::MIN).is_ok());
+        for (nbf, expected) in [
+            (i64::MIN, Ok(())),
+            (0, Ok(())),
+            (i64::MAX, Err(TokenError::NotYetValid)),
+        ] {
+            let token = key.sign(&Claims {
+                nbf: Some(nbf),
+                ..claims(i64::MAX)
+            });
+            assert_eq!(key.verify(&token, now).map(|_| ()), expected, "nbf {nbf}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use metacore_gen::ui::{
     filter_navigation, gate_table_metadata, merge_navigation, served_navigation, Contribution,
 };
+use poem::http::StatusCode;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::OpenApi;
@@ -445,7 +446,7 @@ async fn dynamic_options(
         .db()
         .query_all_raw(sql.statement())
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(|e| ApiError::from_db(e, StatusCode::BAD_REQUEST, "invalid_param"))?;
     rows.iter()
         .map(|row| {
             let value = decode(row, id).map_err(ApiError::internal)?.label();

@@ -155,6 +155,20 @@ impl ApiError {
         )
     }
 
+    /// A failed statement the request drove: a PostgreSQL data exception (SQLSTATE class
+    /// `22`: a value out of range, malformed or untranslatable) means the client's input did
+    /// not fit, so it is `status` with `code` — the backstop behind the validation that
+    /// normally refuses such input first; anything else is [`ApiError::internal`].
+    pub fn from_db(error: sea_orm::DbErr, status: StatusCode, code: &'static str) -> Self {
+        match sqlstate(&error) {
+            Some(state) if state.starts_with("22") => {
+                tracing::warn!(%error, sqlstate = %state, "a request's value did not fit its column");
+                ApiError::new(status, code, "a value does not fit its column")
+            }
+            _ => ApiError::internal(error),
+        }
+    }
+
     /// The envelope this error renders as.
     pub fn envelope(&self) -> ErrorEnvelope {
         let summary = match &*self.code {
@@ -174,6 +188,22 @@ impl ApiError {
             errors: (!self.fields.is_empty()).then(|| self.fields.clone()),
             meta: self.meta.as_deref().cloned(),
         }
+    }
+}
+
+/// The SQLSTATE of a PostgreSQL error.
+fn sqlstate(error: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error))) =
+        error
+    else {
+        return None;
+    };
+    match &**error {
+        sea_orm::sqlx::Error::Database(database) => database
+            .try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
+            .map(|pg| pg.code().to_string()),
+        _ => None,
     }
 }
 

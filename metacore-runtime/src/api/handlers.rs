@@ -12,7 +12,7 @@ use super::answer::{
 use super::error::ApiError;
 use super::query::parse_list;
 pub use super::query::ListParams;
-use super::request::query_pairs;
+use super::request::{exact_decimals, query_pairs};
 use super::schema::{CreateBody, ModelSchema, Row, UpdateBody};
 use super::state::ApiState;
 use super::store::{self, Cells, Scope};
@@ -144,7 +144,8 @@ pub async fn create<M: ModelSchema>(
     let result = async {
         let scope = admit::<M>(state, request, "create").await?;
         let addon = addon_of::<M>(state)?;
-        let fields = body.fields;
+        let mut fields = body.fields;
+        exact_decimals(request, M::model(), &mut fields);
         let listened = state.bus().has_subscribers();
         let created = move |cells: &Cells| {
             event::<M>(
@@ -194,7 +195,8 @@ pub async fn update<M: ModelSchema>(
             .get(poem::http::header::IF_MATCH)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_string());
-        let fields = body.fields;
+        let mut fields = body.fields;
+        exact_decimals(request, M::model(), &mut fields);
         let listened = state.bus().has_subscribers();
         let cells = state
             .write(move |txn| {

@@ -35,4 +35,4 @@ pub use answer::{Answer, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer};
 pub use auth::{Claims, JwtKey};
 pub use error::ApiError;
 pub use schema::{CreateBody, ModelSchema, Row, UpdateBody};
-pub use state::ApiState;
+pub use state::{ApiState, HandlerSettings};

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use super::error::ApiError;
 use super::sql::{escape_like, Sql};
-use super::value::{parse_text, Parsed};
+use super::value::{parse_text, supported_date, Parsed};
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
 
 /// Largest page size; bigger requests are clamped (kernel behaviour).
@@ -229,7 +229,7 @@ fn filter(
         }
     };
     if values.len() > 1 {
-        if values.iter().any(|v| split(v).0.is_some()) {
+        if column.kind == ColumnKind::Json || values.iter().any(|v| split(v).0.is_some()) {
             return Err(ApiError::bad_request(
                 "invalid_filter",
                 format!("`f_{}` repeats with an operator", column.name),
@@ -243,6 +243,11 @@ fn filter(
         return list_condition(column, &joined, false, backend);
     }
     let (op, rest) = split(values[0]);
+    // A JSON document compares with nothing but `has` and `null` (PostgreSQL has no `json =
+    // json`; ordering documents means nothing).
+    if column.kind == ColumnKind::Json && !matches!(op.as_deref(), Some("has") | Some("null")) {
+        return Err(invalid(column, values[0]));
+    }
     let mut sql = Sql::new(backend);
     if rest.trim().is_empty() && op.as_deref() != Some("range") {
         return Ok(None);
@@ -367,7 +372,11 @@ fn day_range(
     if !is_time && column.kind != ColumnKind::Date {
         return Ok(None);
     }
-    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let day = |s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| supported_date(*d))
+    };
     let (start, end) = match text.split_once('_') {
         Some((a, b)) => match (day(a), day(b)) {
             (Some(a), Some(b)) => (a, b),
@@ -375,19 +384,21 @@ fn day_range(
         },
         None if is_time && text.len() == 10 => match day(text) {
             Some(d) => (d, d),
-            None => return Ok(None),
+            None => return Err(invalid(column, text)),
         },
         None => return Ok(None),
     };
-    let end = end + Duration::days(1);
     let bound =
         |d: NaiveDate| Parsed::timestamp(column.kind, d.and_time(chrono::NaiveTime::MIN).and_utc());
     let mut sql = Sql::new(backend);
     sql.ident(column.name).push(" >= ").bind(bound(start).value);
-    sql.push(" AND ")
-        .ident(column.name)
-        .push(" < ")
-        .bind(bound(end).value);
+    // The day after the last one, unless that leaves the supported years (9999-12-31).
+    if let Some(after) = end.succ_opt().filter(|d| supported_date(*d)) {
+        sql.push(" AND ")
+            .ident(column.name)
+            .push(" < ")
+            .bind(bound(after).value);
+    }
     Ok(Some(sql))
 }
 

@@ -1,15 +1,55 @@
-//! Reading a request: the caller behind its token, its query pairs, and what poem-openapi's
-//! own parsing failures mean in the contract's error codes.
+//! Reading a request: the caller behind its token, its query pairs, the exact decimals of its
+//! body, and what poem-openapi's own parsing failures mean in the contract's error codes.
+
+use std::collections::BTreeMap;
 
 use poem::http::Method;
 use poem::Request;
 use poem_openapi::error::{
     ContentTypeError, ParseParamError, ParsePathError, ParseRequestPayloadError,
 };
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::auth::{now, JwtKey};
 use super::error::ApiError;
+use crate::registry::{ColumnKind, ModelDescriptor};
+
+/// The body of a request as received, kept beside the parsed body by the server's body
+/// limit (`server.rs`): `serde_json::Value` holds non-integer numbers as `f64`, so decimals
+/// are re-read from these bytes.
+#[derive(Debug, Clone)]
+pub struct RawBody(pub bytes::Bytes);
+
+/// Replaces every JSON number sent for a `numeric` column of `model` in `fields` (a parsed
+/// JSON object body) by its exact text from the request's [`RawBody`], so
+/// `12345678901234.5678` reaches the column digit for digit instead of through `f64`
+/// (`…5680`). The column parses numeric text as it parses numbers.
+pub fn exact_decimals(request: &Request, model: &ModelDescriptor, fields: &mut Map<String, Value>) {
+    let numeric = |name: &str| {
+        model
+            .column(name)
+            .is_some_and(|c| matches!(c.kind, ColumnKind::Numeric(_)))
+    };
+    let lossy = |value: &Value| matches!(value, Value::Number(n) if !n.is_i64() && !n.is_u64());
+    if !fields.iter().any(|(k, v)| numeric(k) && lossy(v)) {
+        return;
+    }
+    let Some(RawBody(raw)) = request.extensions().get::<RawBody>() else {
+        return;
+    };
+    let Ok(texts) = serde_json::from_slice::<BTreeMap<String, &RawValue>>(raw) else {
+        return;
+    };
+    for (key, value) in fields.iter_mut() {
+        if numeric(key) && lossy(value) {
+            if let Some(text) = texts.get(key) {
+                *value = Value::String(text.get().trim().to_string());
+            }
+        }
+    }
+}
 
 /// Who is calling, from a verified token.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,14 +1,16 @@
 //! Assembling the served application: the generated operations plus [`CommonApi`] as one
 //! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json`, the alias
-//! rewriting of `http-api.md` §2, a 10 MiB body limit, and JSON envelopes for every error
-//! poem itself produces (unknown route, wrong method).
+//! rewriting of `http-api.md` §2, a 10 MiB body limit on every protocol, and JSON envelopes
+//! for every error poem itself produces (unknown route, wrong method).
 
+use poem::error::ReadBodyError;
 use poem::http::StatusCode;
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use poem_openapi::{OpenApi, OpenApiService};
 
 use super::common::CommonApi;
 use super::error::ApiError;
+use super::request::RawBody;
 use super::state::ApiState;
 use crate::registry::Registry;
 
@@ -46,7 +48,11 @@ pub fn application<A: OpenApi + 'static>(
         .nest("/", service)
         .data(state)
         .around(move |endpoint, request| async move {
-            let request = match limited(request).await.and_then(|r| canonical(&registry, r)) {
+            let request = match limited(request)
+                .await
+                .and_then(no_nul_in_query)
+                .and_then(|r| canonical(&registry, r))
+            {
                 Ok(request) => request,
                 Err(error) => return Ok(error.into_response()),
             };
@@ -59,8 +65,13 @@ pub fn application<A: OpenApi + 'static>(
         .map_to_response()
 }
 
-/// Refuses bodies above [`MAX_BODY_BYTES`] with 413, by `Content-Length` or, for chunked
-/// bodies, while reading them.
+/// Refuses bodies above [`MAX_BODY_BYTES`] with 413 — by `Content-Length` at once, else
+/// while reading — before anything else looks at the request (authentication included).
+///
+/// The body is read here, at most [`MAX_BODY_BYTES`] + one chunk of it, on every protocol
+/// and framing: HTTP/1.1 chunked, HTTP/1.0 until close, and HTTP/2 `DATA` frames (HTTP/2 has
+/// no `Transfer-Encoding` and may omit `Content-Length`). The bytes are handed on as the body
+/// and kept as [`RawBody`] (handlers re-read decimals from it exactly).
 async fn limited(mut request: Request) -> Result<Request, ApiError> {
     let too_large = || {
         ApiError::new(
@@ -73,24 +84,40 @@ async fn limited(mut request: Request) -> Result<Request, ApiError> {
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    match declared {
-        Some(length) if length > MAX_BODY_BYTES => Err(too_large()),
-        Some(_) => Ok(request),
-        None if request
-            .headers()
-            .contains_key(poem::http::header::TRANSFER_ENCODING) =>
-        {
-            let bytes = request
-                .take_body()
-                .into_bytes_limit(MAX_BODY_BYTES)
-                .await
-                .map_err(|_| too_large())?;
-            request.set_body(bytes);
-            Ok(request)
-        }
-        None => Ok(request),
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
     }
+    let bytes = request
+        .take_body()
+        .into_bytes_limit(MAX_BODY_BYTES)
+        .await
+        .map_err(|error| match error {
+            ReadBodyError::PayloadTooLarge => too_large(),
+            _ => ApiError::bad_request("invalid_param", "the body could not be read"),
+        })?;
+    if !bytes.is_empty() {
+        request.extensions_mut().insert(RawBody(bytes.clone()));
+    }
+    request.set_body(bytes);
+    Ok(request)
+}
+
+/// A query string with U+0000 in a parameter name or value is 400 `invalid_param`: no
+/// parameter (`search`, `q`, `f_<col>`, …) may carry it to the database (PostgreSQL text
+/// cannot hold it).
+fn no_nul_in_query(request: Request) -> Result<Request, ApiError> {
+    let nul = request.uri().query().is_some_and(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .any(|(name, value)| name.contains('\0') || value.contains('\0'))
+    });
+    if nul {
+        return Err(ApiError::bad_request(
+            "invalid_param",
+            "query parameters cannot contain NUL characters",
+        ));
+    }
+    Ok(request)
 }
 
 /// Gives poem's own plain-text errors (404 route, 405 method, 413) the JSON envelope.

@@ -18,6 +18,7 @@ use crate::egress::EgressGuard;
 use crate::events::{Event, EventBus};
 use crate::invocation::{Installation, Secret};
 use crate::outbound::OutboundClient;
+use crate::policy::CapabilityMode;
 use crate::registry::Registry;
 use crate::sandbox::HostServices;
 
@@ -42,11 +43,19 @@ struct Installations {
     made: Mutex<HashMap<(String, Uuid), Arc<Installation>>>,
 }
 
+/// What the operator decides about addon handlers (`runtime.md` appendix:
+/// `METACORE_EGRESS_ALLOW`, `METACORE_CAPABILITY_MODE`; `cli::handler_settings` reads them).
+#[derive(Debug, Clone, Default)]
+pub struct HandlerSettings {
+    /// The egress guard of handlers' outbound calls (default: strict, no allow-list).
+    pub egress: EgressGuard,
+    /// What a capability violation does (default: `enforce`).
+    pub capability_mode: CapabilityMode,
+}
+
 impl ApiState {
-    /// State over `db` serving `registry`, verifying tokens with `key`. Its dispatcher runs
-    /// handlers on the same database and bus with the strict egress guard and has no addon
-    /// registered (register them through [`ApiState::dispatcher`]); webhook handlers are
-    /// signed with `webhook_secret`.
+    /// State over `db` serving `registry`, verifying tokens with `key`, with the default
+    /// [`HandlerSettings`] (strict egress guard, `enforce`); see [`ApiState::with_settings`].
     pub fn new(
         db: DatabaseConnection,
         registry: Registry,
@@ -54,10 +63,32 @@ impl ApiState {
         bus: EventBus,
         webhook_secret: Option<Secret>,
     ) -> Result<Self, String> {
+        ApiState::with_settings(
+            db,
+            registry,
+            key,
+            bus,
+            webhook_secret,
+            HandlerSettings::default(),
+        )
+    }
+
+    /// State over `db` serving `registry`, verifying tokens with `key`. Its dispatcher runs
+    /// handlers on the same database and bus, with the egress guard and capability mode of
+    /// `settings`, and has no addon registered (register them through
+    /// [`ApiState::dispatcher`]); webhook handlers are signed with `webhook_secret`.
+    pub fn with_settings(
+        db: DatabaseConnection,
+        registry: Registry,
+        key: JwtKey,
+        bus: EventBus,
+        webhook_secret: Option<Secret>,
+        settings: HandlerSettings,
+    ) -> Result<Self, String> {
         let services = HostServices {
             database: Some(db.clone()),
             events: bus.clone(),
-            outbound: OutboundClient::new(EgressGuard::strict())?,
+            outbound: OutboundClient::new(settings.egress)?,
             shared_tables: Vec::new(),
             sql_checks: Default::default(),
         };
@@ -67,7 +98,7 @@ impl ApiState {
             key,
             Dispatcher::new(DispatcherConfig {
                 services,
-                capability_mode: Default::default(),
+                capability_mode: settings.capability_mode,
             }),
             webhook_secret,
         ))

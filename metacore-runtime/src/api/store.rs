@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use poem::http::StatusCode;
 use sea_orm::{ConnectionTrait, DbErr, SqlErr};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -61,8 +62,10 @@ fn decode_row(model: &ModelDescriptor, row: &sea_orm::QueryResult) -> Result<Cel
         .collect()
 }
 
+/// A failed read: a data exception (a filter operand the column cannot take) is 400
+/// `invalid_filter`, anything else a server fault.
 fn db_error(error: DbErr) -> ApiError {
-    ApiError::internal(error)
+    ApiError::from_db(error, StatusCode::BAD_REQUEST, "invalid_filter")
 }
 
 /// One page of rows and the total.
@@ -447,7 +450,7 @@ pub async fn delete(
 }
 
 /// A failed write: unique violations are 409 `duplicate`, a referenced row is 409 `in_use`,
-/// a missing parent 422 — anything else is a server fault.
+/// a value the column cannot take 422 `validation_failed` — anything else is a server fault.
 fn write_error(model: &ModelDescriptor, error: DbErr) -> ApiError {
     match error.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(message)) => {
@@ -458,7 +461,7 @@ fn write_error(model: &ModelDescriptor, error: DbErr) -> ApiError {
             "in_use",
             "the record is referenced by other rows",
         ),
-        _ => db_error(error),
+        _ => ApiError::from_db(error, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
     }
 }
 

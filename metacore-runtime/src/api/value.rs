@@ -6,7 +6,7 @@
 //! [`parse_json`] and [`parse_text`] turn client input into the typed database value to bind
 //! (and the cell it will read back as), or the field error the contract names.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use sea_orm::{QueryResult, Value as DbValue};
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
@@ -187,16 +187,16 @@ pub fn parse_json(column: &ColumnDescriptor, input: &Value) -> Result<Parsed, Fi
         (ColumnKind::Integer | ColumnKind::Bigint, Value::Number(n)) => {
             integer(kind, n.as_i64()).ok_or_else(|| FieldError::new("integer"))?
         }
-        (ColumnKind::Numeric(scale), Value::Number(n)) => decimal(&n.to_string(), scale)?,
+        (ColumnKind::Numeric(declared), Value::Number(n)) => decimal(&n.to_string(), declared)?,
         (ColumnKind::Boolean, Value::Bool(b)) => Parsed {
             value: DbValue::from(*b),
             cell: Cell::Bool(*b),
         },
         (ColumnKind::Json, Value::String(s)) => {
             let value = serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()));
-            json(value)
+            checked_json(value)?
         }
-        (ColumnKind::Json, other) => json(other.clone()),
+        (ColumnKind::Json, other) => checked_json(other.clone())?,
         (_, Value::String(s)) => parse_text(column, s)?,
         (ColumnKind::Boolean, _) => {
             return Err(FieldError::new("invalid_type").with("expected", "boolean"))
@@ -212,6 +212,11 @@ pub fn parse_json(column: &ColumnDescriptor, input: &Value) -> Result<Parsed, Fi
         }
     };
     check_options(column, &parsed.cell)?;
+    if let (ColumnKind::Numeric(Some((precision, scale))), Cell::Decimal(digits)) =
+        (kind, &parsed.cell)
+    {
+        check_precision(digits, precision, scale)?;
+    }
     Ok(parsed)
 }
 
@@ -228,7 +233,7 @@ pub fn parse_text(column: &ColumnDescriptor, input: &str) -> Result<Parsed, Fiel
             integer(kind, input_trimmed.parse::<i64>().ok())
                 .ok_or_else(|| FieldError::new("integer"))
         }
-        ColumnKind::Numeric(scale) => decimal(input_trimmed, scale),
+        ColumnKind::Numeric(declared) => decimal(input_trimmed, declared),
         ColumnKind::Boolean => {
             let b = match input_trimmed.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
@@ -241,15 +246,25 @@ pub fn parse_text(column: &ColumnDescriptor, input: &str) -> Result<Parsed, Fiel
             })
         }
         ColumnKind::Date => NaiveDate::parse_from_str(input_trimmed, "%Y-%m-%d")
+            .ok()
+            .filter(|d| supported_date(*d))
             .map(|d| Parsed::timestamp(kind, d.and_time(chrono::NaiveTime::MIN).and_utc()))
-            .map_err(|_| FieldError::new("invalid_type").with("expected", "date")),
+            .ok_or_else(|| FieldError::new("invalid_type").with("expected", "date")),
         ColumnKind::Timestamp | ColumnKind::Timestamptz => parse_datetime(input_trimmed)
+            .filter(|at| supported_date(at.date_naive()))
             .map(|at| Parsed::timestamp(kind, at))
             .ok_or_else(|| FieldError::new("invalid_type").with("expected", "datetime")),
-        ColumnKind::Json => Ok(json(
+        ColumnKind::Json => checked_json(
             serde_json::from_str(input).unwrap_or_else(|_| Value::String(input.to_string())),
-        )),
+        ),
     }
+}
+
+/// Dates both backends store and order alike: years 1–9999 (in UTC). PostgreSQL's
+/// timestamps end in 294276 and SQLite keeps ISO text, which sorts correctly only with four
+/// digit years; a year such as -200000 is a client mistake, not a database error.
+pub fn supported_date(date: NaiveDate) -> bool {
+    (1..=9999).contains(&date.year())
 }
 
 /// RFC 3339, or a naive `YYYY-MM-DD[T ]HH:MM[:SS[.f]]` taken as UTC.
@@ -269,6 +284,11 @@ pub fn parse_datetime(input: &str) -> Option<DateTime<Utc>> {
 }
 
 fn text(column: &ColumnDescriptor, input: &str) -> Result<Parsed, FieldError> {
+    // PostgreSQL text cannot hold U+0000 (and SQLite would cut C strings at it): refused on
+    // both backends alike.
+    if input.contains('\0') {
+        return Err(FieldError::new("invalid_type").with("expected", "string"));
+    }
     if let ColumnKind::Varchar(max) = column.kind {
         if input.chars().count() > max as usize {
             return Err(FieldError::new("max")
@@ -294,9 +314,9 @@ fn integer(kind: ColumnKind, value: Option<i64>) -> Option<Parsed> {
     })
 }
 
-fn decimal(text: &str, scale: Option<u32>) -> Result<Parsed, FieldError> {
+fn decimal(text: &str, declared: Option<(u32, u32)>) -> Result<Parsed, FieldError> {
     let mut number: Numeric = text.parse().map_err(|_| FieldError::new("numeric"))?;
-    if let Some(scale) = scale {
+    if let Some((_, scale)) = declared {
         number.0 = number.0.round_dp(scale);
         number.0.rescale(scale);
     }
@@ -304,6 +324,50 @@ fn decimal(text: &str, scale: Option<u32>) -> Result<Parsed, FieldError> {
         value: number.into(),
         cell: Cell::Decimal(number.to_string()),
     })
+}
+
+/// A value for a `numeric(precision, scale)` column (already rounded to `scale`) must have at
+/// most `precision - scale` integer digits, as PostgreSQL demands; SQLite would store any
+/// size, so both refuse it here: `max`/`min` with the largest magnitude that fits.
+fn check_precision(digits: &str, precision: u32, scale: u32) -> Result<(), FieldError> {
+    let unsigned = digits.trim_start_matches('-');
+    let integer = unsigned.split('.').next().unwrap_or_default();
+    let integer_digits = integer.trim_start_matches('0').len();
+    let allowed = precision.saturating_sub(scale) as usize;
+    if integer_digits <= allowed {
+        return Ok(());
+    }
+    let mut bound = "9".repeat(allowed.max(1));
+    if allowed == 0 {
+        bound = "0".to_string();
+    }
+    if scale > 0 {
+        bound = format!("{bound}.{}", "9".repeat(scale as usize));
+    }
+    let negative = digits.starts_with('-');
+    let limit = |text: String| serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+    Err(if negative {
+        FieldError::new("min").with("min", limit(format!("-{bound}")))
+    } else {
+        FieldError::new("max").with("max", limit(bound))
+    })
+}
+
+/// A JSON document for a `json` column: no U+0000 in any string or key (PostgreSQL's `jsonb`
+/// cannot hold it).
+fn checked_json(value: Value) -> Result<Parsed, FieldError> {
+    fn has_nul(value: &Value) -> bool {
+        match value {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(has_nul),
+            Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+            _ => false,
+        }
+    }
+    if has_nul(&value) {
+        return Err(FieldError::new("invalid_type").with("expected", "json"));
+    }
+    Ok(json(value))
 }
 
 fn json(value: Value) -> Parsed {
