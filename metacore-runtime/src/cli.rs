@@ -314,7 +314,7 @@ async fn serve<A: OpenApi + 'static>(
         EventBus::default(),
         webhook_secret,
     )?;
-    let sandbox = Sandbox::new(SandboxConfig::default())?;
+    let sandbox = Sandbox::new(SandboxConfig::from_env()?)?;
     for note in register_handlers(&state, &app.registry, manifests_root, &sandbox) {
         eprintln!("warning: {note}");
     }

@@ -4,5 +4,6 @@
 mod database;
 mod dispatch;
 mod host_imports;
+mod isolation;
 mod loading;
 mod support;
