@@ -386,7 +386,7 @@ async fn serve<A: OpenApi + 'static>(
     )?;
     let sandbox = Sandbox::new(SandboxConfig {
         capability_mode,
-        ..SandboxConfig::default()
+        ..SandboxConfig::from_env()?
     })?;
     for note in register_handlers(&state, &app.registry, manifests_root, &sandbox) {
         eprintln!("warning: {note}");

@@ -10,7 +10,9 @@
 //! WASM handlers run on a fresh instance inside a database transaction that commits — and
 //! whose emitted events are published — only when the handler succeeds. Webhook handlers are
 //! signed outbound calls. Each installation has at most 8 invocations in flight; further
-//! calls wait for a slot until their deadline.
+//! calls wait for a slot until their deadline. WASM calls then run on the sandbox's
+//! dedicated pool, which refuses a call at once when it is full (`sandbox_busy`, 503 with
+//! [`DispatchErrorCode::retry_after`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -33,6 +35,8 @@ const SLOTS_PER_INSTALLATION: usize = 8;
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
 /// Longest deadline of any handler.
 const MAX_TIMEOUT: Duration = Duration::from_secs(60);
+/// What a `sandbox_busy` answer asks the client to wait before retrying, in seconds.
+const BUSY_RETRY_AFTER_SECS: u32 = 1;
 
 /// Failure codes of a dispatch; [`DispatchErrorCode::as_str`] is the API's `error.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +65,8 @@ pub enum DispatchErrorCode {
     WebhookFailed,
     /// The webhook did not answer in time.
     WebhookTimeout,
+    /// The WebAssembly pool admits no more invocations; nothing ran, retry later.
+    SandboxBusy,
     /// A host-side failure (commit failed, …).
     Internal,
 }
@@ -81,6 +87,7 @@ impl DispatchErrorCode {
             DispatchErrorCode::BadAddonResponse => "bad_addon_response",
             DispatchErrorCode::WebhookFailed => "webhook_failed",
             DispatchErrorCode::WebhookTimeout => "webhook_timeout",
+            DispatchErrorCode::SandboxBusy => "sandbox_busy",
             DispatchErrorCode::Internal => "internal_error",
         }
     }
@@ -98,7 +105,17 @@ impl DispatchErrorCode {
             | DispatchErrorCode::AddonFailed
             | DispatchErrorCode::BadAddonResponse
             | DispatchErrorCode::WebhookFailed => 502,
+            DispatchErrorCode::SandboxBusy => 503,
             DispatchErrorCode::Internal => 500,
+        }
+    }
+
+    /// Seconds the client should wait before retrying (the `Retry-After` header), for
+    /// failures that are worth retrying as they are.
+    pub fn retry_after(self) -> Option<u32> {
+        match self {
+            DispatchErrorCode::SandboxBusy => Some(BUSY_RETRY_AFTER_SECS),
+            _ => None,
         }
     }
 }
@@ -461,6 +478,7 @@ impl Dispatcher {
                     CallFailure::Trap(_) => DispatchErrorCode::AddonTrap,
                     CallFailure::Failed(_) => DispatchErrorCode::AddonFailed,
                     CallFailure::UnknownHandler(_) => DispatchErrorCode::HandlerMissing,
+                    CallFailure::Busy(_) => DispatchErrorCode::SandboxBusy,
                 };
                 DispatchError::new(code, failure.to_string())
             })?;

@@ -12,7 +12,7 @@
 //! rows are measured.
 
 mod baseline;
-mod fixture;
+pub(crate) mod fixture;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -27,7 +27,7 @@ use self::fixture::{Backend, Database};
 pub use self::baseline::run as run_baseline;
 
 /// The HS256 secret of the run, given to both servers.
-const SECRET: &str = "metacore-bench-http-secret-0123456789abcdef0123456789abcdef";
+pub(crate) const SECRET: &str = "metacore-bench-http-secret-0123456789abcdef0123456789abcdef";
 
 const USAGE: &str = "usage: cargo xtask bench-http [--quick] [--duration SECS] [--connections N] \
     [--threads N] [--rounds N] [--backends sqlite,postgres]";
@@ -168,15 +168,17 @@ struct Sample {
 }
 
 /// A server under test, running; killed on drop.
-struct Server {
+pub(crate) struct Server {
     name: &'static str,
-    port: u16,
+    pub(crate) port: u16,
     child: Child,
     log: PathBuf,
 }
 
 impl Server {
-    fn start(
+    /// Starts `program args --bind … --database-url url`, logging to `log`, and waits until
+    /// it answers `/api/health`.
+    pub(crate) fn start(
         name: &'static str,
         program: &Path,
         args: &[&str],
@@ -283,7 +285,8 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn ensure_wrk() -> Result<(), String> {
+/// Installs `wrk` with `apt-get` when it is missing.
+pub(crate) fn ensure_wrk() -> Result<(), String> {
     let installed = || {
         Command::new("wrk")
             .arg("--version")
@@ -307,7 +310,7 @@ fn ensure_wrk() -> Result<(), String> {
 }
 
 /// `cargo build --release -p metacore-generated --bin metacore-app`; the executable's path.
-fn build_metacore_app() -> Result<PathBuf, String> {
+pub(crate) fn build_metacore_app() -> Result<PathBuf, String> {
     eprintln!("building metacore-app (release)");
     let output = crate::cargo()
         .args(["build", "--release", "-p", "metacore-generated"])
@@ -576,7 +579,7 @@ fn print_table(rows: &[Row], options: &Options) {
 
 /// A minimal HTTP/1.0 exchange (the servers answer with a plain body and close): the status
 /// and the body as JSON (`null` when it is not JSON).
-fn http(
+pub(crate) fn http(
     port: u16,
     method: &str,
     path: &str,

@@ -12,12 +12,16 @@
 //!   the generated server `metacore-app` and a hand-written poem + sqlx baseline, on SQLite and
 //!   PostgreSQL (list, get by id, create); prints req/s, p99 and the ratio to the baseline.
 //!   `bench-http-baseline` is that baseline server, started by the benchmark.
+//! * `cargo xtask bench-isolation [--quick] [--duration SECS] ...` — `wrk` against
+//!   `metacore-app` (health, get by id) idle and while the WASM pool is saturated with
+//!   infinite loops; prints p50/p99, req/s and their ratios (target: p99 < 50 ms loaded).
 //! * `cargo xtask conformance [--max-examples N]` — openapi-spec-validator and schemathesis
 //!   against the live demo server (`.ci/conformance.sh`), 100 examples per operation.
 
 mod bench;
 mod bench_build;
 mod bench_http;
+mod bench_isolation;
 mod codegen;
 mod conformance;
 
@@ -31,6 +35,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench-build [--sizes A,B,C]   time `build` (corpus, 1,000 models) and `cargo build` of generated crates
   bench-http [--quick] [--duration SECS] [--connections N] [--threads N] [--rounds N] [--backends sqlite,postgres]
                                 wrk: metacore-app beside a hand-written baseline server, SQLite and PostgreSQL
+  bench-isolation [--quick] [--duration SECS] [--connections N] [--threads N] [--backends sqlite,postgres]
+                                wrk: health and get by id, idle and with the WASM pool running infinite loops
   conformance [--max-examples N]
                                 openapi-spec-validator + schemathesis against the live demo server (default 100)";
 
@@ -42,6 +48,7 @@ fn main() -> ExitCode {
         Some("bench-build") => bench_build::run(&args[1..]),
         Some("bench-http") => bench_http::run(&args[1..]),
         Some("bench-http-baseline") => bench_http::run_baseline(&args[1..]),
+        Some("bench-isolation") => bench_isolation::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");

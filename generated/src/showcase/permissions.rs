@@ -57,9 +57,12 @@ pub mod orders {
 /// echo_tool.
 pub const TOOL_ECHO_TOOL: &str = "showcase.tools.echo_tool";
 
+/// spin.
+pub const TOOL_SPIN: &str = "showcase.tools.spin";
+
 /// Capabilities of the addon that no single model owns: its tools and its
 /// `rbac.permissions`.
-pub const ADDON: &[&str] = &[TOOL_ECHO_TOOL];
+pub const ADDON: &[&str] = &[TOOL_ECHO_TOOL, TOOL_SPIN];
 
 /// The roles the manifest declares, with what each grants.
 pub const ROLES: &[RoleGrants] = &[

@@ -4,7 +4,9 @@
 ;;
 ;; * `echo` (ptr, len) -> packed: answers the invocation document it was given;
 ;; * `echo_packed` (packed) -> packed: the same, with the single-i64 signature;
-;; * `vet` (ptr, len) -> packed: declines with a field error on `reason`.
+;; * `vet` (ptr, len) -> packed: declines with a field error on `reason`;
+;; * `spin` (ptr, len) -> packed: never returns (an infinite loop); its deadline ends it. A
+;;   demo of the sandbox's limits, used by the isolation tests and `cargo xtask bench-isolation`.
 ;;
 ;; A packed i64 holds a pointer in its high 32 bits and a length in its low 32 bits.
 (module
@@ -43,4 +45,8 @@
   (func (export "vet") (param $p i32) (param $l i32) (result i64)
     i32.const 0
     i32.const 147
-    call $pack))
+    call $pack)
+
+  (func (export "spin") (param $p i32) (param $l i32) (result i64)
+    (loop $forever br $forever)
+    i64.const 0))

@@ -2,7 +2,8 @@
 //! its capability before touching data, load the record, run the handler through the
 //! [`Dispatcher`](crate::Dispatcher) and map its outcome into the envelope — 200 with the
 //! handler's `data`, 422 `action_declined` when the addon declined, the dispatcher's 4xx/5xx
-//! otherwise, each with `meta` naming what ran.
+//! otherwise (503 `sandbox_busy` with `Retry-After` when the WASM pool is full), each with
+//! `meta` naming what ran.
 //!
 //! Not yet here: `condition` evaluation, nested `item_fields`/`steps` validation and
 //! idempotency keys (§7.1 steps 5–7); the required form fields are checked.
@@ -170,6 +171,7 @@ fn answer(
             let status = StatusCode::from_u16(failure.code.http_status())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut error = ApiError::new(status, failure.code.as_str(), failure.message);
+            error.retry_after = failure.code.retry_after();
             if let Some(details) = failure.details {
                 error.fields = schema_errors(&details);
             }

@@ -82,6 +82,8 @@ pub struct ApiError {
     pub fields: BTreeMap<String, Vec<FieldError>>,
     /// `meta` (boxed: errors travel in every `Result` of a handler).
     pub meta: Option<Box<Value>>,
+    /// Seconds for the `Retry-After` header (a 503 worth retrying).
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -94,6 +96,7 @@ impl ApiError {
             capability: None,
             fields: BTreeMap::new(),
             meta: None,
+            retry_after: None,
         }
     }
 
@@ -233,6 +236,9 @@ impl poem::IntoResponse for ApiError {
             .content_type("application/json; charset=utf-8");
         if self.status == StatusCode::UNAUTHORIZED {
             response = response.header(header::WWW_AUTHENTICATE, "Bearer");
+        }
+        if let Some(seconds) = self.retry_after {
+            response = response.header(header::RETRY_AFTER, seconds.to_string());
         }
         response.body(body)
     }

@@ -9,11 +9,14 @@
 //!   signatures, every import in the `metacore_host` allow-list — and refuses it with the
 //!   diagnostics, which name the function or import. It then compiles and pre-links the
 //!   module into an [`AddonModule`].
-//! * [`AddonModule::call`] ([`module`]) runs one handler under the addon's limits.
+//! * [`AddonModule::call`] ([`module`]) runs one handler under the addon's limits, on the
+//!   sandbox's dedicated, bounded pool of worker threads ([`pool`]), never on the caller's
+//!   async workers: a looping guest costs a pool thread until its deadline, not the API.
 
 mod abi;
 pub mod host;
 mod module;
+mod pool;
 mod state;
 
 use std::path::Path;
@@ -30,6 +33,7 @@ use wasmtime::{
 use crate::policy::{CapabilityMode, CapabilityPolicy};
 
 pub use module::{AddonModule, CallFailure, Completed, Effects};
+pub use pool::PoolError;
 use state::HostState;
 pub use state::{HostServices, SqlChecks};
 
@@ -50,19 +54,72 @@ pub struct SandboxConfig {
     pub max_memory_bytes: u64,
     /// WebAssembly stack limit (§2.1: 512 KiB).
     pub max_wasm_stack: usize,
-    /// Epoch ticker period; deadlines are counted in ticks (§2.1: 10 ms).
+    /// Epoch ticker period; deadlines are checked, and running guests yield their pool
+    /// worker, once per tick (§2.1: 10 ms).
     pub epoch_tick: Duration,
+    /// The operator's bound on every addon's per-call deadline (at most [`MAX_TIMEOUT`]).
+    pub max_timeout: Duration,
+    /// Worker threads of the pool guest code runs on (`METACORE_WASM_THREADS`; default: the
+    /// available cores).
+    pub pool_threads: usize,
+    /// Invocations the pool admits at once, running or waiting for a worker
+    /// (`METACORE_WASM_MAX_IN_FLIGHT`; default: 8 per pool thread); one more is refused
+    /// with [`CallFailure::Busy`] (HTTP 503 `sandbox_busy` with `Retry-After`).
+    pub max_in_flight: usize,
 }
+
+/// Environment variable overriding [`SandboxConfig::pool_threads`].
+pub const THREADS_ENV: &str = "METACORE_WASM_THREADS";
+
+/// Environment variable overriding [`SandboxConfig::max_in_flight`].
+pub const MAX_IN_FLIGHT_ENV: &str = "METACORE_WASM_MAX_IN_FLIGHT";
+
+/// Default [`SandboxConfig::max_in_flight`] per pool thread.
+const IN_FLIGHT_PER_THREAD: usize = 8;
 
 impl Default for SandboxConfig {
     fn default() -> Self {
+        let pool_threads = std::thread::available_parallelism().map_or(1, usize::from);
         SandboxConfig {
             capability_mode: CapabilityMode::Enforce,
             max_instances: 256,
             max_memory_bytes: MAX_MEMORY_BYTES,
             max_wasm_stack: 512 * 1024,
             epoch_tick: Duration::from_millis(10),
+            max_timeout: MAX_TIMEOUT,
+            pool_threads,
+            max_in_flight: pool_threads * IN_FLIGHT_PER_THREAD,
         }
+    }
+}
+
+impl SandboxConfig {
+    /// The defaults, with the pool sized by [`THREADS_ENV`] and [`MAX_IN_FLIGHT_ENV`] when
+    /// set (positive integers; without the second, 8 per thread). Fails on any other value.
+    pub fn from_env() -> Result<SandboxConfig, String> {
+        SandboxConfig::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`SandboxConfig::from_env`], reading the variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<SandboxConfig, String> {
+        let positive = |name: &str| -> Result<Option<usize>, String> {
+            match lookup(name) {
+                Some(value) if !value.trim().is_empty() => match value.trim().parse::<usize>() {
+                    Ok(n) if n > 0 => Ok(Some(n)),
+                    _ => Err(format!("{name} must be a positive integer, not `{value}`")),
+                },
+                _ => Ok(None),
+            }
+        };
+        let mut config = SandboxConfig::default();
+        if let Some(threads) = positive(THREADS_ENV)? {
+            config.pool_threads = threads;
+            config.max_in_flight = threads * IN_FLIGHT_PER_THREAD;
+        }
+        if let Some(max_in_flight) = positive(MAX_IN_FLIGHT_ENV)? {
+            config.max_in_flight = max_in_flight;
+        }
+        Ok(config)
     }
 }
 
@@ -89,15 +146,16 @@ pub enum LoadError {
     Compile(String),
 }
 
-/// The process-wide sandbox engine.
+/// The process-wide sandbox engine and the pool its calls run on.
 pub struct Sandbox {
     engine: Engine,
     linker: Linker<HostState>,
     config: SandboxConfig,
+    pool: pool::Pool,
 }
 
 impl Sandbox {
-    /// An engine with `config`, its epoch ticker started.
+    /// An engine with `config`, its epoch ticker and worker pool started.
     pub fn new(config: SandboxConfig) -> Result<Arc<Sandbox>, String> {
         let mut pool = PoolingAllocationConfig::default();
         let slots = config.max_instances.max(1);
@@ -122,11 +180,19 @@ impl Sandbox {
         host::define(&mut linker).map_err(|e| e.to_string())?;
         start_ticker(&engine, config.epoch_tick)
             .map_err(|e| format!("cannot start the epoch ticker: {e}"))?;
+        let pool = pool::Pool::new(config.pool_threads, config.max_in_flight)
+            .map_err(|e| format!("cannot start the WebAssembly worker pool: {e}"))?;
         Ok(Arc::new(Sandbox {
             engine,
             linker,
             config,
+            pool,
         }))
+    }
+
+    /// Invocations admitted to the pool and not finished yet.
+    pub fn in_flight(&self) -> usize {
+        self.pool.in_flight()
     }
 
     pub(crate) fn engine(&self) -> &Engine {
@@ -206,7 +272,9 @@ impl Sandbox {
             .filter_map(|(name, sig)| HandlerAbi::of(sig).map(|abi| (name.clone(), abi)))
             .collect();
         let policy = CapabilityPolicy::from_addon(&addon, self.config.capability_mode);
-        let timeout = Duration::from_millis(addon.backend.timeout_ms).min(MAX_TIMEOUT);
+        let timeout = Duration::from_millis(addon.backend.timeout_ms)
+            .min(self.config.max_timeout)
+            .min(MAX_TIMEOUT);
         Ok(AddonModule::new(module::ModuleParts {
             sandbox: self.clone(),
             pre,

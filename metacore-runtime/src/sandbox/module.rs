@@ -18,9 +18,14 @@
 //!
 //! # Limits
 //!
-//! * deadline: epoch interruption, `timeout` (manifest `timeout_ms`, default 10 s, at most
-//!   60 s) counted in ticks of the sandbox's ticker; a `tokio` timeout with a small grace
-//!   period backs it up while the guest waits in a host import;
+//! * where: on the sandbox's dedicated pool ([`super::pool`]), never on the caller's async
+//!   workers; a full pool refuses the call at once ([`CallFailure::Busy`]);
+//! * deadline: `timeout` (manifest `timeout_ms`, default 10 s, at most
+//!   [`SandboxConfig::max_timeout`](super::SandboxConfig::max_timeout) ≤ 60 s) from the
+//!   moment the call is admitted; at every tick of the sandbox's epoch ticker the guest
+//!   yields its pool worker to other admitted calls, and the first tick past the deadline
+//!   traps it (epoch interruption), which frees the worker; a `tokio` timeout with a small
+//!   grace period backs it up while the guest waits in a host import;
 //! * memory: [`wasmtime::StoreLimits`] with the addon's limit (a refused `memory.grow`
 //!   returns -1 to the guest); stack: the engine's `max_wasm_stack`; one instance, memory
 //!   and table per store, 10 000 table elements.
@@ -32,9 +37,10 @@ use std::time::{Duration, Instant};
 use metacore_gen::ir;
 use metacore_gen::wasm_module::HandlerAbi;
 use sea_orm::DatabaseTransaction;
-use wasmtime::{InstancePre, Store, Trap};
+use wasmtime::{InstancePre, Store, Trap, UpdateDeadline};
 
 use super::abi::{pack, read_bytes, unpack, write_guest, MAX_RESPONSE_BYTES};
+use super::pool::PoolError;
 use super::state::{HostServices, HostState};
 use super::Sandbox;
 use crate::events::{Event, EventBus};
@@ -59,6 +65,9 @@ pub enum CallFailure {
     /// The module exports no handler of that name with a handler signature.
     #[error("the module exports no handler `{0}`")]
     UnknownHandler(String),
+    /// The sandbox's pool admits no more invocations (`sandbox_busy`); nothing ran.
+    #[error("the sandbox is busy: {0} invocations are in flight; retry later")]
+    Busy(usize),
 }
 
 /// A call that returned normally, with its side effects still pending.
@@ -117,12 +126,14 @@ pub(super) struct ModuleParts {
 
 /// A checked, compiled and pre-linked backend module.
 pub struct AddonModule {
-    parts: ModuleParts,
+    parts: Arc<ModuleParts>,
 }
 
 impl AddonModule {
     pub(super) fn new(parts: ModuleParts) -> AddonModule {
-        AddonModule { parts }
+        AddonModule {
+            parts: Arc::new(parts),
+        }
     }
 
     /// The addon this module belongs to.
@@ -145,7 +156,10 @@ impl AddonModule {
         self.parts.handlers.get(function).copied()
     }
 
-    /// Runs handler `function` with `request` on a fresh instance.
+    /// Runs handler `function` with `request` on a fresh instance, on the sandbox's
+    /// dedicated pool ([`super::pool`]); [`CallFailure::Busy`] at once when the pool admits
+    /// no more invocations. The deadline counts from here, time spent waiting for a pool
+    /// worker included.
     pub async fn call(
         &self,
         function: &str,
@@ -156,129 +170,158 @@ impl AddonModule {
         let abi = self
             .handler_abi(function)
             .ok_or_else(|| CallFailure::UnknownHandler(function.to_string()))?;
-        let parts = &self.parts;
-        let timeout = parts.timeout;
-        let state = HostState::new(
-            parts.addon.clone(),
-            caller,
-            parts.policy.clone(),
-            services,
-            parts.memory_limit,
-            Instant::now() + timeout,
-        );
-        let mut store = Store::new(parts.sandbox.engine(), state);
-        store.limiter(|state| &mut state.limits);
-        store.set_epoch_deadline(deadline_ticks(timeout, parts.sandbox.config.epoch_tick));
-        store.epoch_deadline_trap();
-
-        let run = self.run(&mut store, abi, function, request);
-        let result = match tokio::time::timeout(timeout + DEADLINE_GRACE, run).await {
+        let parts = self.parts.clone();
+        let deadline = Instant::now() + parts.timeout;
+        let function = function.to_string();
+        let request = request.to_vec();
+        let job = async move {
+            invoke(&parts, abi, &function, &request, caller, services, deadline).await
+        };
+        match self.parts.sandbox.pool.run(job).await {
             Ok(result) => result,
-            Err(_) => Err(CallFailure::Timeout(timeout)),
-        };
-        let state = store.into_data();
-        let effects = Effects {
-            transaction: state.transaction.and_then(|t| Arc::try_unwrap(t).ok()),
-            events: state.emitted,
-        };
-        match result {
-            Ok(response) => Ok(Completed { response, effects }),
-            Err(failure) => {
-                effects.rollback().await;
-                // An epoch interruption is reported without knowing the deadline.
-                Err(match failure {
-                    CallFailure::Timeout(_) => CallFailure::Timeout(timeout),
-                    other => other,
-                })
-            }
+            Err(PoolError::Busy(in_flight)) => Err(CallFailure::Busy(in_flight)),
+            Err(lost @ PoolError::Lost) => Err(CallFailure::Failed(lost.to_string())),
         }
-    }
-
-    async fn run(
-        &self,
-        store: &mut Store<HostState>,
-        abi: HandlerAbi,
-        function: &str,
-        request: &[u8],
-    ) -> Result<Vec<u8>, CallFailure> {
-        let parts = &self.parts;
-        let instance = parts
-            .pre
-            .instantiate_async(&mut *store)
-            .await
-            .map_err(|e| CallFailure::Failed(error_text(&e)))?;
-        if parts.exports_initialize {
-            let init = instance
-                .get_typed_func::<(), ()>(&mut *store, "_initialize")
-                .map_err(|e| CallFailure::Failed(error_text(&e)))?;
-            init.call_async(&mut *store, ()).await.map_err(trap)?;
-        }
-        let memory = instance
-            .get_memory(&mut *store, "memory")
-            .ok_or_else(|| CallFailure::Failed("the module has no `memory`".into()))?;
-        let alloc = instance
-            .get_typed_func::<i32, i32>(&mut *store, "alloc")
-            .map_err(|e| CallFailure::Failed(error_text(&e)))?;
-        let len = u32::try_from(request.len())
-            .map_err(|_| CallFailure::Failed("request larger than 4 GiB".into()))?;
-        let ptr = alloc
-            .call_async(&mut *store, len as i32)
-            .await
-            .map_err(trap)? as u32;
-        if len > 0 {
-            write_guest(memory, &mut *store, ptr, request).map_err(trap)?;
-        }
-        let packed = match abi {
-            HandlerAbi::PtrLen => {
-                let handler = instance
-                    .get_typed_func::<(i32, i32), i64>(&mut *store, function)
-                    .map_err(|e| CallFailure::Failed(error_text(&e)))?;
-                handler
-                    .call_async(&mut *store, (ptr as i32, len as i32))
-                    .await
-            }
-            HandlerAbi::Packed => {
-                let handler = instance
-                    .get_typed_func::<i64, i64>(&mut *store, function)
-                    .map_err(|e| CallFailure::Failed(error_text(&e)))?;
-                handler.call_async(&mut *store, pack(ptr, len)).await
-            }
-        }
-        .map_err(trap)?;
-        let (response_ptr, response_len) = unpack(packed);
-        let response = if response_len == 0 {
-            Vec::new()
-        } else if response_len > MAX_RESPONSE_BYTES {
-            return Err(CallFailure::Trap(format!(
-                "the response is {response_len} bytes, above the {MAX_RESPONSE_BYTES}-byte limit"
-            )));
-        } else {
-            read_bytes(
-                memory.data(&*store),
-                response_ptr as i32,
-                response_len as i32,
-            )
-            .map_err(|_| CallFailure::Trap("the handler returned an out-of-range buffer".into()))?
-        };
-        if parts.exports_free {
-            // Failures here only matter for instance reuse, which this policy never does.
-            if let Ok(free) = instance.get_typed_func::<(i32, i32), ()>(&mut *store, "free") {
-                let _ = free.call_async(&mut *store, (ptr as i32, len as i32)).await;
-                if response_len > 0 {
-                    let _ = free
-                        .call_async(&mut *store, (response_ptr as i32, response_len as i32))
-                        .await;
-                }
-            }
-        }
-        Ok(response)
     }
 }
 
-/// Number of epoch ticks covering `timeout` (at least one).
-fn deadline_ticks(timeout: Duration, tick: Duration) -> u64 {
-    let tick = tick.as_nanos().max(1);
-    timeout.as_nanos().div_ceil(tick).max(1) as u64
+/// One call on the current (pool) thread: a fresh store and instance, the handler run until
+/// `deadline`, its effects handed back or rolled back.
+async fn invoke(
+    parts: &ModuleParts,
+    abi: HandlerAbi,
+    function: &str,
+    request: &[u8],
+    caller: CallerContext,
+    services: Arc<HostServices>,
+    deadline: Instant,
+) -> Result<Completed, CallFailure> {
+    let timeout = parts.timeout;
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Err(CallFailure::Timeout(timeout));
+    }
+    let state = HostState::new(
+        parts.addon.clone(),
+        caller,
+        parts.policy.clone(),
+        services,
+        parts.memory_limit,
+        deadline,
+    );
+    let mut store = Store::new(parts.sandbox.engine(), state);
+    store.limiter(|state| &mut state.limits);
+    // At every epoch tick the guest yields its pool worker (queued calls get a turn), and
+    // traps once its deadline has passed.
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|context| {
+        Ok(if Instant::now() >= context.data().deadline {
+            UpdateDeadline::Interrupt
+        } else {
+            UpdateDeadline::YieldCustom(1, Box::pin(tokio::task::yield_now()))
+        })
+    });
+
+    let run = run(parts, &mut store, abi, function, request);
+    let result = match tokio::time::timeout(remaining + DEADLINE_GRACE, run).await {
+        Ok(result) => result,
+        Err(_) => Err(CallFailure::Timeout(timeout)),
+    };
+    let state = store.into_data();
+    let effects = Effects {
+        transaction: state.transaction.and_then(|t| Arc::try_unwrap(t).ok()),
+        events: state.emitted,
+    };
+    match result {
+        Ok(response) => Ok(Completed { response, effects }),
+        Err(failure) => {
+            effects.rollback().await;
+            // An epoch interruption is reported without knowing the deadline.
+            Err(match failure {
+                CallFailure::Timeout(_) => CallFailure::Timeout(timeout),
+                other => other,
+            })
+        }
+    }
+}
+
+async fn run(
+    parts: &ModuleParts,
+    store: &mut Store<HostState>,
+    abi: HandlerAbi,
+    function: &str,
+    request: &[u8],
+) -> Result<Vec<u8>, CallFailure> {
+    let instance = parts
+        .pre
+        .instantiate_async(&mut *store)
+        .await
+        .map_err(|e| CallFailure::Failed(error_text(&e)))?;
+    if parts.exports_initialize {
+        let init = instance
+            .get_typed_func::<(), ()>(&mut *store, "_initialize")
+            .map_err(|e| CallFailure::Failed(error_text(&e)))?;
+        init.call_async(&mut *store, ()).await.map_err(trap)?;
+    }
+    let memory = instance
+        .get_memory(&mut *store, "memory")
+        .ok_or_else(|| CallFailure::Failed("the module has no `memory`".into()))?;
+    let alloc = instance
+        .get_typed_func::<i32, i32>(&mut *store, "alloc")
+        .map_err(|e| CallFailure::Failed(error_text(&e)))?;
+    let len = u32::try_from(request.len())
+        .map_err(|_| CallFailure::Failed("request larger than 4 GiB".into()))?;
+    let ptr = alloc
+        .call_async(&mut *store, len as i32)
+        .await
+        .map_err(trap)? as u32;
+    if len > 0 {
+        write_guest(memory, &mut *store, ptr, request).map_err(trap)?;
+    }
+    let packed = match abi {
+        HandlerAbi::PtrLen => {
+            let handler = instance
+                .get_typed_func::<(i32, i32), i64>(&mut *store, function)
+                .map_err(|e| CallFailure::Failed(error_text(&e)))?;
+            handler
+                .call_async(&mut *store, (ptr as i32, len as i32))
+                .await
+        }
+        HandlerAbi::Packed => {
+            let handler = instance
+                .get_typed_func::<i64, i64>(&mut *store, function)
+                .map_err(|e| CallFailure::Failed(error_text(&e)))?;
+            handler.call_async(&mut *store, pack(ptr, len)).await
+        }
+    }
+    .map_err(trap)?;
+    let (response_ptr, response_len) = unpack(packed);
+    let response = if response_len == 0 {
+        Vec::new()
+    } else if response_len > MAX_RESPONSE_BYTES {
+        return Err(CallFailure::Trap(format!(
+            "the response is {response_len} bytes, above the {MAX_RESPONSE_BYTES}-byte limit"
+        )));
+    } else {
+        read_bytes(
+            memory.data(&*store),
+            response_ptr as i32,
+            response_len as i32,
+        )
+        .map_err(|_| CallFailure::Trap("the handler returned an out-of-range buffer".into()))?
+    };
+    if parts.exports_free {
+        // Failures here only matter for instance reuse, which this policy never does.
+        if let Ok(free) = instance.get_typed_func::<(i32, i32), ()>(&mut *store, "free") {
+            let _ = free.call_async(&mut *store, (ptr as i32, len as i32)).await;
+            if response_len > 0 {
+                let _ = free
+                    .call_async(&mut *store, (response_ptr as i32, response_len as i32))
+                    .await;
+            }
+        }
+    }
+    Ok(response)
 }
 
 /// A guest-side failure: the trap itself when there is one, else the error text.

@@ -4,6 +4,7 @@
 mod database;
 mod dispatch;
 mod host_imports;
+mod isolation;
 mod loading;
 mod sqlite_guard;
 mod support;

@@ -162,8 +162,18 @@ pub fn sandbox() -> Arc<Sandbox> {
 
 /// A dispatcher with `addon` loaded from `wasm`.
 pub fn dispatcher(addon: ir::Addon, wasm: &[u8], services: HostServices) -> Dispatcher {
+    dispatcher_on(&sandbox(), addon, wasm, services)
+}
+
+/// A dispatcher with `addon` loaded from `wasm` into `sandbox`.
+pub fn dispatcher_on(
+    sandbox: &Arc<Sandbox>,
+    addon: ir::Addon,
+    wasm: &[u8],
+    services: HostServices,
+) -> Dispatcher {
     let addon = Arc::new(addon);
-    let module = sandbox().load(addon.clone(), wasm).expect("module loads");
+    let module = sandbox.load(addon.clone(), wasm).expect("module loads");
     let dispatcher = Dispatcher::new(DispatcherConfig {
         services,
         capability_mode: Default::default(),

@@ -1,7 +1,12 @@
 //! Actions and tools over HTTP, run by the showcase addon's real WASM backend
 //! (`manifests/showcase/backend/backend.wat`): echo handlers of both signatures, a decline,
-//! capability checks, record loading and tenancy, tool input validation.
+//! capability checks, record loading and tenancy, tool input validation; a full WASM pool
+//! answering 503 with `Retry-After` while the API stays responsive.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use metacore_runtime::{testing, Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 
 use super::support::{assert_error, databases, Server, ORG_A, ORG_B};
@@ -299,4 +304,89 @@ async fn tools(server: &Server) {
         404,
         "tool_not_found",
     );
+}
+
+/// The showcase's `spin` tool loops until its deadline. With a pool of one worker admitting one
+/// call, a second call is refused at once with 503 `sandbox_busy` and `Retry-After` while the
+/// server, on this test's single-threaded runtime, keeps answering; after the deadline (504)
+/// the pool serves again.
+#[tokio::test]
+async fn a_full_wasm_pool_answers_503_with_retry_after_and_recovers() {
+    let sandbox = Sandbox::new(SandboxConfig {
+        max_instances: 8,
+        pool_threads: 1,
+        max_in_flight: 1,
+        max_timeout: Duration::from_secs(1),
+        ..SandboxConfig::default()
+    })
+    .expect("the sandbox starts");
+    let server =
+        Arc::new(Server::start_on(testing::sqlite_database("http_busy").await, &sandbox).await);
+    let admin = server.token(Some(ORG_A), "admin", &[]);
+    let spin = {
+        let (server, admin) = (server.clone(), admin.clone());
+        tokio::spawn(async move {
+            server
+                .send(
+                    "POST",
+                    "/api/metacore/tools/showcase/spin",
+                    Some(&admin),
+                    None,
+                )
+                .await
+        })
+    };
+    let started = Instant::now();
+    while sandbox.in_flight() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the spin never started"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+
+    let health = server.send("GET", "/api/health", None, None).await;
+    assert_eq!(health.status, 200, "{}", health.text);
+    let echo = json!({"text": "hi"});
+    let busy = server
+        .send(
+            "POST",
+            "/api/metacore/tools/showcase/echo_tool",
+            Some(&admin),
+            Some(&echo),
+        )
+        .await;
+    assert_error(&busy, 503, "sandbox_busy");
+    assert_eq!(
+        busy.headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1"),
+        "{:?}",
+        busy.headers
+    );
+    assert_eq!(busy.body["meta"]["tool"], "echo_tool", "{}", busy.text);
+    assert!(
+        !spin.is_finished(),
+        "the refusal came before the loop's deadline"
+    );
+
+    let spun = spin.await.expect("the spin request ends");
+    assert_error(&spun, 504, "addon_timeout");
+    while sandbox.in_flight() > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the pool never drained"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let echoed = server
+        .send(
+            "POST",
+            "/api/metacore/tools/showcase/echo_tool",
+            Some(&admin),
+            Some(&echo),
+        )
+        .await;
+    assert_eq!(echoed.status, 200, "{}", echoed.text);
 }

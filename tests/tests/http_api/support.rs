@@ -42,6 +42,11 @@ pub struct Reply {
 impl Server {
     /// Migrates `db` and serves the generated application on an ephemeral port.
     pub async fn start(db: DatabaseConnection) -> Server {
+        Server::start_on(db, sandbox()).await
+    }
+
+    /// As [`Server::start`], with the addons' WASM handlers loaded into `sandbox`.
+    pub async fn start_on(db: DatabaseConnection, sandbox: &std::sync::Arc<Sandbox>) -> Server {
         let app = metacore_generated::app();
         cli::prepare(&db, app.migrate, &app.registry)
             .await
@@ -53,7 +58,7 @@ impl Server {
             ApiState::new(db, app.registry, key.clone(), bus, None).expect("the API state builds");
         // The addons' handlers, read as `metacore-app serve` reads them from the repository.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let notes = cli::register_handlers(&state, &app.registry, &root, sandbox());
+        let notes = cli::register_handlers(&state, &app.registry, &root, sandbox);
         // fiscal_mexico declares WASM handlers without shipping a backend; showcase has one.
         assert!(
             notes.iter().all(|n| !n.contains("`showcase`")),

@@ -203,10 +203,15 @@ pub fn seed(url: &str) -> Result<Uuid, String> {
 /// The caller's bearer token: `metacore-app token --role admin`, or — only when it is not
 /// built — the same claims signed by the harness.
 pub fn token(app: Option<&Path>, secret: &str) -> Result<String, String> {
+    token_for(app, secret, ORG)
+}
+
+/// As [`token`], for an admin of organisation `org`.
+pub fn token_for(app: Option<&Path>, secret: &str, org: Uuid) -> Result<String, String> {
     let Some(app) = app else {
         let now = ChronoUtc::now().timestamp();
         let claims = json!({
-            "sub": USER, "org": ORG, "role": "admin", "grants": [],
+            "sub": USER, "org": org, "role": "admin", "grants": [],
             "iat": now, "exp": now + 24 * 3600,
         });
         return Ok(baseline::mint(secret.as_bytes(), &claims));
@@ -217,7 +222,7 @@ pub fn token(app: Option<&Path>, secret: &str) -> Result<String, String> {
             "--user",
             &USER.to_string(),
             "--org",
-            &ORG.to_string(),
+            &org.to_string(),
         ])
         .args(["--role", "admin"])
         .env(SECRET_ENV, secret)
