@@ -18,6 +18,9 @@ use crate::outbound::OutboundClient;
 use crate::policy::CapabilityPolicy;
 use crate::sql::KnownTable;
 
+/// How long an invocation may keep running once it holds SQLite's write lock.
+pub const SQLITE_WRITE_HOLD: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Table elements per instance (§2.1).
 pub(crate) const MAX_TABLE_ELEMENTS: usize = 10_000;
 
@@ -130,6 +133,13 @@ impl HostState {
             transaction: None,
             emitted: Vec::new(),
         }
+    }
+
+    /// After a write on SQLite, where the invocation's transaction now holds the database's
+    /// one write lock until it ends: the guest gets at most [`SQLITE_WRITE_HOLD`] more, so
+    /// no invocation blocks every organisation's writes for its whole deadline.
+    pub(crate) fn wrote_on_sqlite(&mut self) {
+        self.deadline = self.deadline.min(Instant::now() + SQLITE_WRITE_HOLD);
     }
 
     /// Time left before the invocation's deadline.

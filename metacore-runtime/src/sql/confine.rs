@@ -34,7 +34,7 @@ use sqlparser::ast::{
     OnConflictAction, OnInsert, Query, SelectItem, SetExpr, Statement, TableFactor, TableObject,
     Update, Value, VisitMut, VisitorMut,
 };
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use super::catalog::{Catalog, Resolved};
@@ -144,12 +144,33 @@ pub fn confine(
     };
     if catalog.sqlite() {
         numbered_placeholders_for_sqlite(&mut statement);
+        same_on_sqlite(&statement)?;
     }
     Ok(Confined {
         sql: statement.to_string(),
         returns_rows,
         binds_org: true,
     })
+}
+
+/// The statement is parsed with the PostgreSQL grammar, but SQLite tokenizes some literals
+/// differently (`E'\''` escape strings, `[…]`, which SQLite reads as a quoted name): text
+/// the rewriter took for a string could run as SQL there. The rewritten statement must read
+/// back identically with the SQLite grammar, or it is refused.
+fn same_on_sqlite(statement: &Statement) -> Result<(), SqlError> {
+    let text = statement.to_string();
+    let differs = || {
+        SqlError::Invalid(
+            "the statement uses syntax SQLite reads differently (escape strings, array \
+             subscripts, dollar quoting)"
+                .into(),
+        )
+    };
+    let reparsed = Parser::parse_sql(&SQLiteDialect {}, &text).map_err(|_| differs())?;
+    match reparsed.as_slice() {
+        [again] if again.to_string() == text => Ok(()),
+        _ => Err(differs()),
+    }
 }
 
 /// A query whose body is a `SELECT`, set operation, `VALUES` or nested query — not a

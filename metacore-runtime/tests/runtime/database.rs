@@ -345,3 +345,105 @@ async fn postgres_queries_are_confined_to_own_tables_and_organisation() {
             .expect("cleanup");
     }
 }
+
+/// A guest whose `run` writes one row with `db_exec`, then loops forever.
+fn writing_then_spinning_guest(sql: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module
+             (import "metacore_host" "db_exec" (func $db_exec (param i32 i32 i32 i32) (result i64)))
+             (memory (export "memory") 2)
+             (data (i32.const 1024) "{sql}")
+             (global $bump (mut i32) (i32.const 65536))
+             (func (export "alloc") (param $n i32) (result i32)
+               (local $p i32)
+               global.get $bump
+               local.set $p
+               global.get $bump
+               local.get $n
+               i32.add
+               global.set $bump
+               local.get $p)
+             (func (export "run") (param i32 i32) (result i64)
+               i32.const 1024
+               i32.const {len}
+               i32.const 0
+               i32.const 0
+               call $db_exec
+               drop
+               (loop br 0)
+               i64.const 0))"#,
+        len = sql.len()
+    ))
+    .expect("valid WAT")
+}
+
+#[tokio::test]
+async fn sqlite_write_lock_is_not_held_for_the_whole_deadline() {
+    let db = sqlite().await;
+    let key = "locker".to_string();
+    let org = Uuid::new_v4();
+    seed(&db, &key, org, Uuid::new_v4()).await;
+    let n = names(&key);
+    metacore_runtime::sql::install_guard_for(
+        &db,
+        &[pg_guard::AddonGrants {
+            key: key.clone(),
+            read: vec![n.notes.clone()],
+            write: vec![n.notes.clone()],
+        }],
+        &[pg_guard::TenantTable {
+            table: n.notes.clone(),
+            column: "organization_id".into(),
+        }],
+    )
+    .await
+    .expect("the guard is installed");
+    let mut addon = addon(&key, &["run"]);
+    addon.backend.timeout_ms = 20_000;
+    let wasm = writing_then_spinning_guest("INSERT INTO notes (id, title) VALUES ('w1', 'held')");
+    let dispatcher = dispatcher(addon, &wasm, services(Some(db.clone()), false));
+    let who = caller(org, BTreeMap::new());
+    let started = std::time::Instant::now();
+    let invocation = tokio::spawn(async move {
+        dispatcher
+            .action(action("locker", "run", json!({}), &who))
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The host's own write waits for the invocation's lock (busy timeout), which the
+    // invocation may hold for `SQLITE_WRITE_HOLD`, not for its 20 s deadline.
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO {} (id, organization_id, title) VALUES ('h1', $1, 'host')",
+            n.notes
+        ),
+        vec![org.into()],
+    )
+    .await;
+    let host_waited = started.elapsed();
+    let error = invocation
+        .await
+        .expect("the invocation task")
+        .expect_err("the spinning guest is stopped");
+    assert_eq!(
+        error.code,
+        metacore_runtime::DispatchErrorCode::AddonTimeout
+    );
+    assert!(
+        host_waited < std::time::Duration::from_secs(8),
+        "the host write waited {host_waited:?}"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            format!("SELECT id FROM {} WHERE id IN ('w1', 'h1')", n.notes),
+        ))
+        .await
+        .expect("host query");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the stopped invocation's write was rolled back"
+    );
+}

@@ -112,9 +112,11 @@ async fn an_infinite_loop_times_out_within_the_deadline_and_the_next_call_works(
     assert_eq!(error.code, DispatchErrorCode::AddonTimeout, "{error}");
     assert_eq!(error.code.http_status(), 504);
     assert!(elapsed >= Duration::from_millis(290), "{elapsed:?}");
+    // A sanity bound, not a latency target (those are `cargo xtask bench-isolation`'s):
+    // far below what an unstopped loop would take, generous for a loaded machine.
     assert!(
-        elapsed <= Duration::from_millis(400),
-        "{elapsed:?} exceeds the deadline + 100 ms"
+        elapsed <= Duration::from_secs(3),
+        "{elapsed:?}: the loop was not stopped at its deadline"
     );
     let doc = data(
         dispatcher
@@ -153,40 +155,6 @@ async fn a_memory_grow_bomb_and_deep_recursion_trap_cleanly() {
             .action(action("limits", "echo", json!({}), &who))
             .await
             .expect("later calls work"),
-    );
-}
-
-fn resident_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").expect("statm");
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .expect("resident pages");
-    pages * 4096
-}
-
-#[tokio::test]
-async fn ten_thousand_sequential_calls_keep_memory_flat() {
-    let dispatcher = dispatcher(
-        addon("echoer", &["echo"]),
-        &guest(""),
-        services(None, false),
-    );
-    let who = caller(Uuid::new_v4(), BTreeMap::new());
-    let call = || dispatcher.action(action("echoer", "echo", json!({"n": 1}), &who));
-    for _ in 0..500 {
-        call().await.expect("warm-up call");
-    }
-    let before = resident_bytes();
-    for _ in 0..10_000 {
-        call().await.expect("call");
-    }
-    let after = resident_bytes();
-    let growth = after.saturating_sub(before);
-    assert!(
-        growth < 16 * 1024 * 1024,
-        "RSS grew by {growth} bytes ({before} → {after})"
     );
 }
 

@@ -80,6 +80,11 @@ pub fn all(database_only: bool) -> Vec<Case> {
         ("TABLE in cte", q, "WITH x AS (TABLE {c}) SELECT * FROM x".into(), String::new()),
         ("TABLE in subquery", q, "SELECT * FROM (TABLE addon_tickets__tickets) t".into(), String::new()),
         ("TABLE grants", q, "SELECT * FROM (TABLE metacore_user_grants) g".into(), String::new()),
+        // Literals SQLite tokenizes differently from the PostgreSQL grammar (found by the
+        // confinement fuzzer).
+        ("escape string", q, "SELECT E'\\' FROM (SELECT 1 AS e) UNION ALL SELECT name FROM addon_showcase__customers --'".into(), String::new()),
+        ("array subscript", q, "SELECT 1['] UNION ALL SELECT name FROM addon_showcase__customers --']".into(), String::new()),
+        ("escape string own table", q, "SELECT E'\\' FROM {c} UNION ALL SELECT name FROM addon_showcase__customers --'".into(), String::new()),
         // SQL-text and administrative functions.
         ("query_to_xml", q, "SELECT query_to_xml('SELECT * FROM addon_showcase__customers', true, true, '') AS x".into(), String::new()),
         ("table_to_xml", q, "SELECT table_to_xml('addon_showcase__customers', true, true, '') AS x".into(), String::new()),

@@ -229,13 +229,17 @@ impl Fixture {
     /// Runs `sql` with `args` (JSON text) through `import` as the showcase addon in
     /// organisation A.
     pub async fn call(&self, import: &str, sql: &str, args: &str) -> Outcome {
-        let handlers = ["echo", "echo_packed", "vet"];
+        let addon = showcase();
+        // Every handler the manifest declares runs the statement.
+        let mut handlers: Vec<String> = addon.wasm_handlers().into_iter().map(|(f, _)| f).collect();
+        handlers.sort();
+        handlers.dedup();
+        let handlers: Vec<&str> = handlers.iter().map(String::as_str).collect();
         let wat = testing::calling_guest_wat(
             &[(import, vec![sql.to_string(), args.to_string()])],
             &handlers,
         );
         let wasm = wat::parse_str(wat).expect("valid WAT");
-        let addon = showcase();
         let module = sandbox()
             .load(addon.clone(), &wasm)
             .expect("the guest loads");

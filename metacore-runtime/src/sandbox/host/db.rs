@@ -147,6 +147,9 @@ async fn statement_reply(
         sql::run(&*transaction, kind, &confined, values, runner).await
     }
     .await;
+    if kind == Kind::Exec && transaction.get_database_backend() == DatabaseBackend::Sqlite {
+        caller.data_mut().wrote_on_sqlite();
+    }
     match result {
         Ok(data) => envelope.ok(data, Some(("truncated", false.into()))),
         Err(error) => {

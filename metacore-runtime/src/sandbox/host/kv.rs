@@ -1,6 +1,7 @@
 //! `kv_get` / `kv_set` / `kv_delete`: the store namespaced by (addon, organisation), both
 //! taken from the store data. Writes join the invocation's transaction.
 
+use sea_orm::{ConnectionTrait, DatabaseBackend};
 use serde_json::json;
 use wasmtime::Caller;
 
@@ -42,7 +43,7 @@ pub(super) async fn kv_delete(
     return_to_guest(&mut caller, &reply).await
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Op {
     Get,
     Set,
@@ -98,6 +99,9 @@ async fn run(
             .await
             .map(|deleted| json!({"deleted": deleted})),
     };
+    if op != Op::Get && db.get_database_backend() == DatabaseBackend::Sqlite {
+        caller.data_mut().wrote_on_sqlite();
+    }
     match result {
         Ok(data) => envelope.ok(data, None),
         Err(error) => envelope.error(error.code(), error.to_string()),
