@@ -164,14 +164,55 @@ pub struct Runner<'a> {
     pub org_id: uuid::Uuid,
     /// The statement's deadline.
     pub timeout: Duration,
-    /// Tables it may read, by physical name (the SQLite guard's allow-list).
-    pub read: &'a [String],
-    /// Tables it may write (empty for `db_query`).
-    pub write: &'a [String],
+    /// What the database guard lets it reach.
+    pub reach: &'a Reach,
+}
+
+/// What the database guard lets the statements of one addon reach, from its [`Catalog`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Tables (and SQLite organisation views) it may read, by physical name.
+    pub read: Vec<String>,
+    /// Tables it may write.
+    pub write: Vec<String>,
     /// Tenant tables whose rows it reads only through their organisation view (SQLite).
-    pub scoped: &'a [String],
+    pub scoped: Vec<String>,
     /// Key columns of writable tables, `(table, column)` (SQLite's foreign-key checks).
-    pub key_columns: &'a [(String, String)],
+    pub key_columns: Vec<(String, String)>,
+    /// Writable tenant tables and their organisation column (SQLite's org triggers).
+    pub tenant_writes: Vec<(String, String)>,
+}
+
+impl Reach {
+    /// The reach of the statements `catalog` resolves.
+    pub fn of(catalog: &Catalog<'_>) -> Reach {
+        let readable = catalog.reachable(false);
+        let writable = catalog.reachable(true);
+        let scoped: Vec<String> = readable
+            .iter()
+            .filter(|t| t.tenancy_column.is_some())
+            .map(|t| t.physical.clone())
+            .collect();
+        let mut read: Vec<String> = readable.into_iter().map(|t| t.physical).collect();
+        read.extend(scoped.iter().map(|t| sqlite_guard::org_view(t)));
+        Reach {
+            read,
+            scoped,
+            key_columns: writable
+                .iter()
+                .flat_map(|t| {
+                    t.key_columns
+                        .iter()
+                        .map(|c| (t.physical.clone(), c.clone()))
+                })
+                .collect(),
+            tenant_writes: writable
+                .iter()
+                .filter_map(|t| Some((t.physical.clone(), t.tenancy_column.clone()?)))
+                .collect(),
+            write: writable.into_iter().map(|t| t.physical).collect(),
+        }
+    }
 }
 
 /// Executes a confined statement with `args` (and the organisation) under the database
@@ -206,18 +247,25 @@ where
             .await?
         }
         DatabaseBackend::Sqlite => {
+            if !read_only {
+                // The database refuses writes of another organisation's rows by itself.
+                for (table, column) in &runner.reach.tenant_writes {
+                    sqlite_guard::enforce_org(db, table, column).await?;
+                }
+            }
             // Lets a statement whose refusal is only known after it ran be undone.
             db.execute_unprepared(&format!("SAVEPOINT {SQLITE_SAVEPOINT}"))
                 .await?;
             let org = runner.org_id.to_string();
+            let reach = runner.reach;
             let confinement = sqlite_guard::Confinement {
-                read: runner.read,
-                write: if read_only { &[] } else { runner.write },
+                read: &reach.read,
+                write: if read_only { &[] } else { &reach.write },
                 read_only,
                 timeout: runner.timeout,
                 org: &org,
-                scoped: runner.scoped,
-                key_columns: runner.key_columns,
+                scoped: &reach.scoped,
+                key_columns: &reach.key_columns,
             };
             if let Err(error) = sqlite_guard::enter(db, &confinement).await {
                 sqlite_release(db, false).await?;

@@ -109,40 +109,12 @@ async fn statement_reply(
             SqlChecks::ParserAndDatabase => sql::confine(&sql, kind, values.len(), &catalog)?,
             SqlChecks::DatabaseOnly => sql::Confined::unchecked(&sql, sqlite),
         };
-        let readable = catalog.reachable(false);
-        let scoped: Vec<String> = readable
-            .iter()
-            .filter(|t| t.tenancy_column.is_some())
-            .map(|t| t.physical.clone())
-            .collect();
-        let mut read: Vec<String> = readable.into_iter().map(|t| t.physical).collect();
-        read.extend(scoped.iter().map(|t| sql::sqlite_guard::org_view(t)));
-        let writable = catalog.reachable(true);
-        if sqlite && kind == Kind::Exec {
-            // The database refuses writes to another organisation's rows by itself.
-            for table in &writable {
-                if let Some(column) = &table.tenancy_column {
-                    sql::sqlite_guard::enforce_org(&*transaction, &table.physical, column).await?;
-                }
-            }
-        }
-        let key_columns: Vec<(String, String)> = writable
-            .iter()
-            .flat_map(|t| {
-                t.key_columns
-                    .iter()
-                    .map(|c| (t.physical.clone(), c.clone()))
-            })
-            .collect();
-        let write: Vec<String> = writable.into_iter().map(|t| t.physical).collect();
+        let reach = sql::Reach::of(&catalog);
         let runner = sql::Runner {
             addon_key: &state.addon.key,
             org_id: state.caller.org_id(),
             timeout: MAX_STATEMENT_TIME.min(state.remaining()),
-            read: &read,
-            write: &write,
-            scoped: &scoped,
-            key_columns: &key_columns,
+            reach: &reach,
         };
         sql::run(&*transaction, kind, &confined, values, runner).await
     }
