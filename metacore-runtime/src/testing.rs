@@ -83,6 +83,16 @@ pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
 ///
 /// Panics when an import is not in the host ABI (a test mistake).
 pub fn calling_guest_wat(calls: &[(&str, Vec<String>)], exports: &[&str]) -> String {
+    calling_guest_wat_then(calls, exports, "")
+}
+
+/// [`calling_guest_wat`] whose handlers run the WAT instructions `tail` after the calls
+/// (e.g. `(loop br 0)` to spin until the deadline), then return the last call's result.
+pub fn calling_guest_wat_then(
+    calls: &[(&str, Vec<String>)],
+    exports: &[&str],
+    tail: &str,
+) -> String {
     use metacore_gen::wasm_module::allowed_host_import;
     let mut imports = std::collections::BTreeMap::new();
     let mut data = String::new();
@@ -145,7 +155,8 @@ pub fn calling_guest_wat(calls: &[(&str, Vec<String>)], exports: &[&str]) -> Str
                global.set $bump
                local.get $p)
              (func $run (param i32 i32) (result i64)
-               {body})
+               {body}
+               {tail})
              {exports}
            )"#,
         bump = (offset / 65536 + 2) * 65536,

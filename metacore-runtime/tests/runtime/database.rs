@@ -346,35 +346,11 @@ async fn postgres_queries_are_confined_to_own_tables_and_organisation() {
     }
 }
 
-/// A guest whose `run` writes one row with `db_exec`, then loops forever.
+/// A guest whose `run` writes with `db_exec` (statement `sql`), then loops forever.
 fn writing_then_spinning_guest(sql: &str) -> Vec<u8> {
-    wat::parse_str(format!(
-        r#"(module
-             (import "metacore_host" "db_exec" (func $db_exec (param i32 i32 i32 i32) (result i64)))
-             (memory (export "memory") 2)
-             (data (i32.const 1024) "{sql}")
-             (global $bump (mut i32) (i32.const 65536))
-             (func (export "alloc") (param $n i32) (result i32)
-               (local $p i32)
-               global.get $bump
-               local.set $p
-               global.get $bump
-               local.get $n
-               i32.add
-               global.set $bump
-               local.get $p)
-             (func (export "run") (param i32 i32) (result i64)
-               i32.const 1024
-               i32.const {len}
-               i32.const 0
-               i32.const 0
-               call $db_exec
-               drop
-               (loop br 0)
-               i64.const 0))"#,
-        len = sql.len()
-    ))
-    .expect("valid WAT")
+    let calls = [("db_exec", vec![sql.to_string(), String::new()])];
+    let wat = metacore_runtime::testing::calling_guest_wat_then(&calls, &["run"], "(loop br 0)");
+    wat::parse_str(wat).expect("valid WAT")
 }
 
 #[tokio::test]
