@@ -55,6 +55,10 @@ pub enum SqlError {
     /// Too many rows or bytes.
     #[error("the result exceeds 10 000 rows or 8 MiB; paginate")]
     RowLimit,
+    /// The statement needed more of a database resource (temporary-file space) than an
+    /// addon statement may use.
+    #[error("{0}")]
+    ResourceLimit(String),
     /// A constraint failed.
     #[error("{message}")]
     Constraint {
@@ -78,6 +82,7 @@ impl SqlError {
             SqlError::ArgCountMismatch { .. } => "arg_count_mismatch",
             SqlError::Timeout => "query_timeout",
             SqlError::RowLimit => "row_limit_exceeded",
+            SqlError::ResourceLimit(_) => "limit_exceeded",
             SqlError::Constraint { .. } => "constraint_violation",
             SqlError::Database(_) => "db_error",
         }
@@ -107,6 +112,8 @@ impl From<DbErr> for SqlError {
             match database.code().as_deref() {
                 // statement_timeout
                 Some("57014") => return SqlError::Timeout,
+                // configuration_limit_exceeded: temp_file_limit
+                Some("53400") => return SqlError::ResourceLimit(database.message().to_string()),
                 // insufficient privilege (grants, row-level security), read-only transaction
                 Some("42501") | Some("25006") => {
                     return SqlError::Forbidden(database.message().to_string())

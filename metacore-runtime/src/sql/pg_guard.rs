@@ -11,9 +11,12 @@
 //!   operator) are unaffected; superusers bypass row-level security as always.
 //! * [`enter`] / [`leave`] — around each addon statement, in the invocation's transaction:
 //!   `SAVEPOINT`, `SET LOCAL ROLE`, `SET LOCAL app.current_org`, `SET LOCAL
-//!   statement_timeout`, and for `db_query` `SET LOCAL transaction_read_only`. A read, or any
-//!   failed statement, is rolled back to the savepoint, which also restores the role and the
-//!   settings; a successful write is released and the role reset.
+//!   statement_timeout`, and for `db_query` `SET LOCAL transaction_read_only`. When the
+//!   server's role is a superuser, `temp_file_limit` ([`TEMP_FILE_LIMIT`]) is set too, so a
+//!   statement that spills (a huge sort, a runaway recursive CTE) cannot fill the disk before
+//!   its deadline; other roles may not set it, and an operator sets it for the cluster
+//!   instead. A read, or any failed statement, is rolled back to the savepoint, which also
+//!   restores the role and the settings; a successful write is released and the role reset.
 //!
 //! The role is a second line: what a statement can reach is bounded by the grants and the
 //! policies even if the parser let something through.
@@ -28,6 +31,9 @@ use crate::registry::Registry;
 
 /// Prefix of every addon role; the restrictive policy recognises addon roles by it.
 pub const ROLE_PREFIX: &str = "metacore_addon_";
+
+/// Most temporary-file space one addon statement may use (sorts and hashes that spill).
+pub const TEMP_FILE_LIMIT: &str = "64MB";
 
 /// Name of the savepoint each statement runs in.
 const SAVEPOINT: &str = "metacore_statement";
@@ -245,8 +251,13 @@ pub async fn enter(
     } else {
         ""
     };
+    // `temp_file_limit` can only be set by a superuser (or, from PostgreSQL 15, a role
+    // granted SET on it); it must be set before switching to the addon's role.
     let sql = format!(
-        "SAVEPOINT {SAVEPOINT}; SET LOCAL ROLE {}; SET LOCAL app.current_org = '{org}'; \
+        "SAVEPOINT {SAVEPOINT}; \
+         SELECT pg_catalog.set_config('temp_file_limit', '{TEMP_FILE_LIMIT}', true) \
+           WHERE pg_catalog.current_setting('is_superuser') = 'on'; \
+         SET LOCAL ROLE {}; SET LOCAL app.current_org = '{org}'; \
          SET LOCAL statement_timeout = {millis}; {read_only}",
         quote(&role_name(addon_key))
     );
@@ -266,7 +277,10 @@ pub async fn leave(db: &impl ConnectionTrait, keep: bool) -> Result<(), SqlError
     let sql = if keep {
         format!(
             "RELEASE SAVEPOINT {SAVEPOINT}; SET LOCAL ROLE NONE; \
-             SET LOCAL statement_timeout TO DEFAULT"
+             SET LOCAL statement_timeout TO DEFAULT; \
+             SELECT pg_catalog.set_config(name, reset_val, true) FROM pg_catalog.pg_settings \
+               WHERE name = 'temp_file_limit' \
+                 AND pg_catalog.current_setting('is_superuser') = 'on'"
         )
     } else {
         format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}")
