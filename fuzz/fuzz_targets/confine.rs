@@ -15,14 +15,13 @@
 //! rest drives [`grammar::Case`] through `arbitrary`.
 #![no_main]
 
-use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use arbitrary::{Arbitrary, Unstructured};
 use base64::Engine;
 use libfuzzer_sys::fuzz_target;
-use metacore_gen::ir;
+use metacore_runtime::registry::AddonDescriptor;
 use metacore_runtime::policy::{CapabilityMode, CapabilityPolicy};
 use metacore_runtime::sql::{self, Catalog, Kind, Reach, Runner};
 use metacore_runtime::{cli, testing};
@@ -91,7 +90,7 @@ fn arguments(count: usize) -> Vec<Value> {
 struct Harness {
     runtime: tokio::runtime::Runtime,
     db: DatabaseConnection,
-    addon: ir::Addon,
+    addon: &'static AddonDescriptor,
     policy: CapabilityPolicy,
     marker: Marker,
     /// Every table of the database with the query reading it for the state snapshots:
@@ -115,13 +114,10 @@ impl Harness {
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/showcase/manifest.json");
-        let bytes = std::fs::read(&path).expect("the showcase manifest");
-        let addon = metacore_gen::frontend::load(&path, &bytes, &Default::default())
-            .addon
-            .expect("the showcase manifest lowers");
-        let policy = CapabilityPolicy::from_addon(&addon, CapabilityMode::Enforce);
+        let addon = metacore_generated::registry()
+            .addon("showcase")
+            .expect("the build has the showcase addon");
+        let policy = CapabilityPolicy::from_addon(addon, CapabilityMode::Enforce);
         let marker = Marker::new();
         let (db, tables) = runtime.block_on(async {
             let db = prepared_database(&marker).await;
@@ -181,7 +177,7 @@ impl Harness {
         };
         let org = ORG_A.to_string();
         let catalog = Catalog {
-            addon: &self.addon,
+            addon: self.addon,
             shared: &[],
             policy: &self.policy,
             org: &org,

@@ -90,6 +90,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, String> {
                 Input {
                     addon,
                     manifest: labels[i].as_str(),
+                    backend: m.backend.as_deref(),
                 },
             ))
         })
@@ -247,7 +248,7 @@ impl TreeChanges {
 pub fn compare_tree(out: &Path, tree: &Tree) -> TreeChanges {
     let mut changes = TreeChanges::default();
     for (path, text) in tree {
-        match std::fs::read_to_string(out.join(path)) {
+        match std::fs::read(out.join(path)) {
             Ok(existing) if &existing == text => {}
             Ok(_) => changes.changed.push(path.clone()),
             Err(_) => changes.added.push(path.clone()),

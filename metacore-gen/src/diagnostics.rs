@@ -13,28 +13,7 @@ use serde::Serialize;
 use crate::json::Node;
 use crate::source::{SourceFile, Span};
 
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Stops `validate` and `build`.
-    Error,
-    /// Reported; an error under `--strict`.
-    Warning,
-    /// Informational; never promoted.
-    Note,
-}
-
-impl Severity {
-    /// The lowercase word (`error`, `warning`, `note`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
+pub use metacore_core::Severity;
 
 /// Where in the manifest a diagnostic points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +54,17 @@ pub struct Related {
     pub pointer: String,
     /// What it is, e.g. `first declared`; rendered as "first declared at line 34".
     pub text: String,
+}
+
+impl From<metacore_core::Finding> for Diagnostic {
+    fn from(finding: metacore_core::Finding) -> Self {
+        let diagnostic =
+            Diagnostic::new(finding.code, finding.severity, finding.message).at(finding.pointer);
+        match finding.help {
+            Some(help) => diagnostic.with_help(help),
+            None => diagnostic,
+        }
+    }
 }
 
 impl Diagnostic {

@@ -28,6 +28,9 @@ pub struct Manifest {
     pub report: FileReport,
     /// The lowered addon (absent when structural errors prevented lowering).
     pub addon: Option<Addon>,
+    /// The backend module the checks read (beside the manifest, or the override), which a
+    /// build embeds.
+    pub backend: Option<Vec<u8>>,
 }
 
 /// Options of a front-end run.
@@ -91,6 +94,7 @@ pub fn run(files: &[PathBuf], options: &Options) -> Vec<Manifest> {
                     )],
                 },
                 addon: None,
+                backend: None,
             },
         })
         .collect();
@@ -107,9 +111,13 @@ pub fn run(files: &[PathBuf], options: &Options) -> Vec<Manifest> {
 pub fn load(path: &Path, bytes: &[u8], options: &Options) -> Manifest {
     let (source, mut tree, mut diagnostics) = read(path, bytes);
     let mut addon = None;
+    let mut backend = None;
     if let Some(root) = &mut tree {
         let manifest_dir = path.parent().unwrap_or(Path::new("."));
-        addon = analyse(root, manifest_dir, options, &mut diagnostics);
+        if let Some((lowered, module)) = analyse(root, manifest_dir, options, &mut diagnostics) {
+            addon = Some(lowered);
+            backend = module;
+        }
     }
     Manifest {
         report: FileReport {
@@ -118,6 +126,7 @@ pub fn load(path: &Path, bytes: &[u8], options: &Options) -> Manifest {
             diagnostics,
         },
         addon,
+        backend,
     }
 }
 
@@ -231,7 +240,7 @@ fn analyse(
     manifest_dir: &Path,
     options: &Options,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Addon> {
+) -> Option<(Addon, Option<Vec<u8>>)> {
     if !matches!(root.value, Value::Object(_)) {
         return None;
     }
@@ -271,5 +280,5 @@ fn analyse(
     }?;
     let context = checks::Context::discover(&addon, manifest_dir, options.wasm_override.as_deref());
     diagnostics.extend(checks::check_addon(&addon, &context));
-    Some(addon)
+    Some((addon, context.wasm.map(|(_, bytes)| bytes)))
 }

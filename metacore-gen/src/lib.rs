@@ -21,7 +21,6 @@ pub mod checks;
 pub mod codegen;
 pub mod defaults;
 pub mod diagnostics;
-pub mod fnv;
 pub mod frontend;
 pub mod ir;
 pub mod json;
@@ -33,6 +32,8 @@ pub mod ui;
 pub mod v2;
 pub mod v3;
 pub mod wasm_module;
+
+pub use metacore_core::fnv;
 
 /// A JSON Schema for manifest files, generated from the Rust types: a v3 manifest, or a
 /// legacy v2 one. Editors use it for completion and inline errors.

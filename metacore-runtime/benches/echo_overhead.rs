@@ -6,12 +6,14 @@
 //! Run: `cargo bench -p metacore-runtime --bench echo_overhead`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use metacore_runtime::egress::EgressGuard;
 use metacore_runtime::outbound::OutboundClient;
+use metacore_runtime::registry::{
+    AddonDescriptor, BackendDescriptor, Handler, ToolDescriptor, WasmHandlerRef,
+};
 use metacore_runtime::{
     CallerContext, EventBus, HostServices, Installation, Sandbox, SandboxConfig,
 };
@@ -48,28 +50,34 @@ fn native_echo(request: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&value).unwrap_or_default()
 }
 
-fn addon() -> metacore_gen::ir::Addon {
-    let manifest = br#"{"apiVersion": "asteby.com/v3", "kind": "Addon",
-        "metadata": {"key": "bench", "name": "bench", "version": "0.1.0"},
-        "compatibility": {"requires": [{"key": "kernel", "version": ">=3.0.0 <4.0.0"}]},
-        "contributions": {"tools": [{"key": "echo", "description": "echo",
-            "handler": {"type": "wasm", "function": "echo"}}]}}"#;
-    metacore_gen::frontend::load(
-        Path::new("/bench/manifest.json"),
-        manifest,
-        &Default::default(),
-    )
-    .addon
-    .expect("the bench manifest lowers")
-}
+/// One tool, `echo`, run by the WASM export `echo`.
+static ADDON: AddonDescriptor = AddonDescriptor {
+    key: "bench",
+    name: "bench",
+    version: "0.1.0",
+    tools: &[ToolDescriptor {
+        key: "echo",
+        name: "echo",
+        description: "echo",
+        input_schema_json: None,
+        timeout_ms: None,
+        handler: Handler::Wasm { function: "echo" },
+    }],
+    backend: BackendDescriptor {
+        wasm_handlers: &[WasmHandlerRef {
+            function: "echo",
+            pointer: "/contributions/tools/0/handler/function",
+        }],
+        ..BackendDescriptor::DEFAULT
+    },
+    ..AddonDescriptor::EMPTY
+};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let wasm = wat::parse_str(ECHO).expect("valid WAT");
     let sandbox = Sandbox::new(SandboxConfig::default()).expect("sandbox");
-    let module = sandbox
-        .load(Arc::new(addon()), &wasm)
-        .expect("module loads");
+    let module = sandbox.load(&ADDON, &wasm).expect("module loads");
     let services = Arc::new(HostServices {
         database: None,
         events: EventBus::default(),

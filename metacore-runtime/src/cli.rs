@@ -3,11 +3,11 @@
 //! The generated crate's binary is one line, `metacore_runtime::cli::main(app())`; this
 //! module owns the commands:
 //!
-//! * `serve [--bind ADDR] [--database-url URL] [--manifests-root DIR]
-//!   [--header-read-timeout SECS] [--idle-timeout SECS]` — migrate, then serve the API
-//!   (Swagger UI at `/docs`, the spec at `/api/openapi.json`) over HTTP/1.1 and HTTP/2;
-//!   action and tool handlers come from the manifests (and `backend/backend.wasm` beside
-//!   them) under the root, webhook calls are signed with `METACORE_WEBHOOK_SECRET`, handlers'
+//! * `serve [--bind ADDR] [--database-url URL] [--header-read-timeout SECS]
+//!   [--idle-timeout SECS]` — migrate, then serve the API (Swagger UI at `/docs`, the spec
+//!   at `/api/openapi.json`) over HTTP/1.1 and HTTP/2; actions, tools and their handlers,
+//!   and the addons' backend modules, are the ones compiled into the binary (no manifest is
+//!   read at run time), webhook calls are signed with `METACORE_WEBHOOK_SECRET`, handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
@@ -19,7 +19,6 @@
 //! `./metacore.db` (created when missing).
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -108,10 +107,6 @@ enum Command {
         /// else `./metacore.db`.
         #[arg(long)]
         database_url: Option<String>,
-        /// The directory the manifests' paths were compiled relative to (where the addons'
-        /// `manifest.json` and `backend/backend.wasm` are read from for actions and tools).
-        #[arg(long, default_value = ".")]
-        manifests_root: PathBuf,
         /// Seconds an HTTP/1 request head may take to arrive before the connection is closed.
         #[arg(long, default_value_t = Timeouts::DEFAULT_HEADER_READ.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
         header_read_timeout: u64,
@@ -199,7 +194,6 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
         Command::Serve {
             bind,
             database_url,
-            manifests_root,
             header_read_timeout,
             idle_timeout,
         } => run(async move {
@@ -211,7 +205,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate, &app.registry).await?;
-            serve(app, db, &bind, &manifests_root, settings, timeouts).await
+            serve(app, db, &bind, settings, timeouts).await
         }),
     }
 }
@@ -301,57 +295,32 @@ pub fn endpoint<A: OpenApi + 'static>(
     application((app.api)(), app.title, app.version, state)
 }
 
-/// Registers every addon of `registry` with the dispatcher of `state`: its manifest is read
-/// from `root` joined with the path it was compiled from, and its backend
-/// (`backend/backend.wasm` beside it) is loaded when it declares WASM handlers. Returns one
-/// note per addon whose actions and tools cannot run, saying why.
+/// Registers every addon of `registry` with the dispatcher of `state`, loading the backend
+/// module compiled into the build for each addon that declares WASM handlers. Nothing is
+/// read from disk. Returns one note per addon whose handlers cannot run, saying why.
 pub fn register_handlers(
     state: &ApiState,
     registry: &Registry,
-    root: &Path,
     sandbox: &Arc<Sandbox>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    for descriptor in registry.addons {
-        let path = root.join(descriptor.manifest);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                notes.push(format!(
-                    "addon `{}`: cannot read {} ({e}); its actions and tools answer 404",
-                    descriptor.key,
-                    path.display()
-                ));
-                continue;
-            }
-        };
-        let loaded = metacore_gen::frontend::load(&path, &bytes, &Default::default());
-        let Some(addon) = loaded.addon else {
-            notes.push(format!(
-                "addon `{}`: {} no longer lowers; its actions and tools answer 404",
-                descriptor.key,
-                path.display()
-            ));
-            continue;
-        };
-        let addon = Arc::new(addon);
-        let module = if addon.wasm_handlers().is_empty() {
+    for addon in registry.addons {
+        let module = if addon.backend.wasm_handlers.is_empty() {
             None
         } else {
-            let dir = path.parent().unwrap_or(Path::new("."));
-            match sandbox.load_beside_manifest(addon.clone(), dir) {
+            match sandbox.load_embedded(addon) {
                 Ok(module) => Some(module),
                 Err(e) => {
                     notes.push(format!(
                         "addon `{}`: backend not loaded ({e}); its WASM handlers answer 501",
-                        descriptor.key
+                        addon.key
                     ));
                     None
                 }
             }
         };
         if let Err(e) = state.dispatcher().register(addon, module) {
-            notes.push(format!("addon `{}`: {e}", descriptor.key));
+            notes.push(format!("addon `{}`: {e}", addon.key));
         }
     }
     notes
@@ -361,7 +330,6 @@ async fn serve<A: OpenApi + 'static>(
     app: App<A>,
     db: DatabaseConnection,
     bind: &str,
-    manifests_root: &Path,
     settings: HandlerSettings,
     timeouts: Timeouts,
 ) -> Result<(), String> {
@@ -388,7 +356,7 @@ async fn serve<A: OpenApi + 'static>(
         capability_mode,
         ..SandboxConfig::from_env()?
     })?;
-    for note in register_handlers(&state, &app.registry, manifests_root, &sandbox) {
+    for note in register_handlers(&state, &app.registry, &sandbox) {
         eprintln!("warning: {note}");
     }
     let endpoint = endpoint(&app, state);
@@ -439,11 +407,15 @@ mod tests {
     #[test]
     fn capability_mode_switches_violations_from_refused_to_logged() {
         use crate::policy::CapabilityPolicy;
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/showcase/manifest.json");
-        let bytes = std::fs::read(&path).expect("the showcase manifest");
-        let loaded = metacore_gen::frontend::load(&path, &bytes, &Default::default());
-        let addon = loaded.addon.expect("the showcase manifest lowers");
+        use crate::registry::{AddonDescriptor, DeclaredCapability};
+        let addon = AddonDescriptor {
+            key: "shop",
+            capabilities: &[DeclaredCapability {
+                kind: "http:fetch",
+                target: "https://api.example.com/*",
+            }],
+            ..AddonDescriptor::EMPTY
+        };
         let check = || crate::policy::Check {
             kind: "http:fetch",
             target: "https://undeclared.example.com/",

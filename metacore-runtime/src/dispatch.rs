@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use metacore_gen::ir::{self, HandlerKind};
+use metacore_core::registry::{AddonDescriptor, Handler};
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -183,7 +183,7 @@ pub struct DispatcherConfig {
 }
 
 struct RegisteredAddon {
-    addon: Arc<ir::Addon>,
+    addon: &'static AddonDescriptor,
     module: Option<AddonModule>,
     policy: CapabilityPolicy,
     tool_schemas: HashMap<String, jsonschema::Validator>,
@@ -205,7 +205,7 @@ pub struct Dispatcher {
 /// The handler to run and how the invocation is described.
 struct Invocation<'a> {
     registered: &'a RegisteredAddon,
-    handler: &'a ir::Handler,
+    handler: &'a Handler,
     kind: InvocationKind<'a>,
     payload: &'a Value,
     caller: &'a CallerContext,
@@ -234,20 +234,23 @@ impl Dispatcher {
     /// Fails when a tool's `input_schema` is not a valid JSON Schema.
     pub fn register(
         &self,
-        addon: Arc<ir::Addon>,
+        addon: &'static AddonDescriptor,
         module: Option<AddonModule>,
     ) -> Result<(), String> {
         let mut tool_schemas = HashMap::new();
-        for tool in &addon.tools {
-            if let Some(schema) = &tool.input_schema {
-                let validator = jsonschema::validator_for(schema)
-                    .map_err(|e| format!("tool `{}` has an invalid input_schema: {e}", tool.key))?;
-                tool_schemas.insert(tool.key.clone(), validator);
+        for tool in addon.tools {
+            if let Some(text) = tool.input_schema_json {
+                let invalid = |e: &dyn std::fmt::Display| {
+                    format!("tool `{}` has an invalid input_schema: {e}", tool.key)
+                };
+                let schema: Value = serde_json::from_str(text).map_err(|e| invalid(&e))?;
+                let validator = jsonschema::validator_for(&schema).map_err(|e| invalid(&e))?;
+                tool_schemas.insert(tool.key.to_string(), validator);
             }
         }
         let registered = RegisteredAddon {
-            policy: CapabilityPolicy::from_addon(&addon, self.inner.capability_mode),
-            addon: addon.clone(),
+            policy: CapabilityPolicy::from_addon(addon, self.inner.capability_mode),
+            addon,
             module,
             tool_schemas,
         };
@@ -255,13 +258,13 @@ impl Dispatcher {
             .addons
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(addon.key.clone(), Arc::new(registered));
+            .insert(addon.key.to_string(), Arc::new(registered));
         Ok(())
     }
 
-    /// The IR of registered addon `key`.
-    pub fn addon(&self, key: &str) -> Option<Arc<ir::Addon>> {
-        self.registered(key).ok().map(|r| r.addon.clone())
+    /// The descriptor of registered addon `key`.
+    pub fn addon(&self, key: &str) -> Option<&'static AddonDescriptor> {
+        self.registered(key).ok().map(|r| r.addon)
     }
 
     fn registered(&self, key: &str) -> Result<Arc<RegisteredAddon>, DispatchError> {
@@ -279,34 +282,24 @@ impl Dispatcher {
     /// Runs an action's handler.
     pub async fn action(&self, call: ActionCall) -> Result<HandlerOutcome, DispatchError> {
         let registered = self.registered(&call.addon_key)?;
-        let action = registered
-            .addon
-            .actions
-            .iter()
-            .find(|a| a.key == call.action_key)
-            .ok_or_else(|| {
-                DispatchError::new(
-                    DispatchErrorCode::UnknownAction,
-                    format!(
-                        "addon `{}` has no action `{}`",
-                        call.addon_key, call.action_key
-                    ),
-                )
-            })?;
-        let model = action
-            .target_model
-            .as_deref()
-            .and_then(|name| registered.addon.find_model(name));
-        let (table, model_key) = model
-            .map(|m| (m.table.as_str(), m.key.as_str()))
-            .unwrap_or_default();
+        let action = registered.addon.action(&call.action_key).ok_or_else(|| {
+            DispatchError::new(
+                DispatchErrorCode::UnknownAction,
+                format!(
+                    "addon `{}` has no action `{}`",
+                    call.addon_key, call.action_key
+                ),
+            )
+        })?;
+        let model = action.model.and_then(|route| registered.addon.model(route));
+        let (table, model_key) = model.map(|m| (m.route, m.key)).unwrap_or_default();
         self.invoke(Invocation {
             registered: &registered,
             handler: &action.handler,
             kind: InvocationKind::Action {
                 model: table,
                 model_key,
-                action: &action.key,
+                action: action.key,
                 record_id: call.record_id,
                 record: call.record.as_ref(),
             },
@@ -320,18 +313,13 @@ impl Dispatcher {
     /// Validates a tool's input against its `input_schema`, then runs its handler.
     pub async fn tool(&self, call: ToolCall) -> Result<HandlerOutcome, DispatchError> {
         let registered = self.registered(&call.addon_key)?;
-        let tool = registered
-            .addon
-            .tools
-            .iter()
-            .find(|t| t.key == call.tool_key)
-            .ok_or_else(|| {
-                DispatchError::new(
-                    DispatchErrorCode::UnknownTool,
-                    format!("addon `{}` has no tool `{}`", call.addon_key, call.tool_key),
-                )
-            })?;
-        if let Some(validator) = registered.tool_schemas.get(&tool.key) {
+        let tool = registered.addon.tool(&call.tool_key).ok_or_else(|| {
+            DispatchError::new(
+                DispatchErrorCode::UnknownTool,
+                format!("addon `{}` has no tool `{}`", call.addon_key, call.tool_key),
+            )
+        })?;
+        if let Some(validator) = registered.tool_schemas.get(tool.key) {
             let errors: Vec<Value> = validator
                 .iter_errors(&call.input)
                 .map(|e| json!({"path": e.instance_path().to_string(), "message": e.to_string()}))
@@ -345,14 +333,14 @@ impl Dispatcher {
             }
         }
         let webhook_timeout = tool
-            .timeout_secs
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map(|s| Duration::from_secs_f64(s).min(MAX_TIMEOUT))
+            .timeout_ms
+            .filter(|ms| *ms > 0)
+            .map(|ms| Duration::from_millis(ms).min(MAX_TIMEOUT))
             .unwrap_or(WEBHOOK_TIMEOUT);
         self.invoke(Invocation {
             registered: &registered,
             handler: &tool.handler,
-            kind: InvocationKind::Tool { tool: &tool.key },
+            kind: InvocationKind::Tool { tool: tool.key },
             payload: &call.input,
             caller: &call.caller,
             webhook_timeout,
@@ -372,17 +360,13 @@ impl Dispatcher {
 
     async fn invoke(&self, invocation: Invocation<'_>) -> Result<HandlerOutcome, DispatchError> {
         let started = Instant::now();
-        let addon = &invocation.registered.addon;
-        let (label, result) = match &invocation.handler.kind {
-            HandlerKind::Wasm { function } => (
-                function.as_str(),
-                self.run_wasm(&invocation, function).await,
-            ),
-            HandlerKind::Webhook { url, method } => (
-                url.as_str(),
-                self.run_webhook(&invocation, url, method).await,
-            ),
-            HandlerKind::Noop => (
+        let addon = invocation.registered.addon;
+        let (label, result) = match *invocation.handler {
+            Handler::Wasm { function } => (function, self.run_wasm(&invocation, function).await),
+            Handler::Webhook { url, method } => {
+                (url, self.run_webhook(&invocation, url, method).await)
+            }
+            Handler::Noop => (
                 "noop",
                 Ok(HandlerOutcome::Success {
                     data: Value::Null,
@@ -390,21 +374,21 @@ impl Dispatcher {
                     meta: Some(json!({"no_op": true})),
                 }),
             ),
-            HandlerKind::Compiled { function } => (
-                function.as_str(),
+            Handler::Compiled { function } => (
+                function,
                 Err(DispatchError::new(
                     DispatchErrorCode::HandlerUnsupported,
                     format!("compiled handler `{function}` is not registered"),
                 )),
             ),
-            HandlerKind::Connector { connector, .. } => (
-                connector.as_str(),
+            Handler::Connector { connector, .. } => (
+                connector,
                 Err(DispatchError::new(
                     DispatchErrorCode::HandlerUnsupported,
                     "connector handlers are not supported in this version",
                 )),
             ),
-            HandlerKind::None => (
+            Handler::None => (
                 "none",
                 Err(DispatchError::new(
                     DispatchErrorCode::HandlerMissing,
@@ -457,7 +441,7 @@ impl Dispatcher {
                 DispatchError::new(DispatchErrorCode::Internal, "invocation slots closed")
             })?;
         let doc = document(
-            &invocation.registered.addon.key,
+            invocation.registered.addon.key,
             invocation.caller,
             &invocation.kind,
             invocation.payload,
@@ -509,7 +493,7 @@ impl Dispatcher {
     ) -> Result<HandlerOutcome, DispatchError> {
         let registered = invocation.registered;
         let doc = document(
-            &registered.addon.key,
+            registered.addon.key,
             invocation.caller,
             &invocation.kind,
             invocation.payload,
@@ -517,7 +501,7 @@ impl Dispatcher {
         WebhookCall {
             outbound: &self.inner.services.outbound,
             policy: &registered.policy,
-            manifest_base_url: registered.addon.backend.base_url.as_deref(),
+            manifest_base_url: registered.addon.backend.base_url,
             caller: invocation.caller,
             kind: &invocation.kind,
             url,

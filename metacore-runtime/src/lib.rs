@@ -33,13 +33,14 @@ pub mod invocation;
 pub mod kv;
 pub mod outbound;
 pub mod policy;
-pub mod registry;
 pub mod response;
 pub mod sandbox;
 pub mod signing;
 pub mod sql;
 pub mod testing;
 pub mod types;
+
+pub use metacore_core::{registry, wasm};
 mod webhook;
 
 pub use dispatch::{

@@ -9,7 +9,7 @@
 
 use url::Url;
 
-use metacore_gen::ir;
+use metacore_core::registry::AddonDescriptor;
 
 /// What happens to a capability violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -191,16 +191,19 @@ pub struct Check<'a> {
 
 impl CapabilityPolicy {
     /// Compiles the addon's declared capabilities (malformed targets grant nothing).
-    pub fn from_addon(addon: &ir::Addon, mode: CapabilityMode) -> CapabilityPolicy {
-        fn of_kind<'a>(addon: &'a ir::Addon, kind: &'a str) -> impl Iterator<Item = &'a str> {
+    pub fn from_addon(addon: &AddonDescriptor, mode: CapabilityMode) -> CapabilityPolicy {
+        fn of_kind<'a>(
+            addon: &'a AddonDescriptor,
+            kind: &'a str,
+        ) -> impl Iterator<Item = &'static str> + 'a {
             addon
                 .capabilities
                 .iter()
                 .filter(move |c| c.kind == kind)
-                .map(|c| c.target.as_str())
+                .map(|c| c.target)
         }
         CapabilityPolicy {
-            addon_key: addon.key.clone(),
+            addon_key: addon.key.to_string(),
             mode,
             http: of_kind(addon, "http:fetch")
                 .filter_map(HttpTarget::parse)

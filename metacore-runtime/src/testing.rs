@@ -93,7 +93,7 @@ pub fn calling_guest_wat_then(
     exports: &[&str],
     tail: &str,
 ) -> String {
-    use metacore_gen::wasm_module::allowed_host_import;
+    use metacore_core::wasm::allowed_host_import;
     let mut imports = std::collections::BTreeMap::new();
     let mut data = String::new();
     let mut body = String::new();

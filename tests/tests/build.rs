@@ -77,7 +77,15 @@ fn checked_in_generated_crate_is_up_to_date() {
     let tree = built(&request);
     let tree: Tree = tree
         .into_iter()
-        .map(|(path, text)| (path, text.replace(&format!("{}/", root.display()), "")))
+        .map(|(path, bytes)| match String::from_utf8(bytes) {
+            Ok(text) => (
+                path,
+                text.replace(&format!("{}/", root.display()), "")
+                    .into_bytes(),
+            ),
+            // The embedded backend modules.
+            Err(binary) => (path, binary.into_bytes()),
+        })
         .collect();
     let changes = build::compare_tree(&root.join("generated"), &tree);
     assert!(
@@ -94,12 +102,13 @@ fn emitted_files_snapshot() {
             vec![workspace().join("manifests").join(addon)],
             &out,
         ));
-        for (path, text) in &tree {
+        for (path, bytes) in &tree {
             let path = path.display().to_string();
             let keep = path.starts_with("src/migrations/m")
                 || path.ends_with(".rs") && !path.starts_with("src/migrations");
             if keep && path != "src/lib.rs" {
-                let text = text.replace(&format!("{}/", workspace().display()), "");
+                let text = String::from_utf8_lossy(bytes)
+                    .replace(&format!("{}/", workspace().display()), "");
                 insta::assert_snapshot!(format!("{addon}__{}", path.replace('/', "__")), text);
             }
         }
@@ -330,7 +339,9 @@ fn every_buildable_corpus_manifest_compiles() {
             .into_iter()
             .map(|(path, text)| {
                 let text = if path == Path::new("Cargo.toml") {
-                    text.replace("\n[workspace]\n", "\n")
+                    String::from_utf8_lossy(&text)
+                        .replace("\n[workspace]\n", "\n")
+                        .into_bytes()
                 } else {
                     text
                 };

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use crate::bench_http::fixture::{self, Backend, Database};
 use crate::bench_http::{build_metacore_app, ensure_wrk, http, Server, SECRET};
-use crate::workspace_root;
 
 const USAGE: &str = "usage: cargo xtask bench-isolation [--quick] [--duration SECS] \
     [--connections N] [--threads N] [--backends sqlite,postgres]";
@@ -177,12 +176,10 @@ fn run_backend(
     fixture::migrate(Some(app), &database.url)?;
     let sample_id = fixture::seed(&database.url)?;
     let token = fixture::token(Some(app), SECRET)?;
-    let root = workspace_root();
-    let root = root.to_string_lossy();
     let server = Server::start(
         "metacore",
         app,
-        &["serve", "--manifests-root", &root],
+        &["serve"],
         &database.url,
         dir.join("metacore.log"),
     )?;

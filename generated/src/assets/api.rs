@@ -20,7 +20,7 @@ pub struct AssetCategories;
 impl ModelSchema for AssetCategories {
     const NAME: &'static str = "AssetsAssetCategories";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[0usize]
+        &super::ASSET_CATEGORIES_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -33,7 +33,7 @@ pub struct Assets;
 impl ModelSchema for Assets {
     const NAME: &'static str = "AssetsAssets";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[1usize]
+        &super::ASSETS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -46,7 +46,7 @@ pub struct DepreciationSchedules;
 impl ModelSchema for DepreciationSchedules {
     const NAME: &'static str = "AssetsDepreciationSchedules";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[2usize]
+        &super::DEPRECIATION_SCHEDULES_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -59,7 +59,7 @@ pub struct MaintenanceSchedules;
 impl ModelSchema for MaintenanceSchedules {
     const NAME: &'static str = "AssetsMaintenanceSchedules";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[3usize]
+        &super::MAINTENANCE_SCHEDULES_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -72,7 +72,7 @@ pub struct MaintenanceLogs;
 impl ModelSchema for MaintenanceLogs {
     const NAME: &'static str = "AssetsMaintenanceLogs";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[4usize]
+        &super::MAINTENANCE_LOGS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -85,7 +85,7 @@ pub struct AssetDisposals;
 impl ModelSchema for AssetDisposals {
     const NAME: &'static str = "AssetsAssetDisposals";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[5usize]
+        &super::ASSET_DISPOSALS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key

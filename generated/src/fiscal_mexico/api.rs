@@ -21,7 +21,7 @@ pub struct FiscalDocuments;
 impl ModelSchema for FiscalDocuments {
     const NAME: &'static str = "FiscalMexicoFiscalDocuments";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[0usize]
+        &super::FISCAL_DOCUMENTS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key

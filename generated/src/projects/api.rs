@@ -20,7 +20,7 @@ pub struct Projects;
 impl ModelSchema for Projects {
     const NAME: &'static str = "ProjectsProjects";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[0usize]
+        &super::PROJECTS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -33,7 +33,7 @@ pub struct ProjectTasks;
 impl ModelSchema for ProjectTasks {
     const NAME: &'static str = "ProjectsProjectTasks";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[1usize]
+        &super::PROJECT_TASKS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -46,7 +46,7 @@ pub struct TimeEntries;
 impl ModelSchema for TimeEntries {
     const NAME: &'static str = "ProjectsTimeEntries";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[2usize]
+        &super::TIME_ENTRIES_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key

@@ -21,7 +21,7 @@ pub struct Customers;
 impl ModelSchema for Customers {
     const NAME: &'static str = "ShowcaseCustomers";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[0usize]
+        &super::CUSTOMERS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -34,7 +34,7 @@ pub struct Orders;
 impl ModelSchema for Orders {
     const NAME: &'static str = "ShowcaseOrders";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[1usize]
+        &super::ORDERS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key

@@ -21,7 +21,7 @@ pub struct Tickets;
 impl ModelSchema for Tickets {
     const NAME: &'static str = "TicketsTickets";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[0usize]
+        &super::TICKETS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key
@@ -34,7 +34,7 @@ pub struct TicketComments;
 impl ModelSchema for TicketComments {
     const NAME: &'static str = "TicketsTicketComments";
     fn model() -> &'static ModelDescriptor {
-        &super::ADDON.models[1usize]
+        &super::TICKET_COMMENTS_MODEL
     }
     fn addon() -> &'static str {
         super::ADDON.key

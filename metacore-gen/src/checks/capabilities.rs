@@ -1,8 +1,8 @@
 //! Capabilities (§2.5, §4.2) and what they must cover: outbound webhook URLs (§7.6), their
 //! `{{placeholder}}` templates (§7.7), subscriptions and published events (§7.11).
 //!
-//! This module also holds the small URL toolkit the action checks share ([`split_url`],
-//! [`classify_url`], [`internal_host`], [`outbound_urls`]): URLs here are templates written by
+//! This module also holds the small URL toolkit the action checks share (`split_url`,
+//! `classify_url`, `internal_host`, `outbound_urls`): URLs here are templates written by
 //! authors, so they are split as text, never normalised or decoded.
 
 use std::collections::BTreeMap;

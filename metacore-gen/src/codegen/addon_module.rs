@@ -5,16 +5,18 @@
 
 use std::path::PathBuf;
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
+pub(crate) use super::handlers::{embedded_backend, BACKEND_FILE};
 use super::names::snake_ident;
 use super::references::AddonReferences;
-use super::{api, descriptor, entity, permissions, rust_file};
+use super::{api, descriptor, entity, handlers, permissions, rust_file};
 use crate::ir::{Addon, Model};
 use crate::ui::{self, PermissionTable};
 
 /// The files of `addon`'s module, relative to `src/<addon>/`.
-pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
+pub fn emit(addon: &Addon, manifest: &str, backend: Option<&[u8]>) -> Vec<(PathBuf, String)> {
     let table = ui::permissions(addon);
     let references = AddonReferences::of(addon);
     let table_metadata: Vec<serde_json::Value> = addon
@@ -25,7 +27,7 @@ pub fn emit(addon: &Addon, manifest: &str) -> Vec<(PathBuf, String)> {
     let mut files = vec![
         (
             PathBuf::from("mod.rs"),
-            module_file(&references, manifest, &table, &table_metadata),
+            module_file(&references, manifest, backend, &table, &table_metadata),
         ),
         (PathBuf::from("permissions.rs"), permissions::emit(&table)),
         (
@@ -73,6 +75,7 @@ fn json_text(value: &impl serde::Serialize) -> String {
 fn module_file(
     references: &AddonReferences,
     manifest: &str,
+    backend: Option<&[u8]>,
     table: &PermissionTable,
     table_metadata: &[serde_json::Value],
 ) -> String {
@@ -94,23 +97,70 @@ fn module_file(
     let key = &addon.key;
     let name = &addon.name;
     let version = addon.version.to_string();
-    let models = addon
+    let model_consts = addon
         .models
         .iter()
         .zip(table_metadata)
-        .map(|(m, table_json)| descriptor::model_descriptor(references, m, table, table_json));
-    let imports = if addon.models.is_empty() {
-        quote!(AddonDescriptor)
-    } else {
-        quote!({ AddonDescriptor, ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor })
+        .map(|(m, table_json)| {
+            let ident = descriptor::descriptor_ident(m);
+            let doc = format!(" Model `{}`, served at `/api/data/{}`.", m.key, m.table);
+            let value = descriptor::model_descriptor(references, m, table, table_json);
+            quote! {
+                #[doc = #doc]
+                pub const #ident: ModelDescriptor = #value;
+            }
+        });
+    let models = addon.models.iter().map(descriptor::descriptor_ident);
+    let mut imports = vec![quote!(AddonDescriptor), quote!(BackendDescriptor)];
+    if !addon.models.is_empty() {
+        imports.extend([
+            quote!(ColumnDescriptor),
+            quote!(ColumnKind),
+            quote!(ColumnRole),
+            quote!(ModelDescriptor),
+        ]);
+    }
+    let mut handler_used = false;
+    let mut import_if = |used: bool, name: TokenStream| {
+        if used {
+            handler_used = true;
+            imports.push(name);
+        }
     };
+    import_if(!addon.actions.is_empty(), quote!(ActionDescriptor));
+    import_if(
+        addon.lifecycle.hooks().next().is_some() || !addon.lifecycle.upgrade.is_empty(),
+        quote!(HookDescriptor),
+    );
+    import_if(
+        !addon.subscriptions.is_empty(),
+        quote!(SubscriptionDescriptor),
+    );
+    import_if(!addon.tools.is_empty(), quote!(ToolDescriptor));
+    if handler_used {
+        imports.push(quote!(Handler));
+    }
+    if !addon.settings.is_empty() {
+        imports.push(quote!(SettingDescriptor));
+    }
+    if !addon.wasm_handlers().is_empty() {
+        imports.push(quote!(WasmHandlerRef));
+    }
+    let actions = handlers::actions(addon);
+    let tools = handlers::tools(addon);
+    let subscriptions = handlers::subscriptions(addon);
+    let hooks = handlers::hooks(addon);
+    let settings = handlers::settings(addon);
+    let backend = handlers::backend(addon, backend);
     let tokens = quote! {
         #(#![doc = #doc])*
 
-        use metacore_runtime::registry::#imports;
+        use metacore_runtime::registry::{#(#imports),*};
 
         #entities
         pub mod permissions;
+
+        #(#model_consts)*
 
         /// This addon, for the registry.
         pub const ADDON: AddonDescriptor = AddonDescriptor {
@@ -125,6 +175,12 @@ fn module_file(
             navigation_json: include_str!("navigation.json"),
             permission_table_json: include_str!("permissions.json"),
             legacy_manifest_json: include_str!("legacy_manifest.json"),
+            actions: #actions,
+            tools: #tools,
+            subscriptions: #subscriptions,
+            hooks: #hooks,
+            settings: #settings,
+            backend: #backend,
         };
     };
     rust_file(tokens)

@@ -32,11 +32,7 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
             ""
         }
     );
-    let markers = addon
-        .models
-        .iter()
-        .enumerate()
-        .map(|(index, model)| marker(addon, model, index));
+    let markers = addon.models.iter().map(|model| marker(addon, model));
     let operations = addon.models.iter().map(operations);
     let actions = addon
         .models
@@ -84,8 +80,9 @@ fn marker_ident(model: &Model) -> proc_macro2::Ident {
     format_ident!("{}", upper_camel(&model.table))
 }
 
-fn marker(addon: &Addon, model: &Model, index: usize) -> TokenStream {
+fn marker(addon: &Addon, model: &Model) -> TokenStream {
     let ident = marker_ident(model);
+    let descriptor = super::descriptor::descriptor_ident(model);
     let doc = format!(" Model `{}` (route `{}`).", model.key, model.table);
     let name = format!("{}{}", upper_camel(&addon.key), upper_camel(&model.table));
     quote! {
@@ -96,7 +93,7 @@ fn marker(addon: &Addon, model: &Model, index: usize) -> TokenStream {
             const NAME: &'static str = #name;
 
             fn model() -> &'static ModelDescriptor {
-                &super::ADDON.models[#index]
+                &super::#descriptor
             }
 
             fn addon() -> &'static str {

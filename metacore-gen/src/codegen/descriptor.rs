@@ -3,7 +3,7 @@
 //! column, columns with their types and server roles, display and search columns, unique
 //! column sets, capabilities and the metadata documents.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::addon_module::metadata_path;
@@ -12,6 +12,11 @@ use super::references::AddonReferences;
 use super::schema::physical_table;
 use crate::ir::{Column, ColumnType, Model, SystemRole};
 use crate::ui::{self, PermissionTable};
+
+/// The name of the model's descriptor constant in its addon module (`CUSTOMERS_MODEL`).
+pub(crate) fn descriptor_ident(model: &Model) -> proc_macro2::Ident {
+    super::names::const_ident(&format!("{}_model", model.table))
+}
 
 /// `ModelDescriptor { … }` for `model`, whose ungated table metadata is `table_json`.
 pub(crate) fn model_descriptor(
@@ -49,6 +54,7 @@ pub(crate) fn model_descriptor(
         .and_then(|n| u32::try_from(n).ok())
         .filter(|n| *n > 0)
         .unwrap_or(15);
+    let per_page = Literal::u32_unsuffixed(per_page);
     let unique = model.indices.iter().filter(|i| i.unique).map(|index| {
         let columns = &index.columns;
         quote!(&[#(#columns),*])
@@ -108,10 +114,17 @@ fn column_kind(column_type: ColumnType) -> TokenStream {
     match column_type {
         ColumnType::Uuid => quote!(ColumnKind::Uuid),
         ColumnType::Text => quote!(ColumnKind::Text),
-        ColumnType::Varchar(n) => quote!(ColumnKind::Varchar(#n)),
+        ColumnType::Varchar(n) => {
+            let n = Literal::u32_unsuffixed(n);
+            quote!(ColumnKind::Varchar(#n))
+        }
         ColumnType::Integer => quote!(ColumnKind::Integer),
         ColumnType::Bigint => quote!(ColumnKind::Bigint),
         ColumnType::Numeric(Some((precision, scale))) => {
+            let (precision, scale) = (
+                Literal::u32_unsuffixed(precision),
+                Literal::u32_unsuffixed(scale),
+            );
             quote!(ColumnKind::Numeric(Some((#precision, #scale))))
         }
         ColumnType::Numeric(None) => quote!(ColumnKind::Numeric(None)),

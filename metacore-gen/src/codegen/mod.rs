@@ -19,6 +19,7 @@ pub mod ddl;
 mod descriptor;
 pub mod entity;
 pub mod evolution;
+mod handlers;
 pub mod lock;
 pub mod migration;
 pub mod names;
@@ -47,6 +48,8 @@ pub struct Input<'a> {
     pub addon: &'a Addon,
     /// The manifest path, relative to where the build runs.
     pub manifest: &'a str,
+    /// The backend module, embedded in the crate when the addon has WASM handlers.
+    pub backend: Option<&'a [u8]>,
 }
 
 /// Options of a build.
@@ -155,8 +158,8 @@ fn destructive_diagnostic(addon: &Addon, change: &Destructive) -> Diagnostic {
         ))
 }
 
-/// The generated crate: relative path → file contents.
-pub type Tree = BTreeMap<PathBuf, String>;
+/// The generated crate: relative path → file contents (text, or a backend module).
+pub type Tree = BTreeMap<PathBuf, Vec<u8>>;
 
 #[derive(Serialize)]
 struct CargoContext<'a> {
@@ -192,7 +195,7 @@ struct LibAddon<'a> {
 pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
     let mut inputs: Vec<Input> = inputs.to_vec();
     inputs.sort_by(|a, b| a.addon.key.cmp(&b.addon.key));
-    let mut tree = Tree::new();
+    let mut tree = BTreeMap::<PathBuf, String>::new();
     let keys: Vec<&str> = inputs.iter().map(|i| i.addon.key.as_str()).collect();
     tree.insert(
         "Cargo.toml".into(),
@@ -248,13 +251,9 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
         ),
     );
     for input in &inputs {
-        for (path, text) in addon_module::emit(input.addon, input.manifest) {
-            tree.insert(
-                PathBuf::from("src")
-                    .join(names::sanitize(&input.addon.key))
-                    .join(path),
-                text,
-            );
+        let dir = PathBuf::from("src").join(names::sanitize(&input.addon.key));
+        for (path, text) in addon_module::emit(input.addon, input.manifest, input.backend) {
+            tree.insert(dir.join(path), text);
         }
     }
     let mut migration_names = Vec::new();
@@ -274,6 +273,16 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
     let addons: Vec<&Addon> = inputs.iter().map(|i| i.addon).collect();
     if let Some(test) = roundtrip::emit(&addons, &options.crate_name) {
         tree.insert("tests/roundtrip.rs".into(), test);
+    }
+    let mut tree: Tree = tree
+        .into_iter()
+        .map(|(path, text)| (path, text.into_bytes()))
+        .collect();
+    for input in &inputs {
+        if let Some(module) = addon_module::embedded_backend(input.addon, input.backend) {
+            let dir = PathBuf::from("src").join(names::sanitize(&input.addon.key));
+            tree.insert(dir.join(addon_module::BACKEND_FILE), module.to_vec());
+        }
     }
     tree
 }

@@ -1,59 +1,16 @@
 //! `ActionDefinition` and `ActionFieldDef` (`http-api.md` §6.6): the buttons of a table view,
 //! the explicit CRUD trio first, then the model's own actions in manifest order — all of them,
 //! as a caller with every capability sees them. Which capability gates each entry is
-//! [`action_capability`]; [`super::table::gate_table_metadata`] applies it per caller.
+//! [`action_capability`]; [`metacore_core::ui::gate::gate_table_metadata`] applies it per
+//! caller.
 
 use serde_json::Value as Json;
 
 use super::common::{actions_of, humanise, options_config, served_options, whole, Object};
 use crate::ir::{Action, ActionField, ActionStep, Addon, HandlerKind, Model};
 
-/// One entry of the CRUD trio the server always emits (the runtime synthesises its own only
-/// when the action list is empty, so a model with actions would otherwise lose them).
-struct CrudEntry {
-    key: &'static str,
-    label: &'static str,
-    icon: &'static str,
-    /// The capability suffix that gates it.
-    capability: &'static str,
-}
-
-const CRUD_TRIO: [CrudEntry; 3] = [
-    CrudEntry {
-        key: "view",
-        label: "datatable.view",
-        icon: "Eye",
-        capability: "index",
-    },
-    CrudEntry {
-        key: "edit",
-        label: "datatable.edit",
-        icon: "Pencil",
-        capability: "update",
-    },
-    CrudEntry {
-        key: "delete",
-        label: "datatable.delete",
-        icon: "Trash2",
-        capability: "delete",
-    },
-];
-
-/// The capability a caller needs for the action `action_key` of the table `table`: the trio's
-/// `view` → `<table>.index`, `edit` → `<table>.update`, `delete` → `<table>.delete`; an own
-/// action → `<table>.<key>` (`http-api.md` §6.7, §10.1).
-pub fn action_capability(table: &str, action_key: &str) -> String {
-    let suffix = CRUD_TRIO
-        .iter()
-        .find(|entry| entry.key == action_key)
-        .map_or(action_key, |entry| entry.capability);
-    format!("{table}.{suffix}")
-}
-
-/// True for the keys of the CRUD trio.
-pub(crate) fn is_crud_entry(action_key: &str) -> bool {
-    CRUD_TRIO.iter().any(|entry| entry.key == action_key)
-}
+pub use metacore_core::ui::gate::action_capability;
+use metacore_core::ui::gate::CRUD_TRIO;
 
 /// The `actions` of the model's TableMetadata: the trio, then the model's own actions.
 pub(crate) fn actions(addon: &Addon, model: &Model) -> Vec<Json> {

@@ -2,43 +2,11 @@
 //! label humanising, reference → route resolution, and the readings of a column that several
 //! shapes agree on (its value kind, static options, dynamic options, validation, default).
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use crate::ir::{Action, Addon, Column, ColumnDefault, ColumnType, Model, Validation};
 
-/// A JSON object under construction. Absent values (`None`) are skipped, so no key is ever
-/// served as `null` by accident.
-#[derive(Debug, Default)]
-pub(crate) struct Object(Map<String, Json>);
-
-impl Object {
-    pub(crate) fn new() -> Object {
-        Object::default()
-    }
-
-    /// Sets `key` to `value`.
-    pub(crate) fn with(mut self, key: &str, value: impl Into<Json>) -> Object {
-        self.0.insert(key.to_string(), value.into());
-        self
-    }
-
-    /// Sets `key` to `value` when there is one.
-    pub(crate) fn with_opt<T: Into<Json>>(self, key: &str, value: Option<T>) -> Object {
-        match value {
-            Some(value) => self.with(key, value),
-            None => self,
-        }
-    }
-
-    /// Sets `key` to the list when it is not empty.
-    pub(crate) fn with_list(self, key: &str, items: Vec<Json>) -> Object {
-        self.with_opt(key, (!items.is_empty()).then_some(items))
-    }
-
-    pub(crate) fn build(self) -> Json {
-        Json::Object(self.0)
-    }
-}
+pub(crate) use metacore_core::ui::Object;
 
 /// `fiscal_documents` → `Fiscal documents`: underscores become spaces, the first letter is
 /// capitalised (the derivation of default titles and labels, `http-api.md` §6.2).

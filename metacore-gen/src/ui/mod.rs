@@ -40,6 +40,7 @@ pub use common::{humanise, options_endpoint, route_of, static_option_values};
 pub use display::display_column;
 pub use import::MAX_IMPORT_ROWS;
 pub use legacy::legacy_manifest;
+pub use metacore_core::ui::gate::gate_table_metadata;
 pub use modal::modal_metadata;
 pub use navigation::{
     filter_navigation, merge_navigation, navigation, served_navigation, Contribution, MenuGroup,
@@ -49,4 +50,4 @@ pub use permissions::{
     catalog_json, permissions, DeclaredCapability, DeclaredPermission, Grantable, ModelPermissions,
     PermissionTable, RoleGrants,
 };
-pub use table::{gate_table_metadata, table_metadata};
+pub use table::table_metadata;

@@ -10,7 +10,7 @@
 
 use serde_json::{json, Value as Json};
 
-use super::action::{action_capability, actions, is_crud_entry};
+use super::action::actions;
 use super::column::{columns, search_columns};
 use super::common::{actions_of, humanise, overlay, route_of, stage_field, title, Object};
 use super::field::fields;
@@ -115,69 +115,12 @@ fn stages(model: &Model) -> Option<Vec<Json>> {
     (!stages.is_empty()).then_some(stages)
 }
 
-/// TableMetadata as one caller may see it (`http-api.md` §6.7): actions whose capability
-/// ([`action_capability`]) the caller lacks are dropped; `canCreate`, `canExport`,
-/// `canImport` also need `<table>.create`/`export`/`import`; `enableCRUDActions` stays true
-/// only while a trio entry survived; `hasActions` follows. Super-roles see it unchanged.
-/// `metadata` is what [`table_metadata`] returned for `table`.
-pub fn gate_table_metadata(
-    table: &str,
-    metadata: &Json,
-    can: &dyn Fn(&str) -> bool,
-    is_super: bool,
-) -> Json {
-    let Json::Object(fields) = metadata else {
-        return metadata.clone();
-    };
-    if is_super {
-        return metadata.clone();
-    }
-    let mut fields = fields.clone();
-    let actions: Vec<Json> = fields
-        .get("actions")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|action| {
-            action
-                .get("key")
-                .and_then(Json::as_str)
-                .is_some_and(|key| can(&action_capability(table, key)))
-        })
-        .cloned()
-        .collect();
-    let trio_survived = actions.iter().any(|action| {
-        action
-            .get("key")
-            .and_then(Json::as_str)
-            .is_some_and(is_crud_entry)
-    });
-    let granted = |flag: &str, verb: Option<&str>| {
-        fields.get(flag) == Some(&Json::Bool(true))
-            && verb.is_none_or(|verb| can(&format!("{table}.{verb}")))
-    };
-    let gated = [
-        ("canCreate", granted("canCreate", Some("create"))),
-        ("canExport", granted("canExport", Some("export"))),
-        ("canImport", granted("canImport", Some("import"))),
-        (
-            "enableCRUDActions",
-            granted("enableCRUDActions", None) && trio_survived,
-        ),
-        ("hasActions", !actions.is_empty()),
-    ];
-    for (flag, value) in gated {
-        fields.insert(flag.into(), Json::Bool(value));
-    }
-    fields.insert("actions".into(), Json::Array(actions));
-    Json::Object(fields)
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::ui::gate_table_metadata;
     use crate::ui::test_support::{model, v2, v3, v3_columns};
 
     fn tickets() -> Addon {

@@ -273,11 +273,8 @@ mod tests {
             manifest: "manifest.json",
             models,
             permissions,
-            roles: &[],
-            capabilities: &[],
             navigation_json: "{}",
-            permission_table_json: "{}",
-            legacy_manifest_json: "{}",
+            ..AddonDescriptor::EMPTY
         }
     }
 

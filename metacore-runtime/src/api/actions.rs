@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use metacore_gen::ir::{self, HandlerKind};
+use metacore_core::registry::Handler;
 use poem::http::StatusCode;
 use poem::{Request, RequestBody};
 use poem_openapi::error::{ContentTypeError, ParseRequestPayloadError};
@@ -238,15 +238,6 @@ fn schema_errors(details: &Value) -> BTreeMap<String, Vec<FieldError>> {
     fields
 }
 
-/// True when `action` targets `model` (its route name) in `addon`.
-fn targets(addon: &ir::Addon, action: &ir::Action, route: &str) -> bool {
-    action
-        .target_model
-        .as_deref()
-        .and_then(|name| addon.find_model(name))
-        .is_some_and(|m| m.table == route)
-}
-
 /// The record's state for `requires_state`: its `status`, else `state`, column.
 fn record_state(record: &Cells) -> Option<String> {
     ["status", "state"].iter().find_map(|name| {
@@ -287,7 +278,7 @@ async fn run_action<M: ModelSchema>(
     let action = addon
         .actions
         .iter()
-        .find(|a| a.key == key && targets(&addon, a, model.route))
+        .find(|a| a.key == key && a.model == Some(model.route))
         .ok_or_else(not_found)?;
     access.require(&format!("{}.{key}", model.route))?;
     let record = match id {
@@ -306,7 +297,7 @@ async fn run_action<M: ModelSchema>(
     };
     if let (Some(record), false) = (&record, action.requires_state.is_empty()) {
         let current = record_state(record).unwrap_or_default();
-        if !action.requires_state.contains(&current) {
+        if !action.requires_state.contains(&current.as_str()) {
             let mut error = ApiError::new(
                 StatusCode::CONFLICT,
                 "invalid_state",
@@ -320,38 +311,34 @@ async fn run_action<M: ModelSchema>(
         }
     }
     let missing: BTreeMap<String, Vec<FieldError>> = action
-        .fields
+        .required_fields
         .iter()
-        .filter(|field| field.required)
-        .filter(|field| match payload.get(&field.key) {
+        .filter(|field| match payload.get(**field) {
             None | Some(Value::Null) => true,
             Some(Value::String(text)) => text.trim().is_empty(),
             Some(Value::Array(items)) => items.is_empty(),
             Some(_) => false,
         })
-        .map(|field| (field.key.clone(), vec![FieldError::new("required")]))
+        .map(|field| (field.to_string(), vec![FieldError::new("required")]))
         .collect();
     if !missing.is_empty() {
         return Err(ApiError::validation(missing));
     }
     let started = Instant::now();
     let call = ActionCall {
-        addon_key: addon.key.clone(),
+        addon_key: addon.key.to_string(),
         action_key: key.to_string(),
         record_id: id,
         record: record.as_ref().map(row_json),
         payload: Value::Object(payload),
-        caller: invocation_caller(state, request, &addon.key, &caller, org),
+        caller: invocation_caller(state, request, addon.key, &caller, org),
     };
     let result = state.dispatcher().action(call).await;
     let mut meta = Map::new();
     meta.insert("model".into(), json!(model.route));
     meta.insert("action".into(), json!(key));
-    meta.insert(
-        "trigger_type".into(),
-        json!(action.handler.kind.type_name()),
-    );
-    let transactional = matches!(action.handler.kind, HandlerKind::Wasm { .. });
+    meta.insert("trigger_type".into(), json!(action.handler.type_name()));
+    let transactional = matches!(action.handler, Handler::Wasm { .. });
     answer(result, meta, started, transactional)
 }
 
@@ -385,11 +372,7 @@ async fn run_tool(
         )
     };
     let addon = state.dispatcher().addon(addon_key).ok_or_else(not_found)?;
-    let tool = addon
-        .tools
-        .iter()
-        .find(|t| t.key == tool_key)
-        .ok_or_else(not_found)?;
+    let tool = addon.tool(tool_key).ok_or_else(not_found)?;
     access.require(&format!("{addon_key}.tools.{tool_key}"))?;
     if input.len() == 1 {
         if let Some(Value::Object(parameters)) = input.get("parameters") {
@@ -398,10 +381,10 @@ async fn run_tool(
     }
     let started = Instant::now();
     let call = ToolCall {
-        addon_key: addon.key.clone(),
-        tool_key: tool.key.clone(),
+        addon_key: addon.key.to_string(),
+        tool_key: tool.key.to_string(),
         input: Value::Object(input),
-        caller: invocation_caller(state, request, &addon.key, &caller, org),
+        caller: invocation_caller(state, request, addon.key, &caller, org),
     };
     let result = state.dispatcher().tool(call).await;
     if let Err(DispatchError {
@@ -418,7 +401,7 @@ async fn run_tool(
     let mut meta = Map::new();
     meta.insert("addon".into(), json!(addon.key));
     meta.insert("tool".into(), json!(tool.key));
-    meta.insert("trigger_type".into(), json!(tool.handler.kind.type_name()));
+    meta.insert("trigger_type".into(), json!(tool.handler.type_name()));
     answer(result, meta, started, false)
 }
 
@@ -433,7 +416,7 @@ pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&st
         let Some(addon) = state.dispatcher().addon(descriptor.key) else {
             continue;
         };
-        for tool in &addon.tools {
+        for tool in addon.tools {
             if !access.allows(&format!("{}.tools.{}", addon.key, tool.key)) {
                 continue;
             }
@@ -441,10 +424,13 @@ pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&st
                 "addon_key": addon.key,
                 "key": tool.key,
                 "id": tool.key,
-                "name": tool.label.clone().unwrap_or_else(|| tool.key.clone()),
+                "name": tool.name,
                 "description": tool.description,
-                "input_schema": tool.input_schema.clone().unwrap_or_else(|| json!({"type": "object"})),
-                "handler_type": tool.handler.kind.type_name(),
+                "input_schema": tool
+                    .input_schema_json
+                    .and_then(|text| serde_json::from_str::<Value>(text).ok())
+                    .unwrap_or_else(|| json!({"type": "object"})),
+                "handler_type": tool.handler.type_name(),
             }));
         }
     }

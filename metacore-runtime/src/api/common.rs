@@ -2,8 +2,9 @@
 //! navigation, manifests, the caller's permissions and option lists (`http-api.md` §5.1,
 //! §6, §8, §9.1, §10.5, §13.1).
 
-use metacore_gen::ui::{
-    filter_navigation, gate_table_metadata, merge_navigation, served_navigation, Contribution,
+use metacore_core::ui::gate::gate_table_metadata;
+use metacore_core::ui::navigation::{
+    filter_navigation, merge_navigation, served_navigation, Contribution,
 };
 use poem::http::StatusCode;
 use poem::Request;
@@ -458,7 +459,7 @@ async fn dynamic_options(
 
 /// A stable hash of what was compiled (metadata `version`).
 fn build_hash(registry: &crate::registry::Registry) -> u32 {
-    let mut hash = metacore_gen::fnv::Fnv1a::default();
+    let mut hash = metacore_core::fnv::Fnv1a::default();
     for addon in registry.addons {
         hash = hash
             .update(addon.key.as_bytes())

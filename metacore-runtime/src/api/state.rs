@@ -145,10 +145,14 @@ impl ApiState {
                     .0
                     .dispatcher
                     .addon(addon)
-                    .map(|ir| {
-                        ir.settings
+                    .map(|descriptor| {
+                        descriptor
+                            .settings
                             .iter()
-                            .filter_map(|s| Some((s.key.clone(), s.default.clone()?)))
+                            .filter_map(|s| {
+                                let default = serde_json::from_str(s.default_json?).ok()?;
+                                Some((s.key.to_string(), default))
+                            })
                             .collect()
                     })
                     .unwrap_or_default();

@@ -498,6 +498,6 @@ pub fn etag(cells: &Cells) -> String {
 
 /// The [`etag`] of a row already serialised as served.
 pub fn etag_of(served: &[u8]) -> String {
-    let hash = metacore_gen::fnv::fnv1a(served);
+    let hash = metacore_core::fnv::fnv1a(served);
     format!("\"{hash:016x}\"")
 }

@@ -3,14 +3,14 @@
 //! * [`Sandbox`] owns the engine (pooling allocator, epoch interruption, stack limit), the
 //!   ticker thread that advances the epoch every [`SandboxConfig::epoch_tick`], and the
 //!   linker holding the `metacore_host` imports ([`host`]). Create one per process.
-//! * [`Sandbox::load`] checks a backend module against the manifest with
-//!   `metacore_gen::wasm_module::check_module` — the same checks the compiler runs: `memory`
+//! * [`Sandbox::load`] checks a backend module against the addon's descriptor with
+//!   [`metacore_core::wasm::check_module`] — the same checks the compiler runs: `memory`
 //!   and `alloc` exported, every declared handler exported with one of the two handler
 //!   signatures, every import in the `metacore_host` allow-list — and refuses it with the
 //!   diagnostics, which name the function or import. It then compiles and pre-links the
 //!   module into an [`AddonModule`].
-//! * [`AddonModule::call`] ([`module`]) runs one handler under the addon's limits, on the
-//!   sandbox's dedicated, bounded pool of worker threads ([`pool`]), never on the caller's
+//! * [`AddonModule::call`] (`module`) runs one handler under the addon's limits, on the
+//!   sandbox's dedicated, bounded pool of worker threads (`pool`), never on the caller's
 //!   async workers: a looping guest costs a pool thread until its deadline, not the API.
 
 mod abi;
@@ -23,9 +23,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use metacore_gen::diagnostics::Severity;
-use metacore_gen::ir;
-use metacore_gen::wasm_module::{self, DeclaredHandler, HandlerAbi, WASI_MODULE};
+use metacore_core::registry::AddonDescriptor;
+use metacore_core::wasm::{self, DeclaredHandler, HandlerAbi, WASI_MODULE};
+use metacore_core::Severity;
+use sha2::{Digest, Sha256};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, Linker, Module, PoolingAllocationConfig,
 };
@@ -204,15 +205,37 @@ impl Sandbox {
         &self.config
     }
 
-    /// Loads `backend.entry` (normally `backend/backend.wasm`) from the directory holding the
-    /// manifest.
-    pub fn load_beside_manifest(
+    /// Loads the backend module compiled into the build (`addon.backend.module`), after
+    /// checking it against the SHA-256 recorded at build time.
+    pub fn load_embedded(
         self: &Arc<Self>,
-        addon: Arc<ir::Addon>,
-        manifest_dir: &Path,
+        addon: &'static AddonDescriptor,
     ) -> Result<AddonModule, LoadError> {
-        let path = manifest_dir.join(&addon.backend.entry);
-        let bytes = std::fs::read(&path).map_err(|e| LoadError::Read {
+        let bytes = addon.backend.module.ok_or_else(|| LoadError::Read {
+            path: addon.backend.entry.to_string(),
+            reason: "the build carries no backend module for this addon".into(),
+        })?;
+        if let Some(expected) = addon.backend.module_sha256 {
+            let actual = hex::encode(Sha256::digest(bytes));
+            if actual != expected {
+                return Err(LoadError::Refused {
+                    findings: vec![format!(
+                        "{} has SHA-256 {actual}, but the build recorded {expected}",
+                        addon.backend.entry
+                    )],
+                });
+            }
+        }
+        self.load(addon, bytes)
+    }
+
+    /// Loads a backend module from a file, for modules kept outside the build.
+    pub fn load_file(
+        self: &Arc<Self>,
+        addon: &'static AddonDescriptor,
+        path: &Path,
+    ) -> Result<AddonModule, LoadError> {
+        let bytes = std::fs::read(path).map_err(|e| LoadError::Read {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
@@ -222,17 +245,21 @@ impl Sandbox {
     /// Checks and compiles `bytes` as the backend of `addon`.
     pub fn load(
         self: &Arc<Self>,
-        addon: Arc<ir::Addon>,
+        addon: &'static AddonDescriptor,
         bytes: &[u8],
     ) -> Result<AddonModule, LoadError> {
-        let memory_limit = memory_limit(&addon, &self.config);
+        let memory_limit = memory_limit(addon, &self.config);
         let declared: Vec<DeclaredHandler> = addon
-            .wasm_handlers()
-            .into_iter()
-            .map(|(function, pointer)| DeclaredHandler { function, pointer })
+            .backend
+            .wasm_handlers
+            .iter()
+            .map(|h| DeclaredHandler {
+                function: h.function.to_string(),
+                pointer: h.pointer.to_string(),
+            })
             .collect();
         let (facts, diagnostics) =
-            wasm_module::check_module(bytes, &addon.backend.entry, &declared, memory_limit);
+            wasm::check_module(bytes, addon.backend.entry, &declared, memory_limit);
         let mut findings: Vec<String> = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -271,7 +298,7 @@ impl Sandbox {
             .iter()
             .filter_map(|(name, sig)| HandlerAbi::of(sig).map(|abi| (name.clone(), abi)))
             .collect();
-        let policy = CapabilityPolicy::from_addon(&addon, self.config.capability_mode);
+        let policy = CapabilityPolicy::from_addon(addon, self.config.capability_mode);
         let timeout = Duration::from_millis(addon.backend.timeout_ms)
             .min(self.config.max_timeout)
             .min(MAX_TIMEOUT);
@@ -290,7 +317,7 @@ impl Sandbox {
 }
 
 /// The addon's memory limit: its manifest value, bounded by the pool slot size.
-fn memory_limit(addon: &ir::Addon, config: &SandboxConfig) -> u64 {
+fn memory_limit(addon: &AddonDescriptor, config: &SandboxConfig) -> u64 {
     (u64::from(addon.backend.memory_limit_mb) * 1024 * 1024).min(config.max_memory_bytes)
 }
 

@@ -18,7 +18,7 @@
 //!
 //! # Limits
 //!
-//! * where: on the sandbox's dedicated pool ([`super::pool`]), never on the caller's async
+//! * where: on the sandbox's dedicated pool (`super::pool`), never on the caller's async
 //!   workers; a full pool refuses the call at once ([`CallFailure::Busy`]);
 //! * deadline: `timeout` (manifest `timeout_ms`, default 10 s, at most
 //!   [`SandboxConfig::max_timeout`](super::SandboxConfig::max_timeout) ≤ 60 s) from the
@@ -34,8 +34,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use metacore_gen::ir;
-use metacore_gen::wasm_module::HandlerAbi;
+use metacore_core::registry::AddonDescriptor;
+use metacore_core::wasm::HandlerAbi;
 use sea_orm::DatabaseTransaction;
 use wasmtime::{InstancePre, Store, Trap, UpdateDeadline};
 
@@ -121,7 +121,7 @@ pub(super) struct ModuleParts {
     pub policy: Arc<CapabilityPolicy>,
     pub memory_limit: u64,
     pub timeout: Duration,
-    pub addon: Arc<ir::Addon>,
+    pub addon: &'static AddonDescriptor,
 }
 
 /// A checked, compiled and pre-linked backend module.
@@ -137,8 +137,8 @@ impl AddonModule {
     }
 
     /// The addon this module belongs to.
-    pub fn addon(&self) -> &Arc<ir::Addon> {
-        &self.parts.addon
+    pub fn addon(&self) -> &'static AddonDescriptor {
+        self.parts.addon
     }
 
     /// The per-call deadline.
@@ -157,7 +157,7 @@ impl AddonModule {
     }
 
     /// Runs handler `function` with `request` on a fresh instance, on the sandbox's
-    /// dedicated pool ([`super::pool`]); [`CallFailure::Busy`] at once when the pool admits
+    /// dedicated pool (`super::pool`); [`CallFailure::Busy`] at once when the pool admits
     /// no more invocations. The deadline counts from here, time spent waiting for a pool
     /// worker included.
     pub async fn call(
@@ -202,7 +202,7 @@ async fn invoke(
         return Err(CallFailure::Timeout(timeout));
     }
     let state = HostState::new(
-        parts.addon.clone(),
+        parts.addon,
         caller,
         parts.policy.clone(),
         services,

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use metacore_core::registry::AddonDescriptor;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
 
@@ -92,7 +93,7 @@ pub(crate) fn take(budget: &mut u32) -> bool {
 /// The data of one invocation's store.
 pub struct HostState {
     pub(crate) limits: StoreLimits,
-    pub(crate) addon: Arc<metacore_gen::ir::Addon>,
+    pub(crate) addon: &'static AddonDescriptor,
     pub(crate) caller: CallerContext,
     pub(crate) policy: Arc<CapabilityPolicy>,
     pub(crate) services: Arc<HostServices>,
@@ -106,7 +107,7 @@ pub struct HostState {
 impl HostState {
     /// Fresh state for one invocation with a memory cap of `memory_limit` bytes.
     pub(crate) fn new(
-        addon: Arc<metacore_gen::ir::Addon>,
+        addon: &'static AddonDescriptor,
         caller: CallerContext,
         policy: Arc<CapabilityPolicy>,
         services: Arc<HostServices>,

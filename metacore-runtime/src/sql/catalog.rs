@@ -3,12 +3,12 @@
 //! Addons name their own model tables `<table>` or `addon_<key>.<table>` (`manifest.md`
 //! §5.1); another addon's table is `addon_<other>.<table>`. Physically every addon table is
 //! `addon_<key>__<table>` in the default schema, on PostgreSQL and SQLite alike — the layout
-//! `metacore-gen build` generates (`metacore_gen::codegen::schema`); `public.<t>` is a host
+//! `metacore-gen build` generates; `public.<t>` is a host
 //! table.
 //! Other tables are reachable only through `db:read` / `db:write` capabilities and only if
 //! the host listed them as [`KnownTable`]s (host tables, other addons' tables).
 
-use metacore_gen::ir;
+use metacore_core::registry::{AddonDescriptor, ColumnRole};
 
 use super::sqlite_guard::org_view;
 use super::SqlError;
@@ -58,7 +58,7 @@ pub struct Reachable {
 /// What one statement may touch.
 pub struct Catalog<'a> {
     /// The calling addon.
-    pub addon: &'a ir::Addon,
+    pub addon: &'a AddonDescriptor,
     /// Shared tables the host knows.
     pub shared: &'a [KnownTable],
     /// The addon's policy.
@@ -131,12 +131,12 @@ impl Catalog<'_> {
             .addon
             .models
             .iter()
-            .find(|m| m.table == table)
+            .find(|m| m.route == table)
             .ok_or_else(|| SqlError::Invalid(format!("unknown table `{table}`")))?;
         Ok(self.resolved(
             (&self.own_schema(), table),
-            model.tenancy_column().map(|c| c.name.clone()),
-            model.soft_delete(),
+            model.tenancy_column.map(str::to_string),
+            model.soft_delete,
         ))
     }
 
@@ -150,13 +150,13 @@ impl Catalog<'_> {
             .models
             .iter()
             .map(|m| Reachable {
-                physical: self.unquoted(&own_schema, &m.table),
-                tenancy_column: m.tenancy_column().map(|c| c.name.clone()),
+                physical: self.unquoted(&own_schema, m.route),
+                tenancy_column: m.tenancy_column.map(str::to_string),
                 key_columns: m
                     .columns
                     .iter()
-                    .filter(|c| c.primary_key || c.reference.is_some())
-                    .map(|c| c.name.clone())
+                    .filter(|c| c.role == ColumnRole::Id || c.reference.is_some())
+                    .map(|c| c.name.to_string())
                     .collect(),
             })
             .collect();

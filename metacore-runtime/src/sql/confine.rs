@@ -66,7 +66,7 @@ pub struct Confined {
 
 impl Confined {
     /// The addon's statement exactly as written, for the test-only mode that proves the
-    /// database guard holds without the parser ([`crate::HostServices::sql_parser`]).
+    /// database guard holds without the parser ([`crate::HostServices::sql_checks`]).
     pub fn unchecked(sql: &str, sqlite: bool) -> Confined {
         let sql = if sqlite {
             // `$n` placeholders become `?n`; any other `$` stays.

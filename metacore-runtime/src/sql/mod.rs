@@ -1,6 +1,6 @@
 //! `db_query` / `db_exec`: addon SQL confined to its own tables and organisation.
 //!
-//! [`confine`] parses and rewrites the statement against a [`Catalog`] of reachable tables;
+//! `confine` parses and rewrites the statement against a [`Catalog`] of reachable tables;
 //! [`args`] decodes the JSON arguments; [`run`] executes the result with the organisation
 //! bound as the last parameter, a time limit and row/size limits, and builds the `data` of
 //! the success envelope; [`rows`] encodes result rows.
@@ -225,7 +225,7 @@ impl Reach {
 /// Executes a confined statement with `args` (and the organisation) under the database
 /// guard, returning the `data` of the success envelope: `{rows, rowCount, columns}` for
 /// reads, `{rowsAffected, returning?}` for writes. Rows are streamed and counted: a result
-/// past [`MAX_ROWS`] rows or [`MAX_RESULT_BYTES`] is refused before more is read.
+/// past `MAX_ROWS` rows or `MAX_RESULT_BYTES` is refused before more is read.
 pub async fn run<C>(
     db: &C,
     kind: Kind,

@@ -1,14 +1,12 @@
 //! Load-time checks: modules that do not fit the ABI or the manifest are refused, naming
 //! the function or import at fault.
 
-use std::sync::Arc;
-
 use metacore_runtime::LoadError;
 
 use crate::support::{addon, guest, sandbox};
 
 fn refusal(addon_functions: &[&str], wat_text: &str) -> String {
-    let addon = Arc::new(addon("loader", addon_functions));
+    let addon = addon("loader", addon_functions).leak();
     let wasm = wat::parse_str(wat_text).expect("valid WAT");
     match sandbox().load(addon, &wasm) {
         Err(LoadError::Refused { findings }) => findings.join("\n"),
@@ -78,8 +76,8 @@ fn a_wasi_import_is_refused_until_wasi_is_provided() {
 
 #[test]
 fn both_handler_signatures_are_detected() {
-    use metacore_gen::wasm_module::HandlerAbi;
-    let addon = Arc::new(addon("loader", &["echo", "echo_packed"]));
+    use metacore_runtime::wasm::HandlerAbi;
+    let addon = addon("loader", &["echo", "echo_packed"]).leak();
     let module = sandbox().load(addon, &guest("")).expect("loads");
     assert_eq!(module.handler_abi("echo"), Some(HandlerAbi::PtrLen));
     assert_eq!(module.handler_abi("echo_packed"), Some(HandlerAbi::Packed));

@@ -1,13 +1,15 @@
-//! Shared fixtures: addons lowered from a small v3 manifest, WAT guests, a dispatcher with
+//! Shared fixtures: addon descriptors as a build would carry them, WAT guests, a dispatcher with
 //! real services, a one-shot local HTTP server, and the PostgreSQL URL helper.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
-use metacore_gen::ir::{self, HandlerKind};
 use metacore_runtime::egress::EgressGuard;
 use metacore_runtime::outbound::OutboundClient;
+use metacore_runtime::registry::{
+    ActionDescriptor, AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
+    DeclaredCapability, Handler, ModelDescriptor, ToolDescriptor, WasmHandlerRef,
+};
 use metacore_runtime::{
     ActionCall, CallerContext, Dispatcher, DispatcherConfig, EventBus, HostServices, Installation,
     Sandbox, SandboxConfig, Secret,
@@ -21,78 +23,153 @@ use uuid::Uuid;
 /// The installation secret of every test installation.
 pub const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-/// A v3 addon `key` with a tenant-scoped, soft-deleting `notes` model and one action per
-/// WASM function in `functions` (action key = function name), plus tool `echo_tool`.
-pub fn addon(key: &str, functions: &[&str]) -> ir::Addon {
-    let actions: Vec<Value> = functions
-        .iter()
-        .map(|f| {
-            serde_json::json!({"key": f, "label": f, "target_model": "Note",
-                               "handler": {"type": "wasm", "function": f}})
-        })
-        .collect();
-    let manifest = serde_json::json!({
-        "apiVersion": "asteby.com/v3",
-        "kind": "Addon",
-        "metadata": {"key": key, "name": key, "version": "0.1.0"},
-        "compatibility": {"requires": [{"key": "kernel", "version": ">=3.0.0 <4.0.0"}]},
-        "tenancy": {"isolation": "shared", "rls_column": "organization_id"},
-        "models": [{
-            "key": "Note", "table": "notes", "label": "Notes",
-            "columns": [
-                {"name": "id", "type": "uuid", "primary_key": true},
-                {"name": "organization_id", "type": "uuid", "not_null": true},
-                {"name": "title", "type": "text", "not_null": true},
-                {"name": "deleted_at", "type": "timestamptz"}
-            ]
-        }],
-        "contributions": {
-            "actions": actions,
-            "tools": [{
-                "key": "echo_tool", "description": "echoes",
-                "input_schema": {"type": "object", "required": ["text"],
-                                 "properties": {"text": {"type": "string"}}},
-                "handler": {"type": "wasm", "function": functions[0]}
-            }]
-        }
-    });
-    let bytes = serde_json::to_vec(&manifest).expect("manifest serialises");
-    let loaded = metacore_gen::frontend::load(
-        Path::new("/nonexistent/manifest.json"),
-        &bytes,
-        &Default::default(),
-    );
-    let Some(addon) = loaded.addon else {
-        panic!(
-            "the test manifest does not lower: {:#?}",
-            loaded.report.diagnostics
-        )
-    };
-    assert!(
-        addon.models[0].tenancy_column().is_some(),
-        "the notes model is tenant-scoped"
-    );
-    addon
+/// A test addon: key, the WASM functions its actions run, extra capabilities and webhook
+/// actions, and backend limits; [`TestAddon::leak`] turns it into the `'static` descriptor
+/// a build would carry.
+#[derive(Debug, Clone)]
+pub struct TestAddon {
+    /// The addon key.
+    pub key: String,
+    /// One action per function (action key = function name); tool `echo_tool` runs the first.
+    pub functions: Vec<String>,
+    /// Declared capabilities `(kind, target)`.
+    pub capabilities: Vec<(String, String)>,
+    /// Actions turned into webhook handlers: action key → URL.
+    pub webhooks: BTreeMap<String, String>,
+    /// Backend limits.
+    pub backend: BackendDescriptor,
+}
+
+fn leak_str(text: &str) -> &'static str {
+    Box::leak(text.to_string().into_boxed_str())
+}
+
+fn leak_slice<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
+}
+
+impl TestAddon {
+    /// The descriptor, leaked: tests build a handful, and descriptors are `'static` by design.
+    pub fn leak(&self) -> &'static AddonDescriptor {
+        let key = leak_str(&self.key);
+        let column = |name: &'static str, kind, role| ColumnDescriptor {
+            name,
+            kind,
+            nullable: !matches!(role, ColumnRole::Id | ColumnRole::Tenancy),
+            role,
+            has_default: false,
+            generated: false,
+            options: &[],
+            reference: None,
+        };
+        let notes = ModelDescriptor {
+            key: "Note",
+            route: "notes",
+            physical_table: leak_str(&format!("addon_{key}__notes")),
+            tenancy_column: Some("organization_id"),
+            soft_delete: true,
+            capabilities: &[],
+            columns: leak_slice(vec![
+                column("id", ColumnKind::Uuid, ColumnRole::Id),
+                column("organization_id", ColumnKind::Uuid, ColumnRole::Tenancy),
+                column("title", ColumnKind::Text, ColumnRole::Data),
+                column("deleted_at", ColumnKind::Timestamptz, ColumnRole::DeletedAt),
+            ]),
+            display_column: "title",
+            search_columns: &[],
+            default_per_page: 15,
+            unique: &[],
+            table_metadata_json: "{}",
+            modal_metadata_json: "{}",
+        };
+        let functions: Vec<&'static str> = self.functions.iter().map(|f| leak_str(f)).collect();
+        let actions = functions
+            .iter()
+            .map(|&function| ActionDescriptor {
+                key: function,
+                model: Some("notes"),
+                placement: "row",
+                requires_state: &[],
+                required_fields: &[],
+                handler: match self.webhooks.get(function) {
+                    Some(url) => Handler::Webhook {
+                        url: leak_str(url),
+                        method: "POST",
+                    },
+                    None => Handler::Wasm { function },
+                },
+            })
+            .collect();
+        let tools = leak_slice(vec![ToolDescriptor {
+            key: "echo_tool",
+            name: "echo_tool",
+            description: "echoes",
+            input_schema_json: Some(
+                r#"{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}"#,
+            ),
+            timeout_ms: None,
+            handler: Handler::Wasm {
+                function: functions[0],
+            },
+        }]);
+        let wasm_handlers = functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !self.webhooks.contains_key(**f))
+            .map(|(i, &function)| WasmHandlerRef {
+                function,
+                pointer: leak_str(&format!("/contributions/actions/{i}/handler/function")),
+            })
+            .chain(std::iter::once(WasmHandlerRef {
+                function: functions[0],
+                pointer: "/contributions/tools/0/handler/function",
+            }))
+            .collect();
+        let capabilities = self
+            .capabilities
+            .iter()
+            .map(|(kind, target)| DeclaredCapability {
+                kind: leak_str(kind),
+                target: leak_str(target),
+            })
+            .collect();
+        Box::leak(Box::new(AddonDescriptor {
+            key,
+            name: key,
+            version: "0.1.0",
+            models: leak_slice(vec![notes]),
+            capabilities: leak_slice(capabilities),
+            actions: leak_slice(actions),
+            tools,
+            backend: BackendDescriptor {
+                wasm_handlers: leak_slice(wasm_handlers),
+                ..self.backend
+            },
+            ..AddonDescriptor::EMPTY
+        }))
+    }
+}
+
+/// Addon `key` with a tenant-scoped, soft-deleting `notes` model and one action per WASM
+/// function in `functions` (action key = function name), plus tool `echo_tool`.
+pub fn addon(key: &str, functions: &[&str]) -> TestAddon {
+    TestAddon {
+        key: key.to_string(),
+        functions: functions.iter().map(|f| f.to_string()).collect(),
+        capabilities: Vec::new(),
+        webhooks: BTreeMap::new(),
+        backend: BackendDescriptor::DEFAULT,
+    }
 }
 
 /// Adds a capability to `addon`.
-pub fn grant(addon: &mut ir::Addon, kind: &str, target: &str) {
-    addon.capabilities.push(ir::Capability {
-        kind: kind.into(),
-        target: target.into(),
-        reason: None,
-        src: String::new(),
-    });
+pub fn grant(addon: &mut TestAddon, kind: &str, target: &str) {
+    addon.capabilities.push((kind.into(), target.into()));
 }
 
 /// Makes action `key` a webhook handler.
-pub fn webhook_action(addon: &mut ir::Addon, key: &str, url: &str) {
-    if let Some(action) = addon.actions.iter_mut().find(|a| a.key == key) {
-        action.handler.kind = HandlerKind::Webhook {
-            url: url.into(),
-            method: "POST".into(),
-        };
-    }
+pub fn webhook_action(addon: &mut TestAddon, key: &str, url: &str) {
+    addon.webhooks.insert(key.into(), url.into());
 }
 
 /// A bump allocator, echo handlers of both signatures, and `extra` module fields.
@@ -161,19 +238,19 @@ pub fn sandbox() -> Arc<Sandbox> {
 }
 
 /// A dispatcher with `addon` loaded from `wasm`.
-pub fn dispatcher(addon: ir::Addon, wasm: &[u8], services: HostServices) -> Dispatcher {
+pub fn dispatcher(addon: TestAddon, wasm: &[u8], services: HostServices) -> Dispatcher {
     dispatcher_on(&sandbox(), addon, wasm, services)
 }
 
 /// A dispatcher with `addon` loaded from `wasm` into `sandbox`.
 pub fn dispatcher_on(
     sandbox: &Arc<Sandbox>,
-    addon: ir::Addon,
+    addon: TestAddon,
     wasm: &[u8],
     services: HostServices,
 ) -> Dispatcher {
-    let addon = Arc::new(addon);
-    let module = sandbox.load(addon.clone(), wasm).expect("module loads");
+    let addon = addon.leak();
+    let module = sandbox.load(addon, wasm).expect("module loads");
     let dispatcher = Dispatcher::new(DispatcherConfig {
         services,
         capability_mode: Default::default(),

@@ -2,11 +2,11 @@
 //! two organisations' rows, the showcase addon with a guest that runs one statement, and
 //! the oracle every case is judged by.
 
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use metacore_runtime::egress::EgressGuard;
 use metacore_runtime::outbound::OutboundClient;
+use metacore_runtime::registry::AddonDescriptor;
 use metacore_runtime::{
     cli, testing, ActionCall, CallerContext, Dispatcher, DispatcherConfig, EventBus,
     HandlerOutcome, HostServices, Installation, Sandbox, SandboxConfig, SqlChecks,
@@ -48,12 +48,11 @@ fn sandbox() -> &'static Arc<Sandbox> {
     SANDBOX.get_or_init(|| Sandbox::new(SandboxConfig::default()).expect("the sandbox starts"))
 }
 
-/// The showcase addon as `metacore-app serve` loads it.
-fn showcase() -> Arc<metacore_gen::ir::Addon> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/showcase/manifest.json");
-    let bytes = std::fs::read(&path).expect("the showcase manifest");
-    let loaded = metacore_gen::frontend::load(&path, &bytes, &Default::default());
-    Arc::new(loaded.addon.expect("the showcase manifest lowers"))
+/// The showcase addon as the built app serves it.
+fn showcase() -> &'static AddonDescriptor {
+    metacore_generated::registry()
+        .addon("showcase")
+        .expect("the build has the showcase addon")
 }
 
 fn statement(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Statement {
@@ -231,18 +230,20 @@ impl Fixture {
     pub async fn call(&self, import: &str, sql: &str, args: &str) -> Outcome {
         let addon = showcase();
         // Every handler the manifest declares runs the statement.
-        let mut handlers: Vec<String> = addon.wasm_handlers().into_iter().map(|(f, _)| f).collect();
+        let mut handlers: Vec<&str> = addon
+            .backend
+            .wasm_handlers
+            .iter()
+            .map(|h| h.function)
+            .collect();
         handlers.sort();
         handlers.dedup();
-        let handlers: Vec<&str> = handlers.iter().map(String::as_str).collect();
         let wat = testing::calling_guest_wat(
             &[(import, vec![sql.to_string(), args.to_string()])],
             &handlers,
         );
         let wasm = wat::parse_str(wat).expect("valid WAT");
-        let module = sandbox()
-            .load(addon.clone(), &wasm)
-            .expect("the guest loads");
+        let module = sandbox().load(addon, &wasm).expect("the guest loads");
         self.dispatcher
             .register(addon, Some(module))
             .expect("the addon registers");

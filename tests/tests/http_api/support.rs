@@ -56,9 +56,8 @@ impl Server {
         let events = bus.subscribe();
         let state =
             ApiState::new(db, app.registry, key.clone(), bus, None).expect("the API state builds");
-        // The addons' handlers, read as `metacore-app serve` reads them from the repository.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let notes = cli::register_handlers(&state, &app.registry, &root, sandbox);
+        // The addons' handlers and backend modules, compiled into the build.
+        let notes = cli::register_handlers(&state, &app.registry, sandbox);
         // fiscal_mexico declares WASM handlers without shipping a backend; showcase has one.
         assert!(
             notes.iter().all(|n| !n.contains("`showcase`")),

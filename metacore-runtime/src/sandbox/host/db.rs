@@ -98,7 +98,7 @@ async fn statement_reply(
         let org = state.org();
         let sqlite = transaction.get_database_backend() == DatabaseBackend::Sqlite;
         let catalog = Catalog {
-            addon: &state.addon,
+            addon: state.addon,
             shared: &state.services.shared_tables,
             policy: &state.policy,
             org: &org,
@@ -111,7 +111,7 @@ async fn statement_reply(
         };
         let reach = sql::Reach::of(&catalog);
         let runner = sql::Runner {
-            addon_key: &state.addon.key,
+            addon_key: state.addon.key,
             org_id: state.caller.org_id(),
             timeout: MAX_STATEMENT_TIME.min(state.remaining()),
             reach: &reach,

@@ -33,7 +33,7 @@ fn lookup(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32) -> Option<Stri
     let reserved = match key.as_str() {
         "metacore.org_id" => Some(caller.org_id().to_string()),
         "metacore.user_id" => Some(caller.user_id?.to_string()),
-        "metacore.addon_key" => Some(state.addon.key.clone()),
+        "metacore.addon_key" => Some(state.addon.key.to_string()),
         "metacore.installation_id" => Some(caller.installation.id.to_string()),
         "metacore.request_id" => Some(caller.request_id.to_string()),
         "metacore.locale" => caller.locale.clone(),

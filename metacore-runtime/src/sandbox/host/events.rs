@@ -86,7 +86,7 @@ fn emit(
     let event = Event {
         topic: name,
         org_id: state.caller.org_id(),
-        producer: state.addon.key.clone(),
+        producer: state.addon.key.to_string(),
         actor_id: state.caller.user_id,
         payload,
     };

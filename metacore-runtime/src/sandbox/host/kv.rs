@@ -83,7 +83,7 @@ async fn run(
     };
     let state = caller.data();
     let ns = Namespace {
-        addon_key: &state.addon.key,
+        addon_key: state.addon.key,
         org_id: state.caller.org_id(),
     };
     let db = &*transaction;

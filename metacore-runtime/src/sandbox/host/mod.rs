@@ -1,12 +1,12 @@
 //! The `metacore_host` imports (`runtime.md` §1.5).
 //!
 //! One submodule per import family. Every import reads identity, policy and budgets from
-//! the store's [`HostState`] only; arguments are bounds-checked `(ptr, len)` pairs, and a
+//! the store's `HostState` only; arguments are bounds-checked `(ptr, len)` pairs, and a
 //! bad argument returns the import's `invalid_argument` error instead of trapping. Results
-//! are written back through the guest's `alloc` ([`super::abi::return_to_guest`]). Two error
+//! are written back through the guest's `alloc` (`super::abi::return_to_guest`). Two error
 //! families are kept for kernel compatibility: **flat** `{"error", "message"}` (`http_fetch`,
 //! `event_emit`) and the **envelope** `{"success": false, "error": {…}, "meta": {…}}`
-//! (database and key-value imports), built by [`flat_error`] and [`Envelope`].
+//! (database and key-value imports), built by `flat_error` and `Envelope`.
 
 mod db;
 mod env;
@@ -17,7 +17,7 @@ mod log;
 
 use std::time::Instant;
 
-use metacore_gen::wasm_module::HOST_MODULE;
+use metacore_core::wasm::HOST_MODULE;
 use serde_json::{json, Value};
 use wasmtime::{Caller, Linker};
 
@@ -104,7 +104,7 @@ impl Envelope {
     pub(crate) fn start(state: &HostState) -> Envelope {
         Envelope {
             started: Instant::now(),
-            addon: state.addon.key.clone(),
+            addon: state.addon.key.to_string(),
             org: state.org(),
         }
     }

@@ -1,0 +1,198 @@
+//! The built `metacore-app` carries everything it serves (issue 12): copied alone into an
+//! empty directory it serves every model, action and tool, and a manifest changed or deleted
+//! on disk changes nothing, because none is read at run time.
+//!
+//! The binary is built here with `cargo build -p metacore-generated --bin metacore-app` (the
+//! same target directory as the test run, so it is normally a no-op) and run as a child
+//! process on a real socket with a SQLite file in the directory.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+const SECRET: &str = "standalone-secret";
+const USER: &str = "00000000-0000-4000-8000-000000000001";
+const ORG: &str = "00000000-0000-4000-8000-0000000000aa";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Builds `metacore-app` and returns its path.
+fn built_binary() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace().join("target"));
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "metacore-generated",
+            "--bin",
+            "metacore-app",
+        ])
+        .current_dir(workspace())
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "metacore-app builds");
+    target
+        .join("debug")
+        .join(format!("metacore-app{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A fresh directory holding nothing but a copy of the binary.
+fn lone_copy(name: &str) -> (PathBuf, PathBuf) {
+    let dir =
+        std::env::temp_dir().join(format!("metacore-standalone-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let binary = dir.join(format!("metacore-app{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(built_binary(), &binary).expect("the binary copies");
+    (dir, binary)
+}
+
+/// `metacore-app serve` in `dir`, and the base URL it announced.
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Path, binary: &Path) -> Served {
+    let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
+    let mut child = Command::new(binary)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &database,
+        ])
+        .current_dir(dir)
+        .env("METACORE_JWT_SECRET", SECRET)
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("metacore-app starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(base) = line.strip_prefix("metacore-app listening on ") {
+                let _ = sender.send(Ok(base.trim().to_string()));
+            }
+            lines.push(line);
+        }
+        let _ = sender.send(Err(lines.join("\n")));
+    });
+    let base = match receiver.recv_timeout(Duration::from_secs(60)) {
+        Ok(Ok(base)) => base,
+        Ok(Err(output)) => panic!("metacore-app exited before listening:\n{output}"),
+        Err(_) => panic!("metacore-app did not listen within 60 s"),
+    };
+    Served { child, base }
+}
+
+fn token(dir: &Path, binary: &Path) -> String {
+    let output = Command::new(binary)
+        .args(["token", "--user", USER, "--org", ORG, "--role", "admin"])
+        .current_dir(dir)
+        .env("METACORE_JWT_SECRET", SECRET)
+        .output()
+        .expect("metacore-app token runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .trim()
+        .to_string()
+}
+
+async fn post(base: &str, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    (status, body)
+}
+
+/// A model, a WASM action and a WASM tool of the showcase addon all answer.
+async fn serves_everything(base: &str, token: &str) {
+    let (status, created) = post(
+        base,
+        token,
+        "/api/data/customers",
+        json!({"name": "Ada", "email": "ada@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["data"]["id"].as_str().expect("an id").to_string();
+    let (status, action) = post(
+        base,
+        token,
+        &format!("/api/data/customers/{id}/action/echo"),
+        json!({"n": 1}),
+    )
+    .await;
+    assert_eq!(status, 200, "{action}");
+    assert_eq!(action["data"]["action"], "echo");
+    assert_eq!(action["data"]["record_id"], json!(id));
+    let (status, tool) = post(
+        base,
+        token,
+        "/api/metacore/tools/showcase/echo_tool",
+        json!({"text": "hello"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{tool}");
+    assert_eq!(tool["data"]["payload"], json!({"text": "hello"}));
+    assert_eq!(tool["meta"]["trigger_type"], "wasm");
+}
+
+#[tokio::test]
+async fn the_binary_alone_serves_models_actions_and_tools() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (dir, binary) = lone_copy("alone");
+    let served = serve(&dir, &binary);
+    serves_everything(&served.base, &token(&dir, &binary)).await;
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn manifests_on_disk_change_nothing() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (dir, binary) = lone_copy("tampered");
+    // Where the build read the showcase addon from: now a broken manifest and module.
+    let addon = dir.join("manifests/showcase");
+    std::fs::create_dir_all(addon.join("backend")).expect("directories");
+    std::fs::write(addon.join("manifest.json"), "{ not a manifest").expect("write");
+    std::fs::write(addon.join("backend/backend.wasm"), b"not wasm").expect("write");
+    let served = serve(&dir, &binary);
+    serves_everything(&served.base, &token(&dir, &binary)).await;
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}
