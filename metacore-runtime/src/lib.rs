@@ -41,6 +41,8 @@ pub mod testing;
 pub mod types;
 
 pub use metacore_core::{registry, wasm};
+/// serde, for the derives of generated entities (`#[serde(crate = "metacore_runtime::serde")]`).
+pub use serde;
 mod webhook;
 
 pub use dispatch::{

@@ -60,6 +60,31 @@ impl fmt::Display for NumericParseError {
 
 impl std::error::Error for NumericParseError {}
 
+/// As the API serves it: the exact decimal text (`"12.50"`).
+impl serde::Serialize for Numeric {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// From decimal text, or from a JSON number (read through its text, so no binary
+/// floating-point rounding is introduced).
+impl<'de> serde::Deserialize<'de> for Numeric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let text = match &value {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Number(number) => number.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a decimal string or number, got {other}"
+                )))
+            }
+        };
+        text.trim().parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl From<Numeric> for Value {
     fn from(value: Numeric) -> Self {
         Value::Decimal(Some(value.0))

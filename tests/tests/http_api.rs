@@ -9,6 +9,7 @@
 //!   model; every denial is 401/403/404 with the JSON envelope and no response ever carries
 //!   another organisation's row;
 //! * actions and tools through the showcase addon's WASM backend;
+//! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
 //!   on PostgreSQL, exact decimals, capability wildcards.
 
@@ -26,6 +27,9 @@ mod documents;
 
 #[path = "http_api/actions.rs"]
 mod actions;
+
+#[path = "http_api/typed.rs"]
+mod typed;
 
 #[path = "http_api/hardening.rs"]
 mod hardening;

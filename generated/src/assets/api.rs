@@ -2,8 +2,8 @@
 
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
-    RowAnswer, UpdateBody,
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+    ModelSchema, RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -27,6 +27,10 @@ impl ModelSchema for AssetCategories {
     }
 }
 
+impl ModelEntity for AssetCategories {
+    type Entity = super::entities::asset_categories::Entity;
+}
+
 /// Model `Assets` (route `assets`).
 pub struct Assets;
 
@@ -38,6 +42,10 @@ impl ModelSchema for Assets {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for Assets {
+    type Entity = super::entities::assets::Entity;
 }
 
 /// Model `DepreciationSchedules` (route `depreciation_schedules`).
@@ -53,6 +61,10 @@ impl ModelSchema for DepreciationSchedules {
     }
 }
 
+impl ModelEntity for DepreciationSchedules {
+    type Entity = super::entities::depreciation_schedules::Entity;
+}
+
 /// Model `MaintenanceSchedules` (route `maintenance_schedules`).
 pub struct MaintenanceSchedules;
 
@@ -64,6 +76,10 @@ impl ModelSchema for MaintenanceSchedules {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for MaintenanceSchedules {
+    type Entity = super::entities::maintenance_schedules::Entity;
 }
 
 /// Model `MaintenanceLogs` (route `maintenance_logs`).
@@ -79,6 +95,10 @@ impl ModelSchema for MaintenanceLogs {
     }
 }
 
+impl ModelEntity for MaintenanceLogs {
+    type Entity = super::entities::maintenance_logs::Entity;
+}
+
 /// Model `AssetDisposals` (route `asset_disposals`).
 pub struct AssetDisposals;
 
@@ -90,6 +110,10 @@ impl ModelSchema for AssetDisposals {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for AssetDisposals {
+    type Entity = super::entities::asset_disposals::Entity;
 }
 
 /// The operations of every model of this addon.

@@ -3,8 +3,8 @@
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
-    RowAnswer, UpdateBody,
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+    ModelSchema, RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -26,6 +26,10 @@ impl ModelSchema for FiscalDocuments {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for FiscalDocuments {
+    type Entity = super::entities::fiscal_documents::Entity;
 }
 
 /// The operations of every model of this addon.

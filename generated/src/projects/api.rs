@@ -2,8 +2,8 @@
 
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
-    RowAnswer, UpdateBody,
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+    ModelSchema, RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -27,6 +27,10 @@ impl ModelSchema for Projects {
     }
 }
 
+impl ModelEntity for Projects {
+    type Entity = super::entities::projects::Entity;
+}
+
 /// Model `ProjectTasks` (route `project_tasks`).
 pub struct ProjectTasks;
 
@@ -40,6 +44,10 @@ impl ModelSchema for ProjectTasks {
     }
 }
 
+impl ModelEntity for ProjectTasks {
+    type Entity = super::entities::project_tasks::Entity;
+}
+
 /// Model `TimeEntries` (route `time_entries`).
 pub struct TimeEntries;
 
@@ -51,6 +59,10 @@ impl ModelSchema for TimeEntries {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for TimeEntries {
+    type Entity = super::entities::time_entries::Entity;
 }
 
 /// The operations of every model of this addon.

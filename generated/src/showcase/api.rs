@@ -3,8 +3,8 @@
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
-    RowAnswer, UpdateBody,
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+    ModelSchema, RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -28,6 +28,10 @@ impl ModelSchema for Customers {
     }
 }
 
+impl ModelEntity for Customers {
+    type Entity = super::entities::customers::Entity;
+}
+
 /// Model `Order` (route `orders`).
 pub struct Orders;
 
@@ -39,6 +43,10 @@ impl ModelSchema for Orders {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for Orders {
+    type Entity = super::entities::orders::Entity;
 }
 
 /// The operations of every model of this addon.

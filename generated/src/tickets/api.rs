@@ -3,8 +3,8 @@
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema,
-    RowAnswer, UpdateBody,
+    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+    ModelSchema, RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -28,6 +28,10 @@ impl ModelSchema for Tickets {
     }
 }
 
+impl ModelEntity for Tickets {
+    type Entity = super::entities::tickets::Entity;
+}
+
 /// Model `TicketComment` (route `ticket_comments`).
 pub struct TicketComments;
 
@@ -39,6 +43,10 @@ impl ModelSchema for TicketComments {
     fn addon() -> &'static str {
         super::ADDON.key
     }
+}
+
+impl ModelEntity for TicketComments {
+    type Entity = super::entities::ticket_comments::Entity;
 }
 
 /// The operations of every model of this addon.

@@ -51,8 +51,8 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
         #action_imports
         use metacore_runtime::api::handlers::{self, ListParams};
         use metacore_runtime::api::{
-            ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelSchema, RowAnswer,
-            UpdateBody,
+            ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+            ModelSchema, RowAnswer, UpdateBody,
         };
         use metacore_runtime::registry::ModelDescriptor;
         use poem::web::Data;
@@ -83,6 +83,7 @@ fn marker_ident(model: &Model) -> proc_macro2::Ident {
 fn marker(addon: &Addon, model: &Model) -> TokenStream {
     let ident = marker_ident(model);
     let descriptor = super::descriptor::descriptor_ident(model);
+    let module = super::names::snake_ident(&model.table);
     let doc = format!(" Model `{}` (route `{}`).", model.key, model.table);
     let name = format!("{}{}", upper_camel(&addon.key), upper_camel(&model.table));
     quote! {
@@ -99,6 +100,10 @@ fn marker(addon: &Addon, model: &Model) -> TokenStream {
             fn addon() -> &'static str {
                 super::ADDON.key
             }
+        }
+
+        impl ModelEntity for #ident {
+            type Entity = super::entities::#module::Entity;
         }
     }
 }

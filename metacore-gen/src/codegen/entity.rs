@@ -37,7 +37,15 @@ pub(crate) fn emit(references: &AddonReferences, model: &Model, manifest: &str) 
         use sea_orm::entity::prelude::*;
 
         #[doc = #model_doc]
-        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[derive(
+            Clone,
+            Debug,
+            PartialEq,
+            DeriveEntityModel,
+            metacore_runtime::serde::Serialize,
+            metacore_runtime::serde::Deserialize,
+        )]
+        #[serde(crate = "metacore_runtime::serde")]
         #[sea_orm(table_name = #table)]
         pub struct Model {
             #(#fields)*
@@ -98,9 +106,11 @@ fn field(column: &Column) -> TokenStream {
     if column.primary_key {
         attrs.push(quote!(primary_key, auto_increment = false));
     }
+    let mut rename = None;
     if is_escaped(&column.name) {
         let column_name = &column.name;
         attrs.push(quote!(column_name = #column_name));
+        rename = Some(quote!(#[serde(rename = #column_name)]));
     }
     if let Some(column_type) = column_type_attr(column.column_type) {
         attrs.push(quote!(column_type = #column_type));
@@ -109,6 +119,7 @@ fn field(column: &Column) -> TokenStream {
     quote! {
         #[doc = #doc]
         #attr
+        #rename
         pub #name: #ty,
     }
 }

@@ -143,41 +143,51 @@ pub async fn create<M: ModelSchema>(
 ) -> CreatedAnswer<M> {
     let result = async {
         let scope = admit::<M>(state, request, "create").await?;
-        let addon = addon_of::<M>(state)?;
         let mut fields = body.fields;
         exact_decimals(request, M::model(), &mut fields);
-        let listened = state.bus().has_subscribers();
-        let created = move |cells: &Cells| {
-            event::<M>(
-                listened,
-                "created",
-                scope,
-                || json!({"id": id_of::<M>(cells), "after": row_json(cells)}),
-            )
-        };
-        let cells = if store::create_reads_references(M::model()) {
-            state
-                .write(move |txn| {
-                    Box::pin(async move {
-                        let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
-                        let events = created(&cells).into_iter().collect();
-                        Ok((cells, events))
-                    })
-                })
-                .await?
-        } else {
-            // One `INSERT … RETURNING` is atomic on its own: no explicit transaction, and
-            // the event is published once it has returned (committed).
-            let cells = store::create(state.db(), addon, M::model(), scope, &fields).await?;
-            if let Some(event) = created(&cells) {
-                state.publish(event);
-            }
-            cells
-        };
+        let cells = create_row::<M>(state, scope, fields).await?;
         Ok(Created(EnvelopeBody::new(Row::new(cells))))
     }
     .await;
     result.into()
+}
+
+/// Creates a row of `M` from `fields` in `scope`'s organisation (validation, tenancy, the
+/// `created` event after the commit): the create of the HTTP API and of [`super::data`].
+pub(crate) async fn create_row<M: ModelSchema>(
+    state: &ApiState,
+    scope: Scope,
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> Result<Cells, ApiError> {
+    let addon = addon_of::<M>(state)?;
+    let listened = state.bus().has_subscribers();
+    let created = move |cells: &Cells| {
+        event::<M>(
+            listened,
+            "created",
+            scope,
+            || json!({"id": id_of::<M>(cells), "after": row_json(cells)}),
+        )
+    };
+    if store::create_reads_references(M::model()) {
+        state
+            .write(move |txn| {
+                Box::pin(async move {
+                    let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
+                    let events = created(&cells).into_iter().collect();
+                    Ok((cells, events))
+                })
+            })
+            .await
+    } else {
+        // One `INSERT … RETURNING` is atomic on its own: no explicit transaction, and the
+        // event is published once it has returned (committed).
+        let cells = store::create(state.db(), addon, M::model(), scope, &fields).await?;
+        if let Some(event) = created(&cells) {
+            state.publish(event);
+        }
+        Ok(cells)
+    }
 }
 
 /// `PUT`/`PATCH /api/data/{model}/{id}`.
@@ -189,7 +199,6 @@ pub async fn update<M: ModelSchema>(
 ) -> RowAnswer<M> {
     let result = async {
         let scope = admit::<M>(state, request, "update").await?;
-        let addon = addon_of::<M>(state)?;
         let if_match = request
             .headers()
             .get(poem::http::header::IF_MATCH)
@@ -197,40 +206,53 @@ pub async fn update<M: ModelSchema>(
             .map(|v| v.trim().to_string());
         let mut fields = body.fields;
         exact_decimals(request, M::model(), &mut fields);
-        let listened = state.bus().has_subscribers();
-        let cells = state
-            .write(move |txn| {
-                Box::pin(async move {
-                    let (before, after) = store::update(
-                        txn,
-                        addon,
-                        M::model(),
-                        scope,
-                        id,
-                        &fields,
-                        if_match.as_deref(),
-                    )
-                    .await?;
-                    Ok(match after {
-                        None => (before, Vec::new()),
-                        Some(after) => {
-                            let updated = event::<M>(listened, "updated", scope, || {
-                                json!({
-                                    "id": id.to_string(),
-                                    "before": row_json(&before),
-                                    "after": row_json(&after),
-                                })
-                            });
-                            (after, updated.into_iter().collect())
-                        }
-                    })
-                })
-            })
-            .await?;
+        let cells = update_row::<M>(state, scope, id, fields, if_match).await?;
         Ok(Data(EnvelopeBody::new(Row::new(cells))))
     }
     .await;
     result.into()
+}
+
+/// Changes the `fields` of row `id` of `M` in `scope`'s organisation (optionally only while
+/// its ETag is `if_match`), publishing `updated` after the commit when anything changed.
+pub(crate) async fn update_row<M: ModelSchema>(
+    state: &ApiState,
+    scope: Scope,
+    id: Uuid,
+    fields: serde_json::Map<String, serde_json::Value>,
+    if_match: Option<String>,
+) -> Result<Cells, ApiError> {
+    let addon = addon_of::<M>(state)?;
+    let listened = state.bus().has_subscribers();
+    state
+        .write(move |txn| {
+            Box::pin(async move {
+                let (before, after) = store::update(
+                    txn,
+                    addon,
+                    M::model(),
+                    scope,
+                    id,
+                    &fields,
+                    if_match.as_deref(),
+                )
+                .await?;
+                Ok(match after {
+                    None => (before, Vec::new()),
+                    Some(after) => {
+                        let updated = event::<M>(listened, "updated", scope, || {
+                            json!({
+                                "id": id.to_string(),
+                                "before": row_json(&before),
+                                "after": row_json(&after),
+                            })
+                        });
+                        (after, updated.into_iter().collect())
+                    }
+                })
+            })
+        })
+        .await
 }
 
 /// `DELETE /api/data/{model}/{id}`.
@@ -241,23 +263,33 @@ pub async fn delete<M: ModelSchema>(
 ) -> DeletedAnswer {
     let result = async {
         let scope = admit::<M>(state, request, "delete").await?;
-        let listened = state.bus().has_subscribers();
-        state
-            .write(move |txn| {
-                Box::pin(async move {
-                    let before = store::delete(txn, M::model(), scope, id).await?;
-                    let deleted = event::<M>(
-                        listened,
-                        "deleted",
-                        scope,
-                        || json!({"id": id.to_string(), "before": row_json(&before)}),
-                    );
-                    Ok(((), deleted.into_iter().collect()))
-                })
-            })
-            .await?;
+        delete_row::<M>(state, scope, id).await?;
         Ok(Deleted)
     }
     .await;
     result.into()
+}
+
+/// Deletes row `id` of `M` in `scope`'s organisation (soft when the model says so),
+/// publishing `deleted` after the commit.
+pub(crate) async fn delete_row<M: ModelSchema>(
+    state: &ApiState,
+    scope: Scope,
+    id: Uuid,
+) -> Result<(), ApiError> {
+    let listened = state.bus().has_subscribers();
+    state
+        .write(move |txn| {
+            Box::pin(async move {
+                let before = store::delete(txn, M::model(), scope, id).await?;
+                let deleted = event::<M>(
+                    listened,
+                    "deleted",
+                    scope,
+                    || json!({"id": id.to_string(), "before": row_json(&before)}),
+                );
+                Ok(((), deleted.into_iter().collect()))
+            })
+        })
+        .await
 }

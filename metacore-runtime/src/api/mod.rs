@@ -12,12 +12,14 @@
 //! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application.
+//! * [`data`] — the same store from Rust, with typed entity models in and out.
 
 pub mod access;
 pub mod actions;
 pub mod answer;
 pub mod auth;
 pub mod common;
+pub mod data;
 pub mod error;
 pub mod handlers;
 pub mod query;
@@ -33,6 +35,8 @@ pub use access::Access;
 pub use actions::{ActionAnswer, InvocationBody, ToolAnswer};
 pub use answer::{Answer, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer};
 pub use auth::{Claims, JwtKey};
+pub use data::{Data, ModelEntity, ModelOf};
 pub use error::ApiError;
+pub use request::Caller;
 pub use schema::{CreateBody, ModelSchema, Row, UpdateBody};
 pub use state::{ApiState, HandlerSettings};

@@ -185,13 +185,17 @@ impl ApiState {
     /// The caller of `request` and what they may do (401 without a valid token).
     pub async fn caller(&self, request: &Request) -> Result<(Caller, Access), ApiError> {
         let caller = authenticate(&self.0.key, request)?;
-        let access = self
-            .0
-            .access
-            .resolve(&self.0.db, &self.0.registry, &caller)
-            .await
-            .map_err(ApiError::internal)?;
+        let access = self.access_of(&caller).await?;
         Ok((caller, access))
+    }
+
+    /// What `caller` may do: their role's grants, the stored grants and their own.
+    pub async fn access_of(&self, caller: &Caller) -> Result<Access, ApiError> {
+        self.0
+            .access
+            .resolve(&self.0.db, &self.0.registry, caller)
+            .await
+            .map_err(ApiError::internal)
     }
 
     /// Runs `work` in one transaction; publishes the events it returns only after the

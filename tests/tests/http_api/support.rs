@@ -26,6 +26,8 @@ fn sandbox() -> &'static std::sync::Arc<Sandbox> {
 /// A running server.
 pub struct Server {
     pub base: String,
+    /// The served application's state (its typed data API).
+    pub state: ApiState,
     key: JwtKey,
     pub events: broadcast::Receiver<Event>,
     client: reqwest::Client,
@@ -58,12 +60,13 @@ impl Server {
             ApiState::new(db, app.registry, key.clone(), bus, None).expect("the API state builds");
         // The addons' handlers and backend modules, compiled into the build.
         let notes = cli::register_handlers(&state, &app.registry, sandbox);
+        let handle = state.clone();
         // fiscal_mexico declares WASM handlers without shipping a backend; showcase has one.
         assert!(
             notes.iter().all(|n| !n.contains("`showcase`")),
             "the showcase backend loads: {notes:#?}"
         );
-        let endpoint = cli::endpoint(&app, state);
+        let endpoint = cli::endpoint(&app, state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a port");
@@ -73,6 +76,7 @@ impl Server {
         });
         Server {
             base: format!("http://{address}"),
+            state: handle,
             key,
             events,
             client: {

@@ -3,7 +3,15 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `customers` (Customers).
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    DeriveEntityModel,
+    metacore_runtime::serde::Serialize,
+    metacore_runtime::serde::Deserialize,
+)]
+#[serde(crate = "metacore_runtime::serde")]
 #[sea_orm(table_name = "addon_showcase__customers")]
 pub struct Model {
     /// `uuid` NOT NULL — the primary key.
