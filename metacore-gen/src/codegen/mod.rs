@@ -6,19 +6,21 @@
 //! 2. [`lock`] + [`evolution`] — what earlier builds recorded, and the migration steps from
 //!    there to the manifest as it is now (destructive steps need explicit permission).
 //! 3. [`ddl`] — SQL for each step, on PostgreSQL and SQLite.
-//! 4. [`entity`], [`permissions`], [`migration`], [`addon_module`], [`templates`] — the
-//!    files: sea-orm entities and capability constants (quote + prettyplease), migrations and
-//!    crate skeletons (tera templates), and the JSON metadata of [`crate::ui`].
+//! 4. [`entity`], [`permissions`], [`api`], [`migration`], [`addon_module`], [`crate_root`]
+//!    — the files: Rust built as token streams (`quote!`) and formatted by [`format`]
+//!    (prettyplease), the JSON metadata of [`crate::ui`], and the crate's `Cargo.toml`.
 //!
 //! [`plan`] decides the migrations; [`emit`] writes the file tree. Both are pure: the same
 //! inputs give byte-identical output.
 
 pub mod addon_module;
 pub mod api;
+pub mod crate_root;
 pub mod ddl;
 mod descriptor;
 pub mod entity;
 pub mod evolution;
+pub mod format;
 mod handlers;
 pub mod lock;
 pub mod migration;
@@ -27,13 +29,11 @@ pub mod permissions;
 pub(crate) mod references;
 pub mod roundtrip;
 pub mod schema;
-pub mod templates;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
-use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Addon, ColumnType};
@@ -161,58 +161,13 @@ fn destructive_diagnostic(addon: &Addon, change: &Destructive) -> Diagnostic {
 /// The generated crate: relative path → file contents (text, or a backend module).
 pub type Tree = BTreeMap<PathBuf, Vec<u8>>;
 
-#[derive(Serialize)]
-struct CargoContext<'a> {
-    crate_name: &'a str,
-    addon_keys: String,
-    runtime_dependency: &'a str,
-    standalone: bool,
-}
-
-#[derive(Serialize)]
-struct LibContext<'a> {
-    addons: Vec<LibAddon<'a>>,
-    /// The operations of every addon with models, as a (nested) tuple: both the type and
-    /// the value, since each addon's `Api` is a unit struct.
-    api_tuple: String,
-    crate_name: &'a str,
-}
-
-#[derive(Serialize)]
-struct MainContext {
-    crate_module: String,
-}
-
-#[derive(Serialize)]
-struct LibAddon<'a> {
-    key: &'a str,
-    module: String,
-    version: String,
-    manifest: &'a str,
-}
-
 /// Writes the crate for `inputs` (sorted by addon key) with the migrations of `lock`.
 pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
     let mut inputs: Vec<Input> = inputs.to_vec();
     inputs.sort_by(|a, b| a.addon.key.cmp(&b.addon.key));
     let mut tree = BTreeMap::<PathBuf, String>::new();
     let keys: Vec<&str> = inputs.iter().map(|i| i.addon.key.as_str()).collect();
-    tree.insert(
-        "Cargo.toml".into(),
-        templates::render(
-            "Cargo.toml",
-            &CargoContext {
-                crate_name: &options.crate_name,
-                addon_keys: if keys.is_empty() {
-                    "none".into()
-                } else {
-                    keys.join(", ")
-                },
-                runtime_dependency: &options.runtime_dependency,
-                standalone: options.standalone,
-            },
-        ),
-    );
+    tree.insert("Cargo.toml".into(), crate_root::cargo_toml(options, &keys));
     tree.insert(LOCK_FILE.into(), lock.to_text());
     tree.insert(
         "rustfmt.toml".into(),
@@ -221,34 +176,13 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
          disable_all_formatting = true\n"
             .into(),
     );
-    let lib = LibContext {
-        addons: inputs
-            .iter()
-            .map(|i| LibAddon {
-                key: &i.addon.key,
-                module: names::sanitize(&i.addon.key),
-                version: i.addon.version.to_string(),
-                manifest: i.manifest,
-            })
-            .collect(),
-        api_tuple: api_tuple(
-            inputs
-                .iter()
-                .filter(|i| !i.addon.models.is_empty())
-                .map(|i| format!("{}::api::Api", names::sanitize(&i.addon.key)))
-                .collect(),
-        ),
-        crate_name: &options.crate_name,
-    };
-    tree.insert("src/lib.rs".into(), templates::render("lib.rs", &lib));
+    tree.insert(
+        "src/lib.rs".into(),
+        crate_root::lib_rs(&inputs, &options.crate_name),
+    );
     tree.insert(
         "src/bin/metacore-app.rs".into(),
-        templates::render(
-            "main.rs",
-            &MainContext {
-                crate_module: options.crate_name.replace('-', "_"),
-            },
-        ),
+        crate_root::main_rs(&options.crate_name),
     );
     for input in &inputs {
         let dir = PathBuf::from("src").join(names::sanitize(&input.addon.key));
@@ -287,25 +221,7 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
     tree
 }
 
-/// `(a, b, …)` of `items`, nested in tuples of at most 16 (what poem-openapi implements
-/// `OpenApi` for); a single item stands alone.
-fn api_tuple(items: Vec<String>) -> String {
-    const MAX: usize = 16;
-    if items.len() == 1 {
-        // poem-openapi implements `OpenApi` for `()` and tuples of two or more, not `(T,)`.
-        return items[0].clone();
-    }
-    if items.len() <= MAX {
-        return format!(
-            "({})",
-            items.iter().map(|i| format!("{i},")).collect::<String>()
-        );
-    }
-    let groups: Vec<String> = items.chunks(MAX).map(|c| api_tuple(c.to_vec())).collect();
-    api_tuple(groups)
-}
-
 /// Formats a token stream as a Rust file.
 pub(crate) fn rust_file(tokens: TokenStream) -> String {
-    templates::format_rust(&tokens.to_string())
+    format::format_rust(&tokens.to_string())
 }

@@ -1,51 +1,5 @@
-//! The tera templates of `templates/` (file skeletons), embedded in the compiler, and the
-//! formatting every emitted Rust file goes through.
-
-use std::sync::OnceLock;
-
-use serde::Serialize;
-
-/// `(template name, text)` of every template, embedded at compile time.
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "Cargo.toml",
-        include_str!("../../../templates/Cargo.toml.tera"),
-    ),
-    ("lib.rs", include_str!("../../../templates/lib.rs.tera")),
-    ("main.rs", include_str!("../../../templates/main.rs.tera")),
-    (
-        "migration.rs",
-        include_str!("../../../templates/migration.rs.tera"),
-    ),
-    (
-        "migrations_mod.rs",
-        include_str!("../../../templates/migrations_mod.rs.tera"),
-    ),
-];
-
-fn engine() -> &'static tera::Tera {
-    static ENGINE: OnceLock<tera::Tera> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(Vec::new());
-        tera.add_raw_templates(TEMPLATES.iter().copied())
-            .expect("the embedded templates parse");
-        tera
-    })
-}
-
-/// Renders template `name` with `context`; Rust files (`*.rs`) are formatted.
-pub fn render(name: &str, context: &impl Serialize) -> String {
-    let context = tera::Context::from_serialize(context).expect("template contexts serialise");
-    let text = engine()
-        .render(name, &context)
-        .unwrap_or_else(|e| panic!("template `{name}` renders: {e:?}"));
-    if name.ends_with(".rs") {
-        format_rust(&text)
-    } else {
-        text
-    }
-}
+//! The formatting every emitted Rust file goes through: prettyplease, then a blank line
+//! between top-level items.
 
 /// Formats Rust source with prettyplease. The source is generated, so a parse failure is a
 /// bug in the generator, reported with the text that failed.
