@@ -16,6 +16,16 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// This registry and the addons of `extra` (hand-written ones beside a generated build),
+    /// sorted by key. Meant for start-up: the merged list lives for the rest of the process.
+    pub fn with_addons(self, extra: &'static [AddonDescriptor]) -> Registry {
+        let mut addons: Vec<AddonDescriptor> = self.addons.iter().chain(extra).copied().collect();
+        addons.sort_by_key(|a| a.key);
+        Registry {
+            addons: Box::leak(addons.into_boxed_slice()),
+        }
+    }
+
     /// The addon with `key`.
     pub fn addon(&self, key: &str) -> Option<&'static AddonDescriptor> {
         self.addons.iter().find(|a| a.key == key)
@@ -151,6 +161,26 @@ pub struct ModelDescriptor {
     pub table_metadata_json: &'static str,
     /// The `ModalMetadata` (§6.4), as JSON text.
     pub modal_metadata_json: &'static str,
+    /// A rule written in Rust (hand-written models): run on every create and update, after
+    /// the declarative validation passed.
+    pub rule: Option<RowRule>,
+}
+
+/// A model's rule written in Rust. It receives the row as it will be stored, as the API's
+/// JSON (on create the submitted and server-set values, on update the current row with the
+/// changes applied) and may refuse it, naming fields, or set columns computed from the
+/// others (they are validated like client input).
+pub type RowRule = fn(&mut serde_json::Map<String, serde_json::Value>) -> Result<(), Vec<RuleViolation>>;
+
+/// Why a [`RowRule`] refused a row: a field error of the 422 answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleViolation {
+    /// The field at fault.
+    pub field: &'static str,
+    /// The error code (`invalid`, `mismatch`, …).
+    pub code: &'static str,
+    /// What is wrong, for people.
+    pub message: String,
 }
 
 impl ModelDescriptor {

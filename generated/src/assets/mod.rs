@@ -137,6 +137,7 @@ pub const ASSET_CATEGORIES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/asset_categories.table.json"),
     modal_metadata_json: include_str!("metadata/asset_categories.modal.json"),
+    rule: None,
 };
 
 /// Model `Assets`, served at `/api/data/assets`.
@@ -365,6 +366,7 @@ pub const ASSETS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/assets.table.json"),
     modal_metadata_json: include_str!("metadata/assets.modal.json"),
+    rule: None,
 };
 
 /// Model `DepreciationSchedules`, served at `/api/data/depreciation_schedules`.
@@ -493,6 +495,7 @@ pub const DEPRECIATION_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/depreciation_schedules.table.json"),
     modal_metadata_json: include_str!("metadata/depreciation_schedules.modal.json"),
+    rule: None,
 };
 
 /// Model `MaintenanceSchedules`, served at `/api/data/maintenance_schedules`.
@@ -621,6 +624,7 @@ pub const MAINTENANCE_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/maintenance_schedules.table.json"),
     modal_metadata_json: include_str!("metadata/maintenance_schedules.modal.json"),
+    rule: None,
 };
 
 /// Model `MaintenanceLogs`, served at `/api/data/maintenance_logs`.
@@ -759,6 +763,7 @@ pub const MAINTENANCE_LOGS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/maintenance_logs.table.json"),
     modal_metadata_json: include_str!("metadata/maintenance_logs.modal.json"),
+    rule: None,
 };
 
 /// Model `AssetDisposals`, served at `/api/data/asset_disposals`.
@@ -897,6 +902,7 @@ pub const ASSET_DISPOSALS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/asset_disposals.table.json"),
     modal_metadata_json: include_str!("metadata/asset_disposals.modal.json"),
+    rule: None,
 };
 
 /// This addon, for the registry.

@@ -242,6 +242,7 @@ pub const FISCAL_DOCUMENTS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/fiscal_documents.table.json"),
     modal_metadata_json: include_str!("metadata/fiscal_documents.modal.json"),
+    rule: None,
 };
 
 /// This addon, for the registry.

@@ -197,6 +197,7 @@ pub const PROJECTS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "code"]],
     table_metadata_json: include_str!("metadata/projects.table.json"),
     modal_metadata_json: include_str!("metadata/projects.modal.json"),
+    rule: None,
 };
 
 /// Model `ProjectTasks`, served at `/api/data/project_tasks`.
@@ -385,6 +386,7 @@ pub const PROJECT_TASKS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/project_tasks.table.json"),
     modal_metadata_json: include_str!("metadata/project_tasks.modal.json"),
+    rule: None,
 };
 
 /// Model `TimeEntries`, served at `/api/data/time_entries`.
@@ -533,6 +535,7 @@ pub const TIME_ENTRIES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/time_entries.table.json"),
     modal_metadata_json: include_str!("metadata/time_entries.modal.json"),
+    rule: None,
 };
 
 /// This addon, for the registry.

@@ -127,6 +127,7 @@ pub const CUSTOMERS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "email"]],
     table_metadata_json: include_str!("metadata/customers.table.json"),
     modal_metadata_json: include_str!("metadata/customers.modal.json"),
+    rule: None,
 };
 
 /// Model `Order`, served at `/api/data/orders`.
@@ -305,6 +306,7 @@ pub const ORDERS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "number"]],
     table_metadata_json: include_str!("metadata/orders.table.json"),
     modal_metadata_json: include_str!("metadata/orders.modal.json"),
+    rule: None,
 };
 
 /// This addon, for the registry.

@@ -157,6 +157,7 @@ pub const TICKETS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "number"]],
     table_metadata_json: include_str!("metadata/tickets.table.json"),
     modal_metadata_json: include_str!("metadata/tickets.modal.json"),
+    rule: None,
 };
 
 /// Model `TicketComment`, served at `/api/data/ticket_comments`.
@@ -245,6 +246,7 @@ pub const TICKET_COMMENTS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/ticket_comments.table.json"),
     modal_metadata_json: include_str!("metadata/ticket_comments.modal.json"),
+    rule: None,
 };
 
 /// This addon, for the registry.

@@ -77,6 +77,7 @@ pub(crate) fn model_descriptor(
             unique: &[#(#unique),*],
             table_metadata_json: include_str!(#table_json_path),
             modal_metadata_json: include_str!(#modal_json_path),
+            rule: None,
         }
     }
 }

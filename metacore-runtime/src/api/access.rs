@@ -258,6 +258,7 @@ mod tests {
             unique: &[],
             table_metadata_json: "{}",
             modal_metadata_json: "{}",
+            rule: None,
         }
     }
 

@@ -15,7 +15,7 @@ use super::query::ListQuery;
 use super::schema::{required_on_create, served_columns, Row};
 use super::sql::{quote, Sql};
 use super::value::{decode, parse_json, Cell, Parsed};
-use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor};
+use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor, RowRule};
 
 /// A row as cells by column name.
 pub type Cells = Vec<(&'static str, Cell)>;
@@ -180,11 +180,56 @@ impl Problems {
         self.0.entry(field.to_string()).or_default().push(error);
     }
 
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     fn into_result(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())
         } else {
             Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+/// Runs the model's Rust rule over `row` with `values` applied: its violations become field
+/// errors, and the data columns it set are parsed like client input into `values`.
+fn apply_rule(
+    rule: RowRule,
+    model: &'static ModelDescriptor,
+    mut row: Map<String, Value>,
+    values: &mut Vec<(&'static ColumnDescriptor, Parsed)>,
+    problems: &mut Problems,
+) {
+    for (column, parsed) in values.iter() {
+        row.insert(column.name.to_string(), parsed.cell.to_json());
+    }
+    let seen = row.clone();
+    if let Err(violations) = rule(&mut row) {
+        for violation in violations {
+            problems.add(
+                violation.field,
+                FieldError::new(violation.code).with("message", violation.message),
+            );
+        }
+        return;
+    }
+    for (key, value) in row {
+        if seen.get(&key) == Some(&value) {
+            continue;
+        }
+        let Some(column) = model.column(&key).filter(|c| c.role == ColumnRole::Data && !c.generated)
+        else {
+            problems.add(&key, FieldError::new("not_writable"));
+            continue;
+        };
+        match parse_json(column, &value) {
+            Ok(parsed) => {
+                values.retain(|(c, _)| c.name != column.name);
+                values.push((column, parsed));
+            }
+            Err(error) => problems.add(&key, error),
         }
     }
 }
@@ -279,6 +324,11 @@ pub async fn create(
                 },
             },
         }
+    }
+    if let (Some(rule), true) = (model.rule, problems.is_empty()) {
+        let mut row = Map::new();
+        row.insert(model.id_column().name.into(), Value::String(id.to_string()));
+        apply_rule(rule, model, row, &mut values, &mut problems);
     }
     check_references(db, addon, scope.org, &values, &mut problems).await?;
     problems.into_result()?;
@@ -379,6 +429,15 @@ pub async fn update(
             }
             Err(error) => problems.add(key, error),
         }
+    }
+    if let (Some(rule), true) = (model.rule, problems.is_empty()) {
+        let row = before
+            .iter()
+            .map(|(name, cell)| (name.to_string(), cell.to_json()))
+            .collect();
+        apply_rule(rule, model, row, &mut changes, &mut problems);
+        // A computed value equal to the stored one is no change.
+        changes.retain(|(column, parsed)| Some(&parsed.cell) != current(column.name));
     }
     check_references(db, addon, scope.org, &changes, &mut problems).await?;
     problems.into_result()?;

@@ -81,6 +81,7 @@ impl TestAddon {
             unique: &[],
             table_metadata_json: "{}",
             modal_metadata_json: "{}",
+            rule: None,
         };
         let functions: Vec<&'static str> = self.functions.iter().map(|f| leak_str(f)).collect();
         let actions = functions
