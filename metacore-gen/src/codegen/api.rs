@@ -81,8 +81,26 @@ fn marker_ident(model: &Model) -> proc_macro2::Ident {
 }
 
 fn marker(addon: &Addon, model: &Model) -> TokenStream {
-    let ident = marker_ident(model);
     let descriptor = super::descriptor::descriptor_ident(model);
+    marker_type(
+        addon,
+        model,
+        &marker_ident(model),
+        &quote!(super::#descriptor),
+        &quote!(super::ADDON.key),
+    )
+}
+
+/// The marker type `ident` naming `model` to the runtime: `impl ModelSchema` (in scope as
+/// `ModelSchema`, with `ModelDescriptor`) returning `descriptor` (a `ModelDescriptor` place
+/// expression) and `addon_key` (a `&'static str` expression).
+pub(crate) fn marker_type(
+    addon: &Addon,
+    model: &Model,
+    ident: &proc_macro2::Ident,
+    descriptor: &TokenStream,
+    addon_key: &TokenStream,
+) -> TokenStream {
     let doc = format!(" Model `{}` (route `{}`).", model.key, model.table);
     let name = format!("{}{}", upper_camel(&addon.key), upper_camel(&model.table));
     quote! {
@@ -93,11 +111,11 @@ fn marker(addon: &Addon, model: &Model) -> TokenStream {
             const NAME: &'static str = #name;
 
             fn model() -> &'static ModelDescriptor {
-                &super::#descriptor
+                &#descriptor
             }
 
             fn addon() -> &'static str {
-                super::ADDON.key
+                #addon_key
             }
         }
     }

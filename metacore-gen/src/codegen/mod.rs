@@ -10,6 +10,9 @@
 //!    files: sea-orm entities and capability constants (quote + prettyplease), migrations and
 //!    crate skeletons (tera templates), and the JSON metadata of [`crate::ui`].
 //!
+//! [`model_module`] assembles the same pieces for one model into a single module body (what
+//! `#[metacore::model]` expands to).
+//!
 //! [`plan`] decides the migrations; [`emit`] writes the file tree. Both are pure: the same
 //! inputs give byte-identical output.
 
@@ -22,6 +25,7 @@ pub mod evolution;
 mod handlers;
 pub mod lock;
 pub mod migration;
+pub mod model_module;
 pub mod names;
 pub mod permissions;
 pub(crate) mod references;
