@@ -170,7 +170,8 @@ pub struct ModelDescriptor {
 /// JSON (on create the submitted and server-set values, on update the current row with the
 /// changes applied) and may refuse it, naming fields, or set columns computed from the
 /// others (they are validated like client input).
-pub type RowRule = fn(&mut serde_json::Map<String, serde_json::Value>) -> Result<(), Vec<RuleViolation>>;
+pub type RowRule =
+    fn(&mut serde_json::Map<String, serde_json::Value>) -> Result<(), Vec<RuleViolation>>;
 
 /// Why a [`RowRule`] refused a row: a field error of the 422 answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,6 +38,9 @@ pub struct Manifest {
 pub struct Options {
     /// A WASM module to check instead of `backend/backend.wasm` beside each manifest.
     pub wasm_override: Option<PathBuf>,
+    /// The manifest exists only in memory (`#[metacore::model]` builds one): nothing is
+    /// looked for beside its path — no backend module, no bundle files.
+    pub detached: bool,
 }
 
 /// Expands files and directories into the manifest files to read, sorted. A directory that
@@ -278,7 +281,11 @@ fn analyse(
             None
         }
     }?;
-    let context = checks::Context::discover(&addon, manifest_dir, options.wasm_override.as_deref());
+    let context = if options.detached {
+        checks::Context::default()
+    } else {
+        checks::Context::discover(&addon, manifest_dir, options.wasm_override.as_deref())
+    };
     diagnostics.extend(checks::check_addon(&addon, &context));
     Some((addon, context.wasm.map(|(_, bytes)| bytes)))
 }

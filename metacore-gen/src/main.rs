@@ -132,6 +132,7 @@ fn validate(paths: &[PathBuf], strict: bool, format: Format, wasm: Option<PathBu
     };
     let options = frontend::Options {
         wasm_override: wasm,
+        ..frontend::Options::default()
     };
     let reports: Vec<FileReport> = frontend::run(&files, &options)
         .into_iter()

@@ -43,6 +43,8 @@ pub mod types;
 pub use metacore_core::{registry, wasm};
 /// serde, for the derives of generated entities (`#[serde(crate = "metacore_runtime::serde")]`).
 pub use serde;
+/// poem and poem-openapi, for the operations `#[metacore::model]` expands to.
+pub use {poem, poem_openapi};
 mod webhook;
 
 pub use dispatch::{

@@ -94,9 +94,6 @@ fn module_file(
             pub mod entities;
         )
     });
-    let key = &addon.key;
-    let name = &addon.name;
-    let version = addon.version.to_string();
     let model_consts = addon
         .models
         .iter()
@@ -104,13 +101,18 @@ fn module_file(
         .map(|(m, table_json)| {
             let ident = descriptor::descriptor_ident(m);
             let doc = format!(" Model `{}`, served at `/api/data/{}`.", m.key, m.table);
-            let value = descriptor::model_descriptor(references, m, table, table_json);
+            let value = descriptor::model_descriptor(
+                references,
+                m,
+                table,
+                table_json,
+                &descriptor::Documents::Files,
+            );
             quote! {
                 #[doc = #doc]
                 pub const #ident: ModelDescriptor = #value;
             }
         });
-    let models = addon.models.iter().map(descriptor::descriptor_ident);
     let mut imports = vec![quote!(AddonDescriptor), quote!(BackendDescriptor)];
     if !addon.models.is_empty() {
         imports.extend([
@@ -146,12 +148,16 @@ fn module_file(
     if !addon.wasm_handlers().is_empty() {
         imports.push(quote!(WasmHandlerRef));
     }
-    let actions = handlers::actions(addon);
-    let tools = handlers::tools(addon);
-    let subscriptions = handlers::subscriptions(addon);
-    let hooks = handlers::hooks(addon);
-    let settings = handlers::settings(addon);
-    let backend = handlers::backend(addon, backend);
+    let addon_value = addon_descriptor(
+        addon,
+        manifest,
+        backend,
+        &AddonDocuments {
+            navigation: quote!(include_str!("navigation.json")),
+            permission_table: quote!(include_str!("permissions.json")),
+            legacy_manifest: quote!(include_str!("legacy_manifest.json")),
+        },
+    );
     let tokens = quote! {
         #(#![doc = #doc])*
 
@@ -163,7 +169,47 @@ fn module_file(
         #(#model_consts)*
 
         /// This addon, for the registry.
-        pub const ADDON: AddonDescriptor = AddonDescriptor {
+        pub const ADDON: AddonDescriptor = #addon_value;
+    };
+    rust_file(tokens)
+}
+
+/// The JSON documents of an addon descriptor, as `&'static str` expressions.
+pub(crate) struct AddonDocuments {
+    /// `navigation_json`.
+    pub navigation: TokenStream,
+    /// `permission_table_json`.
+    pub permission_table: TokenStream,
+    /// `legacy_manifest_json`.
+    pub legacy_manifest: TokenStream,
+}
+
+/// `AddonDescriptor { … }` of `addon`. Its models are the `<TABLE>_MODEL` constants and its
+/// capabilities the `permissions` module's, both beside it; the registry types it names
+/// must be in scope.
+pub(crate) fn addon_descriptor(
+    addon: &Addon,
+    manifest: &str,
+    backend: Option<&[u8]>,
+    documents: &AddonDocuments,
+) -> TokenStream {
+    let key = &addon.key;
+    let name = &addon.name;
+    let version = addon.version.to_string();
+    let models = addon.models.iter().map(descriptor::descriptor_ident);
+    let actions = handlers::actions(addon);
+    let tools = handlers::tools(addon);
+    let subscriptions = handlers::subscriptions(addon);
+    let hooks = handlers::hooks(addon);
+    let settings = handlers::settings(addon);
+    let backend = handlers::backend(addon, backend);
+    let AddonDocuments {
+        navigation,
+        permission_table,
+        legacy_manifest,
+    } = documents;
+    quote! {
+        AddonDescriptor {
             key: #key,
             name: #name,
             version: #version,
@@ -172,18 +218,17 @@ fn module_file(
             permissions: permissions::ADDON,
             roles: permissions::ROLES,
             capabilities: permissions::DECLARED,
-            navigation_json: include_str!("navigation.json"),
-            permission_table_json: include_str!("permissions.json"),
-            legacy_manifest_json: include_str!("legacy_manifest.json"),
+            navigation_json: #navigation,
+            permission_table_json: #permission_table,
+            legacy_manifest_json: #legacy_manifest,
             actions: #actions,
             tools: #tools,
             subscriptions: #subscriptions,
             hooks: #hooks,
             settings: #settings,
             backend: #backend,
-        };
-    };
-    rust_file(tokens)
+        }
+    }
 }
 
 fn entities_file(addon: &Addon) -> String {

@@ -76,14 +76,36 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
     Some(rust_file(tokens))
 }
 
-fn marker_ident(model: &Model) -> proc_macro2::Ident {
+/// The marker type's name: the route in UpperCamelCase (`Customers`).
+pub(crate) fn marker_ident(model: &Model) -> proc_macro2::Ident {
     format_ident!("{}", upper_camel(&model.table))
 }
 
 fn marker(addon: &Addon, model: &Model) -> TokenStream {
-    let ident = marker_ident(model);
     let descriptor = super::descriptor::descriptor_ident(model);
     let module = super::names::snake_ident(&model.table);
+    marker_type(
+        addon,
+        model,
+        &marker_ident(model),
+        &quote!(super::#descriptor),
+        &quote!(super::ADDON.key),
+        &quote!(super::entities::#module::Entity),
+    )
+}
+
+/// The marker type `ident` naming `model` to the runtime: `impl ModelSchema` (in scope as
+/// `ModelSchema`, with `ModelDescriptor`) returning `descriptor` (a `ModelDescriptor` place
+/// expression) and `addon_key` (a `&'static str` expression), and `impl ModelEntity` (in
+/// scope as `ModelEntity`) naming `entity`, the model's sea-orm entity type.
+pub(crate) fn marker_type(
+    addon: &Addon,
+    model: &Model,
+    ident: &proc_macro2::Ident,
+    descriptor: &TokenStream,
+    addon_key: &TokenStream,
+    entity: &TokenStream,
+) -> TokenStream {
     let doc = format!(" Model `{}` (route `{}`).", model.key, model.table);
     let name = format!("{}{}", upper_camel(&addon.key), upper_camel(&model.table));
     quote! {
@@ -94,21 +116,23 @@ fn marker(addon: &Addon, model: &Model) -> TokenStream {
             const NAME: &'static str = #name;
 
             fn model() -> &'static ModelDescriptor {
-                &super::#descriptor
+                &#descriptor
             }
 
             fn addon() -> &'static str {
-                super::ADDON.key
+                #addon_key
             }
         }
 
         impl ModelEntity for #ident {
-            type Entity = super::entities::#module::Entity;
+            type Entity = #entity;
         }
     }
 }
 
-fn operations(model: &Model) -> TokenStream {
+/// The CRUD operations of `model` inside an `#[OpenApi] impl`, for its marker type
+/// ([`marker_ident`]) and the names the addon's `api.rs` imports.
+pub(crate) fn operations(model: &Model) -> TokenStream {
     let marker = marker_ident(model);
     let route = &model.table;
     let collection = format!("/api/data/{route}");

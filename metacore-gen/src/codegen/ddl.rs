@@ -8,9 +8,12 @@
 //! constraint to an existing table; those steps only backfill data there (the server
 //! enforces NOT NULL and references on every write anyway).
 
-use super::evolution::Step;
-use super::schema::{ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema, TableSchema};
-use crate::ir::ColumnType;
+use super::evolution::{self, Step};
+use super::schema::{
+    physical_table, AddonSchema, ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema,
+    TableSchema,
+};
+use crate::ir::{Addon, ColumnType};
 
 /// A database backend migrations run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +92,13 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
     }
     out.extend(deferred);
     out
+}
+
+/// The statements creating every table of `addon` (with its indices and foreign keys) in an
+/// empty database: what its first migration's `up` runs.
+pub fn create_addon(addon: &Addon, backend: Backend) -> Vec<String> {
+    let (steps, _) = evolution::diff(&AddonSchema::default(), &AddonSchema::of(addon));
+    up(&steps, backend, &|table| physical_table(&addon.key, table))
 }
 
 /// The statements undoing `steps`, when every step can be undone without losing what the

@@ -18,12 +18,25 @@ pub(crate) fn descriptor_ident(model: &Model) -> proc_macro2::Ident {
     super::names::const_ident(&format!("{}_model", model.table))
 }
 
-/// `ModelDescriptor { … }` for `model`, whose ungated table metadata is `table_json`.
+/// Where a descriptor takes its metadata documents from.
+pub(crate) enum Documents {
+    /// `include_str!` of `metadata/<table>.{table,modal}.json` beside the addon module (the
+    /// generated crate).
+    Files,
+    /// Expressions of type `&'static str` (the table document, then the modal one), such as
+    /// constants holding the JSON text (`#[metacore::model]`).
+    Inline(TokenStream, TokenStream),
+}
+
+/// `ModelDescriptor { … }` for `model`, whose ungated table metadata is `table_json`. Its
+/// capabilities are `permissions::<table>::ALL` when the model has any (a `permissions`
+/// module beside the descriptor, as [`super::permissions`] writes it).
 pub(crate) fn model_descriptor(
     references: &AddonReferences,
     model: &Model,
     table: &PermissionTable,
     table_json: &serde_json::Value,
+    documents: &Documents,
 ) -> TokenStream {
     let addon = references.addon();
     let key = &model.key;
@@ -59,9 +72,17 @@ pub(crate) fn model_descriptor(
         let columns = &index.columns;
         quote!(&[#(#columns),*])
     });
-    let metadata = |kind: &str| metadata_path(model, kind).display().to_string();
-    let table_json_path = metadata("table");
-    let modal_json_path = metadata("modal");
+    let (table_document, modal_document) = match documents {
+        Documents::Files => {
+            let metadata = |kind: &str| metadata_path(model, kind).display().to_string();
+            let (table_path, modal_path) = (metadata("table"), metadata("modal"));
+            (
+                quote!(include_str!(#table_path)),
+                quote!(include_str!(#modal_path)),
+            )
+        }
+        Documents::Inline(table, modal) => (table.clone(), modal.clone()),
+    };
     quote! {
         ModelDescriptor {
             key: #key,
@@ -75,8 +96,8 @@ pub(crate) fn model_descriptor(
             search_columns: &[#(#search),*],
             default_per_page: #per_page,
             unique: &[#(#unique),*],
-            table_metadata_json: include_str!(#table_json_path),
-            modal_metadata_json: include_str!(#modal_json_path),
+            table_metadata_json: #table_document,
+            modal_metadata_json: #modal_document,
             rule: None,
         }
     }

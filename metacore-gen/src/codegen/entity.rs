@@ -17,6 +17,14 @@ use crate::ir::{Column, ColumnType, Model, SystemRole};
 
 /// The entity module of `model`, formatted. `manifest` names the file it came from.
 pub(crate) fn emit(references: &AddonReferences, model: &Model, manifest: &str) -> String {
+    rust_file(tokens(references, model, manifest))
+}
+
+/// The items of `model`'s entity module (`Model`, `Relation`, the derived `Entity`,
+/// `Column`, `ActiveModel`, …), starting with the module's inner doc attribute. They name
+/// `sea_orm` and `metacore_runtime` by relative paths, so a caller can bring either crate
+/// into scope under that name (`#[metacore::model]` re-exports both through the facade).
+pub(crate) fn tokens(references: &AddonReferences, model: &Model, manifest: &str) -> TokenStream {
     let addon = references.addon();
     let table = physical_table(&addon.key, &model.table);
     let module_doc = format!(
@@ -31,7 +39,7 @@ pub(crate) fn emit(references: &AddonReferences, model: &Model, manifest: &str) 
     let relations = relations_of(references, model);
     let variants = relations.iter().map(RelationVariant::tokens);
     let related = related_impls(&relations);
-    let tokens = quote! {
+    quote! {
         #![doc = #module_doc]
 
         use sea_orm::entity::prelude::*;
@@ -60,8 +68,7 @@ pub(crate) fn emit(references: &AddonReferences, model: &Model, manifest: &str) 
         #(#related)*
 
         impl ActiveModelBehavior for ActiveModel {}
-    };
-    rust_file(tokens)
+    }
 }
 
 /// The Rust type of a column's values (non-null).

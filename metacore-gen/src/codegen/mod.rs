@@ -10,6 +10,9 @@
 //!    — the files: Rust built as token streams (`quote!`) and formatted by [`format`]
 //!    (prettyplease), the JSON metadata of [`crate::ui`], and the crate's `Cargo.toml`.
 //!
+//! [`model_module`] assembles the same pieces for one model into a single module body (what
+//! `#[metacore::model]` expands to).
+//!
 //! [`plan`] decides the migrations; [`emit`] writes the file tree. Both are pure: the same
 //! inputs give byte-identical output.
 
@@ -24,6 +27,7 @@ pub mod format;
 mod handlers;
 pub mod lock;
 pub mod migration;
+pub mod model_module;
 pub mod names;
 pub mod permissions;
 pub(crate) mod references;

@@ -16,6 +16,12 @@ use crate::ui::{Grantable, PermissionTable};
 
 /// The permissions module of one addon, formatted.
 pub fn emit(table: &PermissionTable) -> String {
+    rust_file(tokens(table))
+}
+
+/// The items of the permissions module of one addon, starting with its inner doc attribute.
+/// The runtime is named `metacore_runtime` (a relative path the caller brings into scope).
+pub fn tokens(table: &PermissionTable) -> TokenStream {
     let doc = format!(
         " Capability strings of addon `{}` (`http-api.md` §10.1), the roles its manifest declares, and what it may do outside its own tables.",
         table.addon_key
@@ -63,7 +69,7 @@ pub fn emit(table: &PermissionTable) -> String {
         let (kind, target) = (&c.kind, &c.target);
         quote!(DeclaredCapability { kind: #kind, target: #target })
     });
-    let tokens = quote! {
+    quote! {
         #![doc = #doc]
 
         use metacore_runtime::registry::{DeclaredCapability, RoleGrants};
@@ -81,8 +87,7 @@ pub fn emit(table: &PermissionTable) -> String {
 
         /// What the addon declares it may do outside its own tables.
         pub const DECLARED: &[DeclaredCapability] = &[#(#capabilities),*];
-    };
-    rust_file(tokens)
+    }
 }
 
 /// One documented `pub const NAME: &str = "<capability>";` per grantable, named by `name`

@@ -219,7 +219,9 @@ fn apply_rule(
         if seen.get(&key) == Some(&value) {
             continue;
         }
-        let Some(column) = model.column(&key).filter(|c| c.role == ColumnRole::Data && !c.generated)
+        let Some(column) = model
+            .column(&key)
+            .filter(|c| c.role == ColumnRole::Data && !c.generated)
         else {
             problems.add(&key, FieldError::new("not_writable"));
             continue;
