@@ -25,9 +25,10 @@ if ! command -v schemathesis >/dev/null || ! command -v openapi-spec-validator >
   python3 -m pip install --quiet 'schemathesis==4.32.5' 'openapi-spec-validator==0.9.0'
 fi
 
-# The test build (workspace features) links the generated crate's binary too: reuse it.
+# The test build (workspace features) links the demo binary too: reuse it.
 cargo test --quiet --workspace --no-run
-app="$CARGO_TARGET_DIR/debug/metacore-app"
+# The demo application: the generated addons and the hand-written `crm` addon.
+app="$CARGO_TARGET_DIR/debug/metacore-demo"
 work="$(mktemp -d)"
 server=""
 pg_dir=""
