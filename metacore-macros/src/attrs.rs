@@ -73,7 +73,11 @@ fn value_of(expr: &Expr) -> syn::Result<Value> {
             other => Err(syn::Error::new(other.span(), "expected a number")),
         },
         Expr::Array(array) => Ok(Value::List(
-            array.elems.iter().map(value_of).collect::<syn::Result<_>>()?,
+            array
+                .elems
+                .iter()
+                .map(value_of)
+                .collect::<syn::Result<_>>()?,
         )),
         Expr::Group(group) => value_of(&group.expr),
         Expr::Paren(paren) => value_of(&paren.expr),
@@ -142,9 +146,7 @@ impl Kind {
             (Kind::Bool, Value::Flag | Value::Bool(_)) => true,
             (Kind::UInt, Value::Number(n)) => n.as_u64().is_some(),
             (Kind::Literal, Value::Str(_) | Value::Number(_) | Value::Bool(_)) => true,
-            (Kind::StrList, Value::List(items)) => {
-                items.iter().all(|i| matches!(i, Value::Str(_)))
-            }
+            (Kind::StrList, Value::List(items)) => items.iter().all(|i| matches!(i, Value::Str(_))),
             _ => false,
         }
     }

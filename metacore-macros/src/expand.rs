@@ -304,7 +304,11 @@ fn check_field(
         }
     };
     only(&["max_length"], Base::Text, "`String`");
-    only(&["precision", "scale"], Base::Numeric, "`Numeric` or `Decimal`");
+    only(
+        &["precision", "scale"],
+        Base::Numeric,
+        "`Numeric` or `Decimal`",
+    );
     if entries.get("scale").is_some() && entries.get("precision").is_none() {
         ok = false;
         errors.push(syn::Error::new(
@@ -372,7 +376,8 @@ impl Declaration {
             ("/models/0/table", "table"),
             ("/models/0/label", "label"),
         ] {
-            plain(&mut origins, 
+            plain(
+                &mut origins,
                 pointer.into(),
                 attr_span(key)
                     .or(if key == "addon" || key == "version" {
@@ -422,10 +427,18 @@ impl Declaration {
             plain(&mut origins, format!("{src}/type"), type_span);
             plain(&mut origins, format!("{src}/not_null"), field.ty_span);
             for entry in field.attrs.iter() {
-                plain(&mut origins, format!("{src}/{}", entry.key), entry.value_span);
+                plain(
+                    &mut origins,
+                    format!("{src}/{}", entry.key),
+                    entry.value_span,
+                );
             }
             if let Some((entry, index)) = index {
-                plain(&mut origins, format!("/models/0/indices/{}", indices.len()), entry);
+                plain(
+                    &mut origins,
+                    format!("/models/0/indices/{}", indices.len()),
+                    entry,
+                );
                 indices.push(index);
             }
             columns.push(column);
@@ -442,11 +455,7 @@ impl Declaration {
             added.push("deleted_at".into());
         }
         for (i, name) in added.into_iter().enumerate() {
-            let index = if i < first_field {
-                i
-            } else {
-                i + fields.len()
-            };
+            let index = if i < first_field { i } else { i + fields.len() };
             origins.push(Origin {
                 pointer: format!("/models/0/columns/{index}"),
                 span: ident.span(),
@@ -493,9 +502,7 @@ impl Declaration {
             Some(Origin {
                 added_column: Some(name),
                 ..
-            }) => self
-                .field_named(name)
-                .map_or(Span::call_site(), |o| o.span),
+            }) => self.field_named(name).map_or(Span::call_site(), |o| o.span),
             Some(origin) => origin.span,
             None => Span::call_site(),
         };

@@ -14,7 +14,13 @@ fn expanded(attr: TokenStream, item: TokenStream) -> String {
 #[test]
 fn contact() {
     insta::assert_snapshot!(expanded(
-        quote!(addon = "crm", table = "contacts", key = "Contact", label = "Contacts", version = "1.0.0"),
+        quote!(
+            addon = "crm",
+            table = "contacts",
+            key = "Contact",
+            label = "Contacts",
+            version = "1.0.0"
+        ),
         quote! {
             #[derive(Clone, Debug)]
             pub struct Contact {
