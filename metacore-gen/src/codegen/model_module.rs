@@ -107,18 +107,7 @@ pub fn items(
         #entity
 
         #prelude
-        use metacore_runtime::api::handlers::{self, ListParams};
-        use metacore_runtime::api::{
-            ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-            ModelSchema, RowAnswer, UpdateBody,
-        };
-        use metacore_runtime::poem::web::Data;
-        use metacore_runtime::poem::Request;
-        use metacore_runtime::poem_openapi;
-        use metacore_runtime::poem_openapi::param::{Path, Query};
-        use metacore_runtime::poem_openapi::payload::Json;
-        use metacore_runtime::poem_openapi::OpenApi;
-        use sea_orm::prelude::Uuid;
+        use metacore_runtime::api::{ModelEntity, ModelSchema};
         use metacore_runtime::registry::{
             AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
             ModelDescriptor,
@@ -141,13 +130,34 @@ pub fn items(
         #[doc = #route_alias_doc]
         pub type #route_alias = #marker_name;
 
-        /// The model's HTTP operations (list, create, get, update, delete under
-        /// `/api/data/<route>`), as the generated crate serves a manifest model's.
-        pub struct Api;
+        pub use operations::Api;
 
-        #[OpenApi]
-        impl Api {
-            #operations
+        /// The model's HTTP operations, in a module of their own so that their imports never
+        /// shadow the entity's names (`Json` above all).
+        pub mod operations {
+            #prelude
+            use metacore_runtime::api::handlers::{self, ListParams};
+            use metacore_runtime::api::{
+                ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer,
+                UpdateBody,
+            };
+            use metacore_runtime::poem::web::Data;
+            use metacore_runtime::poem::Request;
+            use metacore_runtime::poem_openapi::param::{Path, Query};
+            use metacore_runtime::poem_openapi::payload::Json;
+            use metacore_runtime::poem_openapi::OpenApi;
+            use sea_orm::prelude::Uuid;
+
+            use super::#route_alias;
+
+            /// The model's HTTP operations (list, create, get, update, delete under
+            /// `/api/data/<route>`), as the generated crate serves a manifest model's.
+            pub struct Api;
+
+            #[OpenApi]
+            impl Api {
+                #operations
+            }
         }
 
         /// The ungated `TableMetadata` of the model (`http-api.md` §6.2), as served.

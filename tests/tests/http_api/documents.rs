@@ -210,7 +210,9 @@ async fn committed_openapi_json_is_the_served_spec() {
     )
     .expect("state");
     let endpoint = metacore_runtime::cli::endpoint(&app, state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
     let address = listener.local_addr().expect("an address");
     tokio::spawn(async move {
         let _ = metacore_runtime::cli::serve_on(listener, endpoint).await;
