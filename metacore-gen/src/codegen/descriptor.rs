@@ -178,7 +178,8 @@ fn is_actor(column: &Column, stem: &str) -> bool {
         && (column.name == stem || column.name == format!("{stem}_id"))
 }
 
-fn option_str(value: Option<&str>) -> TokenStream {
+/// `Some("…")` or `None`.
+pub(crate) fn option_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(text) => quote!(Some(#text)),
         None => quote!(None),

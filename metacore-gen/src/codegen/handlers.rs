@@ -7,6 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use sha2::{Digest, Sha256};
 
+use super::descriptor::option_str;
 use crate::ir::{Action, Addon, HandlerKind, Setting, Tool};
 
 /// The file the backend module is embedded from, beside the addon's `mod.rs`.
@@ -30,13 +31,6 @@ fn handler(kind: &HandlerKind) -> TokenStream {
         }
         HandlerKind::Noop => quote!(Handler::Noop),
         HandlerKind::None => quote!(Handler::None),
-    }
-}
-
-fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(text) => quote!(Some(#text)),
-        None => quote!(None),
     }
 }
 
@@ -214,8 +208,5 @@ pub(crate) fn backend(addon: &Addon, module: Option<&[u8]>) -> TokenStream {
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }

@@ -69,7 +69,7 @@ impl Data<'_> {
     /// server; a nil `id` gets a fresh one.
     pub async fn create<M: ModelEntity>(&self, row: &ModelOf<M>) -> Result<ModelOf<M>, ApiError> {
         self.admit::<M>("create")?;
-        let mut fields = fields_of::<M>(row, true)?;
+        let mut fields = writable_fields::<M>(&mut serialised::<M>(row)?, true);
         if fields.get("id") == Some(&Value::String(Uuid::nil().to_string())) {
             fields.remove("id");
         }
@@ -90,8 +90,13 @@ impl Data<'_> {
     /// `record_not_found` when the caller's organisation has none).
     pub async fn update<M: ModelEntity>(&self, row: &ModelOf<M>) -> Result<ModelOf<M>, ApiError> {
         self.admit::<M>("update")?;
-        let fields = fields_of::<M>(row, false)?;
-        let id = id_of::<M>(row)?;
+        let mut all = serialised::<M>(row)?;
+        let id = all
+            .get(M::model().id_column().name)
+            .and_then(Value::as_str)
+            .and_then(|text| text.parse().ok())
+            .ok_or_else(|| ApiError::internal("the row has no uuid id"))?;
+        let fields = writable_fields::<M>(&mut all, false);
         let cells = update_row::<M>(self.state, self.scope, id, fields, None).await?;
         model_of::<M>(&cells)
     }
@@ -120,17 +125,22 @@ impl Data<'_> {
     }
 }
 
-/// The client-writable fields of `row` as the API's JSON: data columns, and on create the
-/// `id` too.
-fn fields_of<M: ModelEntity>(
-    row: &ModelOf<M>,
-    create: bool,
-) -> Result<Map<String, Value>, ApiError> {
-    let Value::Object(mut all) = serde_json::to_value(row).map_err(ApiError::internal)? else {
-        return Err(ApiError::internal(
+/// `row` as the API's JSON object.
+fn serialised<M: ModelEntity>(row: &ModelOf<M>) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::to_value(row).map_err(ApiError::internal)? {
+        Value::Object(all) => Ok(all),
+        _ => Err(ApiError::internal(
             "an entity model does not serialise to an object",
-        ));
-    };
+        )),
+    }
+}
+
+/// The client-writable fields among `all` (a serialised row): data columns, and on create
+/// the `id` too.
+fn writable_fields<M: ModelEntity>(
+    all: &mut Map<String, Value>,
+    create: bool,
+) -> Map<String, Value> {
     let mut fields = Map::new();
     for column in M::model().columns.iter().filter(|c| writable(c)) {
         let keep = match column.role {
@@ -142,16 +152,7 @@ fn fields_of<M: ModelEntity>(
             fields.insert(column.name.to_string(), value);
         }
     }
-    Ok(fields)
-}
-
-fn id_of<M: ModelEntity>(row: &ModelOf<M>) -> Result<Uuid, ApiError> {
-    let id = M::model().id_column().name;
-    serde_json::to_value(row)
-        .ok()
-        .and_then(|v| v.get(id).and_then(Value::as_str).map(str::to_string))
-        .and_then(|text| text.parse().ok())
-        .ok_or_else(|| ApiError::internal(format!("the row has no uuid `{id}`")))
+    fields
 }
 
 /// The entity model of a stored row. A failure means the entity and the descriptor disagree
