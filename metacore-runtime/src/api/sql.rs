@@ -89,15 +89,25 @@ impl Sql {
         self.text.is_empty()
     }
 
+    /// The text and the values, as one string that tells statements apart (a cache key).
+    pub fn cache_key(&self) -> String {
+        format!("{}|{:?}", self.text, self.values)
+    }
+
     /// The statement to run.
     pub fn statement(&self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text.clone(), self.values.clone())
     }
 }
 
-/// `"name"` with embedded quotes doubled.
+/// `"name"` with embedded quotes doubled, as sea-query quotes identifiers (PostgreSQL and
+/// SQLite share the double-quote style). The one identifier quoting of the crate: the
+/// sandbox's catalog and guards use it too.
 pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    use sea_orm::sea_query::{Alias, IntoIden, PostgresQueryBuilder, QuotedBuilder};
+    let mut out = String::with_capacity(name.len() + 2);
+    PostgresQueryBuilder.prepare_iden(&Alias::new(name).into_iden(), &mut out);
+    out
 }
 
 /// `text` with LIKE wildcards (`%`, `_`) and the escape character `\` escaped.

@@ -8,6 +8,7 @@
 //! Other tables are reachable only through `db:read` / `db:write` capabilities and only if
 //! the host listed them as [`KnownTable`]s (host tables, other addons' tables).
 
+use crate::api::sql::quote;
 use metacore_core::registry::{AddonDescriptor, ColumnRole};
 
 use super::sqlite_guard::org_view;
@@ -69,10 +70,6 @@ pub struct Catalog<'a> {
     pub import: &'a str,
     /// True on SQLite.
     pub sqlite: bool,
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 fn is_system(name: &str) -> bool {

@@ -26,6 +26,7 @@
 //! This is the first line, for clear errors; the database enforces the same bounds again
 //! ([`super::pg_guard`], the SQLite authorizer).
 
+use crate::api::sql::quote;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -436,10 +437,6 @@ impl ReadRewriter<'_> {
         *factor = parse_factor(&text)?;
         Ok(())
     }
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 /// `SELECT * FROM <physical> WHERE <tenancy> = $org AND deleted_at IS NULL`, with only

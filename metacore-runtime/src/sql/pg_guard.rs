@@ -21,6 +21,7 @@
 //! The role is a second line: what a statement can reach is bounded by the grants and the
 //! policies even if the parser let something through.
 
+use crate::api::sql::quote;
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseBackend};
@@ -41,10 +42,6 @@ const SAVEPOINT: &str = "metacore_statement";
 /// The role addon `key` runs its SQL as.
 pub fn role_name(addon_key: &str) -> String {
     format!("{ROLE_PREFIX}{}", addon_key.replace('-', "_"))
-}
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
 /// One tenant table: its physical name and tenancy column.

@@ -48,6 +48,7 @@
 mod ffi;
 mod state;
 
+use crate::api::sql::quote;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -272,11 +273,6 @@ pub async fn enter(
         .await
         .map_err(|e| control_error("switch on", e))?;
     Ok(())
-}
-
-/// Quotes an SQL identifier.
-fn quote(identifier: &str) -> String {
-    format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
 /// Installs, on the connection `conn` runs on, TEMP triggers that abort any insert, update
