@@ -7,6 +7,7 @@
 //! * [`registry`] — the descriptors of a build: addons, models, columns, actions, tools,
 //!   handlers, capabilities, settings, lifecycle hooks, subscriptions and backend modules.
 //! * [`ui`] — the navigation and metadata types the server gates per caller.
+//! * [`storage`] — names of the row-count and search objects migrations create.
 //! * [`wasm`] — the WASM host ABI and the backend module checks both sides run.
 //! * [`finding`], [`names`], [`fnv`] — what those share.
 
@@ -14,6 +15,7 @@ pub mod finding;
 pub mod fnv;
 pub mod names;
 pub mod registry;
+pub mod storage;
 pub mod ui;
 pub mod wasm;
 

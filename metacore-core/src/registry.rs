@@ -155,6 +155,12 @@ pub struct ModelDescriptor {
     pub search_columns: &'static [&'static str],
     /// The page size when the request gives none.
     pub default_per_page: u32,
+    /// True when the migrations count its rows per organisation in
+    /// [`crate::storage::ROW_COUNTS_TABLE`]: list totals read them there.
+    pub row_counts: bool,
+    /// The columns its migrations keep in a full-text search index (on SQLite the FTS5
+    /// table [`crate::storage::search_table`]); empty: none.
+    pub search_index: &'static [&'static str],
     /// The column sets of its unique indices (for 409 `duplicate` field errors).
     pub unique: &'static [&'static [&'static str]],
     /// The ungated `TableMetadata` (`http-api.md` §6.2), as JSON text.

@@ -281,6 +281,8 @@ fn analyse(
             None
         }
     }?;
+    let mut addon = addon;
+    crate::list_indexes::add(&mut addon, diagnostics);
     let context = if options.detached {
         checks::Context::default()
     } else {

@@ -6,7 +6,8 @@
 //! 2. [`schema_check`] — the structural pass (for v3: the upstream JSON Schema itself).
 //! 3. [`v3`] / [`v2`] — the two dialects: structure, typed parse, lowering.
 //! 4. [`ir`] — one intermediate representation both dialects lower into.
-//! 5. [`checks`] — the semantic gates of `manifest.md` over the IR.
+//! 5. [`list_indexes`] — the indexes list pages need, added to the IR;
+//!    [`checks`] — the semantic gates of `manifest.md` over the IR.
 //! 6. [`diagnostics`] — located, coded findings, printed for humans or as JSON.
 //! 7. [`ui`] — the static JSON metadata the server serves (tables, modals, navigation,
 //!    permissions, the legacy manifest projection), derived from the IR.
@@ -24,6 +25,7 @@ pub mod diagnostics;
 pub mod frontend;
 pub mod ir;
 pub mod json;
+pub mod list_indexes;
 pub mod schema_check;
 pub mod semver;
 pub mod source;

@@ -12,7 +12,10 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Connections of a SQLite file pool.
 pub const SQLITE_POOL_SIZE: u32 = 8;
@@ -64,4 +67,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
             url: redacted(url),
             source,
         })
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`BEGIN IMMEDIATE`, waiting up to [`SQLITE_BUSY_TIMEOUT`] for it): a deferred transaction
+/// that read first fails with "database is locked" when another connection wrote meanwhile,
+/// since its snapshot can no longer be upgraded, and the busy timeout cannot help it.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

@@ -10,6 +10,7 @@
 //!   another organisation's row;
 //! * actions and tools through the showcase addon's WASM backend;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
+//! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
 //! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
 //!   on PostgreSQL, exact decimals, capability wildcards.
 
@@ -33,3 +34,6 @@ mod typed;
 
 #[path = "http_api/hardening.rs"]
 mod hardening;
+
+#[path = "http_api/lists.rs"]
+mod lists;

@@ -2,13 +2,11 @@
 
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-    ModelSchema, RowAnswer, UpdateBody,
+    Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
+    RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
-use poem::web::Data;
-use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -127,11 +125,9 @@ impl Api {
         method = "get",
         operation_id = "asset_categories.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn asset_categories_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -159,7 +155,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<AssetCategories>(&state, request, params).await
+        handlers::list::<AssetCategories>(call, params).await
     }
     /// Creates a `asset_categories` row (`asset_categories.create`).
     #[oai(
@@ -169,11 +165,10 @@ impl Api {
     )]
     async fn asset_categories_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<AssetCategories>>,
     ) -> CreatedAnswer<AssetCategories> {
-        handlers::create::<AssetCategories>(&state, request, body.0).await
+        handlers::create::<AssetCategories>(call, body.0).await
     }
     /// One `asset_categories` row by id (`asset_categories.index`).
     #[oai(
@@ -183,11 +178,10 @@ impl Api {
     )]
     async fn asset_categories_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<AssetCategories> {
-        handlers::get::<AssetCategories>(&state, request, id.0).await
+        handlers::get::<AssetCategories>(call, id.0).await
     }
     /// Changes the fields sent of a `asset_categories` row (`asset_categories.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -197,12 +191,11 @@ impl Api {
     )]
     async fn asset_categories_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<AssetCategories>>,
     ) -> RowAnswer<AssetCategories> {
-        handlers::update::<AssetCategories>(&state, request, id.0, body.0).await
+        handlers::update::<AssetCategories>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`asset_categories.update`).
     #[oai(
@@ -212,12 +205,11 @@ impl Api {
     )]
     async fn asset_categories_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<AssetCategories>>,
     ) -> RowAnswer<AssetCategories> {
-        handlers::update::<AssetCategories>(&state, request, id.0, body.0).await
+        handlers::update::<AssetCategories>(call, id.0, body.0).await
     }
     /// Deletes a `asset_categories` row (`asset_categories.delete`).
     #[oai(
@@ -227,19 +219,16 @@ impl Api {
     )]
     async fn asset_categories_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<AssetCategories>(&state, request, id.0).await
+        handlers::delete::<AssetCategories>(call, id.0).await
     }
     /// Lists `assets` rows of the caller's organisation (`assets.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/assets", method = "get", operation_id = "assets.list")]
-    #[allow(clippy::too_many_arguments)]
     async fn assets_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -267,38 +256,31 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<Assets>(&state, request, params).await
+        handlers::list::<Assets>(call, params).await
     }
     /// Creates a `assets` row (`assets.create`).
     #[oai(path = "/api/data/assets", method = "post", operation_id = "assets.create")]
     async fn assets_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<Assets>>,
     ) -> CreatedAnswer<Assets> {
-        handlers::create::<Assets>(&state, request, body.0).await
+        handlers::create::<Assets>(call, body.0).await
     }
     /// One `assets` row by id (`assets.index`).
     #[oai(path = "/api/data/assets/:id", method = "get", operation_id = "assets.get")]
-    async fn assets_get(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> RowAnswer<Assets> {
-        handlers::get::<Assets>(&state, request, id.0).await
+    async fn assets_get(&self, call: Call<'_>, id: Path<Uuid>) -> RowAnswer<Assets> {
+        handlers::get::<Assets>(call, id.0).await
     }
     /// Changes the fields sent of a `assets` row (`assets.update`); `PUT` and `PATCH` both merge.
     #[oai(path = "/api/data/assets/:id", method = "put", operation_id = "assets.update")]
     async fn assets_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Assets>>,
     ) -> RowAnswer<Assets> {
-        handlers::update::<Assets>(&state, request, id.0, body.0).await
+        handlers::update::<Assets>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`assets.update`).
     #[oai(
@@ -308,12 +290,11 @@ impl Api {
     )]
     async fn assets_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Assets>>,
     ) -> RowAnswer<Assets> {
-        handlers::update::<Assets>(&state, request, id.0, body.0).await
+        handlers::update::<Assets>(call, id.0, body.0).await
     }
     /// Deletes a `assets` row (`assets.delete`).
     #[oai(
@@ -321,13 +302,8 @@ impl Api {
         method = "delete",
         operation_id = "assets.delete"
     )]
-    async fn assets_delete(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> DeletedAnswer {
-        handlers::delete::<Assets>(&state, request, id.0).await
+    async fn assets_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
+        handlers::delete::<Assets>(call, id.0).await
     }
     /// Lists `depreciation_schedules` rows of the caller's organisation (`depreciation_schedules.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -335,11 +311,9 @@ impl Api {
         method = "get",
         operation_id = "depreciation_schedules.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn depreciation_schedules_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -367,7 +341,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<DepreciationSchedules>(&state, request, params).await
+        handlers::list::<DepreciationSchedules>(call, params).await
     }
     /// Creates a `depreciation_schedules` row (`depreciation_schedules.create`).
     #[oai(
@@ -377,11 +351,10 @@ impl Api {
     )]
     async fn depreciation_schedules_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<DepreciationSchedules>>,
     ) -> CreatedAnswer<DepreciationSchedules> {
-        handlers::create::<DepreciationSchedules>(&state, request, body.0).await
+        handlers::create::<DepreciationSchedules>(call, body.0).await
     }
     /// One `depreciation_schedules` row by id (`depreciation_schedules.index`).
     #[oai(
@@ -391,11 +364,10 @@ impl Api {
     )]
     async fn depreciation_schedules_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<DepreciationSchedules> {
-        handlers::get::<DepreciationSchedules>(&state, request, id.0).await
+        handlers::get::<DepreciationSchedules>(call, id.0).await
     }
     /// Changes the fields sent of a `depreciation_schedules` row (`depreciation_schedules.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -405,12 +377,11 @@ impl Api {
     )]
     async fn depreciation_schedules_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<DepreciationSchedules>>,
     ) -> RowAnswer<DepreciationSchedules> {
-        handlers::update::<DepreciationSchedules>(&state, request, id.0, body.0).await
+        handlers::update::<DepreciationSchedules>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`depreciation_schedules.update`).
     #[oai(
@@ -420,12 +391,11 @@ impl Api {
     )]
     async fn depreciation_schedules_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<DepreciationSchedules>>,
     ) -> RowAnswer<DepreciationSchedules> {
-        handlers::update::<DepreciationSchedules>(&state, request, id.0, body.0).await
+        handlers::update::<DepreciationSchedules>(call, id.0, body.0).await
     }
     /// Deletes a `depreciation_schedules` row (`depreciation_schedules.delete`).
     #[oai(
@@ -435,11 +405,10 @@ impl Api {
     )]
     async fn depreciation_schedules_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<DepreciationSchedules>(&state, request, id.0).await
+        handlers::delete::<DepreciationSchedules>(call, id.0).await
     }
     /// Lists `maintenance_schedules` rows of the caller's organisation (`maintenance_schedules.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -447,11 +416,9 @@ impl Api {
         method = "get",
         operation_id = "maintenance_schedules.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn maintenance_schedules_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -479,7 +446,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<MaintenanceSchedules>(&state, request, params).await
+        handlers::list::<MaintenanceSchedules>(call, params).await
     }
     /// Creates a `maintenance_schedules` row (`maintenance_schedules.create`).
     #[oai(
@@ -489,11 +456,10 @@ impl Api {
     )]
     async fn maintenance_schedules_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<MaintenanceSchedules>>,
     ) -> CreatedAnswer<MaintenanceSchedules> {
-        handlers::create::<MaintenanceSchedules>(&state, request, body.0).await
+        handlers::create::<MaintenanceSchedules>(call, body.0).await
     }
     /// One `maintenance_schedules` row by id (`maintenance_schedules.index`).
     #[oai(
@@ -503,11 +469,10 @@ impl Api {
     )]
     async fn maintenance_schedules_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<MaintenanceSchedules> {
-        handlers::get::<MaintenanceSchedules>(&state, request, id.0).await
+        handlers::get::<MaintenanceSchedules>(call, id.0).await
     }
     /// Changes the fields sent of a `maintenance_schedules` row (`maintenance_schedules.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -517,12 +482,11 @@ impl Api {
     )]
     async fn maintenance_schedules_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<MaintenanceSchedules>>,
     ) -> RowAnswer<MaintenanceSchedules> {
-        handlers::update::<MaintenanceSchedules>(&state, request, id.0, body.0).await
+        handlers::update::<MaintenanceSchedules>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`maintenance_schedules.update`).
     #[oai(
@@ -532,12 +496,11 @@ impl Api {
     )]
     async fn maintenance_schedules_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<MaintenanceSchedules>>,
     ) -> RowAnswer<MaintenanceSchedules> {
-        handlers::update::<MaintenanceSchedules>(&state, request, id.0, body.0).await
+        handlers::update::<MaintenanceSchedules>(call, id.0, body.0).await
     }
     /// Deletes a `maintenance_schedules` row (`maintenance_schedules.delete`).
     #[oai(
@@ -547,11 +510,10 @@ impl Api {
     )]
     async fn maintenance_schedules_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<MaintenanceSchedules>(&state, request, id.0).await
+        handlers::delete::<MaintenanceSchedules>(call, id.0).await
     }
     /// Lists `maintenance_logs` rows of the caller's organisation (`maintenance_logs.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -559,11 +521,9 @@ impl Api {
         method = "get",
         operation_id = "maintenance_logs.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn maintenance_logs_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -591,7 +551,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<MaintenanceLogs>(&state, request, params).await
+        handlers::list::<MaintenanceLogs>(call, params).await
     }
     /// Creates a `maintenance_logs` row (`maintenance_logs.create`).
     #[oai(
@@ -601,11 +561,10 @@ impl Api {
     )]
     async fn maintenance_logs_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<MaintenanceLogs>>,
     ) -> CreatedAnswer<MaintenanceLogs> {
-        handlers::create::<MaintenanceLogs>(&state, request, body.0).await
+        handlers::create::<MaintenanceLogs>(call, body.0).await
     }
     /// One `maintenance_logs` row by id (`maintenance_logs.index`).
     #[oai(
@@ -615,11 +574,10 @@ impl Api {
     )]
     async fn maintenance_logs_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<MaintenanceLogs> {
-        handlers::get::<MaintenanceLogs>(&state, request, id.0).await
+        handlers::get::<MaintenanceLogs>(call, id.0).await
     }
     /// Changes the fields sent of a `maintenance_logs` row (`maintenance_logs.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -629,12 +587,11 @@ impl Api {
     )]
     async fn maintenance_logs_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<MaintenanceLogs>>,
     ) -> RowAnswer<MaintenanceLogs> {
-        handlers::update::<MaintenanceLogs>(&state, request, id.0, body.0).await
+        handlers::update::<MaintenanceLogs>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`maintenance_logs.update`).
     #[oai(
@@ -644,12 +601,11 @@ impl Api {
     )]
     async fn maintenance_logs_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<MaintenanceLogs>>,
     ) -> RowAnswer<MaintenanceLogs> {
-        handlers::update::<MaintenanceLogs>(&state, request, id.0, body.0).await
+        handlers::update::<MaintenanceLogs>(call, id.0, body.0).await
     }
     /// Deletes a `maintenance_logs` row (`maintenance_logs.delete`).
     #[oai(
@@ -659,11 +615,10 @@ impl Api {
     )]
     async fn maintenance_logs_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<MaintenanceLogs>(&state, request, id.0).await
+        handlers::delete::<MaintenanceLogs>(call, id.0).await
     }
     /// Lists `asset_disposals` rows of the caller's organisation (`asset_disposals.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -671,11 +626,9 @@ impl Api {
         method = "get",
         operation_id = "asset_disposals.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn asset_disposals_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -703,7 +656,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<AssetDisposals>(&state, request, params).await
+        handlers::list::<AssetDisposals>(call, params).await
     }
     /// Creates a `asset_disposals` row (`asset_disposals.create`).
     #[oai(
@@ -713,11 +666,10 @@ impl Api {
     )]
     async fn asset_disposals_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<AssetDisposals>>,
     ) -> CreatedAnswer<AssetDisposals> {
-        handlers::create::<AssetDisposals>(&state, request, body.0).await
+        handlers::create::<AssetDisposals>(call, body.0).await
     }
     /// One `asset_disposals` row by id (`asset_disposals.index`).
     #[oai(
@@ -727,11 +679,10 @@ impl Api {
     )]
     async fn asset_disposals_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<AssetDisposals> {
-        handlers::get::<AssetDisposals>(&state, request, id.0).await
+        handlers::get::<AssetDisposals>(call, id.0).await
     }
     /// Changes the fields sent of a `asset_disposals` row (`asset_disposals.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -741,12 +692,11 @@ impl Api {
     )]
     async fn asset_disposals_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<AssetDisposals>>,
     ) -> RowAnswer<AssetDisposals> {
-        handlers::update::<AssetDisposals>(&state, request, id.0, body.0).await
+        handlers::update::<AssetDisposals>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`asset_disposals.update`).
     #[oai(
@@ -756,12 +706,11 @@ impl Api {
     )]
     async fn asset_disposals_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<AssetDisposals>>,
     ) -> RowAnswer<AssetDisposals> {
-        handlers::update::<AssetDisposals>(&state, request, id.0, body.0).await
+        handlers::update::<AssetDisposals>(call, id.0, body.0).await
     }
     /// Deletes a `asset_disposals` row (`asset_disposals.delete`).
     #[oai(
@@ -771,10 +720,9 @@ impl Api {
     )]
     async fn asset_disposals_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<AssetDisposals>(&state, request, id.0).await
+        handlers::delete::<AssetDisposals>(call, id.0).await
     }
 }

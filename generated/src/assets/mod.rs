@@ -137,6 +137,8 @@ pub const ASSET_CATEGORIES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/asset_categories.table.json"),
     modal_metadata_json: include_str!("metadata/asset_categories.modal.json"),
+    row_counts: true,
+    search_index: &["name", "code"],
     rule: None,
 };
 
@@ -366,6 +368,8 @@ pub const ASSETS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/assets.table.json"),
     modal_metadata_json: include_str!("metadata/assets.modal.json"),
+    row_counts: true,
+    search_index: &["name", "code", "serial_number", "location"],
     rule: None,
 };
 
@@ -495,6 +499,8 @@ pub const DEPRECIATION_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/depreciation_schedules.table.json"),
     modal_metadata_json: include_str!("metadata/depreciation_schedules.modal.json"),
+    row_counts: true,
+    search_index: &[],
     rule: None,
 };
 
@@ -624,6 +630,8 @@ pub const MAINTENANCE_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/maintenance_schedules.table.json"),
     modal_metadata_json: include_str!("metadata/maintenance_schedules.modal.json"),
+    row_counts: true,
+    search_index: &["title"],
     rule: None,
 };
 
@@ -763,6 +771,8 @@ pub const MAINTENANCE_LOGS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/maintenance_logs.table.json"),
     modal_metadata_json: include_str!("metadata/maintenance_logs.modal.json"),
+    row_counts: true,
+    search_index: &["description", "performed_by"],
     rule: None,
 };
 
@@ -902,6 +912,8 @@ pub const ASSET_DISPOSALS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/asset_disposals.table.json"),
     modal_metadata_json: include_str!("metadata/asset_disposals.modal.json"),
+    row_counts: true,
+    search_index: &["notes"],
     rule: None,
 };
 

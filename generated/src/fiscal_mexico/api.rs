@@ -3,13 +3,11 @@
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-    ModelSchema, RowAnswer, UpdateBody,
+    Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
+    RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
-use poem::web::Data;
-use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -43,11 +41,9 @@ impl Api {
         method = "get",
         operation_id = "fiscal_documents.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn fiscal_documents_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -75,7 +71,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<FiscalDocuments>(&state, request, params).await
+        handlers::list::<FiscalDocuments>(call, params).await
     }
     /// Creates a `fiscal_documents` row (`fiscal_documents.create`).
     #[oai(
@@ -85,11 +81,10 @@ impl Api {
     )]
     async fn fiscal_documents_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<FiscalDocuments>>,
     ) -> CreatedAnswer<FiscalDocuments> {
-        handlers::create::<FiscalDocuments>(&state, request, body.0).await
+        handlers::create::<FiscalDocuments>(call, body.0).await
     }
     /// One `fiscal_documents` row by id (`fiscal_documents.index`).
     #[oai(
@@ -99,11 +94,10 @@ impl Api {
     )]
     async fn fiscal_documents_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<FiscalDocuments> {
-        handlers::get::<FiscalDocuments>(&state, request, id.0).await
+        handlers::get::<FiscalDocuments>(call, id.0).await
     }
     /// Changes the fields sent of a `fiscal_documents` row (`fiscal_documents.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -113,12 +107,11 @@ impl Api {
     )]
     async fn fiscal_documents_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<FiscalDocuments>>,
     ) -> RowAnswer<FiscalDocuments> {
-        handlers::update::<FiscalDocuments>(&state, request, id.0, body.0).await
+        handlers::update::<FiscalDocuments>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`fiscal_documents.update`).
     #[oai(
@@ -128,12 +121,11 @@ impl Api {
     )]
     async fn fiscal_documents_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<FiscalDocuments>>,
     ) -> RowAnswer<FiscalDocuments> {
-        handlers::update::<FiscalDocuments>(&state, request, id.0, body.0).await
+        handlers::update::<FiscalDocuments>(call, id.0, body.0).await
     }
     /// Deletes a `fiscal_documents` row (`fiscal_documents.delete`).
     #[oai(
@@ -143,11 +135,10 @@ impl Api {
     )]
     async fn fiscal_documents_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<FiscalDocuments>(&state, request, id.0).await
+        handlers::delete::<FiscalDocuments>(call, id.0).await
     }
     /// Runs a row action of a `fiscal_documents` row (`fiscal_documents.<key>`): `stamp_fiscal`, `cancel_fiscal`. The body holds the form values.
     #[oai(
@@ -157,14 +148,12 @@ impl Api {
     )]
     async fn fiscal_documents_action(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         /// The action key.
         key: Path<String>,
         body: InvocationBody,
     ) -> ActionAnswer {
-        actions::action::<FiscalDocuments>(&state, request, Some(id.0), &key.0, body)
-            .await
+        actions::action::<FiscalDocuments>(call, Some(id.0), &key.0, body).await
     }
 }

@@ -242,6 +242,22 @@ pub const FISCAL_DOCUMENTS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/fiscal_documents.table.json"),
     modal_metadata_json: include_str!("metadata/fiscal_documents.modal.json"),
+    row_counts: true,
+    search_index: &[
+        "fiscal_uuid",
+        "rfc_emisor",
+        "rfc_receptor",
+        "status",
+        "cfdi_usage",
+        "payment_form",
+        "payment_method",
+        "environment",
+        "xml_url",
+        "pdf_url",
+        "xml",
+        "cancel_reason",
+        "replacement_uuid",
+    ],
     rule: None,
 };
 

@@ -4,10 +4,15 @@
 //! Each migration holds its DDL for PostgreSQL and for SQLite; see each file.
 
 pub mod m0001_assets_v1_0_0;
+pub mod m0002_assets_v1_0_0;
 pub mod m0001_fiscal_mexico_v1_0_0;
+pub mod m0002_fiscal_mexico_v1_0_0;
 pub mod m0001_projects_v1_0_0;
+pub mod m0002_projects_v1_0_0;
 pub mod m0001_showcase_v1_0_0;
+pub mod m0002_showcase_v1_0_0;
 pub mod m0001_tickets_v1_0_0;
+pub mod m0002_tickets_v1_0_0;
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -20,10 +25,15 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m0001_assets_v1_0_0::Migration),
+            Box::new(m0002_assets_v1_0_0::Migration),
             Box::new(m0001_fiscal_mexico_v1_0_0::Migration),
+            Box::new(m0002_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0001_projects_v1_0_0::Migration),
+            Box::new(m0002_projects_v1_0_0::Migration),
             Box::new(m0001_showcase_v1_0_0::Migration),
+            Box::new(m0002_showcase_v1_0_0::Migration),
             Box::new(m0001_tickets_v1_0_0::Migration),
+            Box::new(m0002_tickets_v1_0_0::Migration),
         ]
     }
 }

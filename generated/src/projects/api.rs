@@ -2,13 +2,11 @@
 
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-    ModelSchema, RowAnswer, UpdateBody,
+    Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
+    RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
-use poem::web::Data;
-use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -72,11 +70,9 @@ pub struct Api;
 impl Api {
     /// Lists `projects` rows of the caller's organisation (`projects.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/projects", method = "get", operation_id = "projects.list")]
-    #[allow(clippy::too_many_arguments)]
     async fn projects_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -104,7 +100,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<Projects>(&state, request, params).await
+        handlers::list::<Projects>(call, params).await
     }
     /// Creates a `projects` row (`projects.create`).
     #[oai(
@@ -114,11 +110,10 @@ impl Api {
     )]
     async fn projects_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<Projects>>,
     ) -> CreatedAnswer<Projects> {
-        handlers::create::<Projects>(&state, request, body.0).await
+        handlers::create::<Projects>(call, body.0).await
     }
     /// One `projects` row by id (`projects.index`).
     #[oai(
@@ -126,13 +121,8 @@ impl Api {
         method = "get",
         operation_id = "projects.get"
     )]
-    async fn projects_get(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> RowAnswer<Projects> {
-        handlers::get::<Projects>(&state, request, id.0).await
+    async fn projects_get(&self, call: Call<'_>, id: Path<Uuid>) -> RowAnswer<Projects> {
+        handlers::get::<Projects>(call, id.0).await
     }
     /// Changes the fields sent of a `projects` row (`projects.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -142,12 +132,11 @@ impl Api {
     )]
     async fn projects_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Projects>>,
     ) -> RowAnswer<Projects> {
-        handlers::update::<Projects>(&state, request, id.0, body.0).await
+        handlers::update::<Projects>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`projects.update`).
     #[oai(
@@ -157,12 +146,11 @@ impl Api {
     )]
     async fn projects_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Projects>>,
     ) -> RowAnswer<Projects> {
-        handlers::update::<Projects>(&state, request, id.0, body.0).await
+        handlers::update::<Projects>(call, id.0, body.0).await
     }
     /// Deletes a `projects` row (`projects.delete`).
     #[oai(
@@ -170,13 +158,8 @@ impl Api {
         method = "delete",
         operation_id = "projects.delete"
     )]
-    async fn projects_delete(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> DeletedAnswer {
-        handlers::delete::<Projects>(&state, request, id.0).await
+    async fn projects_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
+        handlers::delete::<Projects>(call, id.0).await
     }
     /// Lists `project_tasks` rows of the caller's organisation (`project_tasks.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -184,11 +167,9 @@ impl Api {
         method = "get",
         operation_id = "project_tasks.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn project_tasks_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -216,7 +197,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<ProjectTasks>(&state, request, params).await
+        handlers::list::<ProjectTasks>(call, params).await
     }
     /// Creates a `project_tasks` row (`project_tasks.create`).
     #[oai(
@@ -226,11 +207,10 @@ impl Api {
     )]
     async fn project_tasks_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<ProjectTasks>>,
     ) -> CreatedAnswer<ProjectTasks> {
-        handlers::create::<ProjectTasks>(&state, request, body.0).await
+        handlers::create::<ProjectTasks>(call, body.0).await
     }
     /// One `project_tasks` row by id (`project_tasks.index`).
     #[oai(
@@ -240,11 +220,10 @@ impl Api {
     )]
     async fn project_tasks_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<ProjectTasks> {
-        handlers::get::<ProjectTasks>(&state, request, id.0).await
+        handlers::get::<ProjectTasks>(call, id.0).await
     }
     /// Changes the fields sent of a `project_tasks` row (`project_tasks.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -254,12 +233,11 @@ impl Api {
     )]
     async fn project_tasks_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<ProjectTasks>>,
     ) -> RowAnswer<ProjectTasks> {
-        handlers::update::<ProjectTasks>(&state, request, id.0, body.0).await
+        handlers::update::<ProjectTasks>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`project_tasks.update`).
     #[oai(
@@ -269,12 +247,11 @@ impl Api {
     )]
     async fn project_tasks_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<ProjectTasks>>,
     ) -> RowAnswer<ProjectTasks> {
-        handlers::update::<ProjectTasks>(&state, request, id.0, body.0).await
+        handlers::update::<ProjectTasks>(call, id.0, body.0).await
     }
     /// Deletes a `project_tasks` row (`project_tasks.delete`).
     #[oai(
@@ -284,11 +261,10 @@ impl Api {
     )]
     async fn project_tasks_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<ProjectTasks>(&state, request, id.0).await
+        handlers::delete::<ProjectTasks>(call, id.0).await
     }
     /// Lists `time_entries` rows of the caller's organisation (`time_entries.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -296,11 +272,9 @@ impl Api {
         method = "get",
         operation_id = "time_entries.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn time_entries_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -328,7 +302,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<TimeEntries>(&state, request, params).await
+        handlers::list::<TimeEntries>(call, params).await
     }
     /// Creates a `time_entries` row (`time_entries.create`).
     #[oai(
@@ -338,11 +312,10 @@ impl Api {
     )]
     async fn time_entries_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<TimeEntries>>,
     ) -> CreatedAnswer<TimeEntries> {
-        handlers::create::<TimeEntries>(&state, request, body.0).await
+        handlers::create::<TimeEntries>(call, body.0).await
     }
     /// One `time_entries` row by id (`time_entries.index`).
     #[oai(
@@ -352,11 +325,10 @@ impl Api {
     )]
     async fn time_entries_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<TimeEntries> {
-        handlers::get::<TimeEntries>(&state, request, id.0).await
+        handlers::get::<TimeEntries>(call, id.0).await
     }
     /// Changes the fields sent of a `time_entries` row (`time_entries.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -366,12 +338,11 @@ impl Api {
     )]
     async fn time_entries_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<TimeEntries>>,
     ) -> RowAnswer<TimeEntries> {
-        handlers::update::<TimeEntries>(&state, request, id.0, body.0).await
+        handlers::update::<TimeEntries>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`time_entries.update`).
     #[oai(
@@ -381,12 +352,11 @@ impl Api {
     )]
     async fn time_entries_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<TimeEntries>>,
     ) -> RowAnswer<TimeEntries> {
-        handlers::update::<TimeEntries>(&state, request, id.0, body.0).await
+        handlers::update::<TimeEntries>(call, id.0, body.0).await
     }
     /// Deletes a `time_entries` row (`time_entries.delete`).
     #[oai(
@@ -396,10 +366,9 @@ impl Api {
     )]
     async fn time_entries_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<TimeEntries>(&state, request, id.0).await
+        handlers::delete::<TimeEntries>(call, id.0).await
     }
 }

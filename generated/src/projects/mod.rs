@@ -197,6 +197,8 @@ pub const PROJECTS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "code"]],
     table_metadata_json: include_str!("metadata/projects.table.json"),
     modal_metadata_json: include_str!("metadata/projects.modal.json"),
+    row_counts: true,
+    search_index: &["code", "name", "description"],
     rule: None,
 };
 
@@ -386,6 +388,8 @@ pub const PROJECT_TASKS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/project_tasks.table.json"),
     modal_metadata_json: include_str!("metadata/project_tasks.modal.json"),
+    row_counts: true,
+    search_index: &["title", "description"],
     rule: None,
 };
 
@@ -535,6 +539,8 @@ pub const TIME_ENTRIES_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/time_entries.table.json"),
     modal_metadata_json: include_str!("metadata/time_entries.modal.json"),
+    row_counts: true,
+    search_index: &["description"],
     rule: None,
 };
 

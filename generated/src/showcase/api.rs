@@ -3,13 +3,11 @@
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-    ModelSchema, RowAnswer, UpdateBody,
+    Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
+    RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
-use poem::web::Data;
-use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -56,11 +54,9 @@ pub struct Api;
 impl Api {
     /// Lists `customers` rows of the caller's organisation (`customers.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/customers", method = "get", operation_id = "customers.list")]
-    #[allow(clippy::too_many_arguments)]
     async fn customers_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -88,7 +84,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<Customers>(&state, request, params).await
+        handlers::list::<Customers>(call, params).await
     }
     /// Creates a `customers` row (`customers.create`).
     #[oai(
@@ -98,11 +94,10 @@ impl Api {
     )]
     async fn customers_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<Customers>>,
     ) -> CreatedAnswer<Customers> {
-        handlers::create::<Customers>(&state, request, body.0).await
+        handlers::create::<Customers>(call, body.0).await
     }
     /// One `customers` row by id (`customers.index`).
     #[oai(
@@ -112,11 +107,10 @@ impl Api {
     )]
     async fn customers_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<Customers> {
-        handlers::get::<Customers>(&state, request, id.0).await
+        handlers::get::<Customers>(call, id.0).await
     }
     /// Changes the fields sent of a `customers` row (`customers.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -126,12 +120,11 @@ impl Api {
     )]
     async fn customers_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Customers>>,
     ) -> RowAnswer<Customers> {
-        handlers::update::<Customers>(&state, request, id.0, body.0).await
+        handlers::update::<Customers>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`customers.update`).
     #[oai(
@@ -141,12 +134,11 @@ impl Api {
     )]
     async fn customers_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Customers>>,
     ) -> RowAnswer<Customers> {
-        handlers::update::<Customers>(&state, request, id.0, body.0).await
+        handlers::update::<Customers>(call, id.0, body.0).await
     }
     /// Deletes a `customers` row (`customers.delete`).
     #[oai(
@@ -154,21 +146,14 @@ impl Api {
         method = "delete",
         operation_id = "customers.delete"
     )]
-    async fn customers_delete(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> DeletedAnswer {
-        handlers::delete::<Customers>(&state, request, id.0).await
+    async fn customers_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
+        handlers::delete::<Customers>(call, id.0).await
     }
     /// Lists `orders` rows of the caller's organisation (`orders.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/orders", method = "get", operation_id = "orders.list")]
-    #[allow(clippy::too_many_arguments)]
     async fn orders_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -196,38 +181,31 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<Orders>(&state, request, params).await
+        handlers::list::<Orders>(call, params).await
     }
     /// Creates a `orders` row (`orders.create`).
     #[oai(path = "/api/data/orders", method = "post", operation_id = "orders.create")]
     async fn orders_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<Orders>>,
     ) -> CreatedAnswer<Orders> {
-        handlers::create::<Orders>(&state, request, body.0).await
+        handlers::create::<Orders>(call, body.0).await
     }
     /// One `orders` row by id (`orders.index`).
     #[oai(path = "/api/data/orders/:id", method = "get", operation_id = "orders.get")]
-    async fn orders_get(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> RowAnswer<Orders> {
-        handlers::get::<Orders>(&state, request, id.0).await
+    async fn orders_get(&self, call: Call<'_>, id: Path<Uuid>) -> RowAnswer<Orders> {
+        handlers::get::<Orders>(call, id.0).await
     }
     /// Changes the fields sent of a `orders` row (`orders.update`); `PUT` and `PATCH` both merge.
     #[oai(path = "/api/data/orders/:id", method = "put", operation_id = "orders.update")]
     async fn orders_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Orders>>,
     ) -> RowAnswer<Orders> {
-        handlers::update::<Orders>(&state, request, id.0, body.0).await
+        handlers::update::<Orders>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`orders.update`).
     #[oai(
@@ -237,12 +215,11 @@ impl Api {
     )]
     async fn orders_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Orders>>,
     ) -> RowAnswer<Orders> {
-        handlers::update::<Orders>(&state, request, id.0, body.0).await
+        handlers::update::<Orders>(call, id.0, body.0).await
     }
     /// Deletes a `orders` row (`orders.delete`).
     #[oai(
@@ -250,13 +227,8 @@ impl Api {
         method = "delete",
         operation_id = "orders.delete"
     )]
-    async fn orders_delete(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> DeletedAnswer {
-        handlers::delete::<Orders>(&state, request, id.0).await
+    async fn orders_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
+        handlers::delete::<Orders>(call, id.0).await
     }
     /// Runs a row action of a `customers` row (`customers.<key>`): `echo`, `vet`. The body holds the form values.
     #[oai(
@@ -266,14 +238,13 @@ impl Api {
     )]
     async fn customers_action(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         /// The action key.
         key: Path<String>,
         body: InvocationBody,
     ) -> ActionAnswer {
-        actions::action::<Customers>(&state, request, Some(id.0), &key.0, body).await
+        actions::action::<Customers>(call, Some(id.0), &key.0, body).await
     }
     /// Runs a table or create action of `customers` (`customers.<key>`): `echo_packed`. The body holds the form values.
     #[oai(
@@ -283,12 +254,11 @@ impl Api {
     )]
     async fn customers_collection_action(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// The action key.
         key: Path<String>,
         body: InvocationBody,
     ) -> ActionAnswer {
-        actions::action::<Customers>(&state, request, None, &key.0, body).await
+        actions::action::<Customers>(call, None, &key.0, body).await
     }
 }

@@ -127,6 +127,8 @@ pub const CUSTOMERS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "email"]],
     table_metadata_json: include_str!("metadata/customers.table.json"),
     modal_metadata_json: include_str!("metadata/customers.modal.json"),
+    row_counts: true,
+    search_index: &["name", "email", "tier"],
     rule: None,
 };
 
@@ -306,6 +308,8 @@ pub const ORDERS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "number"]],
     table_metadata_json: include_str!("metadata/orders.table.json"),
     modal_metadata_json: include_str!("metadata/orders.modal.json"),
+    row_counts: true,
+    search_index: &["status", "notes"],
     rule: None,
 };
 

@@ -3,13 +3,11 @@
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
-    ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-    ModelSchema, RowAnswer, UpdateBody,
+    Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
+    RowAnswer, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
-use poem::web::Data;
-use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -56,11 +54,9 @@ pub struct Api;
 impl Api {
     /// Lists `tickets` rows of the caller's organisation (`tickets.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/tickets", method = "get", operation_id = "tickets.list")]
-    #[allow(clippy::too_many_arguments)]
     async fn tickets_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -88,27 +84,21 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<Tickets>(&state, request, params).await
+        handlers::list::<Tickets>(call, params).await
     }
     /// Creates a `tickets` row (`tickets.create`).
     #[oai(path = "/api/data/tickets", method = "post", operation_id = "tickets.create")]
     async fn tickets_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<Tickets>>,
     ) -> CreatedAnswer<Tickets> {
-        handlers::create::<Tickets>(&state, request, body.0).await
+        handlers::create::<Tickets>(call, body.0).await
     }
     /// One `tickets` row by id (`tickets.index`).
     #[oai(path = "/api/data/tickets/:id", method = "get", operation_id = "tickets.get")]
-    async fn tickets_get(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> RowAnswer<Tickets> {
-        handlers::get::<Tickets>(&state, request, id.0).await
+    async fn tickets_get(&self, call: Call<'_>, id: Path<Uuid>) -> RowAnswer<Tickets> {
+        handlers::get::<Tickets>(call, id.0).await
     }
     /// Changes the fields sent of a `tickets` row (`tickets.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -118,12 +108,11 @@ impl Api {
     )]
     async fn tickets_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Tickets>>,
     ) -> RowAnswer<Tickets> {
-        handlers::update::<Tickets>(&state, request, id.0, body.0).await
+        handlers::update::<Tickets>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`tickets.update`).
     #[oai(
@@ -133,12 +122,11 @@ impl Api {
     )]
     async fn tickets_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<Tickets>>,
     ) -> RowAnswer<Tickets> {
-        handlers::update::<Tickets>(&state, request, id.0, body.0).await
+        handlers::update::<Tickets>(call, id.0, body.0).await
     }
     /// Deletes a `tickets` row (`tickets.delete`).
     #[oai(
@@ -146,13 +134,8 @@ impl Api {
         method = "delete",
         operation_id = "tickets.delete"
     )]
-    async fn tickets_delete(
-        &self,
-        state: Data<&ApiState>,
-        request: &Request,
-        id: Path<Uuid>,
-    ) -> DeletedAnswer {
-        handlers::delete::<Tickets>(&state, request, id.0).await
+    async fn tickets_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
+        handlers::delete::<Tickets>(call, id.0).await
     }
     /// Lists `ticket_comments` rows of the caller's organisation (`ticket_comments.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -160,11 +143,9 @@ impl Api {
         method = "get",
         operation_id = "ticket_comments.list"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn ticket_comments_list(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         /// 1-based page (default 1).
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         page: Query<Option<u64>>,
@@ -192,7 +173,7 @@ impl Api {
             order: order.0,
             search: search.0,
         };
-        handlers::list::<TicketComments>(&state, request, params).await
+        handlers::list::<TicketComments>(call, params).await
     }
     /// Creates a `ticket_comments` row (`ticket_comments.create`).
     #[oai(
@@ -202,11 +183,10 @@ impl Api {
     )]
     async fn ticket_comments_create(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         body: Json<CreateBody<TicketComments>>,
     ) -> CreatedAnswer<TicketComments> {
-        handlers::create::<TicketComments>(&state, request, body.0).await
+        handlers::create::<TicketComments>(call, body.0).await
     }
     /// One `ticket_comments` row by id (`ticket_comments.index`).
     #[oai(
@@ -216,11 +196,10 @@ impl Api {
     )]
     async fn ticket_comments_get(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> RowAnswer<TicketComments> {
-        handlers::get::<TicketComments>(&state, request, id.0).await
+        handlers::get::<TicketComments>(call, id.0).await
     }
     /// Changes the fields sent of a `ticket_comments` row (`ticket_comments.update`); `PUT` and `PATCH` both merge.
     #[oai(
@@ -230,12 +209,11 @@ impl Api {
     )]
     async fn ticket_comments_update(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<TicketComments>>,
     ) -> RowAnswer<TicketComments> {
-        handlers::update::<TicketComments>(&state, request, id.0, body.0).await
+        handlers::update::<TicketComments>(call, id.0, body.0).await
     }
     /// Same as `PUT`: changes the fields sent (`ticket_comments.update`).
     #[oai(
@@ -245,12 +223,11 @@ impl Api {
     )]
     async fn ticket_comments_patch(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         body: Json<UpdateBody<TicketComments>>,
     ) -> RowAnswer<TicketComments> {
-        handlers::update::<TicketComments>(&state, request, id.0, body.0).await
+        handlers::update::<TicketComments>(call, id.0, body.0).await
     }
     /// Deletes a `ticket_comments` row (`ticket_comments.delete`).
     #[oai(
@@ -260,11 +237,10 @@ impl Api {
     )]
     async fn ticket_comments_delete(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
     ) -> DeletedAnswer {
-        handlers::delete::<TicketComments>(&state, request, id.0).await
+        handlers::delete::<TicketComments>(call, id.0).await
     }
     /// Runs a row action of a `tickets` row (`tickets.<key>`): `resolve`, `reassign`. The body holds the form values.
     #[oai(
@@ -274,13 +250,12 @@ impl Api {
     )]
     async fn tickets_action(
         &self,
-        state: Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         id: Path<Uuid>,
         /// The action key.
         key: Path<String>,
         body: InvocationBody,
     ) -> ActionAnswer {
-        actions::action::<Tickets>(&state, request, Some(id.0), &key.0, body).await
+        actions::action::<Tickets>(call, Some(id.0), &key.0, body).await
     }
 }

@@ -157,6 +157,8 @@ pub const TICKETS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[&["organization_id", "number"]],
     table_metadata_json: include_str!("metadata/tickets.table.json"),
     modal_metadata_json: include_str!("metadata/tickets.modal.json"),
+    row_counts: true,
+    search_index: &["number", "title", "description", "status", "priority"],
     rule: None,
 };
 
@@ -246,6 +248,8 @@ pub const TICKET_COMMENTS_MODEL: ModelDescriptor = ModelDescriptor {
     unique: &[],
     table_metadata_json: include_str!("metadata/ticket_comments.table.json"),
     modal_metadata_json: include_str!("metadata/ticket_comments.modal.json"),
+    row_counts: true,
+    search_index: &["body"],
     rule: None,
 };
 

@@ -51,12 +51,10 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
         #action_imports
         use metacore_runtime::api::handlers::{self, ListParams};
         use metacore_runtime::api::{
-            ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
+            Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
             ModelSchema, RowAnswer, UpdateBody,
         };
         use metacore_runtime::registry::ModelDescriptor;
-        use poem::web::Data;
-        use poem::Request;
         use poem_openapi::param::{Path, Query};
         use poem_openapi::payload::Json;
         use poem_openapi::OpenApi;
@@ -179,23 +177,20 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
             #[oai(path = #item, method = #method, operation_id = #operation_id)]
             async fn #name(
                 &self,
-                state: Data<&ApiState>,
-                request: &Request,
+                call: Call<'_>,
                 id: Path<Uuid>,
                 body: Json<UpdateBody<#marker>>,
             ) -> RowAnswer<#marker> {
-                handlers::update::<#marker>(&state, request, id.0, body.0).await
+                handlers::update::<#marker>(call, id.0, body.0).await
             }
         }
     });
     quote! {
         #[doc = #list_doc]
         #[oai(path = #collection, method = "get", operation_id = #list_id)]
-        #[allow(clippy::too_many_arguments)]
         async fn #list(
             &self,
-            state: Data<&ApiState>,
-            request: &Request,
+            call: Call<'_>,
             /// 1-based page (default 1).
             #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
             page: Query<Option<u64>>,
@@ -218,29 +213,27 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
                 order: order.0,
                 search: search.0,
             };
-            handlers::list::<#marker>(&state, request, params).await
+            handlers::list::<#marker>(call, params).await
         }
 
         #[doc = #create_doc]
         #[oai(path = #collection, method = "post", operation_id = #create_id)]
         async fn #create(
             &self,
-            state: Data<&ApiState>,
-            request: &Request,
+            call: Call<'_>,
             body: Json<CreateBody<#marker>>,
         ) -> CreatedAnswer<#marker> {
-            handlers::create::<#marker>(&state, request, body.0).await
+            handlers::create::<#marker>(call, body.0).await
         }
 
         #[doc = #get_doc]
         #[oai(path = #item, method = "get", operation_id = #get_id)]
         async fn #get(
             &self,
-            state: Data<&ApiState>,
-            request: &Request,
+            call: Call<'_>,
             id: Path<Uuid>,
         ) -> RowAnswer<#marker> {
-            handlers::get::<#marker>(&state, request, id.0).await
+            handlers::get::<#marker>(call, id.0).await
         }
 
         #(#updates)*
@@ -249,11 +242,10 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
         #[oai(path = #item, method = "delete", operation_id = #delete_id)]
         async fn #delete(
             &self,
-            state: Data<&ApiState>,
-            request: &Request,
+            call: Call<'_>,
             id: Path<Uuid>,
         ) -> DeletedAnswer {
-            handlers::delete::<#marker>(&state, request, id.0).await
+            handlers::delete::<#marker>(call, id.0).await
         }
     }
 }
@@ -314,14 +306,13 @@ fn action_operations(addon: &Addon, model: &Model) -> TokenStream {
             #[oai(path = #path, method = "post", operation_id = #operation_id)]
             async fn #name(
                 &self,
-                state: Data<&ApiState>,
-                request: &Request,
+                call: Call<'_>,
                 id: Path<Uuid>,
                 /// The action key.
                 key: Path<String>,
                 body: InvocationBody,
             ) -> ActionAnswer {
-                actions::action::<#marker>(&state, request, Some(id.0), &key.0, body).await
+                actions::action::<#marker>(call, Some(id.0), &key.0, body).await
             }
         });
     }
@@ -339,13 +330,12 @@ fn action_operations(addon: &Addon, model: &Model) -> TokenStream {
             #[oai(path = #path, method = "post", operation_id = #operation_id)]
             async fn #name(
                 &self,
-                state: Data<&ApiState>,
-                request: &Request,
+                call: Call<'_>,
                 /// The action key.
                 key: Path<String>,
                 body: InvocationBody,
             ) -> ActionAnswer {
-                actions::action::<#marker>(&state, request, None, &key.0, body).await
+                actions::action::<#marker>(call, None, &key.0, body).await
             }
         });
     }

@@ -55,13 +55,10 @@ pub(crate) fn model_descriptor(
         .iter()
         .map(|column| column_descriptor(references, model, column));
     let display = ui::display_column(model);
-    let search: Vec<&str> = table_json["searchColumns"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.as_str())
-        .filter(|c| model.column(c).is_some())
-        .collect();
+    let search = ui::search_column_names(model);
+    let stored = super::schema::table_of(addon, model);
+    let row_counts = stored.row_count.is_some();
+    let search_index = &stored.search;
     let per_page = table_json["defaultPerPage"]
         .as_u64()
         .and_then(|n| u32::try_from(n).ok())
@@ -98,6 +95,8 @@ pub(crate) fn model_descriptor(
             unique: &[#(#unique),*],
             table_metadata_json: #table_document,
             modal_metadata_json: #modal_document,
+            row_counts: #row_counts,
+            search_index: &[#(#search_index),*],
             rule: None,
         }
     }

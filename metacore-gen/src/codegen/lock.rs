@@ -118,6 +118,8 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
         } => {
             let mut created = t.clone();
             created.indices.clear();
+            created.search.clear();
+            created.row_count = None;
             schema.tables.insert(name.clone(), created);
         }
         Step::DropTable { table: name, .. } => {
@@ -181,6 +183,29 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
         } => {
             if let Some(t) = table(schema, name) {
                 t.foreign_keys.remove(fk);
+            }
+        }
+        Step::CreateSearch {
+            table: name,
+            columns,
+        } => {
+            if let Some(t) = table(schema, name) {
+                t.search = columns.clone();
+            }
+        }
+        Step::DropSearch { table: name, .. } => {
+            if let Some(t) = table(schema, name) {
+                t.search.clear();
+            }
+        }
+        Step::CountRows { table: name, count } => {
+            if let Some(t) = table(schema, name) {
+                t.row_count = Some(count.clone());
+            }
+        }
+        Step::StopCounting { table: name } => {
+            if let Some(t) = table(schema, name) {
+                t.row_count = None;
             }
         }
     }

@@ -177,6 +177,16 @@ pub fn describe(step: &Step) -> String {
             foreign_key.target
         ),
         Step::DropForeignKey { table, name } => format!("drops foreign key `{name}` of `{table}`"),
+        Step::CreateSearch { table, columns } => {
+            format!("indexes `{table}` ({}) for search", columns.join(", "))
+        }
+        Step::DropSearch { table, .. } => format!("drops the search index of `{table}`"),
+        Step::CountRows { table, count } => format!(
+            "counts the {}rows of `{table}` per `{}`",
+            if count.live_only { "live " } else { "" },
+            count.by
+        ),
+        Step::StopCounting { table } => format!("stops counting the rows of `{table}`"),
     }
 }
 

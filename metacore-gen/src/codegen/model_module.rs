@@ -138,11 +138,8 @@ pub fn items(
             #prelude
             use metacore_runtime::api::handlers::{self, ListParams};
             use metacore_runtime::api::{
-                ApiState, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer,
-                UpdateBody,
+                Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer, UpdateBody,
             };
-            use metacore_runtime::poem::web::Data;
-            use metacore_runtime::poem::Request;
             use metacore_runtime::poem_openapi::param::{Path, Query};
             use metacore_runtime::poem_openapi::payload::Json;
             use metacore_runtime::poem_openapi::OpenApi;

@@ -63,6 +63,24 @@ pub struct TableSchema {
     /// Physical foreign keys by constraint name (sorted).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub foreign_keys: BTreeMap<String, ForeignKeySchema>,
+    /// The search columns, kept in a full-text index (SQLite FTS5 trigram table, PostgreSQL
+    /// `pg_trgm` GIN indexes) that list `search` reads; empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub search: Vec<String>,
+    /// How rows are counted per organisation in `metacore_row_counts` (every tenant table):
+    /// list totals read the count there instead of counting the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_count: Option<RowCount>,
+}
+
+/// Row counting of a tenant table, kept by triggers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCount {
+    /// The organisation column rows are counted by.
+    pub by: String,
+    /// Only rows with `deleted_at IS NULL` count (soft-deleting tables).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub live_only: bool,
 }
 
 impl TableSchema {
@@ -147,7 +165,8 @@ impl AddonSchema {
     }
 }
 
-fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
+/// The stored schema of `model` of `addon`.
+pub fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
     let physical = physical_table(&addon.key, &model.table);
     let columns = model
         .columns
@@ -199,11 +218,20 @@ fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
             Some((name, schema))
         })
         .collect();
+    let search = crate::ui::search_column_names(model)
+        .into_iter()
+        .filter(|name| model.column(name).is_some_and(|c| c.column_type.is_text()))
+        .collect();
     TableSchema {
         physical,
         columns,
         indices,
         foreign_keys,
+        search,
+        row_count: model.tenancy_column().map(|c| RowCount {
+            by: c.name.clone(),
+            live_only: model.soft_delete(),
+        }),
     }
 }
 

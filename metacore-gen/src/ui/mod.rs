@@ -38,6 +38,17 @@ mod test_support;
 pub use action::action_capability;
 pub use common::{humanise, options_endpoint, route_of, static_option_values};
 pub use display::display_column;
+
+/// The model's search columns (the `searchColumns` of its table metadata) that it declares:
+/// what list `search` reads by default and what the full-text index covers.
+pub fn search_column_names(model: &crate::ir::Model) -> Vec<String> {
+    column::search_columns(model)
+        .iter()
+        .filter_map(|c| c.as_str())
+        .filter(|c| model.column(c).is_some())
+        .map(str::to_string)
+        .collect()
+}
 pub use import::MAX_IMPORT_ROWS;
 pub use legacy::legacy_manifest;
 pub use metacore_core::ui::gate::gate_table_metadata;

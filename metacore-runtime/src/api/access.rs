@@ -258,6 +258,8 @@ mod tests {
             unique: &[],
             table_metadata_json: "{}",
             modal_metadata_json: "{}",
+            row_counts: false,
+            search_index: &[],
             rule: None,
         }
     }

@@ -26,7 +26,7 @@ use super::error::{ApiError, FieldError};
 use super::handlers::row_json;
 use super::request::Caller;
 use super::schema::ModelSchema;
-use super::state::ApiState;
+use super::state::{ApiState, Call};
 use super::store::{self, Cells};
 use crate::dispatch::{ActionCall, DispatchError, DispatchErrorCode, ToolCall};
 use crate::invocation::CallerContext;
@@ -251,13 +251,12 @@ fn record_state(record: &Cells) -> Option<String> {
 /// `POST /api/data/{model}/{id}/action/{key}` (with `id`) and
 /// `POST /api/data/{model}/action/{key}` (without).
 pub async fn action<M: ModelSchema>(
-    state: &ApiState,
-    request: &Request,
+    call: Call<'_>,
     id: Option<Uuid>,
     key: &str,
     body: InvocationBody,
 ) -> ActionAnswer {
-    run_action::<M>(state, request, id, key, body.0)
+    run_action::<M>(call.state, call.request, id, key, body.0)
         .await
         .map(Document::new)
         .into()

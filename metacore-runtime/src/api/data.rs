@@ -115,8 +115,14 @@ impl Data<'_> {
         self.admit::<M>("index")?;
         let backend = sea_orm::ConnectionTrait::get_database_backend(self.state.db());
         let query = parse_list(M::model(), params, &[], backend)?;
-        let (rows, total) =
-            store::list(self.state.db(), M::model(), self.scope.org, &query).await?;
+        let (rows, total) = store::list(
+            self.state.db(),
+            self.state.counts(),
+            M::model(),
+            self.scope.org,
+            &query,
+        )
+        .await?;
         let rows = rows
             .iter()
             .map(model_of::<M>)

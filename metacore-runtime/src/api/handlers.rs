@@ -14,7 +14,7 @@ use super::query::parse_list;
 pub use super::query::ListParams;
 use super::request::{exact_decimals, query_pairs};
 use super::schema::{CreateBody, ModelSchema, Row, UpdateBody};
-use super::state::ApiState;
+use super::state::{ApiState, Call};
 use super::store::{self, Cells, Scope};
 use crate::events::Event;
 use crate::registry::AddonDescriptor;
@@ -78,11 +78,8 @@ fn id_of<M: ModelSchema>(cells: &Cells) -> String {
 }
 
 /// `GET /api/data/{model}`.
-pub async fn list<M: ModelSchema>(
-    state: &ApiState,
-    request: &Request,
-    params: ListParams,
-) -> ListAnswer<M> {
+pub async fn list<M: ModelSchema>(call: Call<'_>, params: ListParams) -> ListAnswer<M> {
+    let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "index").await?;
         let query = parse_list(
@@ -91,7 +88,8 @@ pub async fn list<M: ModelSchema>(
             &query_pairs(request),
             state.db().get_database_backend(),
         )?;
-        let (rows, total) = store::list(state.db(), M::model(), scope.org, &query).await?;
+        let (rows, total) =
+            store::list(state.db(), state.counts(), M::model(), scope.org, &query).await?;
         let count = rows.len() as u64;
         let from = if count == 0 {
             0
@@ -115,7 +113,8 @@ pub async fn list<M: ModelSchema>(
 }
 
 /// `GET /api/data/{model}/{id}`.
-pub async fn get<M: ModelSchema>(state: &ApiState, request: &Request, id: Uuid) -> RowAnswer<M> {
+pub async fn get<M: ModelSchema>(call: Call<'_>, id: Uuid) -> RowAnswer<M> {
+    let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "index").await?;
         store::get(state.db(), M::model(), scope.org, id)
@@ -136,11 +135,8 @@ pub async fn get<M: ModelSchema>(state: &ApiState, request: &Request, id: Uuid) 
 }
 
 /// `POST /api/data/{model}` → 201.
-pub async fn create<M: ModelSchema>(
-    state: &ApiState,
-    request: &Request,
-    body: CreateBody<M>,
-) -> CreatedAnswer<M> {
+pub async fn create<M: ModelSchema>(call: Call<'_>, body: CreateBody<M>) -> CreatedAnswer<M> {
+    let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "create").await?;
         let mut fields = body.fields;
@@ -191,12 +187,8 @@ pub(crate) async fn create_row<M: ModelSchema>(
 }
 
 /// `PUT`/`PATCH /api/data/{model}/{id}`.
-pub async fn update<M: ModelSchema>(
-    state: &ApiState,
-    request: &Request,
-    id: Uuid,
-    body: UpdateBody<M>,
-) -> RowAnswer<M> {
+pub async fn update<M: ModelSchema>(call: Call<'_>, id: Uuid, body: UpdateBody<M>) -> RowAnswer<M> {
+    let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "update").await?;
         let if_match = request
@@ -256,11 +248,8 @@ pub(crate) async fn update_row<M: ModelSchema>(
 }
 
 /// `DELETE /api/data/{model}/{id}`.
-pub async fn delete<M: ModelSchema>(
-    state: &ApiState,
-    request: &Request,
-    id: Uuid,
-) -> DeletedAnswer {
+pub async fn delete<M: ModelSchema>(call: Call<'_>, id: Uuid) -> DeletedAnswer {
+    let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "delete").await?;
         delete_row::<M>(state, scope, id).await?;

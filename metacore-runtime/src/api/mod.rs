@@ -8,7 +8,8 @@
 //! * [`schema`] — typed OpenAPI schemas per model; [`answer`] — response types and
 //!   envelopes; [`error`] — the error envelope.
 //! * [`value`] — column values between JSON and the database; [`sql`] — statement text;
-//!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes.
+//!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes;
+//!   [`counts`] — list totals from the row counts.
 //! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application.
@@ -19,6 +20,7 @@ pub mod actions;
 pub mod answer;
 pub mod auth;
 pub mod common;
+pub mod counts;
 pub mod data;
 pub mod error;
 pub mod handlers;
@@ -39,4 +41,4 @@ pub use data::{Data, ModelEntity, ModelOf};
 pub use error::ApiError;
 pub use request::Caller;
 pub use schema::{CreateBody, ModelSchema, Row, UpdateBody};
-pub use state::{ApiState, HandlerSettings};
+pub use state::{ApiState, Call, HandlerSettings};

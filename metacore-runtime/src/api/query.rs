@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::error::ApiError;
-use super::sql::{escape_like, Sql};
+use super::sql::{escape_like, quote, Sql};
 use super::value::{parse_text, supported_date, Parsed};
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
+use metacore_core::storage::search_table;
 
 /// Largest page size; bigger requests are clamped (kernel behaviour).
 pub const MAX_PER_PAGE: u64 = 200;
@@ -117,7 +118,7 @@ pub fn parse_list(
                 .collect::<Result<Vec<_>, _>>()?,
             None => model.search_columns.to_vec(),
         };
-        if let Some(sql) = search_condition(&columns, search, backend) {
+        if let Some(sql) = search_condition(model, &columns, search, backend) {
             and(&mut condition, &sql);
         }
     }
@@ -420,7 +421,14 @@ pub fn like(sql: &mut Sql, column: &str, text: &str) {
 }
 
 /// The search condition: any of `columns` contains `search` (trimmed, at most 100 chars).
+///
+/// On SQLite, when the model's full-text index covers `columns` and the text has at least
+/// three characters (a trigram), the rows are first narrowed to the index's matches — a
+/// superset of the `LIKE` matches, as the trigram tokenizer folds case at least as widely as
+/// `lower` — and the `LIKE` then decides exactly as without the index. On PostgreSQL the
+/// `pg_trgm` indexes serve the `ILIKE` itself.
 pub fn search_condition(
+    model: &ModelDescriptor,
     columns: &[&str],
     search: &str,
     backend: sea_orm::DatabaseBackend,
@@ -430,11 +438,26 @@ pub fn search_condition(
         return None;
     }
     let mut sql = Sql::new(backend);
+    let indexed = columns.iter().all(|c| model.search_index.contains(c));
+    let narrowed = sql.sqlite() && indexed && text.chars().count() >= 3;
+    if narrowed {
+        let fts = quote(&search_table(model.physical_table));
+        sql.push("\"rowid\" IN (SELECT \"rowid\" FROM ")
+            .push(&fts)
+            .push(" WHERE ")
+            .push(&fts)
+            .push(" MATCH ")
+            .bind(format!("\"{}\"", text.replace('"', "\"\"")))
+            .push(") AND (");
+    }
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
             sql.push(" OR ");
         }
         like(&mut sql, column, &text);
+    }
+    if narrowed {
+        sql.push(")");
     }
     Some(sql)
 }

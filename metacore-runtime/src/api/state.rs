@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use poem::Request;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::access::{Access, AccessResolver};
 use super::auth::JwtKey;
+use super::counts::CountCache;
 use super::error::ApiError;
 use super::request::{authenticate, Caller};
 use crate::dispatch::{Dispatcher, DispatcherConfig};
@@ -34,6 +35,7 @@ struct Inner {
     bus: EventBus,
     dispatcher: Dispatcher,
     installations: Installations,
+    counts: CountCache,
 }
 
 /// Each addon's installation per organisation, made on first use: a stable id for the
@@ -124,6 +126,7 @@ impl ApiState {
                 secret: webhook_secret,
                 made: Mutex::new(HashMap::new()),
             },
+            counts: CountCache::default(),
         }))
     }
 
@@ -177,6 +180,11 @@ impl ApiState {
         &self.0.registry
     }
 
+    /// The filtered list totals this server has counted.
+    pub fn counts(&self) -> &CountCache {
+        &self.0.counts
+    }
+
     /// The event bus canonical events are published on.
     pub fn bus(&self) -> &EventBus {
         &self.0.bus
@@ -208,7 +216,9 @@ impl ApiState {
             Box<dyn std::future::Future<Output = Result<(T, Vec<Event>), ApiError>> + Send + 't>,
         >,
     {
-        let txn = self.0.db.begin().await.map_err(ApiError::internal)?;
+        let txn = crate::db::begin_write(&self.0.db)
+            .await
+            .map_err(ApiError::internal)?;
         let (value, events) = match work(&txn).await {
             Ok(done) => done,
             Err(error) => {
@@ -226,5 +236,31 @@ impl ApiState {
     /// Publishes `event` of a write that has committed.
     pub fn publish(&self, event: Event) {
         self.0.bus.publish(event);
+    }
+}
+
+/// What every generated operation starts from: the server's [`ApiState`] and the request (its
+/// token, query pairs and raw body). One extractor instead of two parameters keeps generated
+/// operations under clippy's argument limit without an `allow`.
+#[derive(Clone, Copy)]
+pub struct Call<'a> {
+    /// The server's shared state.
+    pub state: &'a ApiState,
+    /// The request being served.
+    pub request: &'a Request,
+}
+
+impl<'a> poem::FromRequest<'a> for Call<'a> {
+    async fn from_request(
+        request: &'a Request,
+        _body: &mut poem::RequestBody,
+    ) -> poem::Result<Self> {
+        let state = request.data::<ApiState>().ok_or_else(|| {
+            poem::Error::from_string(
+                "the application was built without its ApiState (Route::data)",
+                poem::http::StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        })?;
+        Ok(Call { state, request })
     }
 }

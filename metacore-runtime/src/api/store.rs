@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, DbErr, SqlErr};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::counts::{self, CountCache};
 use super::error::{ApiError, FieldError};
 use super::query::ListQuery;
 use super::schema::{required_on_create, served_columns, Row};
@@ -69,8 +70,13 @@ fn db_error(error: DbErr) -> ApiError {
 }
 
 /// One page of rows and the total.
+///
+/// The page is found on the list's index alone and only its rows are read (a deferred join:
+/// `… WHERE id IN (SELECT id … ORDER BY … LIMIT … OFFSET …)`), so a deep page skips index
+/// entries, not rows; the total comes from [`counts::total`].
 pub async fn list(
     db: &impl ConnectionTrait,
+    counts: &CountCache,
     model: &'static ModelDescriptor,
     org: Uuid,
     query: &ListQuery,
@@ -81,44 +87,43 @@ pub async fn list(
     if !query.condition.is_empty() {
         filter.push(" AND (").append(&query.condition).push(")");
     }
-    let mut count = Sql::new(backend);
-    count
-        .push("SELECT COUNT(*) AS n FROM ")
-        .ident(model.physical_table)
-        .append(&filter);
-    let total = db
-        .query_one_raw(count.statement())
+    let total = counts::total(db, counts, model, org, &filter, !query.condition.is_empty())
         .await
-        .map_err(db_error)?
-        .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()
-        .map_err(db_error)?
-        .unwrap_or(0)
-        .max(0) as u64;
+        .map_err(db_error)?;
     let offset = (query.page - 1).saturating_mul(query.per_page);
     if offset >= total {
         return Ok((Vec::new(), total));
     }
+    let mut order = Sql::new(backend);
+    order.push(" ORDER BY ");
+    for (i, (column, descending)) in query.order.iter().enumerate() {
+        if i > 0 {
+            order.push(", ");
+        }
+        super::query::compared(column, &mut order);
+        order.push(if *descending { " DESC" } else { " ASC" });
+    }
+    let id = model.id_column().name;
     let mut select = Sql::new(backend);
     select
         .push("SELECT ")
         .push(&select_columns(model))
         .push(" FROM ")
         .ident(model.physical_table)
+        .push(" WHERE ")
+        .ident(id)
+        .push(" IN (SELECT ")
+        .ident(id)
+        .push(" FROM ")
+        .ident(model.physical_table)
         .append(&filter)
-        .push(" ORDER BY ");
-    for (i, (column, descending)) in query.order.iter().enumerate() {
-        if i > 0 {
-            select.push(", ");
-        }
-        super::query::compared(column, &mut select);
-        select.push(if *descending { " DESC" } else { " ASC" });
-    }
-    select
+        .append(&order)
         .push(" LIMIT ")
         .bind(query.per_page as i64)
         .push(" OFFSET ")
-        .bind(offset.min(i64::MAX as u64) as i64);
+        .bind(offset.min(i64::MAX as u64) as i64)
+        .push(")")
+        .append(&order);
     let rows = db
         .query_all_raw(select.statement())
         .await

@@ -81,6 +81,8 @@ impl TestAddon {
             unique: &[],
             table_metadata_json: "{}",
             modal_metadata_json: "{}",
+            row_counts: false,
+            search_index: &[],
             rule: None,
         };
         let functions: Vec<&'static str> = self.functions.iter().map(|f| leak_str(f)).collect();

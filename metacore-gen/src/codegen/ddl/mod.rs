@@ -8,6 +8,8 @@
 //! constraint to an existing table; those steps only backfill data there (the server
 //! enforces NOT NULL and references on every write anyway).
 
+mod derived;
+
 use super::evolution::{self, Step};
 use super::schema::{
     physical_table, AddonSchema, ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema,
@@ -88,6 +90,18 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
                     ));
                 }
             }
+            Step::CreateSearch { table, columns } => {
+                out.extend(derived::create_search(&physical(table), columns, backend));
+            }
+            Step::DropSearch { table, columns } => {
+                out.extend(derived::drop_search(&physical(table), columns, backend));
+            }
+            Step::CountRows { table, count } => {
+                out.extend(derived::count_rows(&physical(table), count, backend));
+            }
+            Step::StopCounting { table } => {
+                out.extend(derived::stop_counting(&physical(table), backend));
+            }
         }
     }
     out.extend(deferred);
@@ -121,6 +135,12 @@ pub fn down(
             )),
             Step::CreateIndex { index, .. } => {
                 out.push(format!("DROP INDEX {}", quote(&index.physical)));
+            }
+            Step::CreateSearch { table, columns } => {
+                out.extend(derived::drop_search(&physical(table), columns, backend));
+            }
+            Step::CountRows { table, .. } => {
+                out.extend(derived::stop_counting(&physical(table), backend));
             }
             Step::AddForeignKey { table, name, .. } => {
                 if backend == Backend::Postgres {

@@ -10,7 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::{AddonSchema, ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema};
+use super::schema::{
+    AddonSchema, ColumnSchema, ForeignKeySchema, IndexSchema, RowCount, TableSchema,
+};
 use crate::ir::ColumnType;
 
 /// One schema change. Migrations are lists of steps; the lock stores them, so a recorded
@@ -89,6 +91,34 @@ pub enum Step {
         /// Constraint name.
         name: String,
     },
+    /// Keep `columns` in a full-text index, with the triggers that keep it in step, filled
+    /// from the rows already there.
+    CreateSearch {
+        /// Route name.
+        table: String,
+        /// The search columns.
+        columns: Vec<String>,
+    },
+    /// Drop the full-text index of `columns` and its triggers.
+    DropSearch {
+        /// Route name.
+        table: String,
+        /// The search columns it covered.
+        columns: Vec<String>,
+    },
+    /// Count rows per organisation in `metacore_row_counts` with triggers, starting from a
+    /// count of the rows already there (replaces any previous counting of the table).
+    CountRows {
+        /// Route name.
+        table: String,
+        /// How.
+        count: RowCount,
+    },
+    /// Stop counting the table's rows.
+    StopCounting {
+        /// Route name.
+        table: String,
+    },
 }
 
 /// A change that may lose data or is ambiguous.
@@ -131,24 +161,37 @@ pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive
                 });
             }
         }
+        // Before any column it reads can go.
+        if old_table.search != new_table.search && !old_table.search.is_empty() {
+            steps.push(Step::DropSearch {
+                table: name.clone(),
+                columns: old_table.search.clone(),
+            });
+        }
+        if old_table.row_count.is_some() && new_table.row_count.is_none() {
+            steps.push(Step::StopCounting {
+                table: name.clone(),
+            });
+        }
     }
     for (name, new_table) in &new.tables {
         match old.tables.get(name) {
             None => {
+                let mut created = new_table.clone();
+                created.search.clear();
+                created.row_count = None;
                 steps.push(Step::CreateTable {
                     table: name.clone(),
-                    schema: new_table.clone(),
+                    schema: created,
                 });
-                push_indices(
-                    &mut steps,
-                    name,
-                    &TableSchema::empty_like(new_table),
-                    new_table,
-                );
+                let empty = TableSchema::empty_like(new_table);
+                push_indices(&mut steps, name, &empty, new_table);
+                push_derived(&mut steps, name, &empty, new_table);
             }
             Some(old_table) => {
                 diff_columns(name, old_table, new_table, &mut steps, &mut destructive);
                 push_indices(&mut steps, name, old_table, new_table);
+                push_derived(&mut steps, name, old_table, new_table);
                 for (fk, schema) in &new_table.foreign_keys {
                     if old_table.foreign_keys.get(fk) != Some(schema) {
                         steps.push(Step::AddForeignKey {
@@ -185,7 +228,30 @@ impl TableSchema {
             columns: Vec::new(),
             indices: Default::default(),
             foreign_keys: Default::default(),
+            search: Vec::new(),
+            row_count: None,
         }
+    }
+}
+
+/// The search index and row counting `new` needs that `old` does not have (after its
+/// columns exist).
+fn push_derived(steps: &mut Vec<Step>, table: &str, old: &TableSchema, new: &TableSchema) {
+    if old.search != new.search && !new.search.is_empty() {
+        steps.push(Step::CreateSearch {
+            table: table.to_string(),
+            columns: new.search.clone(),
+        });
+    }
+    if let Some(count) = new
+        .row_count
+        .as_ref()
+        .filter(|c| old.row_count.as_ref() != Some(*c))
+    {
+        steps.push(Step::CountRows {
+            table: table.to_string(),
+            count: count.clone(),
+        });
     }
 }
 

@@ -18,6 +18,8 @@ fn table(columns: Vec<ColumnSchema>) -> TableSchema {
         columns,
         indices: Default::default(),
         foreign_keys: Default::default(),
+        search: Vec::new(),
+        row_count: None,
     }
 }
 

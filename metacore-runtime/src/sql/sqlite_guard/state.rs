@@ -1,5 +1,6 @@
 //! The per-connection guard state and the authorizer's rules (safe code; `ffi` calls in).
 
+use metacore_core::storage::{search_table, ROW_COUNTS_TABLE};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -27,6 +28,8 @@ pub(super) const ENTER_FUNCTION: &str = "metacore_guard_enter";
 pub(super) const ORG_FUNCTION: &str = "metacore_guard_org";
 /// Triggers whose name starts with this may call [`ORG_FUNCTION`] while the guard is on.
 pub(super) const ORG_TRIGGER_PREFIX: &str = "metacore_org_";
+/// The migrations' row-count triggers (`metacore-gen`'s `codegen::ddl::derived`).
+const COUNT_TRIGGER_PREFIX: &str = "metacore_count__";
 
 /// The rules of one guarded statement, as the host sends them to `metacore_guard_enter`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -254,6 +257,28 @@ impl State {
 }
 
 impl Rules {
+    /// What the migrations' triggers keep beside a table the statement may write: the row
+    /// counts (written by the `metacore_count__…` triggers only) and the table's search index
+    /// (its FTS5 table and the shadow tables the module reads and writes on the triggers'
+    /// behalf). A guest cannot name them (the parser's catalog does not list them) nor create
+    /// triggers, so these are only ever the host's own bookkeeping of the guest's write.
+    fn kept_beside_a_target(&self, table: &str, context: Option<&str>) -> bool {
+        let count_trigger = context.is_some_and(|c| {
+            c.get(..COUNT_TRIGGER_PREFIX.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(COUNT_TRIGGER_PREFIX))
+        });
+        if table == ROW_COUNTS_TABLE {
+            return count_trigger;
+        }
+        self.write.iter().any(|writable| {
+            let search = search_table(writable);
+            table == search
+                || table
+                    .strip_prefix(search.as_str())
+                    .is_some_and(|rest| rest.starts_with('_'))
+        })
+    }
+
     fn readable(&self, table: &str) -> bool {
         !is_system_table(table) && (self.read.contains(table) || self.write.contains(table))
     }
@@ -273,6 +298,20 @@ impl Rules {
         let org_view = request
             .context
             .is_some_and(|c| c.ends_with(super::ORG_VIEW_SUFFIX));
+        let data_access = matches!(
+            request.action,
+            SQLITE_READ | SQLITE_INSERT | SQLITE_UPDATE | SQLITE_DELETE
+        );
+        if data_access && !self.read_only && self.kept_beside_a_target(&table, request.context) {
+            return Ok(());
+        }
+        // FTS5 reads `PRAGMA data_version` (a change counter, no data) before it touches a
+        // search table the triggers write; reading it discloses nothing and changes nothing.
+        let reads_data_version =
+            request.action == SQLITE_PRAGMA && table == "data_version" && request.arg2.is_none();
+        if reads_data_version && !self.read_only {
+            return Ok(());
+        }
         match request.action {
             SQLITE_SELECT | SQLITE_RECURSIVE => Ok(()),
             SQLITE_READ if self.scoped.contains(&table) => {

@@ -1,0 +1,285 @@
+//! DDL of what the database keeps for list pages beside a table: the full-text search index of
+//! its search columns and the per-organisation count of its live rows, each kept in step by
+//! triggers so that every writer — the HTTP API, addon SQL, an operator's `psql` — keeps them
+//! exact.
+//!
+//! * **Search.** PostgreSQL: a `pg_trgm` GIN index per search column, which serves the
+//!   `ILIKE '%text%'` of list `search` as it is. SQLite: an FTS5 table with the trigram
+//!   tokenizer over the table's own rows (external content, rowids shared), kept by insert,
+//!   delete and update triggers; list `search` narrows to its matches before the exact
+//!   `LIKE`. (SQLite's `VACUUM` may renumber the rowids of a table without an integer primary
+//!   key; after one, `INSERT INTO "<t>__search"("<t>__search") VALUES ('rebuild')` re-syncs.)
+//! * **Counts.** `metacore_row_counts(table_name, organization_id, live_rows, version)`,
+//!   created when missing, filled from the rows there now and kept by row triggers (a
+//!   `SECURITY DEFINER` function on PostgreSQL, so addon roles' writes count without any
+//!   privilege on the table).
+
+use metacore_core::storage::{search_table, ROW_COUNTS_TABLE};
+
+use super::{quote, Backend};
+use crate::codegen::schema::{constraint_name, RowCount};
+
+/// A single-quoted SQL string literal.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn quoted_list(columns: &[String], prefix: &str) -> String {
+    columns
+        .iter()
+        .map(|c| format!("{prefix}{}", quote(c)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The trigram index of `column` of `table` (PostgreSQL).
+fn trigram_index(table: &str, column: &str) -> String {
+    constraint_name(&format!("{table}__{column}__trgm"))
+}
+
+/// The name of one of the search triggers of `table` (SQLite).
+fn search_trigger(table: &str, event: &str) -> String {
+    format!("metacore_search__{table}__{event}")
+}
+
+/// The statements creating the search index of `columns` of `table`, filled from its rows.
+pub fn create_search(table: &str, columns: &[String], backend: Backend) -> Vec<String> {
+    match backend {
+        Backend::Postgres => {
+            let mut out = vec!["CREATE EXTENSION IF NOT EXISTS pg_trgm".to_string()];
+            out.extend(columns.iter().map(|column| {
+                format!(
+                    "CREATE INDEX {} ON {} USING gin ({} gin_trgm_ops)",
+                    quote(&trigram_index(table, column)),
+                    quote(table),
+                    quote(column)
+                )
+            }));
+            out
+        }
+        Backend::Sqlite => {
+            let fts = search_table(table);
+            let fts_q = quote(&fts);
+            let names = quoted_list(columns, "");
+            let new_values = quoted_list(columns, "new.");
+            let old_values = quoted_list(columns, "old.");
+            let insert_new =
+                format!("INSERT INTO {fts_q}(rowid, {names}) VALUES (new.rowid, {new_values});");
+            let delete_old = format!(
+                "INSERT INTO {fts_q}({fts_q}, rowid, {names}) VALUES ('delete', old.rowid, {old_values});"
+            );
+            vec![
+                format!(
+                    "CREATE VIRTUAL TABLE {fts_q} USING fts5({names}, content={}, tokenize='trigram')",
+                    literal(table)
+                ),
+                format!(
+                    "CREATE TRIGGER {} AFTER INSERT ON {} BEGIN\n    {insert_new}\nEND",
+                    quote(&search_trigger(table, "insert")),
+                    quote(table)
+                ),
+                format!(
+                    "CREATE TRIGGER {} AFTER DELETE ON {} BEGIN\n    {delete_old}\nEND",
+                    quote(&search_trigger(table, "delete")),
+                    quote(table)
+                ),
+                format!(
+                    "CREATE TRIGGER {} AFTER UPDATE OF {names} ON {} BEGIN\n    {delete_old}\n    {insert_new}\nEND",
+                    quote(&search_trigger(table, "update")),
+                    quote(table)
+                ),
+                format!("INSERT INTO {fts_q}({fts_q}) VALUES ('rebuild')"),
+            ]
+        }
+    }
+}
+
+/// The statements dropping the search index of `columns` of `table`.
+pub fn drop_search(table: &str, columns: &[String], backend: Backend) -> Vec<String> {
+    match backend {
+        Backend::Postgres => columns
+            .iter()
+            .map(|column| format!("DROP INDEX {}", quote(&trigram_index(table, column))))
+            .collect(),
+        Backend::Sqlite => ["insert", "delete", "update"]
+            .iter()
+            .map(|event| format!("DROP TRIGGER {}", quote(&search_trigger(table, event))))
+            .chain([format!("DROP TABLE {}", quote(&search_table(table)))])
+            .collect(),
+    }
+}
+
+/// `1` for a row that counts, as SQL over the trigger row `row` (`new`/`old`).
+fn counts(count: &RowCount, row: &str) -> String {
+    if count.live_only {
+        format!("(CASE WHEN {row}.\"deleted_at\" IS NULL THEN 1 ELSE 0 END)")
+    } else {
+        "1".to_string()
+    }
+}
+
+/// The counts table (SQLite: `uuid` affinity, the bytes sqlx binds a `Uuid` as).
+fn create_counts_table() -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n    \"table_name\" text NOT NULL,\n    \
+         \"organization_id\" uuid NOT NULL,\n    \"live_rows\" bigint NOT NULL DEFAULT 0,\n    \
+         \"version\" bigint NOT NULL DEFAULT 0,\n    PRIMARY KEY (\"table_name\", \"organization_id\")\n)",
+        quote(ROW_COUNTS_TABLE)
+    )
+}
+
+fn count_function(table: &str) -> String {
+    constraint_name(&format!("metacore_count__{table}"))
+}
+
+fn count_trigger(table: &str, event: &str) -> String {
+    format!("metacore_count__{table}__{event}")
+}
+
+/// `INSERT … ON CONFLICT` adding `amount` to the count of `(table, org)`. PostgreSQL needs
+/// the target aliased (an unqualified column is ambiguous beside `EXCLUDED`); SQLite takes
+/// no alias in a trigger and reads unqualified columns as the target's.
+fn add_to_count(table: &str, org: &str, amount: &str, backend: Backend) -> String {
+    let (alias, current) = match backend {
+        Backend::Postgres => (" AS c", "c."),
+        Backend::Sqlite => ("", ""),
+    };
+    format!(
+        "INSERT INTO {counts}{alias} (\"table_name\", \"organization_id\", \"live_rows\", \"version\") \
+         VALUES ({}, {org}, {amount}, 1) ON CONFLICT (\"table_name\", \"organization_id\") DO UPDATE \
+         SET \"live_rows\" = {current}\"live_rows\" + excluded.\"live_rows\", \"version\" = {current}\"version\" + 1;",
+        literal(table),
+        counts = quote(ROW_COUNTS_TABLE),
+    )
+}
+
+/// `UPDATE` adding `delta` to the count of `(table, org)`.
+fn change_count(table: &str, org: &str, delta: &str) -> String {
+    format!(
+        "UPDATE {} SET \"live_rows\" = \"live_rows\" + {delta}, \"version\" = \"version\" + 1 \
+         WHERE \"table_name\" = {} AND \"organization_id\" = {org};",
+        quote(ROW_COUNTS_TABLE),
+        literal(table)
+    )
+}
+
+/// The statements that start counting `table`'s rows by `count` (replacing any previous
+/// counting of it) from a count of its rows now.
+pub fn count_rows(table: &str, count: &RowCount, backend: Backend) -> Vec<String> {
+    let by = quote(&count.by);
+    let table_q = quote(table);
+    let counts_q = quote(ROW_COUNTS_TABLE);
+    let live_rows = if count.live_only {
+        "sum(CASE WHEN \"deleted_at\" IS NULL THEN 1 ELSE 0 END)"
+    } else {
+        "count(*)"
+    };
+    let (alias, current) = match backend {
+        Backend::Postgres => (" AS c", "c."),
+        Backend::Sqlite => ("", ""),
+    };
+    let recount = [
+        format!(
+            "UPDATE {counts_q} SET \"live_rows\" = 0, \"version\" = \"version\" + 1 WHERE \"table_name\" = {}",
+            literal(table)
+        ),
+        // The WHERE also keeps SQLite's grammar from reading ON CONFLICT as a join's ON.
+        format!(
+            "INSERT INTO {counts_q}{alias} (\"table_name\", \"organization_id\", \"live_rows\", \"version\") \
+             SELECT {}, {by}, {live_rows}, 1 FROM {table_q} WHERE {by} IS NOT NULL GROUP BY {by} \
+             ON CONFLICT (\"table_name\", \"organization_id\") DO UPDATE \
+             SET \"live_rows\" = excluded.\"live_rows\", \"version\" = {current}\"version\" + 1",
+            literal(table)
+        ),
+    ];
+    let mut out = vec![create_counts_table()];
+    match backend {
+        Backend::Postgres => {
+            let function = quote(&count_function(table));
+            let (new, old) = (counts(count, "NEW"), counts(count, "OLD"));
+            let same_org = change_count(table, &format!("NEW.{by}"), &format!("{new} - {old}"));
+            let leave = change_count(table, &format!("OLD.{by}"), &format!("-{old}"));
+            let enter = add_to_count(table, &format!("NEW.{by}"), &new, backend);
+            out.push(format!(
+                "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql \
+                 SECURITY DEFINER SET search_path FROM CURRENT AS $metacore$\nBEGIN\n    \
+                 IF TG_OP = 'UPDATE' AND NEW.{by} IS NOT DISTINCT FROM OLD.{by} THEN\n        \
+                 IF NEW.{by} IS NOT NULL THEN\n            {same_org}\n        END IF;\n        \
+                 RETURN NULL;\n    END IF;\n    \
+                 IF TG_OP <> 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
+                 IF TG_OP <> 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
+                 RETURN NULL;\nEND\n$metacore$"
+            ));
+            out.push(format!(
+                "DROP TRIGGER IF EXISTS \"metacore_count\" ON {table_q}"
+            ));
+            out.push(format!(
+                "CREATE TRIGGER \"metacore_count\" AFTER INSERT OR UPDATE OR DELETE ON {table_q} \
+                 FOR EACH ROW EXECUTE FUNCTION {function}()"
+            ));
+        }
+        Backend::Sqlite => {
+            let (live_new, live_old) = (counts(count, "new"), counts(count, "old"));
+            for event in ["insert", "delete", "update", "move"] {
+                out.push(format!(
+                    "DROP TRIGGER IF EXISTS {}",
+                    quote(&count_trigger(table, event))
+                ));
+            }
+            out.push(format!(
+                "CREATE TRIGGER {} AFTER INSERT ON {table_q} WHEN new.{by} IS NOT NULL BEGIN\n    {}\nEND",
+                quote(&count_trigger(table, "insert")),
+                add_to_count(table, &format!("new.{by}"), &live_new, backend),
+            ));
+            out.push(format!(
+                "CREATE TRIGGER {} AFTER DELETE ON {table_q} WHEN old.{by} IS NOT NULL BEGIN\n    {}\nEND",
+                quote(&count_trigger(table, "delete")),
+                change_count(table, &format!("old.{by}"), &format!("-{live_old}")),
+            ));
+            out.push(format!(
+                "CREATE TRIGGER {} AFTER UPDATE ON {table_q} WHEN new.{by} IS old.{by} AND new.{by} IS NOT NULL BEGIN\n    {}\nEND",
+                quote(&count_trigger(table, "update")),
+                change_count(table, &format!("new.{by}"), &format!("{live_new} - {live_old}")),
+            ));
+            out.push(format!(
+                "CREATE TRIGGER {} AFTER UPDATE ON {table_q} WHEN new.{by} IS NOT old.{by} BEGIN\n    {}\n    {}\nEND",
+                quote(&count_trigger(table, "move")),
+                change_count(table, &format!("old.{by}"), &format!("-{live_old}")),
+                add_to_count(table, &format!("new.{by}"), &live_new, backend),
+            ));
+        }
+    }
+    out.extend(recount);
+    out
+}
+
+/// The statements that stop counting `table`'s rows.
+pub fn stop_counting(table: &str, backend: Backend) -> Vec<String> {
+    let mut out: Vec<String> = match backend {
+        Backend::Postgres => vec![
+            format!(
+                "DROP TRIGGER IF EXISTS \"metacore_count\" ON {}",
+                quote(table)
+            ),
+            format!(
+                "DROP FUNCTION IF EXISTS {}()",
+                quote(&count_function(table))
+            ),
+        ],
+        Backend::Sqlite => ["insert", "delete", "update", "move"]
+            .iter()
+            .map(|event| {
+                format!(
+                    "DROP TRIGGER IF EXISTS {}",
+                    quote(&count_trigger(table, event))
+                )
+            })
+            .collect(),
+    };
+    out.push(format!(
+        "DELETE FROM {} WHERE \"table_name\" = {}",
+        quote(ROW_COUNTS_TABLE),
+        literal(table)
+    ));
+    out
+}

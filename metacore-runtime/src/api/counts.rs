@@ -1,0 +1,148 @@
+//! Exact list totals without counting the organisation's rows on every page.
+//!
+//! Tenant tables have their live rows counted per organisation in
+//! [`ROW_COUNTS_TABLE`] by triggers the migrations install (`metacore-gen`'s
+//! `codegen::ddl::derived`): every writer keeps the count, whichever process or addon it is.
+//!
+//! * An unfiltered list reads its total from there: one primary-key lookup, whatever the
+//!   number of rows.
+//! * A filtered or searched list counts its matches once per *version* of the organisation's
+//!   rows — the row-counts `version` grows with every write — and keeps the result in a
+//!   [`CountCache`] of the server: the next page, or the same list again, reads the version
+//!   and reuses the count while no write happened. The version is read before the count, so a
+//!   count can only be newer than its version, never older: a cached total is exact.
+//! * Tables without counting (no organisation) are counted each time.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use metacore_core::storage::ROW_COUNTS_TABLE;
+use sea_orm::{ConnectionTrait, DbErr, Value};
+use uuid::Uuid;
+
+use super::sql::{quote, Sql};
+use crate::registry::ModelDescriptor;
+
+/// Most filtered totals a server keeps (the cache is emptied when full).
+const MAX_ENTRIES: usize = 4096;
+
+/// `(table, organisation, condition)` of a filtered count.
+type Key = (&'static str, Uuid, String);
+
+/// Filtered totals by the row version they were counted at (one per server).
+#[derive(Debug, Default)]
+pub struct CountCache {
+    entries: Mutex<HashMap<Key, (i64, u64)>>,
+}
+
+impl CountCache {
+    fn get(&self, key: &Key, version: i64) -> Option<u64> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(at, _)| *at == version)
+            .map(|(_, total)| *total)
+    }
+
+    fn put(&self, key: Key, version: i64, total: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, (version, total));
+    }
+}
+
+/// The live rows and version of `model`'s rows in `org` (`(0, 0)` before the first row).
+async fn counted(
+    db: &impl ConnectionTrait,
+    model: &ModelDescriptor,
+    org: Uuid,
+) -> Result<(u64, i64), DbErr> {
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("SELECT \"live_rows\", \"version\" FROM ")
+        .push(&quote(ROW_COUNTS_TABLE))
+        .push(" WHERE \"table_name\" = ")
+        .bind(Value::from(model.physical_table))
+        .push(" AND \"organization_id\" = ")
+        .bind(org);
+    let Some(row) = db.query_one_raw(sql.statement()).await? else {
+        return Ok((0, 0));
+    };
+    let live: i64 = row.try_get("", "live_rows")?;
+    let version: i64 = row.try_get("", "version")?;
+    Ok((live.max(0) as u64, version))
+}
+
+/// `SELECT COUNT(*)` of `model`'s rows matching `filter` (a `WHERE …`).
+async fn count_all(
+    db: &impl ConnectionTrait,
+    model: &ModelDescriptor,
+    filter: &Sql,
+) -> Result<u64, DbErr> {
+    let mut count = Sql::new(db.get_database_backend());
+    count
+        .push("SELECT COUNT(*) AS n FROM ")
+        .ident(model.physical_table)
+        .append(filter);
+    let n = db
+        .query_one_raw(count.statement())
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(n.max(0) as u64)
+}
+
+/// The total of a list of `model` in `org` whose `WHERE` is `filter`; `filtered` when it
+/// narrows the organisation's live rows (filters or search).
+pub(crate) async fn total(
+    db: &impl ConnectionTrait,
+    cache: &CountCache,
+    model: &'static ModelDescriptor,
+    org: Uuid,
+    filter: &Sql,
+    filtered: bool,
+) -> Result<u64, DbErr> {
+    if !model.row_counts || model.tenancy_column.is_none() {
+        return count_all(db, model, filter).await;
+    }
+    let (live, version) = counted(db, model, org).await?;
+    if !filtered || live == 0 {
+        return Ok(live);
+    }
+    let key = (model.physical_table, org, filter.cache_key());
+    if let Some(total) = cache.get(&key, version) {
+        return Ok(total);
+    }
+    let total = count_all(db, model, filter).await?;
+    cache.put(key, version, total);
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_total_serves_only_its_version() {
+        let cache = CountCache::default();
+        let key = ("t", Uuid::nil(), "WHERE x = $1|[1]".to_string());
+        cache.put(key.clone(), 7, 42);
+        assert_eq!(cache.get(&key, 7), Some(42));
+        assert_eq!(cache.get(&key, 8), None, "a write since makes it stale");
+        let other = ("t", Uuid::nil(), "WHERE x = $1|[2]".to_string());
+        assert_eq!(cache.get(&other, 7), None, "values are part of the key");
+    }
+
+    #[test]
+    fn a_full_cache_starts_over() {
+        let cache = CountCache::default();
+        for i in 0..MAX_ENTRIES {
+            cache.put(("t", Uuid::nil(), i.to_string()), 1, 1);
+        }
+        cache.put(("t", Uuid::nil(), "new".into()), 1, 5);
+        let entries = cache.entries.lock().unwrap();
+        assert_eq!(entries.len(), 1);
+    }
+}
