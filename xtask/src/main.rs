@@ -8,9 +8,11 @@
 //!   (plain `serde_json` parsing of the same files), with the ratio between them.
 //! * `cargo xtask bench-build [--sizes 10,50,100]` — times `build` over the corpus and over a
 //!   synthetic 1,000-model manifest, and `cargo build` of generated crates of several sizes.
-//! * `cargo xtask bench-http [--quick] [--duration SECS] [--connections N] ...` — `wrk` against
-//!   the generated server `metacore-app` and a hand-written poem + sqlx baseline, on SQLite and
-//!   PostgreSQL (list, get by id, create); prints req/s, p99 and the ratio to the baseline.
+//! * `cargo xtask bench-http [--quick] [--sizes 10000,100000] ...` — `wrk` against the generated
+//!   server `metacore-app`, a hand-written poem + sqlx baseline on the same indexes and, on
+//!   PostgreSQL, PostGraphile 4 (npm); SQLite and PostgreSQL, 10,000 and 100,000 rows; get by
+//!   id, list, filter + sort, search, page 400, create, update; prints req/s, p50/p99, the
+//!   ratios, the growth with the row count, RSS and start-up time.
 //!   `bench-http-baseline` is that baseline server, started by the benchmark.
 //! * `cargo xtask bench-isolation [--quick] [--duration SECS] ...` — `wrk` against
 //!   `metacore-app` (health, get by id) idle and while the WASM pool is saturated with
@@ -33,8 +35,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   codegen [--check]             rebuild generated/ from manifests/ (--check: fail when stale)
   bench [--iterations N]        time `validate` over the whole corpus, beside a serde_json baseline
   bench-build [--sizes A,B,C]   time `build` (corpus, 1,000 models) and `cargo build` of generated crates
-  bench-http [--quick] [--duration SECS] [--connections N] [--threads N] [--rounds N] [--backends sqlite,postgres]
-                                wrk: metacore-app beside a hand-written baseline server, SQLite and PostgreSQL
+  bench-http [--quick] [--sizes N,M] [--backends ..] [--servers ..] (see bench-http --help)
+                                wrk: metacore-app beside a hand-written baseline and PostGraphile
   bench-isolation [--quick] [--duration SECS] [--connections N] [--threads N] [--backends sqlite,postgres]
                                 wrk: health and get by id, idle and with the WASM pool running infinite loops
   conformance [--max-examples N]

@@ -1,6 +1,7 @@
-//! The baseline of `cargo xtask bench-http`: the least a server must do to answer the three
+//! The baseline of `cargo xtask bench-http`: the least a server must do to answer the
 //! benchmarked requests — poem 3 and sqlx (sea-orm's), the same as `metacore-app` — written
-//! by hand.
+//! by hand, with the same query technique as metacore on the schema `metacore-app migrate`
+//! creates (indexes, counter triggers, search tables).
 //!
 //! `cargo xtask bench-http-baseline --bind ADDR --database-url URL` (the harness starts it from
 //! its own release binary). Every `/api/data/tickets` request verifies an HS256 bearer token
@@ -8,16 +9,26 @@
 //! is confined to the token's organisation:
 //!
 //! * `GET /api/health` — 200;
-//! * `GET /api/data/tickets?page=&per_page=` — one page, newest first, and the total count:
-//!   `{"success":true,"data":[..],"meta":{"total","page","current_page","per_page","last_page","from","to"}}`;
+//! * `GET /api/data/tickets?page=&per_page=&f_status=&sortBy=created_at|number&order=&search=`
+//!   — one page (newest first by default) through a deferred join, `id IN (SELECT id … ORDER
+//!   BY … LIMIT … OFFSET …)`, and the total: the organisation's `live_rows` in
+//!   `metacore_row_counts` when nothing else restricts the list, else an exact `COUNT(*)`.
+//!   Search: `ILIKE '%text%'` on every search column on PostgreSQL; on SQLite the trigram FTS5
+//!   table `addon_tickets__tickets__search` (`MATCH '"text"'`) and `LIKE` on every search
+//!   column. `{"success":true,"data":[..],"meta":{"total","page","current_page","per_page",
+//!   "last_page","from","to"}}`;
 //! * `GET /api/data/tickets/{id}` — `{"success":true,"data":{..}}`, 404 when absent;
-//! * `POST /api/data/tickets` — inserts the JSON body's row; 201 with the row.
+//! * `POST /api/data/tickets` — inserts the JSON body's row; 201 with the row;
+//! * `PATCH /api/data/tickets/{id}` — sets `title` (the only field it takes): in one
+//!   transaction the row as it was (what the API's event and `If-Match` need), then
+//!   `UPDATE … RETURNING`; the row, 404 when absent.
 //!
 //! The pool is the one `metacore-app` gets from sea-orm's defaults: one connection on SQLite,
 //! sqlx's default (10) on PostgreSQL.
 
+use std::collections::HashMap;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -125,6 +136,41 @@ pub fn verify(secret: &[u8], token: &str) -> Option<Value> {
 struct State {
     pool: Pool,
     secret: Vec<u8>,
+    counts: CountCache,
+}
+
+/// Filtered totals by the `metacore_row_counts.version` they were counted at, as
+/// `metacore-runtime` keeps them: a write bumps the version, so a cached total is exact.
+#[derive(Default)]
+struct CountCache {
+    entries: Mutex<HashMap<(Uuid, String), (i64, u64)>>,
+}
+
+impl CountCache {
+    /// Most entries kept (emptied when full).
+    const MAX_ENTRIES: usize = 4096;
+
+    fn get(&self, key: &(Uuid, String), version: i64) -> Option<u64> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(at, _)| *at == version)
+            .map(|(_, total)| *total)
+    }
+
+    fn put(&self, key: (Uuid, String), version: i64, total: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= Self::MAX_ENTRIES && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, (version, total));
+    }
+}
+
+/// The server's state, attached to every request.
+fn state(req: &Request) -> poem::Result<&Arc<State>> {
+    req.data::<Arc<State>>()
+        .ok_or_else(|| failure(StatusCode::INTERNAL_SERVER_ERROR, "no server state"))
 }
 
 /// The organisation of a request's verified bearer token.
@@ -134,7 +180,7 @@ struct Caller {
 
 impl<'a> FromRequest<'a> for Caller {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let state = req.data::<Arc<State>>().expect("state is attached");
+        let state = state(req)?;
         req.headers()
             .get("authorization")
             .and_then(|value| value.to_str().ok())
@@ -189,45 +235,204 @@ where
     }))
 }
 
+/// The physical table; also its name in `metacore_row_counts.table_name`.
+const TABLE: &str = "addon_tickets__tickets";
+/// The trigram FTS5 external-content table over the search columns (SQLite; rowid = the
+/// ticket's rowid), created by `metacore-app migrate`.
+const SEARCH_TABLE: &str = "addon_tickets__tickets__search";
+/// The tickets model's `search_columns` (`generated/src/tickets/mod.rs`).
+const SEARCH_COLUMNS: [&str; 5] = ["number", "title", "description", "status", "priority"];
+/// Longest search text used (as `metacore-runtime`).
+const MAX_SEARCH_CHARS: usize = 100;
+
+/// The list parameters the baseline understands (others are ignored).
 #[derive(Deserialize)]
 struct ListParams {
     page: Option<u64>,
     per_page: Option<u64>,
+    /// Equality on `status`.
+    f_status: Option<String>,
+    /// `created_at` (the default) or `number`.
+    #[serde(rename = "sortBy")]
+    sort_by: Option<String>,
+    /// `asc` or `desc` (the default).
+    order: Option<String>,
+    /// Substring of any search column, any case.
+    search: Option<String>,
 }
 
+/// A bound value of a list query.
+#[derive(Debug)]
+enum Bind {
+    Uuid(Uuid),
+    Text(String),
+    Int(i64),
+}
+
+/// A `WHERE` condition with `$n` placeholders (both backends read them) and its values.
+struct Condition {
+    sql: String,
+    binds: Vec<Bind>,
+    /// Whether it restricts more than the organisation (the total is then counted).
+    filtered: bool,
+}
+
+impl Condition {
+    /// Adds `value`; its placeholder.
+    fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
+    /// The caller's rows, narrowed by the status filter and the search.
+    fn new(org: Uuid, params: &ListParams, sqlite: bool) -> Condition {
+        let mut condition = Condition {
+            sql: String::new(),
+            binds: Vec::new(),
+            filtered: false,
+        };
+        let org = condition.bind(Bind::Uuid(org));
+        condition.sql = format!("organization_id = {org}");
+        if let Some(status) = params.f_status.as_deref().filter(|s| !s.is_empty()) {
+            let status = condition.bind(Bind::Text(status.to_string()));
+            condition.sql.push_str(&format!(" AND status = {status}"));
+            condition.filtered = true;
+        }
+        let search: String = params
+            .search
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(MAX_SEARCH_CHARS)
+            .collect();
+        if !search.is_empty() {
+            condition.push_search(&search, sqlite);
+            condition.filtered = true;
+        }
+        condition
+    }
+
+    /// PostgreSQL: `ILIKE` on every search column (GIN pg_trgm indexes). SQLite: the FTS5
+    /// trigram table narrows the rows (texts of 3+ characters), `LIKE` confirms them.
+    fn push_search(&mut self, text: &str, sqlite: bool) {
+        let pattern = self.bind(Bind::Text(format!("%{}%", escape_like(text))));
+        let likes: Vec<String> = SEARCH_COLUMNS
+            .iter()
+            .map(|column| {
+                if sqlite {
+                    format!("lower({column}) LIKE lower({pattern}) ESCAPE '\\'")
+                } else {
+                    format!("{column} ILIKE {pattern} ESCAPE '\\'")
+                }
+            })
+            .collect();
+        let likes = likes.join(" OR ");
+        if sqlite && text.chars().count() >= 3 {
+            let phrase = self.bind(Bind::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+            self.sql.push_str(&format!(
+                " AND rowid IN (SELECT rowid FROM \"{SEARCH_TABLE}\" \
+                 WHERE \"{SEARCH_TABLE}\" MATCH {phrase}) AND ({likes})"
+            ));
+        } else {
+            self.sql.push_str(&format!(" AND ({likes})"));
+        }
+    }
+}
+
+/// `text` with the `LIKE` wildcards and the escape character escaped by `\`.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The `ORDER BY` of a list (`id` last, in the same direction), or a 400.
+fn order_by(params: &ListParams) -> poem::Result<&'static str> {
+    let descending = match params.order.as_deref().map(str::to_ascii_lowercase) {
+        None => true,
+        Some(order) if order.is_empty() || order == "desc" => true,
+        Some(order) if order == "asc" => false,
+        Some(_) => {
+            return Err(failure(
+                StatusCode::BAD_REQUEST,
+                "`order` must be `asc` or `desc`",
+            ))
+        }
+    };
+    match (
+        params.sort_by.as_deref().unwrap_or("created_at"),
+        descending,
+    ) {
+        ("created_at" | "", true) => Ok("created_at DESC, id DESC"),
+        ("created_at" | "", false) => Ok("created_at ASC, id ASC"),
+        ("number", true) => Ok("number DESC, id DESC"),
+        ("number", false) => Ok("number ASC, id ASC"),
+        (other, _) => Err(failure(
+            StatusCode::BAD_REQUEST,
+            &format!("cannot sort by `{other}`"),
+        )),
+    }
+}
+
+/// Binds `$binds` (a slice of [`Bind`]) to `$query`, in order.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds {
+            query = match bind {
+                Bind::Uuid(value) => query.bind(*value),
+                Bind::Text(value) => query.bind(value.clone()),
+                Bind::Int(value) => query.bind(*value),
+            };
+        }
+        query
+    }};
+}
+
+/// `GET /api/data/tickets`: the total, then (unless the page lies beyond it) one page
+/// through a deferred join: the page's ids from the `(organization_id, created_at, id)` index,
+/// then their rows.
 #[handler]
 async fn list(
     req: &Request,
     caller: Caller,
     Query(params): Query<ListParams>,
 ) -> poem::Result<Json<Value>> {
-    let state = req.data::<Arc<State>>().expect("state is attached");
+    let state = state(req)?;
     let page = params.page.unwrap_or(1).max(1);
-    let per_page = params.per_page.unwrap_or(20).clamp(1, 100);
-    let offset = (page - 1) * per_page;
-    let page_sql = concat!(
-        "SELECT ",
-        columns!(),
-        " FROM addon_tickets__tickets WHERE organization_id = $1 \
-         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
-    );
-    let count_sql = "SELECT COUNT(*) FROM addon_tickets__tickets WHERE organization_id = $1";
-    let (rows, total) = with_pool!(&state.pool, pool: Db => {
-        let rows = sqlx::query(page_sql)
-            .bind(caller.org)
-            .bind(per_page as i64)
-            .bind(offset as i64)
-            .fetch_all(pool)
-            .await
-            .map_err(database_error)?;
-        let total: i64 = sqlx::query_scalar(count_sql)
-            .bind(caller.org)
-            .fetch_one(pool)
-            .await
-            .map_err(database_error)?;
-        let rows = rows.iter().map(ticket_json).collect::<Result<Vec<_>, _>>();
-        (rows.map_err(database_error)?, total as u64)
-    });
+    let per_page = params.per_page.unwrap_or(20).clamp(1, 200);
+    let offset = (page - 1).saturating_mul(per_page);
+    let order = order_by(&params)?;
+    let sqlite = matches!(state.pool, Pool::Sqlite(_));
+    let mut condition = Condition::new(caller.org, &params, sqlite);
+    let total = total(state, caller.org, &condition).await?;
+    let rows = if offset >= total {
+        Vec::new()
+    } else {
+        let limit = condition.bind(Bind::Int(per_page as i64));
+        let skip = condition.bind(Bind::Int(offset.min(i64::MAX as u64) as i64));
+        let page_sql = format!(
+            "SELECT {} FROM {TABLE} WHERE id IN (SELECT id FROM {TABLE} WHERE {} \
+             ORDER BY {order} LIMIT {limit} OFFSET {skip}) ORDER BY {order}",
+            columns!(),
+            condition.sql
+        );
+        with_pool!(&state.pool, pool: Db => {
+            let query = sqlx::query::<Db>(sqlx::AssertSqlSafe(page_sql));
+            let rows = bind_all!(query, &condition.binds)
+                .fetch_all(pool)
+                .await
+                .map_err(database_error)?;
+            let rows = rows.iter().map(ticket_json).collect::<Result<Vec<_>, _>>();
+            rows.map_err(database_error)?
+        })
+    };
     let count = rows.len() as u64;
     Ok(Json(json!({
         "success": true,
@@ -244,9 +449,45 @@ async fn list(
     })))
 }
 
+/// The total of a list: the organisation's `live_rows` in `metacore_row_counts` (0 without a
+/// row) when only the organisation restricts it; else an exact `COUNT(*)` with the same
+/// condition, cached while the counter's `version` stays the same.
+async fn total(state: &State, org: Uuid, condition: &Condition) -> poem::Result<u64> {
+    let counter = "SELECT live_rows, version FROM metacore_row_counts \
+                   WHERE table_name = $1 AND organization_id = $2";
+    let (live, version) = with_pool!(&state.pool, pool: Db => {
+        sqlx::query_as::<Db, (i64, i64)>(counter)
+            .bind(TABLE)
+            .bind(org)
+            .fetch_optional(pool)
+            .await
+            .map_err(database_error)?
+            .unwrap_or((0, 0))
+    });
+    let live = live.max(0) as u64;
+    if !condition.filtered || live == 0 {
+        return Ok(live);
+    }
+    let key = (org, format!("{}|{:?}", condition.sql, condition.binds));
+    if let Some(total) = state.counts.get(&key, version) {
+        return Ok(total);
+    }
+    let count_sql = format!("SELECT COUNT(*) FROM {TABLE} WHERE {}", condition.sql);
+    let total = with_pool!(&state.pool, pool: Db => {
+        let query = sqlx::query_scalar::<Db, i64>(sqlx::AssertSqlSafe(count_sql));
+        bind_all!(query, &condition.binds)
+            .fetch_one(pool)
+            .await
+            .map_err(database_error)?
+    });
+    let total = total.max(0) as u64;
+    state.counts.put(key, version, total);
+    Ok(total)
+}
+
 #[handler]
 async fn one(req: &Request, caller: Caller, Path(id): Path<String>) -> poem::Result<Json<Value>> {
-    let state = req.data::<Arc<State>>().expect("state is attached");
+    let state = state(req)?;
     let id: Uuid = id
         .parse()
         .map_err(|_| failure(StatusCode::NOT_FOUND, "no such ticket"))?;
@@ -286,7 +527,7 @@ struct NewTicket {
 
 #[handler]
 async fn create(req: &Request, caller: Caller, body: Json<Value>) -> poem::Result<Response> {
-    let state = req.data::<Arc<State>>().expect("state is attached");
+    let state = state(req)?;
     let new: NewTicket = serde_json::from_value(body.0)
         .map_err(|e| failure(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()))?;
     let due_at = match &new.due_at {
@@ -328,6 +569,69 @@ async fn create(req: &Request, caller: Caller, body: Json<Value>) -> poem::Resul
         .into_response())
 }
 
+/// The body of an update: the title only.
+#[derive(Deserialize)]
+struct TicketPatch {
+    title: String,
+}
+
+/// `PATCH /api/data/tickets/{id}`: sets the title; the row as it is now, 404 when absent.
+#[handler]
+async fn update(
+    req: &Request,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Json<Value>,
+) -> poem::Result<Json<Value>> {
+    let state = state(req)?;
+    let id: Uuid = id
+        .parse()
+        .map_err(|_| failure(StatusCode::NOT_FOUND, "no such ticket"))?;
+    let patch: TicketPatch = serde_json::from_value(body.0)
+        .map_err(|e| failure(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()))?;
+    // The same work as the API's update: in one transaction, the row as it was (the API's
+    // `updated` event carries it, and `If-Match` compares against it), then the change.
+    let before = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM addon_tickets__tickets WHERE id = $1 AND organization_id = $2"
+    );
+    let sql = concat!(
+        "UPDATE addon_tickets__tickets SET title = $1 WHERE id = $2 AND organization_id = $3 \
+         RETURNING ",
+        columns!()
+    );
+    let row = with_pool!(&state.pool, pool: Db => {
+        let mut txn = pool.begin().await.map_err(database_error)?;
+        let found = sqlx::query(before)
+            .bind(id)
+            .bind(caller.org)
+            .fetch_optional(&mut *txn)
+            .await
+            .map_err(database_error)?;
+        let found = found.as_ref().map(ticket_json).transpose().map_err(database_error)?;
+        match found {
+            None => None,
+            Some(_before) => {
+                let row = sqlx::query(sql)
+                    .bind(&patch.title)
+                    .bind(id)
+                    .bind(caller.org)
+                    .fetch_optional(&mut *txn)
+                    .await
+                    .map_err(database_error)?;
+                let row = row.as_ref().map(ticket_json).transpose().map_err(database_error)?;
+                txn.commit().await.map_err(database_error)?;
+                row
+            }
+        }
+    });
+    match row {
+        Some(row) => Ok(Json(json!({"success": true, "data": row}))),
+        None => Err(failure(StatusCode::NOT_FOUND, "no such ticket")),
+    }
+}
+
 #[handler]
 fn health() -> Json<Value> {
     Json(json!({"success": true}))
@@ -346,20 +650,27 @@ pub fn run(args: &[String]) -> ExitCode {
         eprintln!("error: {SECRET_ENV} is not set");
         return ExitCode::from(2);
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .expect("a tokio runtime");
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start a tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let served = runtime.block_on(async {
         let pool = Pool::connect(&url).await.map_err(|e| e.to_string())?;
         let state = Arc::new(State {
             pool,
             secret: secret.into_bytes(),
+            counts: CountCache::default(),
         });
         let app = Route::new()
             .at("/api/health", get(health))
             .at("/api/data/tickets", get(list).post(create))
-            .at("/api/data/tickets/:id", get(one))
+            .at("/api/data/tickets/:id", get(one).patch(update))
             .data(state);
         poem::Server::new(poem::listener::TcpListener::bind(bind))
             .run(app)
