@@ -11,7 +11,8 @@
 //!   [`CountCache`] of the server: the next page, or the same list again, reads the version
 //!   and reuses the count while no write happened. The version is read before the count, so a
 //!   count can only be newer than its version, never older: a cached total is exact.
-//! * Tables without counting (no organisation) are counted each time.
+//! * Tables without counting (no organisation), and organisations without a count, are
+//!   counted each time.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -53,12 +54,15 @@ impl CountCache {
     }
 }
 
-/// The live rows and version of `model`'s rows in `org` (`(0, 0)` before the first row).
+/// The live rows and version of `model`'s rows in `org`, when counted. There is no count
+/// before the organisation's first row, and none when the table's counting triggers are
+/// missing (a hand-written model's table created before it was counted): both are counted
+/// directly, which for an organisation without rows is an empty index range.
 async fn counted(
     db: &impl ConnectionTrait,
     model: &ModelDescriptor,
     org: Uuid,
-) -> Result<(u64, i64), DbErr> {
+) -> Result<Option<(u64, i64)>, DbErr> {
     let mut sql = Sql::new(db.get_database_backend());
     sql.push("SELECT \"live_rows\", \"version\" FROM ")
         .push(&quote(ROW_COUNTS_TABLE))
@@ -67,11 +71,11 @@ async fn counted(
         .push(" AND \"organization_id\" = ")
         .bind(org);
     let Some(row) = db.query_one_raw(sql.statement()).await? else {
-        return Ok((0, 0));
+        return Ok(None);
     };
     let live: i64 = row.try_get("", "live_rows")?;
     let version: i64 = row.try_get("", "version")?;
-    Ok((live.max(0) as u64, version))
+    Ok(Some((live.max(0) as u64, version)))
 }
 
 /// `SELECT COUNT(*)` of `model`'s rows matching `filter` (a `WHERE …`).
@@ -107,7 +111,9 @@ pub(crate) async fn total(
     if !model.row_counts || model.tenancy_column.is_none() {
         return count_all(db, model, filter).await;
     }
-    let (live, version) = counted(db, model, org).await?;
+    let Some((live, version)) = counted(db, model, org).await? else {
+        return count_all(db, model, filter).await;
+    };
     if !filtered || live == 0 {
         return Ok(live);
     }

@@ -36,6 +36,10 @@ struct Inner {
     dispatcher: Dispatcher,
     installations: Installations,
     counts: CountCache,
+    /// On SQLite, which has one writer at a time: the API's writes queue here, in order,
+    /// instead of polling for the database's write lock (its busy handler sleeps between
+    /// tries, which made the slowest writes wait most of a second under load).
+    write_queue: Option<tokio::sync::Mutex<()>>,
 }
 
 /// Each addon's installation per organisation, made on first use: a stable id for the
@@ -115,6 +119,7 @@ impl ApiState {
         dispatcher: Dispatcher,
         webhook_secret: Option<Secret>,
     ) -> Self {
+        let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         ApiState(Arc::new(Inner {
             db,
             registry,
@@ -127,6 +132,8 @@ impl ApiState {
                 made: Mutex::new(HashMap::new()),
             },
             counts: CountCache::default(),
+            write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
+                .then(|| tokio::sync::Mutex::new(())),
         }))
     }
 
@@ -216,6 +223,10 @@ impl ApiState {
             Box<dyn std::future::Future<Output = Result<(T, Vec<Event>), ApiError>> + Send + 't>,
         >,
     {
+        let _turn = match &self.0.write_queue {
+            Some(queue) => Some(queue.lock().await),
+            None => None,
+        };
         let txn = crate::db::begin_write(&self.0.db)
             .await
             .map_err(ApiError::internal)?;

@@ -303,6 +303,40 @@ async fn lists(db: DatabaseConnection) {
     let past = list("per_page=7&page=99".into()).await;
     assert_eq!(past["data"], json!([]));
     assert_eq!(total(&past), all_ids.len() as u64);
+
+    // A table whose counting was never installed (a hand-written model's table created by an
+    // older build): totals are counted, and stay exact.
+    let uninstall: &[&str] = match backend {
+        sea_orm::DatabaseBackend::Postgres => &[
+            "DROP TRIGGER metacore_count ON addon_showcase__customers",
+            "DELETE FROM metacore_row_counts WHERE table_name = 'addon_showcase__customers'",
+        ],
+        _ => &[
+            "DROP TRIGGER metacore_count__addon_showcase__customers__insert",
+            "DROP TRIGGER metacore_count__addon_showcase__customers__delete",
+            "DROP TRIGGER metacore_count__addon_showcase__customers__update",
+            "DROP TRIGGER metacore_count__addon_showcase__customers__move",
+            "DELETE FROM metacore_row_counts WHERE table_name = 'addon_showcase__customers'",
+        ],
+    };
+    for statement in uninstall {
+        db.execute_unprepared(statement)
+            .await
+            .expect("uninstalls counting");
+    }
+    let before = total(&list("per_page=5".into()).await);
+    assert_eq!(before, all_ids.len() as u64);
+    let created = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            admin,
+            Some(&json!({"name": "Uncounted", "tier": "gold"})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(total(&list("per_page=5".into()).await), before + 1);
+    assert_eq!(total(&list("f_tier=eq:gold".into()).await), gold + 1);
 }
 
 /// Lower-cases ASCII letters only, as SQLite's `lower` does (PostgreSQL's `ILIKE` folds more;
