@@ -98,6 +98,15 @@ async fn count_all(
     Ok(n.max(0) as u64)
 }
 
+/// A list's total, and the organisation's live rows when they are counted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Totals {
+    /// Rows matching the list's condition.
+    pub matching: u64,
+    /// The organisation's live rows, if known without counting.
+    pub live: Option<u64>,
+}
+
 /// The total of a list of `model` in `org` whose `WHERE` is `filter`; `filtered` when it
 /// narrows the organisation's live rows (filters or search).
 pub(crate) async fn total(
@@ -107,23 +116,31 @@ pub(crate) async fn total(
     org: Uuid,
     filter: &Sql,
     filtered: bool,
-) -> Result<u64, DbErr> {
+) -> Result<Totals, DbErr> {
+    let counted_directly = |matching| Totals {
+        matching,
+        live: None,
+    };
     if !model.row_counts || model.tenancy_column.is_none() {
-        return count_all(db, model, filter).await;
+        return count_all(db, model, filter).await.map(counted_directly);
     }
     let Some((live, version)) = counted(db, model, org).await? else {
-        return count_all(db, model, filter).await;
+        return count_all(db, model, filter).await.map(counted_directly);
+    };
+    let totals = |matching| Totals {
+        matching,
+        live: Some(live),
     };
     if !filtered || live == 0 {
-        return Ok(live);
+        return Ok(totals(live));
     }
     let key = (model.physical_table, org, filter.cache_key());
     if let Some(total) = cache.get(&key, version) {
-        return Ok(total);
+        return Ok(totals(total));
     }
     let total = count_all(db, model, filter).await?;
     cache.put(key, version, total);
-    Ok(total)
+    Ok(totals(total))
 }
 
 #[cfg(test)]

@@ -178,7 +178,9 @@ pub(crate) async fn create_row<M: ModelSchema>(
     } else {
         // One `INSERT … RETURNING` is atomic on its own: no explicit transaction, and the
         // event is published once it has returned (committed).
+        let turn = state.write_turn().await;
         let cells = store::create(state.db(), addon, M::model(), scope, &fields).await?;
+        drop(turn);
         if let Some(event) = created(&cells) {
             state.publish(event);
         }

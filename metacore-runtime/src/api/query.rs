@@ -28,6 +28,10 @@ pub struct ListQuery {
     pub order: Vec<(&'static ColumnDescriptor, bool)>,
     /// The filter and search condition (empty: none).
     pub condition: Sql,
+    /// The same condition without the full-text narrowing of the search, when there is one:
+    /// when matches are common, reading the list's index in order and testing each row finds
+    /// a page sooner than collecting every match first (see [`super::store::list`]).
+    pub scan_condition: Option<Sql>,
 }
 
 /// The list parameters an operation declares (the typed part of the query string).
@@ -79,6 +83,7 @@ pub fn parse_list(
     .min(MAX_PER_PAGE);
     let order = parse_order(model, params.sort_by.as_deref(), params.order.as_deref())?;
     let mut condition = Sql::new(backend);
+    let mut scan_condition = None;
     let mut filters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (key, value) in pairs {
         if let Some(column) = key.strip_prefix("f_") {
@@ -118,8 +123,15 @@ pub fn parse_list(
                 .collect::<Result<Vec<_>, _>>()?,
             None => model.search_columns.to_vec(),
         };
-        if let Some(sql) = search_condition(model, &columns, search, backend) {
-            and(&mut condition, &sql);
+        let narrowed = search_condition(model, &columns, search, backend, true);
+        let plain = search_condition(model, &columns, search, backend, false);
+        if let (Some(narrowed), Some(plain)) = (narrowed, plain) {
+            if narrowed.cache_key() != plain.cache_key() {
+                let mut scan = condition.clone();
+                and(&mut scan, &plain);
+                scan_condition = Some(scan);
+            }
+            and(&mut condition, &narrowed);
         }
     }
     Ok(ListQuery {
@@ -127,6 +139,7 @@ pub fn parse_list(
         per_page,
         order,
         condition,
+        scan_condition,
     })
 }
 
@@ -425,13 +438,14 @@ pub fn like(sql: &mut Sql, column: &str, text: &str) {
 /// On SQLite, when the model's full-text index covers `columns` and the text has at least
 /// three characters (a trigram), the rows are first narrowed to the index's matches — a
 /// superset of the `LIKE` matches, as the trigram tokenizer folds case at least as widely as
-/// `lower` — and the `LIKE` then decides exactly as without the index. On PostgreSQL the
-/// `pg_trgm` indexes serve the `ILIKE` itself.
+/// `lower` — and the `LIKE` then decides exactly as without the index (`use_index` false: the
+/// `LIKE` alone). On PostgreSQL the `pg_trgm` indexes serve the `ILIKE` itself.
 pub fn search_condition(
     model: &ModelDescriptor,
     columns: &[&str],
     search: &str,
     backend: sea_orm::DatabaseBackend,
+    use_index: bool,
 ) -> Option<Sql> {
     let text: String = search.trim().chars().take(MAX_SEARCH_CHARS).collect();
     if text.is_empty() || columns.is_empty() {
@@ -439,7 +453,7 @@ pub fn search_condition(
     }
     let mut sql = Sql::new(backend);
     let indexed = columns.iter().all(|c| model.search_index.contains(c));
-    let narrowed = sql.sqlite() && indexed && text.chars().count() >= 3;
+    let narrowed = use_index && sql.sqlite() && indexed && text.chars().count() >= 3;
     if narrowed {
         let fts = quote(&search_table(model.physical_table));
         sql.push("\"rowid\" IN (SELECT \"rowid\" FROM ")

@@ -223,10 +223,7 @@ impl ApiState {
             Box<dyn std::future::Future<Output = Result<(T, Vec<Event>), ApiError>> + Send + 't>,
         >,
     {
-        let _turn = match &self.0.write_queue {
-            Some(queue) => Some(queue.lock().await),
-            None => None,
-        };
+        let _turn = self.write_turn().await;
         let txn = crate::db::begin_write(&self.0.db)
             .await
             .map_err(ApiError::internal)?;
@@ -242,6 +239,15 @@ impl ApiState {
             self.publish(event);
         }
         Ok(value)
+    }
+
+    /// This write's turn on SQLite (hold it until the write has committed); `None` on
+    /// PostgreSQL, whose writers do not wait on one lock.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0.write_queue {
+            Some(queue) => Some(queue.lock().await),
+            None => None,
+        }
     }
 
     /// Publishes `event` of a write that has committed.
