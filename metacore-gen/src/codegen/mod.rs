@@ -7,7 +7,7 @@
 //!    there to the manifest as it is now (destructive steps need explicit permission).
 //! 3. [`ddl`] — SQL for each step, on PostgreSQL and SQLite.
 //! 4. [`entity`], [`permissions`], [`api`], [`migration`], [`addon_module`], [`crate_root`]
-//!    — the files: Rust built as token streams (`quote!`) and formatted by [`format`]
+//!    — the files: Rust built as token streams (`quote!`) and formatted by [`mod@format`]
 //!    (prettyplease), the JSON metadata of [`crate::ui`], and the crate's `Cargo.toml`.
 //!
 //! [`model_module`] assembles the same pieces for one model into a single module body (what

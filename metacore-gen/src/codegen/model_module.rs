@@ -7,7 +7,7 @@
 //!
 //! * the sea-orm entity of each model ([`super::entity`]): `Model`, `Entity`, `Column`,
 //!   `ActiveModel`, `PrimaryKey`, `Relation` (with one model, directly in the module);
-//! * `<TABLE>_MODEL`, each model's `ModelDescriptor` ([`super::descriptor`]), and `ADDON`,
+//! * `<TABLE>_MODEL`, each model's `ModelDescriptor` (`super::descriptor`), and `ADDON`,
 //!   the `AddonDescriptor` ([`super::addon_module`]);
 //! * `permissions`, the capability constants ([`super::permissions`]);
 //! * `Schema`, the marker type implementing `ModelSchema` ([`super::api`]);

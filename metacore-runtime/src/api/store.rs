@@ -73,7 +73,7 @@ fn db_error(error: DbErr) -> ApiError {
 ///
 /// The page is found on the list's index alone and only its rows are read (a deferred join:
 /// `… WHERE id IN (SELECT id … ORDER BY … LIMIT … OFFSET …)`), so a deep page skips index
-/// entries, not rows; the total comes from [`counts::total`].
+/// entries, not rows; the total comes from `counts::total`.
 pub async fn list(
     db: &impl ConnectionTrait,
     counts: &CountCache,
