@@ -17,6 +17,7 @@ use super::schema::{required_on_create, served_columns, Row};
 use super::sql::{quote, Sql};
 use super::value::{decode, parse_json, Cell, Parsed};
 use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor, RowRule};
+use metacore_core::storage::ROW_COUNTS_TABLE;
 
 /// A row as cells by column name.
 pub type Cells = Vec<(&'static str, Cell)>;
@@ -73,7 +74,8 @@ fn db_error(error: DbErr) -> ApiError {
 ///
 /// The page is found on the list's index alone and only its rows are read (a deferred join:
 /// `… WHERE id IN (SELECT id … ORDER BY … LIMIT … OFFSET …)`), so a deep page skips index
-/// entries, not rows; the total comes from `counts::total`.
+/// entries, not rows. An unfiltered page reads the organisation's row count in the same
+/// statement; otherwise the total comes from `counts::total`.
 pub async fn list(
     db: &impl ConnectionTrait,
     counts: &CountCache,
@@ -87,11 +89,38 @@ pub async fn list(
     if !query.condition.is_empty() {
         filter.push(" AND (").append(&query.condition).push(")");
     }
+    let offset = (query.page - 1).saturating_mul(query.per_page);
+    let mut order = Sql::new(backend);
+    order.push(" ORDER BY ");
+    for (i, (column, descending)) in query.order.iter().enumerate() {
+        if i > 0 {
+            order.push(", ");
+        }
+        super::query::compared(column, &mut order);
+        order.push(if *descending { " DESC" } else { " ASC" });
+    }
+    // An unfiltered page carries the organisation's row count in the same statement: one
+    // round trip. An empty page, or no count, takes the general path.
+    if query.condition.is_empty() && model.row_counts && model.tenancy_column.is_some() {
+        let statement = page_statement(model, &filter, &order, query.per_page, offset, Some(org));
+        let rows = db
+            .query_all_raw(statement.statement())
+            .await
+            .map_err(db_error)?;
+        let live = match rows.first() {
+            Some(row) => row
+                .try_get::<Option<i64>>("", LIVE_ROWS_COLUMN)
+                .map_err(db_error)?,
+            None => None,
+        };
+        if let Some(live) = live {
+            return Ok((decode_rows(model, &rows)?, live.max(0) as u64));
+        }
+    }
     let totals = counts::total(db, counts, model, org, &filter, !query.condition.is_empty())
         .await
         .map_err(db_error)?;
     let total = totals.matching;
-    let offset = (query.page - 1).saturating_mul(query.per_page);
     if offset >= total {
         return Ok((Vec::new(), total));
     }
@@ -104,20 +133,42 @@ pub async fn list(
             filter.push(" AND (").append(scan).push(")");
         }
     }
-    let mut order = Sql::new(backend);
-    order.push(" ORDER BY ");
-    for (i, (column, descending)) in query.order.iter().enumerate() {
-        if i > 0 {
-            order.push(", ");
-        }
-        super::query::compared(column, &mut order);
-        order.push(if *descending { " DESC" } else { " ASC" });
-    }
+    let statement = page_statement(model, &filter, &order, query.per_page, offset, None);
+    let rows = db
+        .query_all_raw(statement.statement())
+        .await
+        .map_err(db_error)?;
+    Ok((decode_rows(model, &rows)?, total))
+}
+
+/// The extra column of a page that carries the organisation's live-row count.
+const LIVE_ROWS_COLUMN: &str = "metacore_live_rows";
+
+/// `SELECT <columns> FROM t WHERE id IN (SELECT id FROM t <filter> <order> LIMIT … OFFSET …)
+/// <order>`, with the live-row count of `count_of` as [`LIVE_ROWS_COLUMN`] when given.
+fn page_statement(
+    model: &ModelDescriptor,
+    filter: &Sql,
+    order: &Sql,
+    per_page: u64,
+    offset: u64,
+    count_of: Option<Uuid>,
+) -> Sql {
     let id = model.id_column().name;
-    let mut select = Sql::new(backend);
+    let mut select = Sql::new(filter.backend());
+    select.push("SELECT ").push(&select_columns(model));
+    if let Some(org) = count_of {
+        select
+            .push(", (SELECT \"live_rows\" FROM ")
+            .ident(ROW_COUNTS_TABLE)
+            .push(" WHERE \"table_name\" = ")
+            .bind(model.physical_table)
+            .push(" AND \"organization_id\" = ")
+            .bind(org)
+            .push(") AS ")
+            .ident(LIVE_ROWS_COLUMN);
+    }
     select
-        .push("SELECT ")
-        .push(&select_columns(model))
         .push(" FROM ")
         .ident(model.physical_table)
         .push(" WHERE ")
@@ -126,24 +177,25 @@ pub async fn list(
         .ident(id)
         .push(" FROM ")
         .ident(model.physical_table)
-        .append(&filter)
-        .append(&order)
+        .append(filter)
+        .append(order)
         .push(" LIMIT ")
-        .bind(query.per_page as i64)
+        .bind(per_page as i64)
         .push(" OFFSET ")
         .bind(offset.min(i64::MAX as u64) as i64)
         .push(")")
-        .append(&order);
-    let rows = db
-        .query_all_raw(select.statement())
-        .await
-        .map_err(db_error)?;
-    let rows = rows
-        .iter()
+        .append(order);
+    select
+}
+
+fn decode_rows(
+    model: &ModelDescriptor,
+    rows: &[sea_orm::QueryResult],
+) -> Result<Vec<Cells>, ApiError> {
+    rows.iter()
         .map(|row| decode_row(model, row))
         .collect::<Result<_, _>>()
-        .map_err(db_error)?;
-    Ok((rows, total))
+        .map_err(db_error)
 }
 
 /// Most rows a page may expect to test in the list's order instead of narrowing to the
