@@ -2,6 +2,12 @@
 //!
 //! Identifiers come only from compiled descriptors (never from the request) and are quoted;
 //! every request value is a bound parameter (`$n` on PostgreSQL, `?` on SQLite).
+//!
+//! Hand-written rather than built with sea-query's statement builders: list queries are
+//! mostly backend-specific fragments (FTS5 `MATCH`, `CAST` of SQLite's numeric text,
+//! `json_each`, `ILIKE … ESCAPE`) that sea-query would take as custom expressions anyway, and
+//! conditions are composed from parts whose placeholders must renumber on PostgreSQL
+//! ([`Sql::append`]). Identifier quoting is sea-query's ([`quote`]).
 
 use sea_orm::{DatabaseBackend, Statement, Value};
 
