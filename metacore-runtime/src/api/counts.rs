@@ -98,6 +98,11 @@ async fn count_all(
     Ok(n.max(0) as u64)
 }
 
+/// True when the migrations count `model`'s rows per organisation.
+pub(crate) fn is_counted(model: &ModelDescriptor) -> bool {
+    model.row_counts && model.tenancy_column.is_some()
+}
+
 /// A list's total, and the organisation's live rows when they are counted.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Totals {
@@ -121,7 +126,7 @@ pub(crate) async fn total(
         matching,
         live: None,
     };
-    if !model.row_counts || model.tenancy_column.is_none() {
+    if !is_counted(model) {
         return count_all(db, model, filter).await.map(counted_directly);
     }
     let Some((live, version)) = counted(db, model, org).await? else {

@@ -123,15 +123,13 @@ pub fn parse_list(
                 .collect::<Result<Vec<_>, _>>()?,
             None => model.search_columns.to_vec(),
         };
-        let narrowed = search_condition(model, &columns, search, backend, true);
-        let plain = search_condition(model, &columns, search, backend, false);
-        if let (Some(narrowed), Some(plain)) = (narrowed, plain) {
-            if narrowed.cache_key() != plain.cache_key() {
+        if let Some(search) = search_condition(model, &columns, search, backend) {
+            if let Some(unindexed) = &search.unindexed {
                 let mut scan = condition.clone();
-                and(&mut scan, &plain);
+                and(&mut scan, unindexed);
                 scan_condition = Some(scan);
             }
-            and(&mut condition, &narrowed);
+            and(&mut condition, &search.condition);
         }
     }
     Ok(ListQuery {
@@ -433,45 +431,61 @@ pub fn like(sql: &mut Sql, column: &str, text: &str) {
     }
 }
 
+/// A list's search condition.
+#[derive(Debug)]
+pub struct SearchCondition {
+    /// Any of the columns contains the text.
+    pub condition: Sql,
+    /// The same without the full-text index, when `condition` uses it.
+    pub unindexed: Option<Sql>,
+}
+
 /// The search condition: any of `columns` contains `search` (trimmed, at most 100 chars).
 ///
 /// On SQLite, when the model's full-text index covers `columns` and the text has at least
 /// three characters (a trigram), the rows are first narrowed to the index's matches — a
 /// superset of the `LIKE` matches, as the trigram tokenizer folds case at least as widely as
-/// `lower` — and the `LIKE` then decides exactly as without the index (`use_index` false: the
-/// `LIKE` alone). On PostgreSQL the `pg_trgm` indexes serve the `ILIKE` itself.
+/// `lower` — and the `LIKE` then decides exactly as without the index; the `LIKE` alone is
+/// [`SearchCondition::unindexed`]. On PostgreSQL the `pg_trgm` indexes serve the `ILIKE`
+/// itself.
 pub fn search_condition(
     model: &ModelDescriptor,
     columns: &[&str],
     search: &str,
     backend: sea_orm::DatabaseBackend,
-    use_index: bool,
-) -> Option<Sql> {
+) -> Option<SearchCondition> {
     let text: String = search.trim().chars().take(MAX_SEARCH_CHARS).collect();
     if text.is_empty() || columns.is_empty() {
         return None;
     }
-    let mut sql = Sql::new(backend);
-    let indexed = columns.iter().all(|c| model.search_index.contains(c));
-    let narrowed = use_index && sql.sqlite() && indexed && text.chars().count() >= 3;
-    if narrowed {
-        let fts = quote(&search_table(model.physical_table));
-        sql.push("\"rowid\" IN (SELECT \"rowid\" FROM ")
-            .push(&fts)
-            .push(" WHERE ")
-            .push(&fts)
-            .push(" MATCH ")
-            .bind(format!("\"{}\"", text.replace('"', "\"\"")))
-            .push(") AND (");
-    }
+    let mut likes = Sql::new(backend);
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
-            sql.push(" OR ");
+            likes.push(" OR ");
         }
-        like(&mut sql, column, &text);
+        like(&mut likes, column, &text);
     }
-    if narrowed {
-        sql.push(")");
+    let indexed = columns.iter().all(|c| model.search_index.contains(c));
+    if !(likes.sqlite() && indexed && text.chars().count() >= 3) {
+        return Some(SearchCondition {
+            condition: likes,
+            unindexed: None,
+        });
     }
-    Some(sql)
+    let fts = quote(&search_table(model.physical_table));
+    let mut narrowed = Sql::new(backend);
+    narrowed
+        .push("\"rowid\" IN (SELECT \"rowid\" FROM ")
+        .push(&fts)
+        .push(" WHERE ")
+        .push(&fts)
+        .push(" MATCH ")
+        .bind(format!("\"{}\"", text.replace('"', "\"\"")))
+        .push(") AND (")
+        .append(&likes)
+        .push(")");
+    Some(SearchCondition {
+        condition: narrowed,
+        unindexed: Some(likes),
+    })
 }

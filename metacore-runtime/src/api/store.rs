@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use poem::http::StatusCode;
-use sea_orm::{ConnectionTrait, DbErr, SqlErr};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, SqlErr};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -84,11 +84,7 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<(Vec<Cells>, u64), ApiError> {
     let backend = db.get_database_backend();
-    let mut filter = Sql::new(backend);
-    scoped(&mut filter, model, org);
-    if !query.condition.is_empty() {
-        filter.push(" AND (").append(&query.condition).push(")");
-    }
+    let mut filter = list_filter(backend, model, org, &query.condition);
     let offset = (query.page - 1).saturating_mul(query.per_page);
     let mut order = Sql::new(backend);
     order.push(" ORDER BY ");
@@ -101,7 +97,7 @@ pub async fn list(
     }
     // An unfiltered page carries the organisation's row count in the same statement: one
     // round trip. An empty page, or no count, takes the general path.
-    if query.condition.is_empty() && model.row_counts && model.tenancy_column.is_some() {
+    if query.condition.is_empty() && counts::is_counted(model) {
         let statement = page_statement(model, &filter, &order, query.per_page, offset, Some(org));
         let rows = db
             .query_all_raw(statement.statement())
@@ -128,9 +124,7 @@ pub async fn list(
     // sooner than collecting every full-text match first.
     if let (Some(scan), Some(live)) = (&query.scan_condition, totals.live) {
         if scans_in_order(query, offset, live, total) {
-            filter = Sql::new(backend);
-            scoped(&mut filter, model, org);
-            filter.push(" AND (").append(scan).push(")");
+            filter = list_filter(backend, model, org, scan);
         }
     }
     let statement = page_statement(model, &filter, &order, query.per_page, offset, None);
@@ -139,6 +133,21 @@ pub async fn list(
         .await
         .map_err(db_error)?;
     Ok((decode_rows(model, &rows)?, total))
+}
+
+/// `scoped` narrowed by a list's `condition` (when there is one).
+fn list_filter(
+    backend: DatabaseBackend,
+    model: &ModelDescriptor,
+    org: Uuid,
+    condition: &Sql,
+) -> Sql {
+    let mut filter = Sql::new(backend);
+    scoped(&mut filter, model, org);
+    if !condition.is_empty() {
+        filter.push(" AND (").append(condition).push(")");
+    }
+    filter
 }
 
 /// The extra column of a page that carries the organisation's live-row count.

@@ -136,14 +136,19 @@ fn count_trigger(table: &str, event: &str) -> String {
     format!("metacore_count__{table}__{event}")
 }
 
-/// `INSERT … ON CONFLICT` adding `amount` to the count of `(table, org)`. PostgreSQL needs
-/// the target aliased (an unqualified column is ambiguous beside `EXCLUDED`); SQLite takes
-/// no alias in a trigger and reads unqualified columns as the target's.
-fn add_to_count(table: &str, org: &str, amount: &str, backend: Backend) -> String {
-    let (alias, current) = match backend {
+/// How an upsert into the counts names its target: ` AS c` and `c.` on PostgreSQL (an
+/// unqualified column is ambiguous beside `EXCLUDED`); nothing on SQLite, which takes no
+/// alias in a trigger and reads unqualified columns as the target's.
+fn upsert_target(backend: Backend) -> (&'static str, &'static str) {
+    match backend {
         Backend::Postgres => (" AS c", "c."),
         Backend::Sqlite => ("", ""),
-    };
+    }
+}
+
+/// `INSERT … ON CONFLICT` adding `amount` to the count of `(table, org)`.
+fn add_to_count(table: &str, org: &str, amount: &str, backend: Backend) -> String {
+    let (alias, current) = upsert_target(backend);
     format!(
         "INSERT INTO {counts}{alias} (\"table_name\", \"organization_id\", \"live_rows\", \"version\") \
          VALUES ({}, {org}, {amount}, 1) ON CONFLICT (\"table_name\", \"organization_id\") DO UPDATE \
@@ -174,10 +179,7 @@ pub fn count_rows(table: &str, count: &RowCount, backend: Backend) -> Vec<String
     } else {
         "count(*)"
     };
-    let (alias, current) = match backend {
-        Backend::Postgres => (" AS c", "c."),
-        Backend::Sqlite => ("", ""),
-    };
+    let (alias, current) = upsert_target(backend);
     let recount = [
         format!(
             "UPDATE {counts_q} SET \"live_rows\" = 0, \"version\" = \"version\" + 1 WHERE \"table_name\" = {}",
