@@ -22,7 +22,7 @@ mod footprint;
 mod postgraphile;
 mod report;
 mod workloads;
-mod wrk;
+pub(crate) mod wrk;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

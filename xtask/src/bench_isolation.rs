@@ -12,6 +12,7 @@
 //! full. The table shows req/s, p50 and p99 of both runs and their ratios; the target is a p99
 //! under 50 ms for both workloads under load.
 
+use crate::bench_http::wrk::Sample;
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -78,23 +79,6 @@ impl Options {
             }
         }
         Ok(options)
-    }
-}
-
-/// One wrk run's numbers.
-#[derive(Clone, Copy)]
-struct Sample {
-    requests: u64,
-    micros: u64,
-    p50_micros: f64,
-    p99_micros: f64,
-    non_2xx: u64,
-    socket_errors: u64,
-}
-
-impl Sample {
-    fn per_second(&self) -> f64 {
-        self.requests as f64 / (self.micros as f64 / 1e6).max(1e-9)
     }
 }
 
@@ -363,31 +347,7 @@ fn wrk(
         .arg(format!("http://127.0.0.1:{port}{path}"))
         .output()
         .map_err(|e| format!("cannot run wrk: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("BENCH-ISOLATION "))
-        .ok_or_else(|| {
-            format!(
-                "wrk printed no summary: {stdout}{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        })?;
-    let fields: Vec<f64> = line
-        .split_whitespace()
-        .map(|field| field.parse().unwrap_or(0.0))
-        .collect();
-    match fields[..] {
-        [requests, micros, p50, p99, non_2xx, socket] => Ok(Sample {
-            requests: requests as u64,
-            micros: micros as u64,
-            p50_micros: p50,
-            p99_micros: p99,
-            non_2xx: non_2xx as u64,
-            socket_errors: socket as u64,
-        }),
-        _ => Err(format!("unexpected wrk summary `{line}`")),
-    }
+    crate::bench_http::wrk::summary("BENCH-ISOLATION", &output)
 }
 
 /// Prints the table; true when every loaded p99 meets the target.

@@ -69,10 +69,16 @@ pub fn run(url: &str, script: &Path, load: Load) -> Result<Sample, String> {
         .arg(url)
         .output()
         .map_err(|e| format!("cannot run wrk: {e}"))?;
+    summary("BENCH-HTTP", &output)
+}
+
+/// The numbers of the summary line (`<prefix> requests micros p50 p99 non_2xx socket_errors`)
+/// a benchmark's wrk script printed in `output`.
+pub(crate) fn summary(prefix: &str, output: &std::process::Output) -> Result<Sample, String> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout
         .lines()
-        .find_map(|line| line.strip_prefix("BENCH-HTTP "))
+        .find_map(|line| line.strip_prefix(prefix)?.strip_prefix(' '))
         .ok_or_else(|| {
             let stderr = String::from_utf8_lossy(&output.stderr);
             format!(
