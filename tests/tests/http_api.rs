@@ -11,6 +11,7 @@
 //! * actions and tools through the showcase addon's WASM backend;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
+//! * reference siblings: labels beside reference columns, never across organisations;
 //! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
 //!   on PostgreSQL, exact decimals, capability wildcards.
 
@@ -37,3 +38,6 @@ mod hardening;
 
 #[path = "http_api/lists.rs"]
 mod lists;
+
+#[path = "http_api/siblings.rs"]
+mod siblings;

@@ -14,6 +14,7 @@ use super::query::parse_list;
 pub use super::query::ListParams;
 use super::request::{exact_decimals, query_pairs};
 use super::schema::{CreateBody, ModelSchema, Row, UpdateBody};
+use super::siblings;
 use super::state::{ApiState, Call};
 use super::store::{self, Cells, Scope};
 use crate::events::Event;
@@ -105,7 +106,13 @@ pub async fn list<M: ModelSchema>(call: Call<'_>, params: ListParams) -> ListAns
             "from": from,
             "to": if count == 0 { 0 } else { from + count - 1 },
         });
-        let data: Vec<Row<M>> = rows.into_iter().map(Row::new).collect();
+        let addon = addon_of::<M>(state)?;
+        let labels = siblings::resolve(state.db(), addon, M::model(), scope.org, &rows).await?;
+        let data: Vec<Row<M>> = rows
+            .into_iter()
+            .zip(labels)
+            .map(|(cells, labels)| Row::with_siblings(cells, labels))
+            .collect();
         Ok(Page(EnvelopeBody::new(data).with_meta(meta)))
     }
     .await;
@@ -117,21 +124,44 @@ pub async fn get<M: ModelSchema>(call: Call<'_>, id: Uuid) -> RowAnswer<M> {
     let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "index").await?;
-        store::get(state.db(), M::model(), scope.org, id)
+        let cells = store::get(state.db(), M::model(), scope.org, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))
+            .ok_or_else(|| ApiError::not_found("record_not_found", "record not found"))?;
+        let labels = labels_of::<M>(state, scope, &cells).await?;
+        Ok((cells, labels))
     }
     .await;
-    let served = result
-        .and_then(|cells| serde_json::to_vec(&Row::<M>::new(cells)).map_err(ApiError::internal));
+    // The ETag is the row's own (`store::etag`): a label of a referenced row is not part of
+    // the row's version. Without labels the row is serialised once, for both.
+    let served = result.and_then(|(cells, labels)| {
+        let etag = (!labels.is_empty()).then(|| store::etag(&cells));
+        let row = serde_json::to_vec(&Row::<M>::with_siblings(cells, labels))
+            .map_err(ApiError::internal)?;
+        let etag = etag.unwrap_or_else(|| store::etag_of(&row));
+        Ok((row, etag))
+    });
     match served {
-        // The row is serialised once: for the body and for its ETag.
-        Ok(row) => {
-            let etag = store::etag_of(&row);
-            RowAnswer::<M>::data_bytes(&row).header(poem::http::header::ETAG, &etag)
-        }
+        Ok((row, etag)) => RowAnswer::<M>::data_bytes(&row).header(poem::http::header::ETAG, &etag),
         Err(error) => RowAnswer::<M>::err(error),
     }
+}
+
+/// The reference labels of one row of `M`.
+async fn labels_of<M: ModelSchema>(
+    state: &ApiState,
+    scope: Scope,
+    cells: &Cells,
+) -> Result<siblings::Siblings, ApiError> {
+    let addon = addon_of::<M>(state)?;
+    let mut labels = siblings::resolve(
+        state.db(),
+        addon,
+        M::model(),
+        scope.org,
+        std::slice::from_ref(cells),
+    )
+    .await?;
+    Ok(labels.pop().unwrap_or_default())
 }
 
 /// `POST /api/data/{model}` → 201.
@@ -142,7 +172,10 @@ pub async fn create<M: ModelSchema>(call: Call<'_>, body: CreateBody<M>) -> Crea
         let mut fields = body.fields;
         exact_decimals(request, M::model(), &mut fields);
         let cells = create_row::<M>(state, scope, fields).await?;
-        Ok(Created(EnvelopeBody::new(Row::new(cells))))
+        let labels = labels_of::<M>(state, scope, &cells).await?;
+        Ok(Created(EnvelopeBody::new(Row::with_siblings(
+            cells, labels,
+        ))))
     }
     .await;
     result.into()
@@ -201,7 +234,8 @@ pub async fn update<M: ModelSchema>(call: Call<'_>, id: Uuid, body: UpdateBody<M
         let mut fields = body.fields;
         exact_decimals(request, M::model(), &mut fields);
         let cells = update_row::<M>(state, scope, id, fields, if_match).await?;
-        Ok(Data(EnvelopeBody::new(Row::new(cells))))
+        let labels = labels_of::<M>(state, scope, &cells).await?;
+        Ok(Data(EnvelopeBody::new(Row::with_siblings(cells, labels))))
     }
     .await;
     result.into()

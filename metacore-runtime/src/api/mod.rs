@@ -9,7 +9,7 @@
 //!   envelopes; [`error`] — the error envelope.
 //! * [`value`] — column values between JSON and the database; [`sql`] — statement text;
 //!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes;
-//!   [`counts`] — list totals from the row counts.
+//!   [`counts`] — list totals from the row counts; [`siblings`] — reference labels in rows.
 //! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application.
@@ -28,6 +28,7 @@ pub mod query;
 pub mod request;
 pub mod schema;
 pub mod server;
+pub mod siblings;
 pub mod sql;
 pub mod state;
 pub mod store;

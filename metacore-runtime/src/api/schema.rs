@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::answer::named_schema_type;
+use super::siblings::{self, Form, Siblings};
 use super::value::Cell;
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
 
@@ -37,14 +38,22 @@ pub trait ModelSchema: Send + Sync + 'static {
 pub struct Row<M> {
     /// The cells.
     pub cells: Vec<(&'static str, Cell)>,
+    /// The reference labels served after the cells ([`super::siblings`]).
+    pub siblings: Siblings,
     model: PhantomData<fn() -> M>,
 }
 
 impl<M> Row<M> {
-    /// A row of `cells`.
+    /// A row of `cells`, without reference labels.
     pub fn new(cells: Vec<(&'static str, Cell)>) -> Self {
+        Row::with_siblings(cells, Vec::new())
+    }
+
+    /// A row of `cells` followed by its reference `siblings`.
+    pub fn with_siblings(cells: Vec<(&'static str, Cell)>, siblings: Siblings) -> Self {
         Row {
             cells,
+            siblings,
             model: PhantomData,
         }
     }
@@ -52,9 +61,12 @@ impl<M> Row<M> {
 
 impl<M> Serialize for Row<M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.cells.len()))?;
+        let mut map = serializer.serialize_map(Some(self.cells.len() + self.siblings.len()))?;
         for (key, cell) in &self.cells {
             map.serialize_entry(key, cell)?;
+        }
+        for (key, value) in &self.siblings {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -137,13 +149,49 @@ macro_rules! schema_type {
     };
 }
 
-schema_type!(Row, "Row", |model| object_schema(
-    served_columns(model)
-        .map(|c| (c.name, column_schema(c, c.nullable)))
-        .collect(),
-    served_columns(model).map(|c| c.name).collect(),
-    "A row as served.",
-));
+schema_type!(Row, "Row", |model| {
+    let siblings = siblings::of(model);
+    let mut schema = object_schema(
+        served_columns(model)
+            .map(|c| (c.name, column_schema(c, c.nullable)))
+            .collect(),
+        served_columns(model).map(|c| c.name).collect(),
+        "A row as served, with the label of each reference beside it.",
+    );
+    for sibling in siblings {
+        // Schema property names are `&'static str`; a model has few references and its
+        // schema is built once per process.
+        let key: &'static str = match sibling.key {
+            Cow::Borrowed(key) => key,
+            Cow::Owned(key) => Box::leak(key.into_boxed_str()),
+        };
+        schema.properties.push((key, sibling_schema(sibling.form)));
+        schema.required.push(key);
+    }
+    schema
+});
+
+/// The schema of a reference's sibling (`null` when unresolved).
+fn sibling_schema(form: Form) -> MetaSchemaRef {
+    let schema = match form {
+        Form::Pair => MetaSchema {
+            description: Some("The referenced row: its id and display label (`null` when the reference is empty or the row is not visible)."),
+            properties: vec![
+                ("value", MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "uuid")))),
+                ("label", MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")))),
+            ],
+            required: vec!["value", "label"],
+            nullable: true,
+            ..MetaSchema::new("object")
+        },
+        Form::Label => MetaSchema {
+            description: Some("The referenced row's display label (`null` when the reference is empty or the row is not visible)."),
+            nullable: true,
+            ..MetaSchema::new("string")
+        },
+    };
+    MetaSchemaRef::Inline(Box::new(schema))
+}
 
 /// The body of a create: any JSON object (unknown keys are ignored); documented with the
 /// model's writable columns and which of them are required.

@@ -121,8 +121,36 @@ impl Server {
         token: Option<&str>,
         body: Option<&str>,
     ) -> Reply {
+        self.request(method, path, token, body, &[]).await
+    }
+
+    /// As [`Server::send`], with extra request `headers`.
+    pub async fn send_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let body = body.map(Value::to_string);
+        self.request(method, path, token, body.as_deref(), headers)
+            .await
+    }
+
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let mut request = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(token) = token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
