@@ -197,6 +197,33 @@ pub fn v2_column_type(written: &str, size: i64) -> Option<ColumnType> {
 /// The largest `varchar(n)` PostgreSQL accepts.
 const MAX_VARCHAR: i64 = 10_485_760;
 
+/// The `*_id` columns an inline UI block picks from a model by id — a modal field, table
+/// column or filter whose normalised `searchEndpoint` is `/options/<model>?field=id` — with
+/// that model's name. Such a picker is the v2 spelling of a reference: the caller makes the
+/// column one, so rows serve its label (`http-api.md` §1.7) and writes check the row exists.
+fn picker_references(ui: &Json) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for list in ["fields", "columns", "filters"] {
+        for item in ui.get(list).and_then(Json::as_array).into_iter().flatten() {
+            let name = item
+                .get("column")
+                .or_else(|| item.get("key"))
+                .and_then(Json::as_str);
+            let target = item
+                .get("searchEndpoint")
+                .and_then(Json::as_str)
+                .and_then(|e| e.strip_prefix("/options/"))
+                .and_then(|e| e.strip_suffix("?field=id"));
+            if let (Some(name), Some(target)) = (name, target) {
+                if name.ends_with("_id") && !target.is_empty() {
+                    found.push((name.to_string(), target.to_string()));
+                }
+            }
+        }
+    }
+    found
+}
+
 fn to_json<T: Serialize>(value: &T) -> Json {
     serde_json::to_value(value).unwrap_or(Json::Null)
 }
@@ -917,6 +944,18 @@ impl Lowerer<'_> {
             .modal
             .as_ref()
             .map(|m| self.inline_modal(m, &pointer_push(&src, "modal"), &column_names));
+        for ui in table_ui.iter().chain(&modal_ui) {
+            for (name, target) in picker_references(ui) {
+                if !self.is_own_model(&target) {
+                    continue;
+                }
+                if let Some(column) = columns.iter_mut().find(|c| {
+                    c.name == name && c.reference.is_none() && c.column_type == ColumnType::Uuid
+                }) {
+                    column.reference = Some(target);
+                }
+            }
+        }
 
         Model {
             key,
@@ -2636,6 +2675,12 @@ mod tests {
                  {"key": "name", "searchEndpoint": "/options/asset_categories?field=name"}]}}
         ]})));
         let model = &addon.models[0];
+        // The picker of an own model by id makes `parent_id` a reference; `owner_id` picks
+        // from no model of this addon and stays a plain column.
+        assert_eq!(
+            model.column("parent_id").unwrap().reference.as_deref(),
+            Some("asset_categories")
+        );
         let table = model.table_ui.as_ref().unwrap();
         assert_eq!(table["title"], json!("Cats"));
         assert_eq!(

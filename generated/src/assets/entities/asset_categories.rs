@@ -33,7 +33,7 @@ pub struct Model {
     /// `numeric(18,4)`.
     #[sea_orm(column_type = "Decimal(Some((18, 4)))")]
     pub salvage_rate: Option<metacore_runtime::types::Numeric>,
-    /// `uuid`.
+    /// `uuid`. References `asset_categories`.
     pub parent_id: Option<Uuid>,
     /// `boolean`.
     pub is_active: Option<bool>,

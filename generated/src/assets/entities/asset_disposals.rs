@@ -19,7 +19,7 @@ pub struct Model {
     pub id: Uuid,
     /// `uuid` NOT NULL — the organisation that owns the row (tenancy column).
     pub organization_id: Uuid,
-    /// `uuid` NOT NULL.
+    /// `uuid` NOT NULL. References `assets`.
     pub asset_id: Uuid,
     /// `date` NOT NULL.
     pub disposal_date: Date,

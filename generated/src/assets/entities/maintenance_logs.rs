@@ -19,9 +19,9 @@ pub struct Model {
     pub id: Uuid,
     /// `uuid` NOT NULL — the organisation that owns the row (tenancy column).
     pub organization_id: Uuid,
-    /// `uuid` NOT NULL.
+    /// `uuid` NOT NULL. References `assets`.
     pub asset_id: Uuid,
-    /// `uuid`.
+    /// `uuid`. References `maintenance_schedules`.
     pub schedule_id: Option<Uuid>,
     /// `date` NOT NULL.
     pub maintenance_date: Date,

@@ -19,9 +19,9 @@ pub struct Model {
     pub id: Uuid,
     /// `uuid` NOT NULL — the organisation that owns the row (tenancy column).
     pub organization_id: Uuid,
-    /// `uuid` NOT NULL.
+    /// `uuid` NOT NULL. References `projects`.
     pub project_id: Uuid,
-    /// `uuid`.
+    /// `uuid`. References `project_tasks`.
     pub parent_task_id: Option<Uuid>,
     /// `uuid`.
     pub assignee_id: Option<Uuid>,
