@@ -12,6 +12,7 @@
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
 //! * reference siblings: labels beside reference columns, never across organisations;
+//! * export, import, aggregates and facets, with hostile files;
 //! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
 //!   on PostgreSQL, exact decimals, capability wildcards.
 
@@ -41,3 +42,6 @@ mod lists;
 
 #[path = "http_api/siblings.rs"]
 mod siblings;
+
+#[path = "http_api/transfer.rs"]
+mod transfer;

@@ -1,4 +1,4 @@
-//! The HTTP operations of addon `assets` (from `manifests/assets/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+//! The HTTP operations of addon `assets` (from `manifests/assets/manifest.json`): list, create, get, update, delete, export, import, aggregate and facets for each model, under `/api/data/<route>`.
 
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
@@ -7,6 +7,14 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::summary::{
+    self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
+};
+
+use metacore_runtime::api::transfer::{
+    self, ExportParams, FileAnswer, ImportAnswer, ImportBody, ValidateAnswer,
+};
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -224,6 +232,136 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<AssetCategories>(call, id.0).await
     }
+    /// Exports the `asset_categories` rows the list filters, search and sort select, as CSV or JSON (`asset_categories.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/asset_categories/export",
+        method = "get",
+        operation_id = "asset_categories.export"
+    )]
+    async fn asset_categories_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<AssetCategories>(call, params).await
+    }
+    /// A CSV holding the header record of a `asset_categories` import (`asset_categories.import`).
+    #[oai(
+        path = "/api/data/asset_categories/export/template",
+        method = "get",
+        operation_id = "asset_categories.export_template"
+    )]
+    async fn asset_categories_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<AssetCategories>(call).await
+    }
+    /// Checks a CSV or JSON file of `asset_categories` rows like creates, writing nothing (`asset_categories.import`).
+    #[oai(
+        path = "/api/data/asset_categories/import/validate",
+        method = "post",
+        operation_id = "asset_categories.import_validate"
+    )]
+    async fn asset_categories_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<AssetCategories>(call, body).await
+    }
+    /// Creates the `asset_categories` rows of a CSV or JSON file (`asset_categories.import` and `asset_categories.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/asset_categories/import",
+        method = "post",
+        operation_id = "asset_categories.import"
+    )]
+    async fn asset_categories_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<AssetCategories>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `asset_categories` columns over the rows the list filters select (`asset_categories.index`).
+    #[oai(
+        path = "/api/data/asset_categories/aggregate",
+        method = "get",
+        operation_id = "asset_categories.aggregate"
+    )]
+    async fn asset_categories_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<AssetCategories>(call, params).await
+    }
+    /// The distinct values of a `asset_categories` column with their counts, under the other list filters (`asset_categories.index`).
+    #[oai(
+        path = "/api/data/asset_categories/facets",
+        method = "get",
+        operation_id = "asset_categories.facets"
+    )]
+    async fn asset_categories_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<AssetCategories>(call, params).await
+    }
     /// Lists `assets` rows of the caller's organisation (`assets.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/assets", method = "get", operation_id = "assets.list")]
     async fn assets_list(
@@ -304,6 +442,136 @@ impl Api {
     )]
     async fn assets_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Assets>(call, id.0).await
+    }
+    /// Exports the `assets` rows the list filters, search and sort select, as CSV or JSON (`assets.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/assets/export",
+        method = "get",
+        operation_id = "assets.export"
+    )]
+    async fn assets_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<Assets>(call, params).await
+    }
+    /// A CSV holding the header record of a `assets` import (`assets.import`).
+    #[oai(
+        path = "/api/data/assets/export/template",
+        method = "get",
+        operation_id = "assets.export_template"
+    )]
+    async fn assets_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<Assets>(call).await
+    }
+    /// Checks a CSV or JSON file of `assets` rows like creates, writing nothing (`assets.import`).
+    #[oai(
+        path = "/api/data/assets/import/validate",
+        method = "post",
+        operation_id = "assets.import_validate"
+    )]
+    async fn assets_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<Assets>(call, body).await
+    }
+    /// Creates the `assets` rows of a CSV or JSON file (`assets.import` and `assets.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/assets/import",
+        method = "post",
+        operation_id = "assets.import"
+    )]
+    async fn assets_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<Assets>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `assets` columns over the rows the list filters select (`assets.index`).
+    #[oai(
+        path = "/api/data/assets/aggregate",
+        method = "get",
+        operation_id = "assets.aggregate"
+    )]
+    async fn assets_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<Assets>(call, params).await
+    }
+    /// The distinct values of a `assets` column with their counts, under the other list filters (`assets.index`).
+    #[oai(
+        path = "/api/data/assets/facets",
+        method = "get",
+        operation_id = "assets.facets"
+    )]
+    async fn assets_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<Assets>(call, params).await
     }
     /// Lists `depreciation_schedules` rows of the caller's organisation (`depreciation_schedules.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -410,6 +678,139 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<DepreciationSchedules>(call, id.0).await
     }
+    /// Exports the `depreciation_schedules` rows the list filters, search and sort select, as CSV or JSON (`depreciation_schedules.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/depreciation_schedules/export",
+        method = "get",
+        operation_id = "depreciation_schedules.export"
+    )]
+    async fn depreciation_schedules_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<DepreciationSchedules>(call, params).await
+    }
+    /// A CSV holding the header record of a `depreciation_schedules` import (`depreciation_schedules.import`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/export/template",
+        method = "get",
+        operation_id = "depreciation_schedules.export_template"
+    )]
+    async fn depreciation_schedules_export_template(
+        &self,
+        call: Call<'_>,
+    ) -> FileAnswer {
+        transfer::template::<DepreciationSchedules>(call).await
+    }
+    /// Checks a CSV or JSON file of `depreciation_schedules` rows like creates, writing nothing (`depreciation_schedules.import`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/import/validate",
+        method = "post",
+        operation_id = "depreciation_schedules.import_validate"
+    )]
+    async fn depreciation_schedules_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<DepreciationSchedules>(call, body).await
+    }
+    /// Creates the `depreciation_schedules` rows of a CSV or JSON file (`depreciation_schedules.import` and `depreciation_schedules.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/depreciation_schedules/import",
+        method = "post",
+        operation_id = "depreciation_schedules.import"
+    )]
+    async fn depreciation_schedules_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<DepreciationSchedules>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `depreciation_schedules` columns over the rows the list filters select (`depreciation_schedules.index`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/aggregate",
+        method = "get",
+        operation_id = "depreciation_schedules.aggregate"
+    )]
+    async fn depreciation_schedules_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<DepreciationSchedules>(call, params).await
+    }
+    /// The distinct values of a `depreciation_schedules` column with their counts, under the other list filters (`depreciation_schedules.index`).
+    #[oai(
+        path = "/api/data/depreciation_schedules/facets",
+        method = "get",
+        operation_id = "depreciation_schedules.facets"
+    )]
+    async fn depreciation_schedules_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<DepreciationSchedules>(call, params).await
+    }
     /// Lists `maintenance_schedules` rows of the caller's organisation (`maintenance_schedules.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
         path = "/api/data/maintenance_schedules",
@@ -514,6 +915,136 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<MaintenanceSchedules>(call, id.0).await
+    }
+    /// Exports the `maintenance_schedules` rows the list filters, search and sort select, as CSV or JSON (`maintenance_schedules.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/maintenance_schedules/export",
+        method = "get",
+        operation_id = "maintenance_schedules.export"
+    )]
+    async fn maintenance_schedules_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<MaintenanceSchedules>(call, params).await
+    }
+    /// A CSV holding the header record of a `maintenance_schedules` import (`maintenance_schedules.import`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/export/template",
+        method = "get",
+        operation_id = "maintenance_schedules.export_template"
+    )]
+    async fn maintenance_schedules_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<MaintenanceSchedules>(call).await
+    }
+    /// Checks a CSV or JSON file of `maintenance_schedules` rows like creates, writing nothing (`maintenance_schedules.import`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/import/validate",
+        method = "post",
+        operation_id = "maintenance_schedules.import_validate"
+    )]
+    async fn maintenance_schedules_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<MaintenanceSchedules>(call, body).await
+    }
+    /// Creates the `maintenance_schedules` rows of a CSV or JSON file (`maintenance_schedules.import` and `maintenance_schedules.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/maintenance_schedules/import",
+        method = "post",
+        operation_id = "maintenance_schedules.import"
+    )]
+    async fn maintenance_schedules_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<MaintenanceSchedules>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `maintenance_schedules` columns over the rows the list filters select (`maintenance_schedules.index`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/aggregate",
+        method = "get",
+        operation_id = "maintenance_schedules.aggregate"
+    )]
+    async fn maintenance_schedules_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<MaintenanceSchedules>(call, params).await
+    }
+    /// The distinct values of a `maintenance_schedules` column with their counts, under the other list filters (`maintenance_schedules.index`).
+    #[oai(
+        path = "/api/data/maintenance_schedules/facets",
+        method = "get",
+        operation_id = "maintenance_schedules.facets"
+    )]
+    async fn maintenance_schedules_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<MaintenanceSchedules>(call, params).await
     }
     /// Lists `maintenance_logs` rows of the caller's organisation (`maintenance_logs.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
@@ -620,6 +1151,136 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<MaintenanceLogs>(call, id.0).await
     }
+    /// Exports the `maintenance_logs` rows the list filters, search and sort select, as CSV or JSON (`maintenance_logs.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/maintenance_logs/export",
+        method = "get",
+        operation_id = "maintenance_logs.export"
+    )]
+    async fn maintenance_logs_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<MaintenanceLogs>(call, params).await
+    }
+    /// A CSV holding the header record of a `maintenance_logs` import (`maintenance_logs.import`).
+    #[oai(
+        path = "/api/data/maintenance_logs/export/template",
+        method = "get",
+        operation_id = "maintenance_logs.export_template"
+    )]
+    async fn maintenance_logs_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<MaintenanceLogs>(call).await
+    }
+    /// Checks a CSV or JSON file of `maintenance_logs` rows like creates, writing nothing (`maintenance_logs.import`).
+    #[oai(
+        path = "/api/data/maintenance_logs/import/validate",
+        method = "post",
+        operation_id = "maintenance_logs.import_validate"
+    )]
+    async fn maintenance_logs_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<MaintenanceLogs>(call, body).await
+    }
+    /// Creates the `maintenance_logs` rows of a CSV or JSON file (`maintenance_logs.import` and `maintenance_logs.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/maintenance_logs/import",
+        method = "post",
+        operation_id = "maintenance_logs.import"
+    )]
+    async fn maintenance_logs_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<MaintenanceLogs>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `maintenance_logs` columns over the rows the list filters select (`maintenance_logs.index`).
+    #[oai(
+        path = "/api/data/maintenance_logs/aggregate",
+        method = "get",
+        operation_id = "maintenance_logs.aggregate"
+    )]
+    async fn maintenance_logs_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<MaintenanceLogs>(call, params).await
+    }
+    /// The distinct values of a `maintenance_logs` column with their counts, under the other list filters (`maintenance_logs.index`).
+    #[oai(
+        path = "/api/data/maintenance_logs/facets",
+        method = "get",
+        operation_id = "maintenance_logs.facets"
+    )]
+    async fn maintenance_logs_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<MaintenanceLogs>(call, params).await
+    }
     /// Lists `asset_disposals` rows of the caller's organisation (`asset_disposals.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
         path = "/api/data/asset_disposals",
@@ -724,5 +1385,135 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<AssetDisposals>(call, id.0).await
+    }
+    /// Exports the `asset_disposals` rows the list filters, search and sort select, as CSV or JSON (`asset_disposals.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/asset_disposals/export",
+        method = "get",
+        operation_id = "asset_disposals.export"
+    )]
+    async fn asset_disposals_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<AssetDisposals>(call, params).await
+    }
+    /// A CSV holding the header record of a `asset_disposals` import (`asset_disposals.import`).
+    #[oai(
+        path = "/api/data/asset_disposals/export/template",
+        method = "get",
+        operation_id = "asset_disposals.export_template"
+    )]
+    async fn asset_disposals_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<AssetDisposals>(call).await
+    }
+    /// Checks a CSV or JSON file of `asset_disposals` rows like creates, writing nothing (`asset_disposals.import`).
+    #[oai(
+        path = "/api/data/asset_disposals/import/validate",
+        method = "post",
+        operation_id = "asset_disposals.import_validate"
+    )]
+    async fn asset_disposals_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<AssetDisposals>(call, body).await
+    }
+    /// Creates the `asset_disposals` rows of a CSV or JSON file (`asset_disposals.import` and `asset_disposals.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/asset_disposals/import",
+        method = "post",
+        operation_id = "asset_disposals.import"
+    )]
+    async fn asset_disposals_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<AssetDisposals>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `asset_disposals` columns over the rows the list filters select (`asset_disposals.index`).
+    #[oai(
+        path = "/api/data/asset_disposals/aggregate",
+        method = "get",
+        operation_id = "asset_disposals.aggregate"
+    )]
+    async fn asset_disposals_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<AssetDisposals>(call, params).await
+    }
+    /// The distinct values of a `asset_disposals` column with their counts, under the other list filters (`asset_disposals.index`).
+    #[oai(
+        path = "/api/data/asset_disposals/facets",
+        method = "get",
+        operation_id = "asset_disposals.facets"
+    )]
+    async fn asset_disposals_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<AssetDisposals>(call, params).await
     }
 }

@@ -1,4 +1,4 @@
-//! The HTTP operations of addon `fiscal_mexico` (from `manifests/fiscal_mexico/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`, and the action routes of the models its actions target.
+//! The HTTP operations of addon `fiscal_mexico` (from `manifests/fiscal_mexico/manifest.json`): list, create, get, update, delete, export, import, aggregate and facets for each model, under `/api/data/<route>`, and the action routes of the models its actions target.
 
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
@@ -8,6 +8,14 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::summary::{
+    self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
+};
+
+use metacore_runtime::api::transfer::{
+    self, ExportParams, FileAnswer, ImportAnswer, ImportBody, ValidateAnswer,
+};
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -139,6 +147,136 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<FiscalDocuments>(call, id.0).await
+    }
+    /// Exports the `fiscal_documents` rows the list filters, search and sort select, as CSV or JSON (`fiscal_documents.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/fiscal_documents/export",
+        method = "get",
+        operation_id = "fiscal_documents.export"
+    )]
+    async fn fiscal_documents_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<FiscalDocuments>(call, params).await
+    }
+    /// A CSV holding the header record of a `fiscal_documents` import (`fiscal_documents.import`).
+    #[oai(
+        path = "/api/data/fiscal_documents/export/template",
+        method = "get",
+        operation_id = "fiscal_documents.export_template"
+    )]
+    async fn fiscal_documents_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<FiscalDocuments>(call).await
+    }
+    /// Checks a CSV or JSON file of `fiscal_documents` rows like creates, writing nothing (`fiscal_documents.import`).
+    #[oai(
+        path = "/api/data/fiscal_documents/import/validate",
+        method = "post",
+        operation_id = "fiscal_documents.import_validate"
+    )]
+    async fn fiscal_documents_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<FiscalDocuments>(call, body).await
+    }
+    /// Creates the `fiscal_documents` rows of a CSV or JSON file (`fiscal_documents.import` and `fiscal_documents.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/fiscal_documents/import",
+        method = "post",
+        operation_id = "fiscal_documents.import"
+    )]
+    async fn fiscal_documents_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<FiscalDocuments>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `fiscal_documents` columns over the rows the list filters select (`fiscal_documents.index`).
+    #[oai(
+        path = "/api/data/fiscal_documents/aggregate",
+        method = "get",
+        operation_id = "fiscal_documents.aggregate"
+    )]
+    async fn fiscal_documents_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<FiscalDocuments>(call, params).await
+    }
+    /// The distinct values of a `fiscal_documents` column with their counts, under the other list filters (`fiscal_documents.index`).
+    #[oai(
+        path = "/api/data/fiscal_documents/facets",
+        method = "get",
+        operation_id = "fiscal_documents.facets"
+    )]
+    async fn fiscal_documents_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<FiscalDocuments>(call, params).await
     }
     /// Runs a row action of a `fiscal_documents` row (`fiscal_documents.<key>`): `stamp_fiscal`, `cancel_fiscal`. The body holds the form values.
     #[oai(

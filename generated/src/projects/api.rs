@@ -1,4 +1,4 @@
-//! The HTTP operations of addon `projects` (from `manifests/projects/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`.
+//! The HTTP operations of addon `projects` (from `manifests/projects/manifest.json`): list, create, get, update, delete, export, import, aggregate and facets for each model, under `/api/data/<route>`.
 
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
@@ -7,6 +7,14 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::summary::{
+    self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
+};
+
+use metacore_runtime::api::transfer::{
+    self, ExportParams, FileAnswer, ImportAnswer, ImportBody, ValidateAnswer,
+};
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -161,6 +169,136 @@ impl Api {
     async fn projects_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Projects>(call, id.0).await
     }
+    /// Exports the `projects` rows the list filters, search and sort select, as CSV or JSON (`projects.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/projects/export",
+        method = "get",
+        operation_id = "projects.export"
+    )]
+    async fn projects_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<Projects>(call, params).await
+    }
+    /// A CSV holding the header record of a `projects` import (`projects.import`).
+    #[oai(
+        path = "/api/data/projects/export/template",
+        method = "get",
+        operation_id = "projects.export_template"
+    )]
+    async fn projects_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<Projects>(call).await
+    }
+    /// Checks a CSV or JSON file of `projects` rows like creates, writing nothing (`projects.import`).
+    #[oai(
+        path = "/api/data/projects/import/validate",
+        method = "post",
+        operation_id = "projects.import_validate"
+    )]
+    async fn projects_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<Projects>(call, body).await
+    }
+    /// Creates the `projects` rows of a CSV or JSON file (`projects.import` and `projects.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/projects/import",
+        method = "post",
+        operation_id = "projects.import"
+    )]
+    async fn projects_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<Projects>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `projects` columns over the rows the list filters select (`projects.index`).
+    #[oai(
+        path = "/api/data/projects/aggregate",
+        method = "get",
+        operation_id = "projects.aggregate"
+    )]
+    async fn projects_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<Projects>(call, params).await
+    }
+    /// The distinct values of a `projects` column with their counts, under the other list filters (`projects.index`).
+    #[oai(
+        path = "/api/data/projects/facets",
+        method = "get",
+        operation_id = "projects.facets"
+    )]
+    async fn projects_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<Projects>(call, params).await
+    }
     /// Lists `project_tasks` rows of the caller's organisation (`project_tasks.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
         path = "/api/data/project_tasks",
@@ -266,6 +404,136 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<ProjectTasks>(call, id.0).await
     }
+    /// Exports the `project_tasks` rows the list filters, search and sort select, as CSV or JSON (`project_tasks.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/project_tasks/export",
+        method = "get",
+        operation_id = "project_tasks.export"
+    )]
+    async fn project_tasks_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<ProjectTasks>(call, params).await
+    }
+    /// A CSV holding the header record of a `project_tasks` import (`project_tasks.import`).
+    #[oai(
+        path = "/api/data/project_tasks/export/template",
+        method = "get",
+        operation_id = "project_tasks.export_template"
+    )]
+    async fn project_tasks_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<ProjectTasks>(call).await
+    }
+    /// Checks a CSV or JSON file of `project_tasks` rows like creates, writing nothing (`project_tasks.import`).
+    #[oai(
+        path = "/api/data/project_tasks/import/validate",
+        method = "post",
+        operation_id = "project_tasks.import_validate"
+    )]
+    async fn project_tasks_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<ProjectTasks>(call, body).await
+    }
+    /// Creates the `project_tasks` rows of a CSV or JSON file (`project_tasks.import` and `project_tasks.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/project_tasks/import",
+        method = "post",
+        operation_id = "project_tasks.import"
+    )]
+    async fn project_tasks_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<ProjectTasks>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `project_tasks` columns over the rows the list filters select (`project_tasks.index`).
+    #[oai(
+        path = "/api/data/project_tasks/aggregate",
+        method = "get",
+        operation_id = "project_tasks.aggregate"
+    )]
+    async fn project_tasks_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<ProjectTasks>(call, params).await
+    }
+    /// The distinct values of a `project_tasks` column with their counts, under the other list filters (`project_tasks.index`).
+    #[oai(
+        path = "/api/data/project_tasks/facets",
+        method = "get",
+        operation_id = "project_tasks.facets"
+    )]
+    async fn project_tasks_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<ProjectTasks>(call, params).await
+    }
     /// Lists `time_entries` rows of the caller's organisation (`time_entries.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
         path = "/api/data/time_entries",
@@ -370,5 +638,135 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<TimeEntries>(call, id.0).await
+    }
+    /// Exports the `time_entries` rows the list filters, search and sort select, as CSV or JSON (`time_entries.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/time_entries/export",
+        method = "get",
+        operation_id = "time_entries.export"
+    )]
+    async fn time_entries_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<TimeEntries>(call, params).await
+    }
+    /// A CSV holding the header record of a `time_entries` import (`time_entries.import`).
+    #[oai(
+        path = "/api/data/time_entries/export/template",
+        method = "get",
+        operation_id = "time_entries.export_template"
+    )]
+    async fn time_entries_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<TimeEntries>(call).await
+    }
+    /// Checks a CSV or JSON file of `time_entries` rows like creates, writing nothing (`time_entries.import`).
+    #[oai(
+        path = "/api/data/time_entries/import/validate",
+        method = "post",
+        operation_id = "time_entries.import_validate"
+    )]
+    async fn time_entries_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<TimeEntries>(call, body).await
+    }
+    /// Creates the `time_entries` rows of a CSV or JSON file (`time_entries.import` and `time_entries.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/time_entries/import",
+        method = "post",
+        operation_id = "time_entries.import"
+    )]
+    async fn time_entries_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<TimeEntries>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `time_entries` columns over the rows the list filters select (`time_entries.index`).
+    #[oai(
+        path = "/api/data/time_entries/aggregate",
+        method = "get",
+        operation_id = "time_entries.aggregate"
+    )]
+    async fn time_entries_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<TimeEntries>(call, params).await
+    }
+    /// The distinct values of a `time_entries` column with their counts, under the other list filters (`time_entries.index`).
+    #[oai(
+        path = "/api/data/time_entries/facets",
+        method = "get",
+        operation_id = "time_entries.facets"
+    )]
+    async fn time_entries_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<TimeEntries>(call, params).await
     }
 }

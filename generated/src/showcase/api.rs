@@ -1,4 +1,4 @@
-//! The HTTP operations of addon `showcase` (from `manifests/showcase/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`, and the action routes of the models its actions target.
+//! The HTTP operations of addon `showcase` (from `manifests/showcase/manifest.json`): list, create, get, update, delete, export, import, aggregate and facets for each model, under `/api/data/<route>`, and the action routes of the models its actions target.
 
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
@@ -8,6 +8,14 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::summary::{
+    self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
+};
+
+use metacore_runtime::api::transfer::{
+    self, ExportParams, FileAnswer, ImportAnswer, ImportBody, ValidateAnswer,
+};
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -149,6 +157,136 @@ impl Api {
     async fn customers_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Customers>(call, id.0).await
     }
+    /// Exports the `customers` rows the list filters, search and sort select, as CSV or JSON (`customers.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/customers/export",
+        method = "get",
+        operation_id = "customers.export"
+    )]
+    async fn customers_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<Customers>(call, params).await
+    }
+    /// A CSV holding the header record of a `customers` import (`customers.import`).
+    #[oai(
+        path = "/api/data/customers/export/template",
+        method = "get",
+        operation_id = "customers.export_template"
+    )]
+    async fn customers_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<Customers>(call).await
+    }
+    /// Checks a CSV or JSON file of `customers` rows like creates, writing nothing (`customers.import`).
+    #[oai(
+        path = "/api/data/customers/import/validate",
+        method = "post",
+        operation_id = "customers.import_validate"
+    )]
+    async fn customers_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<Customers>(call, body).await
+    }
+    /// Creates the `customers` rows of a CSV or JSON file (`customers.import` and `customers.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/customers/import",
+        method = "post",
+        operation_id = "customers.import"
+    )]
+    async fn customers_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<Customers>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `customers` columns over the rows the list filters select (`customers.index`).
+    #[oai(
+        path = "/api/data/customers/aggregate",
+        method = "get",
+        operation_id = "customers.aggregate"
+    )]
+    async fn customers_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<Customers>(call, params).await
+    }
+    /// The distinct values of a `customers` column with their counts, under the other list filters (`customers.index`).
+    #[oai(
+        path = "/api/data/customers/facets",
+        method = "get",
+        operation_id = "customers.facets"
+    )]
+    async fn customers_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<Customers>(call, params).await
+    }
     /// Lists `orders` rows of the caller's organisation (`orders.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/orders", method = "get", operation_id = "orders.list")]
     async fn orders_list(
@@ -229,6 +367,136 @@ impl Api {
     )]
     async fn orders_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Orders>(call, id.0).await
+    }
+    /// Exports the `orders` rows the list filters, search and sort select, as CSV or JSON (`orders.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/orders/export",
+        method = "get",
+        operation_id = "orders.export"
+    )]
+    async fn orders_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<Orders>(call, params).await
+    }
+    /// A CSV holding the header record of a `orders` import (`orders.import`).
+    #[oai(
+        path = "/api/data/orders/export/template",
+        method = "get",
+        operation_id = "orders.export_template"
+    )]
+    async fn orders_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<Orders>(call).await
+    }
+    /// Checks a CSV or JSON file of `orders` rows like creates, writing nothing (`orders.import`).
+    #[oai(
+        path = "/api/data/orders/import/validate",
+        method = "post",
+        operation_id = "orders.import_validate"
+    )]
+    async fn orders_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<Orders>(call, body).await
+    }
+    /// Creates the `orders` rows of a CSV or JSON file (`orders.import` and `orders.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/orders/import",
+        method = "post",
+        operation_id = "orders.import"
+    )]
+    async fn orders_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<Orders>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `orders` columns over the rows the list filters select (`orders.index`).
+    #[oai(
+        path = "/api/data/orders/aggregate",
+        method = "get",
+        operation_id = "orders.aggregate"
+    )]
+    async fn orders_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<Orders>(call, params).await
+    }
+    /// The distinct values of a `orders` column with their counts, under the other list filters (`orders.index`).
+    #[oai(
+        path = "/api/data/orders/facets",
+        method = "get",
+        operation_id = "orders.facets"
+    )]
+    async fn orders_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<Orders>(call, params).await
     }
     /// Runs a row action of a `customers` row (`customers.<key>`): `echo`, `vet`. The body holds the form values.
     #[oai(

@@ -1,4 +1,4 @@
-//! The HTTP operations of addon `tickets` (from `manifests/tickets-addon/manifest.json`): list, create, get, update and delete for each model, under `/api/data/<route>`, and the action routes of the models its actions target.
+//! The HTTP operations of addon `tickets` (from `manifests/tickets-addon/manifest.json`): list, create, get, update, delete, export, import, aggregate and facets for each model, under `/api/data/<route>`, and the action routes of the models its actions target.
 
 use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
@@ -8,6 +8,14 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::summary::{
+    self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
+};
+
+use metacore_runtime::api::transfer::{
+    self, ExportParams, FileAnswer, ImportAnswer, ImportBody, ValidateAnswer,
+};
+
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
@@ -137,6 +145,136 @@ impl Api {
     async fn tickets_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Tickets>(call, id.0).await
     }
+    /// Exports the `tickets` rows the list filters, search and sort select, as CSV or JSON (`tickets.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/tickets/export",
+        method = "get",
+        operation_id = "tickets.export"
+    )]
+    async fn tickets_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<Tickets>(call, params).await
+    }
+    /// A CSV holding the header record of a `tickets` import (`tickets.import`).
+    #[oai(
+        path = "/api/data/tickets/export/template",
+        method = "get",
+        operation_id = "tickets.export_template"
+    )]
+    async fn tickets_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<Tickets>(call).await
+    }
+    /// Checks a CSV or JSON file of `tickets` rows like creates, writing nothing (`tickets.import`).
+    #[oai(
+        path = "/api/data/tickets/import/validate",
+        method = "post",
+        operation_id = "tickets.import_validate"
+    )]
+    async fn tickets_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<Tickets>(call, body).await
+    }
+    /// Creates the `tickets` rows of a CSV or JSON file (`tickets.import` and `tickets.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/tickets/import",
+        method = "post",
+        operation_id = "tickets.import"
+    )]
+    async fn tickets_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<Tickets>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `tickets` columns over the rows the list filters select (`tickets.index`).
+    #[oai(
+        path = "/api/data/tickets/aggregate",
+        method = "get",
+        operation_id = "tickets.aggregate"
+    )]
+    async fn tickets_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<Tickets>(call, params).await
+    }
+    /// The distinct values of a `tickets` column with their counts, under the other list filters (`tickets.index`).
+    #[oai(
+        path = "/api/data/tickets/facets",
+        method = "get",
+        operation_id = "tickets.facets"
+    )]
+    async fn tickets_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<Tickets>(call, params).await
+    }
     /// Lists `ticket_comments` rows of the caller's organisation (`ticket_comments.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(
         path = "/api/data/ticket_comments",
@@ -241,6 +379,136 @@ impl Api {
         id: Path<Uuid>,
     ) -> DeletedAnswer {
         handlers::delete::<TicketComments>(call, id.0).await
+    }
+    /// Exports the `ticket_comments` rows the list filters, search and sort select, as CSV or JSON (`ticket_comments.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    #[oai(
+        path = "/api/data/ticket_comments/export",
+        method = "get",
+        operation_id = "ticket_comments.export"
+    )]
+    async fn ticket_comments_export(
+        &self,
+        call: Call<'_>,
+        /// `csv` (default) or `json`.
+        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        format: Query<Option<String>>,
+        /// Comma-separated columns to write (default: the table's visible columns).
+        columns: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+        /// Column to sort by (any column but JSON ones and `deleted_at`).
+        #[oai(
+            name = "sortBy",
+            validator(
+                pattern = "^(id|organization_id|ticket_id|author_id|body|created_at)?$"
+            )
+        )]
+        sort_by: Query<Option<String>>,
+        /// `asc` or `desc` (any case).
+        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+        order: Query<Option<String>>,
+    ) -> FileAnswer {
+        let params = ExportParams {
+            format: format.0,
+            columns: columns.0,
+            search: search.0,
+            sort_by: sort_by.0,
+            order: order.0,
+        };
+        transfer::export::<TicketComments>(call, params).await
+    }
+    /// A CSV holding the header record of a `ticket_comments` import (`ticket_comments.import`).
+    #[oai(
+        path = "/api/data/ticket_comments/export/template",
+        method = "get",
+        operation_id = "ticket_comments.export_template"
+    )]
+    async fn ticket_comments_export_template(&self, call: Call<'_>) -> FileAnswer {
+        transfer::template::<TicketComments>(call).await
+    }
+    /// Checks a CSV or JSON file of `ticket_comments` rows like creates, writing nothing (`ticket_comments.import`).
+    #[oai(
+        path = "/api/data/ticket_comments/import/validate",
+        method = "post",
+        operation_id = "ticket_comments.import_validate"
+    )]
+    async fn ticket_comments_import_validate(
+        &self,
+        call: Call<'_>,
+        body: ImportBody,
+    ) -> ValidateAnswer {
+        transfer::validate::<TicketComments>(call, body).await
+    }
+    /// Creates the `ticket_comments` rows of a CSV or JSON file (`ticket_comments.import` and `ticket_comments.create`): each row on its own, or all or none with `atomic=true`.
+    #[oai(
+        path = "/api/data/ticket_comments/import",
+        method = "post",
+        operation_id = "ticket_comments.import"
+    )]
+    async fn ticket_comments_import(
+        &self,
+        call: Call<'_>,
+        /// Create all rows or none (default: each row on its own).
+        atomic: Query<Option<bool>>,
+        body: ImportBody,
+    ) -> ImportAnswer {
+        transfer::import::<TicketComments>(call, atomic.0, body).await
+    }
+    /// Sums, averages, minima, maxima or counts of numeric `ticket_comments` columns over the rows the list filters select (`ticket_comments.index`).
+    #[oai(
+        path = "/api/data/ticket_comments/aggregate",
+        method = "get",
+        operation_id = "ticket_comments.aggregate"
+    )]
+    async fn ticket_comments_aggregate(
+        &self,
+        call: Call<'_>,
+        /// Comma-separated numeric columns (default: the table's aggregated columns).
+        fields: Query<Option<String>>,
+        /// `sum` (default), `avg`, `min`, `max` or `count`.
+        #[oai(
+            name = "fn",
+            validator(
+                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
+            )
+        )]
+        function: Query<Option<String>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> AggregateAnswer {
+        let params = AggregateParams {
+            fields: fields.0,
+            function: function.0,
+            search: search.0,
+        };
+        summary::aggregate::<TicketComments>(call, params).await
+    }
+    /// The distinct values of a `ticket_comments` column with their counts, under the other list filters (`ticket_comments.index`).
+    #[oai(
+        path = "/api/data/ticket_comments/facets",
+        method = "get",
+        operation_id = "ticket_comments.facets"
+    )]
+    async fn ticket_comments_facets(
+        &self,
+        call: Call<'_>,
+        /// The column whose values are counted.
+        field: Query<String>,
+        /// Case-insensitive text the values' labels contain.
+        q: Query<Option<String>>,
+        /// At most this many values (default 50, at most 200).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        limit: Query<Option<i64>>,
+        /// Case-insensitive text searched in the search columns.
+        search: Query<Option<String>>,
+    ) -> FacetAnswer {
+        let params = FacetParams {
+            field: Some(field.0),
+            q: q.0,
+            limit: limit.0,
+            search: search.0,
+        };
+        summary::facets::<TicketComments>(call, params).await
     }
     /// Runs a row action of a `tickets` row (`tickets.<key>`): `resolve`, `reassign`. The body holds the form values.
     #[oai(

@@ -7,7 +7,9 @@
 //! the caller's organisation and publishes the canonical event after the commit. A model
 //! that actions target also gets `POST /api/data/<route>/:id/action/:key` (row actions) and
 //! `POST /api/data/<route>/action/:key` (table and create actions), delegating to
-//! `metacore_runtime::api::actions`.
+//! `metacore_runtime::api::actions`. Every model also gets export, export template, import
+//! validate, import, aggregate and facets (`http-api.md` §5.3–§5.6), delegating to
+//! `metacore_runtime::api::{transfer, summary}`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -23,8 +25,9 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
     }
     let has_actions = addon.actions.iter().any(|a| target(addon, a).is_some());
     let module_doc = format!(
-        " The HTTP operations of addon `{}` (from `{manifest}`): list, create, get, update and \
-         delete for each model, under `/api/data/<route>`{}.",
+        " The HTTP operations of addon `{}` (from `{manifest}`): list, create, get, update, \
+         delete, export, import, aggregate and facets for each model, under \
+         `/api/data/<route>`{}.",
         addon.key,
         if has_actions {
             ", and the action routes of the models its actions target"
@@ -45,6 +48,7 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
         .then(|| {
             quote! { use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody}; }
         });
+    let transfer_imports = transfer_imports();
     let tokens = quote! {
         #![doc = #module_doc]
 
@@ -55,6 +59,7 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
             ModelSchema, RowAnswer, UpdateBody,
         };
         use metacore_runtime::registry::ModelDescriptor;
+        #transfer_imports
         use poem_openapi::param::{Path, Query};
         use poem_openapi::payload::Json;
         use poem_openapi::OpenApi;
@@ -166,6 +171,7 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
     let patch_doc = format!(" Same as `PUT`: changes the fields sent (`{route}.update`).");
     let delete_doc = format!(" Deletes a `{route}` row (`{route}.delete`).");
     let sortable = sortable_pattern(model);
+    let transfers = transfer_operations(model);
     // PUT and PATCH: the same merge, one operation each (operation ids must be unique).
     let updates = [
         ("put", update_id, update_doc, update),
@@ -246,6 +252,180 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
             id: Path<Uuid>,
         ) -> DeletedAnswer {
             handlers::delete::<#marker>(call, id.0).await
+        }
+
+        #transfers
+    }
+}
+
+/// The imports [`operations`]' export, import, aggregate and facet operations need.
+pub(crate) fn transfer_imports() -> TokenStream {
+    quote! {
+        use metacore_runtime::api::summary::{
+            self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
+        };
+        use metacore_runtime::api::transfer::{
+            self, ExportParams, FileAnswer, ImportAnswer, ImportBody, ValidateAnswer,
+        };
+    }
+}
+
+/// Export, export template, import validate, import, aggregate and facets of `model`
+/// (`http-api.md` §5.3–§5.6), delegating to `metacore_runtime::api::{transfer, summary}`.
+fn transfer_operations(model: &Model) -> TokenStream {
+    let marker = marker_ident(model);
+    let route = &model.table;
+    let path = |tail: &str| format!("/api/data/{route}/{tail}");
+    let (export_path, template_path, validate_path, import_path, aggregate_path, facets_path) = (
+        path("export"),
+        path("export/template"),
+        path("import/validate"),
+        path("import"),
+        path("aggregate"),
+        path("facets"),
+    );
+    let fn_name = |verb: &str| snake_ident(&format!("{route}_{verb}"));
+    let (export, template, validate, import, aggregate, facets) = (
+        fn_name("export"),
+        fn_name("export_template"),
+        fn_name("import_validate"),
+        fn_name("import"),
+        fn_name("aggregate"),
+        fn_name("facets"),
+    );
+    let id = |verb: &str| format!("{route}.{verb}");
+    let (export_id, template_id, validate_id, import_id, aggregate_id, facets_id) = (
+        id("export"),
+        id("export_template"),
+        id("import_validate"),
+        id("import"),
+        id("aggregate"),
+        id("facets"),
+    );
+    let export_doc = format!(
+        " Exports the `{route}` rows the list filters, search and sort select, as CSV or JSON \
+         (`{route}.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. \
+         `column_labels` (a JSON object of column → header text) names the CSV headers."
+    );
+    let template_doc =
+        format!(" A CSV holding the header record of a `{route}` import (`{route}.import`).");
+    let validate_doc = format!(
+        " Checks a CSV or JSON file of `{route}` rows like creates, writing nothing \
+         (`{route}.import`)."
+    );
+    let import_doc = format!(
+        " Creates the `{route}` rows of a CSV or JSON file (`{route}.import` and \
+         `{route}.create`): each row on its own, or all or none with `atomic=true`."
+    );
+    let aggregate_doc = format!(
+        " Sums, averages, minima, maxima or counts of numeric `{route}` columns over the rows \
+         the list filters select (`{route}.index`)."
+    );
+    let facets_doc = format!(
+        " The distinct values of a `{route}` column with their counts, under the other list \
+         filters (`{route}.index`)."
+    );
+    let sortable = sortable_pattern(model);
+    quote! {
+        #[doc = #export_doc]
+        #[oai(path = #export_path, method = "get", operation_id = #export_id)]
+        async fn #export(
+            &self,
+            call: Call<'_>,
+            /// `csv` (default) or `json`.
+            #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+            format: Query<Option<String>>,
+            /// Comma-separated columns to write (default: the table's visible columns).
+            columns: Query<Option<String>>,
+            /// Case-insensitive text searched in the search columns.
+            search: Query<Option<String>>,
+            /// Column to sort by (any column but JSON ones and `deleted_at`).
+            #[oai(name = "sortBy", validator(pattern = #sortable))]
+            sort_by: Query<Option<String>>,
+            /// `asc` or `desc` (any case).
+            #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
+            order: Query<Option<String>>,
+        ) -> FileAnswer {
+            let params = ExportParams {
+                format: format.0,
+                columns: columns.0,
+                search: search.0,
+                sort_by: sort_by.0,
+                order: order.0,
+            };
+            transfer::export::<#marker>(call, params).await
+        }
+
+        #[doc = #template_doc]
+        #[oai(path = #template_path, method = "get", operation_id = #template_id)]
+        async fn #template(&self, call: Call<'_>) -> FileAnswer {
+            transfer::template::<#marker>(call).await
+        }
+
+        #[doc = #validate_doc]
+        #[oai(path = #validate_path, method = "post", operation_id = #validate_id)]
+        async fn #validate(&self, call: Call<'_>, body: ImportBody) -> ValidateAnswer {
+            transfer::validate::<#marker>(call, body).await
+        }
+
+        #[doc = #import_doc]
+        #[oai(path = #import_path, method = "post", operation_id = #import_id)]
+        async fn #import(
+            &self,
+            call: Call<'_>,
+            /// Create all rows or none (default: each row on its own).
+            atomic: Query<Option<bool>>,
+            body: ImportBody,
+        ) -> ImportAnswer {
+            transfer::import::<#marker>(call, atomic.0, body).await
+        }
+
+        #[doc = #aggregate_doc]
+        #[oai(path = #aggregate_path, method = "get", operation_id = #aggregate_id)]
+        async fn #aggregate(
+            &self,
+            call: Call<'_>,
+            /// Comma-separated numeric columns (default: the table's aggregated columns).
+            fields: Query<Option<String>>,
+            /// `sum` (default), `avg`, `min`, `max` or `count`.
+            #[oai(
+                name = "fn",
+                validator(pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$")
+            )]
+            function: Query<Option<String>>,
+            /// Case-insensitive text searched in the search columns.
+            search: Query<Option<String>>,
+        ) -> AggregateAnswer {
+            let params = AggregateParams {
+                fields: fields.0,
+                function: function.0,
+                search: search.0,
+            };
+            summary::aggregate::<#marker>(call, params).await
+        }
+
+        #[doc = #facets_doc]
+        #[oai(path = #facets_path, method = "get", operation_id = #facets_id)]
+        async fn #facets(
+            &self,
+            call: Call<'_>,
+            /// The column whose values are counted.
+            field: Query<String>,
+            /// Case-insensitive text the values' labels contain.
+            q: Query<Option<String>>,
+            /// At most this many values (default 50, at most 200).
+            #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+            limit: Query<Option<i64>>,
+            /// Case-insensitive text searched in the search columns.
+            search: Query<Option<String>>,
+        ) -> FacetAnswer {
+            let params = FacetParams {
+                field: Some(field.0),
+                q: q.0,
+                limit: limit.0,
+                search: search.0,
+            };
+            summary::facets::<#marker>(call, params).await
         }
     }
 }

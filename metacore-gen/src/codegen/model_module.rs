@@ -89,6 +89,7 @@ pub fn items(
     let route_alias = api::marker_ident(model);
     let route_alias_doc = format!(" `{MARKER}` under the name the operations use.");
     let operations = api::operations(model);
+    let transfer_imports = api::transfer_imports();
     let descriptor_value = match rule {
         Some(rule) => quote!(ModelDescriptor { rule: Some(#rule), ..#descriptor }),
         None => descriptor.clone(),
@@ -140,6 +141,7 @@ pub fn items(
             use metacore_runtime::api::{
                 Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, RowAnswer, UpdateBody,
             };
+            #transfer_imports
             use metacore_runtime::poem_openapi::param::{Path, Query};
             use metacore_runtime::poem_openapi::payload::Json;
             use metacore_runtime::poem_openapi::OpenApi;

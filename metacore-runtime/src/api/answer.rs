@@ -83,6 +83,19 @@ impl<T: Payload> Answer<Data<T>> {
 }
 
 impl<T> Answer<T> {
+    /// A reply of `status` with `body` as it is (a body the operation documents under that
+    /// status, such as an import report that is also a failure).
+    pub(crate) fn raw(status: StatusCode, body: Vec<u8>) -> Self {
+        Answer {
+            result: Ok(Reply {
+                status,
+                body,
+                headers: Vec::new(),
+            }),
+            body: PhantomData,
+        }
+    }
+
     /// The error `error`.
     pub fn err(error: ApiError) -> Self {
         Answer {
@@ -127,7 +140,7 @@ impl<T: Send> IntoResponse for Answer<T> {
 }
 
 /// The error statuses every operation documents.
-const ERROR_STATUSES: [(u16, &str); 8] = [
+const ERROR_STATUSES: [(u16, &str); 9] = [
     (
         400,
         "Malformed request: bad JSON, parameter, filter, sort or id.",
@@ -146,9 +159,26 @@ const ERROR_STATUSES: [(u16, &str); 8] = [
         "A unique value is taken, or the row is still referenced.",
     ),
     (413, "The body is too large."),
+    (415, "The uploaded file's type is not accepted."),
     (422, "Field validation failed."),
     (500, "A server fault (never a client mistake)."),
 ];
+
+/// The error responses every operation documents, each with the [`ErrorEnvelope`] schema.
+pub(crate) fn error_responses() -> impl Iterator<Item = MetaResponse> {
+    ERROR_STATUSES
+        .iter()
+        .map(|(status, description)| MetaResponse {
+            description,
+            status: Some(*status),
+            status_range: None,
+            content: vec![MetaMediaType {
+                content_type: "application/json; charset=utf-8",
+                schema: ErrorEnvelope::schema_ref(),
+            }],
+            headers: Vec::new(),
+        })
+}
 
 impl<T: SuccessBody> ApiResponse for Answer<T> {
     const BAD_REQUEST_HANDLER: bool = true;
@@ -167,17 +197,7 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
             content: json(T::schema_ref()),
             headers: Vec::new(),
         }];
-        responses.extend(
-            ERROR_STATUSES
-                .iter()
-                .map(|(status, description)| MetaResponse {
-                    description,
-                    status: Some(*status),
-                    status_range: None,
-                    content: json(ErrorEnvelope::schema_ref()),
-                    headers: Vec::new(),
-                }),
-        );
+        responses.extend(error_responses());
         MetaResponses { responses }
     }
 

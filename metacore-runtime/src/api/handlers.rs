@@ -21,7 +21,7 @@ use crate::events::Event;
 use crate::registry::AddonDescriptor;
 
 /// Authenticates, requires an organisation and `<route>.<verb>`.
-async fn admit<M: ModelSchema>(
+pub(crate) async fn admit<M: ModelSchema>(
     state: &ApiState,
     request: &Request,
     verb: &str,
@@ -35,7 +35,9 @@ async fn admit<M: ModelSchema>(
     })
 }
 
-fn addon_of<M: ModelSchema>(state: &ApiState) -> Result<&'static AddonDescriptor, ApiError> {
+pub(crate) fn addon_of<M: ModelSchema>(
+    state: &ApiState,
+) -> Result<&'static AddonDescriptor, ApiError> {
     state
         .registry()
         .addon(M::addon())
@@ -44,7 +46,7 @@ fn addon_of<M: ModelSchema>(state: &ApiState) -> Result<&'static AddonDescriptor
 
 /// The canonical `<addon>.<Model>.<what>` event, when someone `listened` (the payload copies
 /// whole rows, so it is built only then).
-fn event<M: ModelSchema>(
+pub(crate) fn event<M: ModelSchema>(
     listened: bool,
     what: &str,
     scope: Scope,
@@ -69,7 +71,7 @@ pub(crate) fn row_json(cells: &Cells) -> serde_json::Value {
     )
 }
 
-fn id_of<M: ModelSchema>(cells: &Cells) -> String {
+pub(crate) fn id_of<M: ModelSchema>(cells: &Cells) -> String {
     let id = M::model().id_column().name;
     cells
         .iter()

@@ -13,6 +13,7 @@
 //! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application.
+//! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
 //! * [`data`] — the same store from Rust, with typed entity models in and out.
 
 pub mod access;
@@ -32,6 +33,8 @@ pub mod siblings;
 pub mod sql;
 pub mod state;
 pub mod store;
+pub mod summary;
+pub mod transfer;
 pub mod value;
 
 pub use access::Access;

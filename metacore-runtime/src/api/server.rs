@@ -65,7 +65,8 @@ pub fn application<A: OpenApi + 'static>(
         .map_to_response()
 }
 
-/// Refuses bodies above [`MAX_BODY_BYTES`] with 413 — by `Content-Length` at once, else
+/// Refuses bodies above [`MAX_BODY_BYTES`] (imports: [`super::transfer::MAX_UPLOAD_BYTES`])
+/// with 413 — by `Content-Length` at once, else
 /// while reading — before anything else looks at the request (authentication included).
 ///
 /// The body is read here, at most [`MAX_BODY_BYTES`] + one chunk of it, on every protocol
@@ -73,11 +74,17 @@ pub fn application<A: OpenApi + 'static>(
 /// no `Transfer-Encoding` and may omit `Content-Length`). The bytes are handed on as the body
 /// and kept as [`RawBody`] (handlers re-read decimals from it exactly).
 async fn limited(mut request: Request) -> Result<Request, ApiError> {
+    // Imports take files (`http-api.md` §5.6: up to 20 MiB); everything else JSON bodies.
+    let limit = if request.uri().path().contains("/import") {
+        super::transfer::MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            "the body is larger than 10 MiB",
+            format!("the body is larger than {} MiB", limit / (1024 * 1024)),
         )
     };
     let declared = request
@@ -85,12 +92,12 @@ async fn limited(mut request: Request) -> Result<Request, ApiError> {
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+    if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
     let bytes = request
         .take_body()
-        .into_bytes_limit(MAX_BODY_BYTES)
+        .into_bytes_limit(limit)
         .await
         .map_err(|error| match error {
             ReadBodyError::PayloadTooLarge => too_large(),

@@ -111,7 +111,7 @@ fn reference_of(row: &Cells, name: &str) -> Option<Uuid> {
 }
 
 /// The display labels of the visible rows of `target` among `ids`, by id: one statement.
-async fn labels(
+pub(crate) async fn labels(
     db: &impl ConnectionTrait,
     target: &ModelDescriptor,
     org: Uuid,

@@ -135,8 +135,25 @@ pub async fn list(
     Ok((decode_rows(model, &rows)?, total))
 }
 
+/// How many rows of `model` in `org` match `query`'s condition (paging ignored): from the row
+/// counts when unfiltered, else counted (and cached per row version).
+pub async fn count(
+    db: &impl ConnectionTrait,
+    counts: &CountCache,
+    model: &'static ModelDescriptor,
+    org: Uuid,
+    query: &ListQuery,
+) -> Result<u64, ApiError> {
+    let backend = db.get_database_backend();
+    let filter = list_filter(backend, model, org, &query.condition);
+    let totals = counts::total(db, counts, model, org, &filter, !query.condition.is_empty())
+        .await
+        .map_err(db_error)?;
+    Ok(totals.matching)
+}
+
 /// `scoped` narrowed by a list's `condition` (when there is one).
-fn list_filter(
+pub(crate) fn list_filter(
     backend: DatabaseBackend,
     model: &ModelDescriptor,
     org: Uuid,

@@ -41,6 +41,21 @@ pub struct Reply {
     pub text: String,
 }
 
+impl Reply {
+    async fn from(response: reqwest::Response) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+}
+
 impl Server {
     /// Migrates `db` and serves the generated application on an ephemeral port.
     pub async fn start(db: DatabaseConnection) -> Server {
@@ -138,6 +153,28 @@ impl Server {
             .await
     }
 
+    /// Sends `method path` with an optional bearer `token` and `bytes` as a body of
+    /// `content_type`.
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Content-Type", content_type)
+            .body(bytes);
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        Reply::from(request.send().await.expect("the server answers")).await
+    }
+
     async fn request(
         &self,
         method: &str,
@@ -159,17 +196,7 @@ impl Server {
                 .header("Content-Type", "application/json")
                 .body(body.to_string());
         }
-        let response = request.send().await.expect("the server answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("a body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Reply::from(request.send().await.expect("the server answers")).await
     }
 
     /// The server's socket address.
