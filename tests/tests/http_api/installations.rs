@@ -308,6 +308,28 @@ async fn scenario(db: DatabaseConnection) {
     assert_eq!(tickets["settings"]["auto_assign_round_robin"], false);
     assert!(!listed.text.contains("secret\":\""), "{}", listed.text);
 
+    // Concurrent first uses in a new organisation agree on one installation.
+    let org_c = Uuid::from_u128(0xc000_0000_0000_0000_0000_0000_0000_000c);
+    let member_c = server.token(Some(org_c), "member", &[]);
+    let list_c = || server.send("GET", "/api/metacore/installations", Some(&member_c), None);
+    let (one, two, three, four) = tokio::join!(list_c(), list_c(), list_c(), list_c());
+    let ids: Vec<Value> = [one, two, three, four]
+        .iter()
+        .map(|reply| {
+            assert_eq!(reply.status, 200, "{}", reply.text);
+            reply.body["data"]
+                .as_array()
+                .and_then(|list| list.iter().find(|i| i["addon_key"] == "tickets"))
+                .map(|i| i["id"].clone())
+                .expect("tickets is installed")
+        })
+        .collect();
+    assert!(
+        ids.iter().all(|id| id == &ids[0] && id.is_string()),
+        "{ids:?}"
+    );
+    assert_ne!(ids[0], tickets["id"], "one installation per organisation");
+
     // Rotation needs the capability; an unknown addon is a 404.
     let denied = server
         .send(
