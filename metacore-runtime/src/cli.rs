@@ -7,7 +7,8 @@
 //!   [--idle-timeout SECS]` — migrate, then serve the API (Swagger UI at `/docs`, the spec
 //!   at `/api/openapi.json`) over HTTP/1.1 and HTTP/2; actions, tools and their handlers,
 //!   and the addons' backend modules, are the ones compiled into the binary (no manifest is
-//!   read at run time), webhook calls are signed with `METACORE_WEBHOOK_SECRET`, handlers'
+//!   read at run time), webhook calls are signed with the caller organisation's install
+//!   secret (sealed at rest under `METACORE_MASTER_KEY`, see [`crate::installations`]), handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
@@ -36,7 +37,7 @@ use crate::api::{ApiState, HandlerSettings};
 use crate::connection::Timeouts;
 use crate::egress::EgressGuard;
 use crate::events::EventBus;
-use crate::invocation::Secret;
+use crate::installations::{MasterKey, MASTER_KEY_ENV};
 use crate::policy::CapabilityMode;
 use crate::registry::Registry;
 use crate::sandbox::{Sandbox, SandboxConfig};
@@ -44,7 +45,9 @@ use crate::sandbox::{Sandbox, SandboxConfig};
 /// The log filter unless `RUST_LOG` is set (`RUST_LOG=info,sqlx=info` shows every statement).
 pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
 
-/// The environment variable holding the secret webhook handler calls are signed with.
+/// The environment variable that held one process-wide webhook signing secret. No longer
+/// read: webhook calls are signed with each installation's own secret
+/// ([`crate::installations`]); `serve` warns when it is still set.
 pub const WEBHOOK_SECRET_ENV: &str = "METACORE_WEBHOOK_SECRET";
 
 /// The environment variable holding the operator's egress allow-list (`runtime.md` §5:
@@ -85,7 +88,8 @@ pub struct App<A> {
     after_help = "Environment:\n  \
         DATABASE_URL               database when --database-url is not given\n  \
         METACORE_JWT_SECRET        HS256 secret of bearer tokens (unset: random per process)\n  \
-        METACORE_WEBHOOK_SECRET    secret webhook handler calls are signed with\n  \
+        METACORE_MASTER_KEY        32-byte key (hex or base64) sealing install secrets at rest\n                             \
+        (unset: stored unencrypted, with a warning)\n  \
         METACORE_EGRESS_ALLOW      egress allow-list of handlers' outbound calls: host names,\n                             \
         *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
@@ -339,17 +343,27 @@ async fn serve<A: OpenApi + 'static>(
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    let webhook_secret = std::env::var(WEBHOOK_SECRET_ENV)
-        .ok()
-        .filter(|s| !s.is_empty())
-        .map(Secret::new);
+    let master_key = MasterKey::from_lookup(|name| std::env::var(name).ok())?;
+    if master_key.is_none() {
+        tracing::warn!("{MASTER_KEY_ENV} is not set: install secrets are stored unencrypted");
+        eprintln!(
+            "WARNING: {MASTER_KEY_ENV} is not set: install secrets are stored UNENCRYPTED \
+             (development only; set a 32-byte key, hex or base64)"
+        );
+    }
+    if std::env::var(WEBHOOK_SECRET_ENV).is_ok_and(|s| !s.is_empty()) {
+        eprintln!(
+            "warning: {WEBHOOK_SECRET_ENV} is ignored: webhook calls are signed with each \
+             installation's own secret (POST /api/metacore/installations/{{key}}/rotate-secret)"
+        );
+    }
     let capability_mode = settings.capability_mode;
     let state = ApiState::with_settings(
         db,
         app.registry,
         JwtKey::from_env(),
         EventBus::default(),
-        webhook_secret,
+        master_key,
         settings,
     )?;
     let sandbox = Sandbox::new(SandboxConfig {

@@ -10,6 +10,8 @@
 //!   guarded HTTP client built on it; [`signing`] is the addon-bound HMAC scheme of webhooks.
 //! * [`sql`] — `db_query` / `db_exec`: parsing, table confinement, tenancy rewriting, binding
 //!   and row encoding; [`kv`] — the key-value store namespaced by addon and organisation.
+//! * [`installations`] — each addon's installation per organisation and its install secret
+//!   (sealed at rest), which webhook calls are signed with.
 //! * [`events`] — the in-process event bus.
 //! * [`invocation`] — who is calling (identity injected by the host) and the request document.
 //! * [`response`] — normalising a handler's answer (§1.4).
@@ -29,6 +31,7 @@ pub mod db;
 pub mod dispatch;
 pub mod egress;
 pub mod events;
+pub mod installations;
 pub mod invocation;
 pub mod kv;
 pub mod outbound;

@@ -9,6 +9,8 @@
 //!   model; every denial is 401/403/404 with the JSON envelope and no response ever carries
 //!   another organisation's row;
 //! * actions and tools through the showcase addon's WASM backend;
+//! * installations: install secrets signing the tickets addon's webhook action, verified by
+//!   a real receiver; rotation, tenancy, secrets at rest and out of listings and logs;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
 //! * reference siblings: labels beside reference columns, never across organisations;
@@ -30,6 +32,9 @@ mod documents;
 
 #[path = "http_api/actions.rs"]
 mod actions;
+
+#[path = "http_api/installations.rs"]
+mod installations;
 
 #[path = "http_api/typed.rs"]
 mod typed;

@@ -234,7 +234,10 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
     ]
     .into_iter()
     .map(|sql| Statement::from_string(backend, sql))
-    .chain([crate::kv::create_table(backend)])
+    .chain([
+        crate::kv::create_table(backend),
+        crate::installations::create_table(backend),
+    ])
     .collect()
 }
 

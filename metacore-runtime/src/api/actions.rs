@@ -98,14 +98,15 @@ impl<'a> ApiExtractor<'a> for InvocationBody {
     }
 }
 
-/// The identity the handler sees, made by the host from the verified token.
-fn invocation_caller(
+/// The identity the handler sees, made by the host from the verified token, with the addon's
+/// installation in the caller's organisation (installed on first use).
+async fn invocation_caller(
     state: &ApiState,
     request: &Request,
     addon: &str,
     caller: &Caller,
     org: Uuid,
-) -> CallerContext {
+) -> Result<CallerContext, ApiError> {
     let locale = request
         .headers()
         .get(poem::http::header::ACCEPT_LANGUAGE)
@@ -113,12 +114,12 @@ fn invocation_caller(
         .and_then(|v| v.split([',', ';']).next())
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty());
-    CallerContext {
-        installation: state.installation(addon, org),
+    Ok(CallerContext {
+        installation: state.installation(addon, org).await?,
         user_id: Some(caller.user),
         request_id: Uuid::new_v4(),
         locale,
-    }
+    })
 }
 
 /// The handler's result in the envelope; `meta` is the handler's merged with the server's
@@ -330,7 +331,7 @@ async fn run_action<M: ModelSchema>(
         record_id: id,
         record: record.as_ref().map(row_json),
         payload: Value::Object(payload),
-        caller: invocation_caller(state, request, addon.key, &caller, org),
+        caller: invocation_caller(state, request, addon.key, &caller, org).await?,
     };
     let result = state.dispatcher().action(call).await;
     let mut meta = Map::new();
@@ -383,7 +384,7 @@ async fn run_tool(
         addon_key: addon.key.to_string(),
         tool_key: tool.key.to_string(),
         input: Value::Object(input),
-        caller: invocation_caller(state, request, addon.key, &caller, org),
+        caller: invocation_caller(state, request, addon.key, &caller, org).await?,
     };
     let result = state.dispatcher().tool(call).await;
     if let Err(DispatchError {

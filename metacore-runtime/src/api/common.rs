@@ -1,6 +1,6 @@
 //! The operations every build serves whatever its addons: health, per-caller metadata,
-//! navigation, manifests, the caller's permissions and option lists (`http-api.md` §5.1,
-//! §6, §8, §9.1, §10.5, §13.1).
+//! navigation, manifests, installations, the caller's permissions and option lists
+//! (`http-api.md` §5.1, §6, §8, §9.1, §9.3, §10.5, §13.1).
 
 use metacore_core::ui::gate::gate_table_metadata;
 use metacore_core::ui::navigation::{
@@ -20,6 +20,7 @@ use super::sql::Sql;
 use super::state::ApiState;
 use super::store::scoped;
 use super::value::decode;
+use crate::installations::InstallationRecord;
 use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
 
 document_kind!(
@@ -40,6 +41,14 @@ document_kind!(
 document_kind!(
     /// The raw manifests array.
     Manifests, "LegacyManifests", "array", "The legacy projection of every enabled addon.");
+document_kind!(
+    /// `{"success": true, "data": [{addon_key, version, status, source, installed_at, …}]}`.
+    InstallationList, "InstallationsEnvelope", "object",
+    "The caller's organisation's installations (never their secrets).");
+document_kind!(
+    /// `{"success": true, "data": {"installation", "install_secret"}}`.
+    RotatedSecret, "RotatedSecretEnvelope", "object",
+    "The installation and its new install secret, shown this once.");
 document_kind!(
     /// `{"success": true, "data": {user_id, organization_id, role, is_admin, permissions}}`.
     Permissions, "PermissionsEnvelope", "object", "The caller's expanded capability set.");
@@ -245,6 +254,66 @@ impl CommonApi {
         )
     }
 
+    /// The installations of the caller's organisation (`http-api.md` §9.3; authenticated
+    /// members). Addons compiled into the build are installed on first use; secret settings
+    /// are masked and install secrets never shown.
+    #[oai(
+        path = "/api/metacore/installations",
+        method = "get",
+        operation_id = "installations_list"
+    )]
+    async fn installations(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+    ) -> Answer<Document<InstallationList>> {
+        answer(
+            async {
+                let (caller, _) = state.caller(request).await?;
+                let org = caller.organization()?;
+                let records = state.installations_of(org).await?;
+                Ok(envelope(Value::Array(
+                    records
+                        .iter()
+                        .map(|r| r.to_json(shown_settings(&state, r)))
+                        .collect(),
+                )))
+            }
+            .await,
+        )
+        .header(poem::http::header::CACHE_CONTROL, "no-store")
+    }
+
+    /// A new install secret for the caller's organisation's installation of `key`
+    /// (`metacore.installations.manage`): returned this once; the old secret stops
+    /// verifying at once. 404 `addon_not_found` for an unknown addon.
+    #[oai(
+        path = "/api/metacore/installations/:key/rotate-secret",
+        method = "post",
+        operation_id = "installations_rotate_secret"
+    )]
+    async fn rotate_secret(
+        &self,
+        state: poem::web::Data<&ApiState>,
+        request: &Request,
+        key: Path<String>,
+    ) -> Answer<Document<RotatedSecret>> {
+        answer(
+            async {
+                let (caller, access) = state.caller(request).await?;
+                let org = caller.organization()?;
+                access.require(INSTALLATIONS_MANAGE)?;
+                let (record, secret) = state.rotate_installation_secret(&key, org).await?;
+                Ok(envelope(json!({
+                    "installation": record.to_json(shown_settings(&state, &record)),
+                    "install_secret": secret.expose(),
+                })))
+            }
+            .await,
+        )
+        .header(poem::http::header::CACHE_CONTROL, "no-store")
+    }
+
     /// The caller's identity and expanded capabilities.
     #[oai(
         path = "/api/permissions/me",
@@ -407,6 +476,27 @@ impl CommonApi {
         };
         actions::tool(&state, request, &addon, &tool, InvocationBody(parameters)).await
     }
+}
+
+/// The capability of the installation routes that change something (`http-api.md` §10.1).
+pub const INSTALLATIONS_MANAGE: &str = "metacore.installations.manage";
+
+/// The settings of an installation as listings show them: `secret` settings are `null`
+/// (`http-api.md` §9.4); an addon this build does not know shows none.
+fn shown_settings(state: &ApiState, record: &InstallationRecord) -> Value {
+    let Some(addon) = state.registry().addon(&record.addon_key) else {
+        return json!({});
+    };
+    let mut settings = match &record.settings {
+        Value::Object(settings) => settings.clone(),
+        _ => Map::new(),
+    };
+    for declared in addon.settings {
+        if declared.setting_type == "secret" {
+            settings.insert(declared.key.to_string(), Value::Null);
+        }
+    }
+    Value::Object(settings)
 }
 
 fn option_json(value: &str, label: &str) -> Value {

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use poem::Request;
 use sea_orm::DatabaseConnection;
@@ -17,10 +18,11 @@ use super::request::{authenticate, Caller};
 use crate::dispatch::{Dispatcher, DispatcherConfig};
 use crate::egress::EgressGuard;
 use crate::events::{Event, EventBus};
+use crate::installations::{self, CompiledAddon, InstallationRecord, MasterKey};
 use crate::invocation::{Installation, Secret};
 use crate::outbound::OutboundClient;
 use crate::policy::CapabilityMode;
-use crate::registry::Registry;
+use crate::registry::{AddonDescriptor, Registry};
 use crate::sandbox::HostServices;
 
 /// The shared state of a server (cheap to clone).
@@ -42,11 +44,19 @@ struct Inner {
     write_queue: Option<tokio::sync::Mutex<()>>,
 }
 
-/// Each addon's installation per organisation, made on first use: a stable id for the
-/// process, the settings' declared defaults, the webhook signing secret.
+/// How long a loaded installation is reused before its row is read again. A rotation in
+/// this process replaces it at once; another process sharing the database sees it within
+/// this delay.
+const INSTALLATION_TTL: Duration = Duration::from_secs(5);
+
+/// Loaded installations by (addon key, organisation), with when they were read.
+type LoadedInstallations = HashMap<(String, Uuid), (Instant, Arc<Installation>)>;
+
+/// Each addon's installation per organisation ([`crate::installations`]): the durable row,
+/// made on first use (auto-install), and the loaded copies with their install secret.
 struct Installations {
-    secret: Option<Secret>,
-    made: Mutex<HashMap<(String, Uuid), Arc<Installation>>>,
+    master_key: Option<MasterKey>,
+    loaded: Mutex<LoadedInstallations>,
 }
 
 /// What the operator decides about addon handlers (`runtime.md` appendix:
@@ -62,19 +72,21 @@ pub struct HandlerSettings {
 impl ApiState {
     /// State over `db` serving `registry`, verifying tokens with `key`, with the default
     /// [`HandlerSettings`] (strict egress guard, `enforce`); see [`ApiState::with_settings`].
+    /// Install secrets are sealed at rest under `master_key` (`METACORE_MASTER_KEY`), or
+    /// stored plain without one ([`crate::installations`]).
     pub fn new(
         db: DatabaseConnection,
         registry: Registry,
         key: JwtKey,
         bus: EventBus,
-        webhook_secret: Option<Secret>,
+        master_key: Option<MasterKey>,
     ) -> Result<Self, String> {
         ApiState::with_settings(
             db,
             registry,
             key,
             bus,
-            webhook_secret,
+            master_key,
             HandlerSettings::default(),
         )
     }
@@ -82,13 +94,13 @@ impl ApiState {
     /// State over `db` serving `registry`, verifying tokens with `key`. Its dispatcher runs
     /// handlers on the same database and bus, with the egress guard and capability mode of
     /// `settings`, and has no addon registered (register them through
-    /// [`ApiState::dispatcher`]); webhook handlers are signed with `webhook_secret`.
+    /// [`ApiState::dispatcher`]); install secrets are sealed at rest under `master_key`.
     pub fn with_settings(
         db: DatabaseConnection,
         registry: Registry,
         key: JwtKey,
         bus: EventBus,
-        webhook_secret: Option<Secret>,
+        master_key: Option<MasterKey>,
         settings: HandlerSettings,
     ) -> Result<Self, String> {
         let services = HostServices {
@@ -106,18 +118,19 @@ impl ApiState {
                 services,
                 capability_mode: settings.capability_mode,
             }),
-            webhook_secret,
+            master_key,
         ))
     }
 
     /// State whose handlers run on `dispatcher` (its services' bus is the one canonical
-    /// events are published on); webhook calls are signed with `webhook_secret`.
+    /// events are published on); webhook calls are signed with the caller organisation's
+    /// install secret, sealed at rest under `master_key`.
     pub fn with_dispatcher(
         db: DatabaseConnection,
         registry: Registry,
         key: JwtKey,
         dispatcher: Dispatcher,
-        webhook_secret: Option<Secret>,
+        master_key: Option<MasterKey>,
     ) -> Self {
         let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         ApiState(Arc::new(Inner {
@@ -128,8 +141,8 @@ impl ApiState {
             bus: dispatcher.services().events.clone(),
             dispatcher,
             installations: Installations {
-                secret: webhook_secret,
-                made: Mutex::new(HashMap::new()),
+                master_key,
+                loaded: Mutex::new(HashMap::new()),
             },
             counts: CountCache::default(),
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
@@ -142,39 +155,142 @@ impl ApiState {
         &self.0.dispatcher
     }
 
-    /// The installation of `addon` in `org`.
-    pub fn installation(&self, addon: &str, org: Uuid) -> Arc<Installation> {
-        let installations = &self.0.installations;
-        let mut made = installations
-            .made
+    /// The installation of `addon` in `org`, with its install secret: installed on first
+    /// use when the addon is compiled into the build (`runtime.md` §9 auto-install), 404
+    /// `addon_not_found` when it is not. Reused for a few seconds
+    /// (`INSTALLATION_TTL`); a rotation through this state replaces it at once.
+    pub async fn installation(
+        &self,
+        addon: &str,
+        org: Uuid,
+    ) -> Result<Arc<Installation>, ApiError> {
+        let cache_key = (addon.to_string(), org);
+        if let Some((at, loaded)) = self.loaded().get(&cache_key) {
+            if at.elapsed() < INSTALLATION_TTL {
+                return Ok(loaded.clone());
+            }
+        }
+        let master_key = self.0.installations.master_key.as_ref();
+        let mut found = installations::load(&self.0.db, master_key, org, addon)
+            .await
+            .map_err(ApiError::internal)?;
+        if found.is_none() {
+            self.auto_install(self.compiled(addon)?, org).await?;
+            found = installations::load(&self.0.db, master_key, org, addon)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        let (record, secret) = found.ok_or_else(|| {
+            ApiError::internal(format!(
+                "the installation of `{addon}` vanished after install"
+            ))
+        })?;
+        let installation = Arc::new(Installation {
+            id: record.id,
+            org_id: org,
+            settings: match record.settings {
+                serde_json::Value::Object(settings) => settings.into_iter().collect(),
+                _ => BTreeMap::new(),
+            },
+            secret: Some(secret),
+            webhook_base_url: record.webhook_base_url,
+        });
+        self.loaded()
+            .insert(cache_key, (Instant::now(), installation.clone()));
+        Ok(installation)
+    }
+
+    /// The installations of `org` (installing the compiled addons it lacks first), by addon
+    /// key; never their secrets.
+    pub async fn installations_of(&self, org: Uuid) -> Result<Vec<InstallationRecord>, ApiError> {
+        let mut records = installations::list(&self.0.db, org)
+            .await
+            .map_err(ApiError::internal)?;
+        let missing: Vec<_> = self
+            .0
+            .registry
+            .addons
+            .iter()
+            .filter(|a| !records.iter().any(|r| r.addon_key == a.key))
+            .collect();
+        if !missing.is_empty() {
+            for addon in missing {
+                self.auto_install(addon, org).await?;
+            }
+            records = installations::list(&self.0.db, org)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        Ok(records)
+    }
+
+    /// Gives the installation of `addon` in `org` a new install secret (installing a
+    /// compiled addon first) and returns the record and the secret — the only time the
+    /// secret is shown. The old secret stops verifying at once. 404 `addon_not_found` for
+    /// an addon that is neither installed nor compiled into the build.
+    pub async fn rotate_installation_secret(
+        &self,
+        addon: &str,
+        org: Uuid,
+    ) -> Result<(InstallationRecord, Secret), ApiError> {
+        let master_key = self.0.installations.master_key.as_ref();
+        if let Ok(compiled) = self.compiled(addon) {
+            self.auto_install(compiled, org).await?;
+        }
+        let rotated = {
+            let _turn = self.write_turn().await;
+            installations::rotate_secret(&self.0.db, master_key, org, addon)
+                .await
+                .map_err(ApiError::internal)?
+        };
+        self.loaded().remove(&(addon.to_string(), org));
+        let secret = rotated.ok_or_else(|| unknown_addon(addon))?;
+        let (record, _) = installations::load(&self.0.db, master_key, org, addon)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| unknown_addon(addon))?;
+        Ok((record, secret))
+    }
+
+    /// The descriptor of `addon` when compiled into the build (or registered with the
+    /// dispatcher), else 404 `addon_not_found`.
+    fn compiled(&self, addon: &str) -> Result<&'static AddonDescriptor, ApiError> {
+        self.0
+            .registry
+            .addon(addon)
+            .or_else(|| self.0.dispatcher.addon(addon))
+            .ok_or_else(|| unknown_addon(addon))
+    }
+
+    /// Installs the compiled `addon` for `org` unless it already is (idempotent, safe under
+    /// concurrency: a second request's insert does nothing).
+    async fn auto_install(&self, addon: &AddonDescriptor, org: Uuid) -> Result<(), ApiError> {
+        let defaults = default_settings(addon);
+        let _turn = self.write_turn().await;
+        let installed = installations::ensure(
+            &self.0.db,
+            self.0.installations.master_key.as_ref(),
+            org,
+            CompiledAddon {
+                key: addon.key,
+                version: addon.version,
+                default_settings: &defaults,
+            },
+        )
+        .await
+        .map_err(ApiError::internal)?;
+        if installed {
+            tracing::info!(addon = %addon.key, org = %org, "addon installed for the organisation");
+        }
+        Ok(())
+    }
+
+    fn loaded(&self) -> std::sync::MutexGuard<'_, LoadedInstallations> {
+        self.0
+            .installations
+            .loaded
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        made.entry((addon.to_string(), org))
-            .or_insert_with(|| {
-                let settings: BTreeMap<String, serde_json::Value> = self
-                    .0
-                    .dispatcher
-                    .addon(addon)
-                    .map(|descriptor| {
-                        descriptor
-                            .settings
-                            .iter()
-                            .filter_map(|s| {
-                                let default = serde_json::from_str(s.default_json?).ok()?;
-                                Some((s.key.to_string(), default))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Arc::new(Installation {
-                    id: Uuid::new_v4(),
-                    org_id: org,
-                    settings,
-                    secret: installations.secret.clone(),
-                    webhook_base_url: None,
-                })
-            })
-            .clone()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The database.
@@ -254,6 +370,28 @@ impl ApiState {
     pub fn publish(&self, event: Event) {
         self.0.bus.publish(event);
     }
+}
+
+/// 404 `addon_not_found` for `addon`.
+fn unknown_addon(addon: &str) -> ApiError {
+    ApiError::not_found(
+        "addon_not_found",
+        format!("addon `{addon}` is not installed in this organisation"),
+    )
+}
+
+/// The declared settings' defaults of `addon`, a JSON object.
+pub(crate) fn default_settings(addon: &AddonDescriptor) -> serde_json::Value {
+    serde_json::Value::Object(
+        addon
+            .settings
+            .iter()
+            .filter_map(|s| {
+                let default = serde_json::from_str(s.default_json?).ok()?;
+                Some((s.key.to_string(), default))
+            })
+            .collect(),
+    )
 }
 
 /// What every generated operation starts from: the server's [`ApiState`] and the request (its

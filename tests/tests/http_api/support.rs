@@ -3,9 +3,10 @@
 use std::net::SocketAddr;
 
 use metacore_runtime::api::auth::{now, Claims, JwtKey};
-use metacore_runtime::api::ApiState;
+use metacore_runtime::api::{ApiState, HandlerSettings};
 use metacore_runtime::cli;
 use metacore_runtime::events::{Event, EventBus};
+use metacore_runtime::installations::MasterKey;
 use metacore_runtime::testing;
 use metacore_runtime::{Sandbox, SandboxConfig};
 use sea_orm::DatabaseConnection;
@@ -18,7 +19,7 @@ pub const ORG_A: Uuid = Uuid::from_u128(0xa000_0000_0000_0000_0000_0000_0000_000
 pub const ORG_B: Uuid = Uuid::from_u128(0xb000_0000_0000_0000_0000_0000_0000_000b);
 
 /// The process-wide WASM sandbox of the served applications.
-fn sandbox() -> &'static std::sync::Arc<Sandbox> {
+pub fn sandbox() -> &'static std::sync::Arc<Sandbox> {
     static SANDBOX: std::sync::OnceLock<std::sync::Arc<Sandbox>> = std::sync::OnceLock::new();
     SANDBOX.get_or_init(|| Sandbox::new(SandboxConfig::default()).expect("the sandbox starts"))
 }
@@ -64,6 +65,17 @@ impl Server {
 
     /// As [`Server::start`], with the addons' WASM handlers loaded into `sandbox`.
     pub async fn start_on(db: DatabaseConnection, sandbox: &std::sync::Arc<Sandbox>) -> Server {
+        Server::start_configured(db, sandbox, HandlerSettings::default(), None).await
+    }
+
+    /// As [`Server::start_on`], with the operator's handler `settings` (egress allow-list,
+    /// capability mode) and `METACORE_MASTER_KEY`.
+    pub async fn start_configured(
+        db: DatabaseConnection,
+        sandbox: &std::sync::Arc<Sandbox>,
+        settings: HandlerSettings,
+        master_key: Option<MasterKey>,
+    ) -> Server {
         let app = metacore_generated::app();
         cli::prepare(&db, app.migrate, &app.registry)
             .await
@@ -72,7 +84,8 @@ impl Server {
         let bus = EventBus::default();
         let events = bus.subscribe();
         let state =
-            ApiState::new(db, app.registry, key.clone(), bus, None).expect("the API state builds");
+            ApiState::with_settings(db, app.registry, key.clone(), bus, master_key, settings)
+                .expect("the API state builds");
         // The addons' handlers and backend modules, compiled into the build.
         let notes = cli::register_handlers(&state, &app.registry, sandbox);
         let handle = state.clone();
