@@ -12,7 +12,9 @@
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
 //! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
-//!   on PostgreSQL, exact decimals, capability wildcards.
+//!   on PostgreSQL, exact decimals, capability wildcards;
+//! * revalidation of metadata, navigation and manifests (`ETag`, 304) and what the OpenAPI
+//!   document declares: bearer security, tags per addon, option sets as enums.
 
 #[path = "http_api/support.rs"]
 mod support;
@@ -37,3 +39,6 @@ mod hardening;
 
 #[path = "http_api/lists.rs"]
 mod lists;
+
+#[path = "http_api/spec_and_cache.rs"]
+mod spec_and_cache;
