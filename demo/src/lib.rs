@@ -72,8 +72,11 @@ pub fn migrate(
 /// The demo as an application: what `metacore-demo` runs.
 pub fn app() -> App<Api> {
     App {
-        title: "metacore-demo",
+        title: "metacore demo",
         version: env!("CARGO_PKG_VERSION"),
+        description: "The addons compiled from `manifests/` and the hand-written `crm` addon, \
+                      served by the metacore runtime. Authenticate with an HS256 bearer JWT \
+                      (the `token` command mints one in development).",
         registry: registry(),
         api,
         migrate,

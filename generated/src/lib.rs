@@ -71,8 +71,9 @@ pub fn migrate(
 /// This build as an application: what the `metacore-app` binary runs.
 pub fn app() -> App<Api> {
     App {
-        title: "metacore-generated",
+        title: "Metacore API: assets, fiscal_mexico, projects, showcase, stripe, tickets",
         version: env!("CARGO_PKG_VERSION"),
+        description: "The HTTP API of the addons compiled by `metacore-gen`, served by the metacore runtime. Every operation but `GET /api/health` needs an HS256 JWT in `Authorization: Bearer <token>`.\n\nAddons:\n\n* `assets` — Activos Fijos 1.0.0: Gestión de activos fijos, depreciación, mantenimiento y bajas\n* `fiscal_mexico` — Facturación Electrónica México (CFDI 4.0) 1.0.0: Emisión y cancelación de CFDI ante el SAT vía PAC (factura.com). Catálogos SAT, extensiones fiscales para facturas/clientes/productos y herramientas LLM para agentes conversacionales.\n* `projects` — Gestión de Proyectos 1.0.0: Gestión de proyectos, tareas y registro de tiempo\n* `showcase` — Showcase 1.0.0: A customer/order book that exercises every column type, select options, relations and soft delete.\n* `stripe` — Stripe 1.0.0: Consulta pagos y genera links de cobro con Stripe.\n* `tickets` — Tickets & Pedidos 1.0.0: Sistema de tickets y pedidos con estados, prioridades y asignación.",
         registry: registry(),
         api,
         migrate,

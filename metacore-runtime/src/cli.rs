@@ -32,7 +32,7 @@ use uuid::Uuid;
 
 use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
-use crate::api::server::{application, spec_json};
+use crate::api::server::{application, spec_json, Info};
 use crate::api::{ApiState, HandlerSettings};
 use crate::connection::Timeouts;
 use crate::egress::EgressGuard;
@@ -72,12 +72,25 @@ pub struct App<A> {
     pub title: &'static str,
     /// Its version.
     pub version: &'static str,
+    /// What it is (OpenAPI `info.description`, Markdown).
+    pub description: &'static str,
     /// The compiled addons.
     pub registry: Registry,
     /// Builds the generated operations.
     pub api: fn() -> A,
     /// Applies the generated migrations.
     pub migrate: Migrate,
+}
+
+impl<A> App<A> {
+    /// The OpenAPI `info` of the application.
+    pub fn info(&self) -> Info<'static> {
+        Info {
+            title: self.title,
+            version: self.version,
+            description: self.description,
+        }
+    }
 }
 
 #[derive(Parser)]
@@ -160,7 +173,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
         .try_init();
     match cli.command {
         Command::Openapi => {
-            println!("{}", spec_json((app.api)(), app.title, app.version));
+            println!("{}", spec_json((app.api)(), app.info()));
             ExitCode::SUCCESS
         }
         Command::Token {
@@ -296,7 +309,7 @@ pub fn endpoint<A: OpenApi + 'static>(
     app: &App<A>,
     state: ApiState,
 ) -> impl poem::Endpoint<Output = poem::Response> {
-    application((app.api)(), app.title, app.version, state)
+    application((app.api)(), app.info(), state)
 }
 
 /// Registers every addon of `registry` with the dispatcher of `state`, loading the backend

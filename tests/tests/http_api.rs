@@ -16,7 +16,9 @@
 //! * reference siblings: labels beside reference columns, never across organisations;
 //! * export, import, aggregates and facets, with hostile files;
 //! * hardening: the body limit over HTTP/2 cleartext, client input that must never be a 500
-//!   on PostgreSQL, exact decimals, capability wildcards.
+//!   on PostgreSQL, exact decimals, capability wildcards;
+//! * revalidation of metadata, navigation and manifests (`ETag`, 304) and what the OpenAPI
+//!   document declares: bearer security, tags per addon, option sets as enums.
 
 #[path = "http_api/support.rs"]
 mod support;
@@ -50,3 +52,6 @@ mod siblings;
 
 #[path = "http_api/transfer.rs"]
 mod transfer;
+
+#[path = "http_api/spec_and_cache.rs"]
+mod spec_and_cache;

@@ -3,7 +3,7 @@
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
-    RowAnswer, UpdateBody,
+    RowAnswer, Tag, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -122,10 +122,16 @@ impl ModelEntity for AssetDisposals {
     type Entity = super::entities::asset_disposals::Entity;
 }
 
+/// The OpenAPI tag grouping this addon's operations: its key, and what it is.
+const TAG: Tag = Tag {
+    name: "assets",
+    description: "Activos Fijos 1.0.0: Gestión de activos fijos, depreciación, mantenimiento y bajas",
+};
+
 /// The operations of every model of this addon.
 pub struct Api;
 
-#[OpenApi]
+#[OpenApi(tag = "TAG")]
 impl Api {
     /// Lists `asset_categories` rows of the caller's organisation (`asset_categories.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(

@@ -4,7 +4,7 @@ use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
-    RowAnswer, UpdateBody,
+    RowAnswer, Tag, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -38,10 +38,16 @@ impl ModelEntity for FiscalDocuments {
     type Entity = super::entities::fiscal_documents::Entity;
 }
 
+/// The OpenAPI tag grouping this addon's operations: its key, and what it is.
+const TAG: Tag = Tag {
+    name: "fiscal_mexico",
+    description: "Facturación Electrónica México (CFDI 4.0) 1.0.0: Emisión y cancelación de CFDI ante el SAT vía PAC (factura.com). Catálogos SAT, extensiones fiscales para facturas/clientes/productos y herramientas LLM para agentes conversacionales.",
+};
+
 /// The operations of every model of this addon.
 pub struct Api;
 
-#[OpenApi]
+#[OpenApi(tag = "TAG")]
 impl Api {
     /// Lists `fiscal_documents` rows of the caller's organisation (`fiscal_documents.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(

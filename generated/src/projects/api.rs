@@ -3,7 +3,7 @@
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
-    RowAnswer, UpdateBody,
+    RowAnswer, Tag, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -71,10 +71,16 @@ impl ModelEntity for TimeEntries {
     type Entity = super::entities::time_entries::Entity;
 }
 
+/// The OpenAPI tag grouping this addon's operations: its key, and what it is.
+const TAG: Tag = Tag {
+    name: "projects",
+    description: "Gestión de Proyectos 1.0.0: Gestión de proyectos, tareas y registro de tiempo",
+};
+
 /// The operations of every model of this addon.
 pub struct Api;
 
-#[OpenApi]
+#[OpenApi(tag = "TAG")]
 impl Api {
     /// Lists `projects` rows of the caller's organisation (`projects.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/projects", method = "get", operation_id = "projects.list")]

@@ -4,7 +4,7 @@ use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
-    RowAnswer, UpdateBody,
+    RowAnswer, Tag, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -55,10 +55,16 @@ impl ModelEntity for Orders {
     type Entity = super::entities::orders::Entity;
 }
 
+/// The OpenAPI tag grouping this addon's operations: its key, and what it is.
+const TAG: Tag = Tag {
+    name: "showcase",
+    description: "Showcase 1.0.0: A customer/order book that exercises every column type, select options, relations and soft delete.",
+};
+
 /// The operations of every model of this addon.
 pub struct Api;
 
-#[OpenApi]
+#[OpenApi(tag = "TAG")]
 impl Api {
     /// Lists `customers` rows of the caller's organisation (`customers.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/customers", method = "get", operation_id = "customers.list")]

@@ -4,7 +4,7 @@ use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody};
 use metacore_runtime::api::handlers::{self, ListParams};
 use metacore_runtime::api::{
     Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity, ModelSchema,
-    RowAnswer, UpdateBody,
+    RowAnswer, Tag, UpdateBody,
 };
 
 use metacore_runtime::registry::ModelDescriptor;
@@ -55,10 +55,16 @@ impl ModelEntity for TicketComments {
     type Entity = super::entities::ticket_comments::Entity;
 }
 
+/// The OpenAPI tag grouping this addon's operations: its key, and what it is.
+const TAG: Tag = Tag {
+    name: "tickets",
+    description: "Tickets & Pedidos 1.0.0: Sistema de tickets y pedidos con estados, prioridades y asignación.",
+};
+
 /// The operations of every model of this addon.
 pub struct Api;
 
-#[OpenApi]
+#[OpenApi(tag = "TAG")]
 impl Api {
     /// Lists `tickets` rows of the caller's organisation (`tickets.index`): paging, sorting, search and `f_<column>` filters.
     #[oai(path = "/api/data/tickets", method = "get", operation_id = "tickets.list")]

@@ -49,6 +49,8 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
             quote! { use metacore_runtime::api::actions::{self, ActionAnswer, InvocationBody}; }
         });
     let transfer_imports = transfer_imports();
+    let tag_name = &addon.key;
+    let tag_description = tag_description(addon);
     let tokens = quote! {
         #![doc = #module_doc]
 
@@ -56,7 +58,7 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
         use metacore_runtime::api::handlers::{self, ListParams};
         use metacore_runtime::api::{
             Call, CreateBody, CreatedAnswer, DeletedAnswer, ListAnswer, ModelEntity,
-            ModelSchema, RowAnswer, UpdateBody,
+            ModelSchema, RowAnswer, Tag, UpdateBody,
         };
         use metacore_runtime::registry::ModelDescriptor;
         #transfer_imports
@@ -67,16 +69,33 @@ pub fn emit(addon: &Addon, manifest: &str) -> Option<String> {
 
         #(#markers)*
 
+        /// The OpenAPI tag grouping this addon's operations: its key, and what it is.
+        const TAG: Tag = Tag {
+            name: #tag_name,
+            description: #tag_description,
+        };
+
         /// The operations of every model of this addon.
         pub struct Api;
 
-        #[OpenApi]
+        #[OpenApi(tag = "TAG")]
         impl Api {
             #(#operations)*
             #(#actions)*
         }
     };
     Some(rust_file(tokens))
+}
+
+/// What the addon's OpenAPI tag says: its name and version, and its description when the
+/// manifest has one (`Tickets 1.0.0: Tickets with states and priorities.`).
+pub(crate) fn tag_description(addon: &Addon) -> String {
+    match &addon.info.description {
+        Some(description) if !description.trim().is_empty() => {
+            format!("{} {}: {}", addon.name, addon.version, description.trim())
+        }
+        _ => format!("{} {}", addon.name, addon.version),
+    }
 }
 
 /// The marker type's name: the route in UpperCamelCase (`Customers`).

@@ -57,8 +57,8 @@ metacore-runtime = {runtime}
     text
 }
 
-/// `src/lib.rs` for `inputs` (sorted by addon key), of the package `crate_name`.
-pub fn lib_rs(inputs: &[Input], crate_name: &str) -> String {
+/// `src/lib.rs` for `inputs` (sorted by addon key).
+pub fn lib_rs(inputs: &[Input]) -> String {
     let mut doc = vec![
         " The addons compiled by `metacore-gen build`: typed sea-orm entities, migrations,"
             .to_string(),
@@ -92,6 +92,8 @@ pub fn lib_rs(inputs: &[Input], crate_name: &str) -> String {
             .map(|(_, module)| quote!(#module::api::Api))
             .collect(),
     );
+    let title = app_title(inputs);
+    let description = app_description(inputs);
     rust_file(quote! {
         #(#![doc = #doc])*
 
@@ -133,14 +135,48 @@ pub fn lib_rs(inputs: &[Input], crate_name: &str) -> String {
         /// This build as an application: what the `metacore-app` binary runs.
         pub fn app() -> App<Api> {
             App {
-                title: #crate_name,
+                title: #title,
                 version: env!("CARGO_PKG_VERSION"),
+                description: #description,
                 registry: registry(),
                 api,
                 migrate,
             }
         }
     })
+}
+
+/// The application's title (OpenAPI `info.title`): the name of its one addon, else the keys
+/// of its addons (their names and descriptions are in [`app_description`]).
+fn app_title(inputs: &[Input]) -> String {
+    match inputs {
+        [] => "Metacore API".to_string(),
+        [one] => one.addon.name.clone(),
+        many => {
+            let keys: Vec<&str> = many.iter().map(|i| i.addon.key.as_str()).collect();
+            format!("Metacore API: {}", keys.join(", "))
+        }
+    }
+}
+
+/// The application's description (OpenAPI `info.description`, Markdown): what serves it, how
+/// to authenticate, and one line per addon (the words of its operations' tag).
+fn app_description(inputs: &[Input]) -> String {
+    let mut text = "The HTTP API of the addons compiled by `metacore-gen`, served by the metacore \
+                    runtime. Every operation but `GET /api/health` needs an HS256 JWT in \
+                    `Authorization: Bearer <token>`."
+        .to_string();
+    if !inputs.is_empty() {
+        text.push_str("\n\nAddons:\n");
+    }
+    for input in inputs {
+        text.push_str(&format!(
+            "\n* `{}` — {}",
+            input.addon.key,
+            super::api::tag_description(input.addon)
+        ));
+    }
+    text
 }
 
 /// `src/bin/metacore-app.rs`: the application of the package `crate_name`.

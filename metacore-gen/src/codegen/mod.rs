@@ -180,10 +180,7 @@ pub fn emit(inputs: &[Input], lock: &Lock, options: &BuildOptions) -> Tree {
          disable_all_formatting = true\n"
             .into(),
     );
-    tree.insert(
-        "src/lib.rs".into(),
-        crate_root::lib_rs(&inputs, &options.crate_name),
-    );
+    tree.insert("src/lib.rs".into(), crate_root::lib_rs(&inputs));
     tree.insert(
         "src/bin/metacore-app.rs".into(),
         crate_root::main_rs(&options.crate_name),

@@ -9,16 +9,18 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
+use poem::http::header::{CACHE_CONTROL, ETAG, VARY};
 use poem::http::{HeaderName, HeaderValue, StatusCode};
-use poem::{IntoResponse, Response};
+use poem::{IntoResponse, Request, Response};
 use poem_openapi::registry::{
-    MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+    MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
 };
 use poem_openapi::types::Type;
 use poem_openapi::ApiResponse;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::cache;
 use super::error::{ApiError, ErrorEnvelope};
 use super::schema::Row;
 
@@ -28,6 +30,9 @@ pub trait SuccessBody: Type + Serialize {
     const STATUS: u16 = 200;
     /// What the response means, for the spec.
     const DESCRIPTION: &'static str;
+    /// Served with an `ETag` and revalidated with `If-None-Match` (304), see
+    /// [`Answer::revalidated`].
+    const REVALIDATED: bool = false;
 }
 
 /// What an envelope can carry: a documented, serialisable value.
@@ -104,6 +109,24 @@ impl<T> Answer<T> {
         }
     }
 
+    /// Makes a success revalidatable ([`cache`]): a strong `ETag` of the bytes served,
+    /// `Cache-Control: private, no-cache` and `Vary: Authorization, Accept-Language`; when
+    /// `request`'s `If-None-Match` matches that tag, 304 with no body. Errors are unchanged.
+    pub fn revalidated(mut self, request: &Request) -> Self {
+        if let Ok(reply) = &mut self.result {
+            let tag = cache::entity_tag(&reply.body);
+            if cache::none_match_matches(request.headers(), &tag) {
+                reply.status = StatusCode::NOT_MODIFIED;
+                reply.body.clear();
+            }
+            if let Ok(tag) = HeaderValue::from_str(&tag) {
+                reply.headers.push((ETAG, tag));
+            }
+        }
+        self.header(CACHE_CONTROL, cache::CACHE_CONTROL)
+            .header(VARY, cache::VARY)
+    }
+
     /// Adds a response header (ignored on errors).
     pub fn header(mut self, name: HeaderName, value: &str) -> Self {
         if let (Ok(reply), Ok(value)) = (&mut self.result, HeaderValue::from_str(value)) {
@@ -126,9 +149,10 @@ impl<T: Send> IntoResponse for Answer<T> {
     fn into_response(self) -> Response {
         match self.result {
             Ok(reply) => {
-                let mut builder = Response::builder()
-                    .status(reply.status)
-                    .content_type("application/json; charset=utf-8");
+                let mut builder = Response::builder().status(reply.status);
+                if reply.status != StatusCode::NOT_MODIFIED {
+                    builder = builder.content_type("application/json; charset=utf-8");
+                }
                 for (name, value) in reply.headers {
                     builder = builder.header(name, value);
                 }
@@ -195,8 +219,21 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
             status: Some(T::STATUS),
             status_range: None,
             content: json(T::schema_ref()),
-            headers: Vec::new(),
+            headers: if T::REVALIDATED {
+                revalidation_headers()
+            } else {
+                Vec::new()
+            },
         }];
+        if T::REVALIDATED {
+            responses.push(MetaResponse {
+                description: "`If-None-Match` matched: the caller's copy is current (no body).",
+                status: Some(304),
+                status_range: None,
+                content: Vec::new(),
+                headers: revalidation_headers(),
+            });
+        }
         responses.extend(error_responses());
         MetaResponses { responses }
     }
@@ -209,6 +246,28 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
     fn from_parse_request_error(error: poem::Error) -> Self {
         Answer::err(super::request::parse_error(&error))
     }
+}
+
+/// The headers of a revalidated document, for the spec.
+fn revalidation_headers() -> Vec<MetaHeader> {
+    let string = || MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")));
+    [
+        (
+            "ETag",
+            "Strong entity tag of the bytes served to this caller.",
+        ),
+        ("Cache-Control", "`private, no-cache`."),
+        ("Vary", "`Authorization, Accept-Language`."),
+    ]
+    .into_iter()
+    .map(|(name, description)| MetaHeader {
+        name: name.to_string(),
+        description: Some(description.to_string()),
+        required: true,
+        deprecated: false,
+        schema: string(),
+    })
+    .collect()
 }
 
 /// Implements poem-openapi's [`Type`] for a body documented by a named, registered schema:
@@ -414,6 +473,8 @@ pub trait DocumentKind: Send + Sync + 'static {
     const DESCRIPTION: &'static str;
     /// `object` or `array`.
     const JSON_TYPE: &'static str = "object";
+    /// Served revalidatable ([`Answer::revalidated`]).
+    const REVALIDATED: bool = false;
 }
 
 named_schema_type!(
@@ -443,11 +504,19 @@ impl<K> Serialize for Document<K> {
 
 impl<K: DocumentKind> SuccessBody for Document<K> {
     const DESCRIPTION: &'static str = K::DESCRIPTION;
+    const REVALIDATED: bool = K::REVALIDATED;
 }
 
-/// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description")`.
+/// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description")`,
+/// prefixed with `revalidated` for a document served with an `ETag`.
 macro_rules! document_kind {
     ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
+        document_kind!(@kind false, $(#[$doc])* $name, $schema, $json, $description);
+    };
+    ($(#[$doc:meta])* revalidated $name:ident, $schema:literal, $json:literal, $description:literal) => {
+        document_kind!(@kind true, $(#[$doc])* $name, $schema, $json, $description);
+    };
+    (@kind $revalidated:literal, $(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -455,6 +524,7 @@ macro_rules! document_kind {
             const NAME: &'static str = $schema;
             const DESCRIPTION: &'static str = $description;
             const JSON_TYPE: &'static str = $json;
+            const REVALIDATED: bool = $revalidated;
         }
     };
 }

@@ -7,7 +7,6 @@ use metacore_core::ui::navigation::{
     filter_navigation, merge_navigation, served_navigation, Contribution,
 };
 use poem::http::StatusCode;
-use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::OpenApi;
 use serde_json::{json, Map, Value};
@@ -17,8 +16,9 @@ use super::actions::{self, InvocationBody, ToolAnswer};
 use super::answer::{document_kind, Answer, Document, DocumentKind};
 use super::error::ApiError;
 use super::sql::Sql;
-use super::state::ApiState;
+use super::state::{ApiState, Call};
 use super::store::scoped;
+use super::tags::{INSTALLATIONS, METADATA, OPTIONS, PERMISSIONS, SYSTEM, TOOLS};
 use super::value::decode;
 use crate::installations::InstallationRecord;
 use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
@@ -28,19 +28,19 @@ document_kind!(
     Health, "HealthEnvelope", "object", "The server is up.");
 document_kind!(
     /// `{"success": true, "data": TableMetadata}`.
-    TableMetadata, "TableMetadataEnvelope", "object", "The model's table metadata, gated for the caller.");
+    revalidated TableMetadata, "TableMetadataEnvelope", "object", "The model's table metadata, gated for the caller.");
 document_kind!(
     /// `{"success": true, "data": ModalMetadata}`.
-    ModalMetadata, "ModalMetadataEnvelope", "object", "The model's form metadata.");
+    revalidated ModalMetadata, "ModalMetadataEnvelope", "object", "The model's form metadata.");
 document_kind!(
     /// `{"success": true, "data": {"version", "tables", "modals"}}`.
-    AllMetadata, "AllMetadataEnvelope", "object", "Metadata of every model the caller may list.");
+    revalidated AllMetadata, "AllMetadataEnvelope", "object", "Metadata of every model the caller may list.");
 document_kind!(
     /// The raw navigation array.
-    Navigation, "NavigationGroups", "array", "The navigation groups the caller may see.");
+    revalidated Navigation, "NavigationGroups", "array", "The navigation groups the caller may see.");
 document_kind!(
     /// The raw manifests array.
-    Manifests, "LegacyManifests", "array", "The legacy projection of every enabled addon.");
+    revalidated Manifests, "LegacyManifests", "array", "The legacy projection of every enabled addon.");
 document_kind!(
     /// `{"success": true, "data": [{addon_key, version, status, source, installed_at, …}]}`.
     InstallationList, "InstallationsEnvelope", "object",
@@ -100,7 +100,12 @@ fn answer<K: DocumentKind>(result: Result<Value, ApiError>) -> Answer<Document<K
 #[OpenApi]
 impl CommonApi {
     /// Health check (public).
-    #[oai(path = "/api/health", method = "get", operation_id = "health")]
+    #[oai(
+        path = "/api/health",
+        method = "get",
+        operation_id = "health",
+        tag = "SYSTEM"
+    )]
     async fn health(&self) -> Answer<Document<Health>> {
         answer(Ok(envelope(
             json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
@@ -111,67 +116,64 @@ impl CommonApi {
     #[oai(
         path = "/api/metadata/table/:model",
         method = "get",
-        operation_id = "metadata_table"
+        operation_id = "metadata_table",
+        tag = "METADATA"
     )]
     async fn table_metadata(
         &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         model: Path<String>,
     ) -> Answer<Document<TableMetadata>> {
         answer(
             async {
-                let (_, access) = state.caller(request).await?;
-                let (_, model) = resolve(&state, &model)?;
+                let (_, access) = call.state.caller(call.request).await?;
+                let (_, model) = resolve(call.state, &model)?;
                 require_index(model, &access)?;
                 Ok(envelope(gated_table(model, &access)))
             }
             .await,
         )
-        .header(poem::http::header::CACHE_CONTROL, "private, no-cache")
+        .revalidated(call.request)
     }
 
     /// The form metadata of a model (`<table>.index`).
     #[oai(
         path = "/api/metadata/modal/:model",
         method = "get",
-        operation_id = "metadata_modal"
+        operation_id = "metadata_modal",
+        tag = "METADATA"
     )]
     async fn modal_metadata(
         &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         model: Path<String>,
     ) -> Answer<Document<ModalMetadata>> {
         answer(
             async {
-                let (_, access) = state.caller(request).await?;
-                let (_, model) = resolve(&state, &model)?;
+                let (_, access) = call.state.caller(call.request).await?;
+                let (_, model) = resolve(call.state, &model)?;
                 require_index(model, &access)?;
                 Ok(envelope(parse(model.modal_metadata_json)))
             }
             .await,
         )
-        .header(poem::http::header::CACHE_CONTROL, "private, no-cache")
+        .revalidated(call.request)
     }
 
     /// Table and form metadata of every model the caller may list.
     #[oai(
         path = "/api/metadata/all",
         method = "get",
-        operation_id = "metadata_all"
+        operation_id = "metadata_all",
+        tag = "METADATA"
     )]
-    async fn all_metadata(
-        &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
-    ) -> Answer<Document<AllMetadata>> {
+    async fn all_metadata(&self, call: Call<'_>) -> Answer<Document<AllMetadata>> {
         answer(
             async {
-                let (_, access) = state.caller(request).await?;
+                let (_, access) = call.state.caller(call.request).await?;
                 let mut tables = Map::new();
                 let mut modals = Map::new();
-                for addon in state.registry().addons {
+                for addon in call.state.registry().addons {
                     for model in addon.models {
                         if require_index(model, &access).is_ok() {
                             tables.insert(model.route.into(), gated_table(model, &access));
@@ -179,33 +181,32 @@ impl CommonApi {
                         }
                     }
                 }
-                let version = format!("{:08x}", build_hash(state.registry()));
+                let version = metadata_version(call.state.registry(), &tables, &modals);
                 Ok(envelope(
                     json!({"version": version, "tables": tables, "modals": modals}),
                 ))
             }
             .await,
         )
+        .revalidated(call.request)
     }
 
     /// The navigation tree the caller may see (a raw array).
     #[oai(
         path = "/api/metacore/navigation",
         method = "get",
-        operation_id = "navigation"
+        operation_id = "navigation",
+        tag = "METADATA"
     )]
-    async fn navigation(
-        &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
-    ) -> Answer<Document<Navigation>> {
+    async fn navigation(&self, call: Call<'_>) -> Answer<Document<Navigation>> {
         answer(
             async {
-                let (caller, access) = state.caller(request).await?;
+                let (caller, access) = call.state.caller(call.request).await?;
                 if caller.org.is_none() {
                     return Ok(json!([]));
                 }
-                let contributions: Vec<Contribution> = state
+                let contributions: Vec<Contribution> = call
+                    .state
                     .registry()
                     .addons
                     .iter()
@@ -218,27 +219,25 @@ impl CommonApi {
             }
             .await,
         )
+        .revalidated(call.request)
     }
 
     /// The legacy projection of every enabled addon, sorted by key (a raw array).
     #[oai(
         path = "/api/metacore/manifests",
         method = "get",
-        operation_id = "manifests"
+        operation_id = "manifests",
+        tag = "METADATA"
     )]
-    async fn manifests(
-        &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
-    ) -> Answer<Document<Manifests>> {
+    async fn manifests(&self, call: Call<'_>) -> Answer<Document<Manifests>> {
         answer(
             async {
-                let (caller, _) = state.caller(request).await?;
+                let (caller, _) = call.state.caller(call.request).await?;
                 if caller.org.is_none() {
                     return Ok(json!([]));
                 }
                 Ok(Value::Array(
-                    state
+                    call.state
                         .registry()
                         .addons
                         .iter()
@@ -252,6 +251,7 @@ impl CommonApi {
             poem::http::HeaderName::from_static("x-metacore-kernel-version"),
             "3.0.0",
         )
+        .revalidated(call.request)
     }
 
     /// The installations of the caller's organisation (`http-api.md` §9.3; authenticated
@@ -260,13 +260,11 @@ impl CommonApi {
     #[oai(
         path = "/api/metacore/installations",
         method = "get",
-        operation_id = "installations_list"
+        operation_id = "installations_list",
+        tag = "INSTALLATIONS"
     )]
-    async fn installations(
-        &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
-    ) -> Answer<Document<InstallationList>> {
+    async fn installations(&self, call: Call<'_>) -> Answer<Document<InstallationList>> {
+        let Call { state, request } = call;
         answer(
             async {
                 let (caller, _) = state.caller(request).await?;
@@ -275,7 +273,7 @@ impl CommonApi {
                 Ok(envelope(Value::Array(
                     records
                         .iter()
-                        .map(|r| r.to_json(shown_settings(&state, r)))
+                        .map(|r| r.to_json(shown_settings(state, r)))
                         .collect(),
                 )))
             }
@@ -290,14 +288,15 @@ impl CommonApi {
     #[oai(
         path = "/api/metacore/installations/:key/rotate-secret",
         method = "post",
-        operation_id = "installations_rotate_secret"
+        operation_id = "installations_rotate_secret",
+        tag = "INSTALLATIONS"
     )]
     async fn rotate_secret(
         &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         key: Path<String>,
     ) -> Answer<Document<RotatedSecret>> {
+        let Call { state, request } = call;
         answer(
             async {
                 let (caller, access) = state.caller(request).await?;
@@ -305,7 +304,7 @@ impl CommonApi {
                 access.require(INSTALLATIONS_MANAGE)?;
                 let (record, secret) = state.rotate_installation_secret(&key, org).await?;
                 Ok(envelope(json!({
-                    "installation": record.to_json(shown_settings(&state, &record)),
+                    "installation": record.to_json(shown_settings(state, &record)),
                     "install_secret": secret.expose(),
                 })))
             }
@@ -318,22 +317,19 @@ impl CommonApi {
     #[oai(
         path = "/api/permissions/me",
         method = "get",
-        operation_id = "permissions_me"
+        operation_id = "permissions_me",
+        tag = "PERMISSIONS"
     )]
-    async fn permissions_me(
-        &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
-    ) -> Answer<Document<Permissions>> {
+    async fn permissions_me(&self, call: Call<'_>) -> Answer<Document<Permissions>> {
         answer(
             async {
-                let (caller, access) = state.caller(request).await?;
+                let (caller, access) = call.state.caller(call.request).await?;
                 Ok(envelope(json!({
                     "user_id": caller.user.to_string(),
                     "organization_id": caller.org.map(|o| o.to_string()),
                     "role": caller.role,
                     "is_admin": access.is_super(),
-                    "permissions": access.expanded(state.registry()),
+                    "permissions": access.expanded(call.state.registry()),
                 })))
             }
             .await,
@@ -342,12 +338,16 @@ impl CommonApi {
 
     /// Options of a field: the model's own rows (`field=id`), a static list, or the rows a
     /// reference column points at. Authenticated members only; tenant-scoped.
-    #[oai(path = "/api/options/:model", method = "get", operation_id = "options")]
+    #[oai(
+        path = "/api/options/:model",
+        method = "get",
+        operation_id = "options",
+        tag = "OPTIONS"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn options(
         &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         model: Path<String>,
         field: Query<Option<String>>,
         q: Query<Option<String>>,
@@ -357,9 +357,9 @@ impl CommonApi {
     ) -> Answer<Document<Options>> {
         answer(
             async {
-                let (caller, _) = state.caller(request).await?;
+                let (caller, _) = call.state.caller(call.request).await?;
                 let org = caller.organization()?;
-                let (addon, model) = resolve(&state, &model)?;
+                let (addon, model) = resolve(call.state, &model)?;
                 let field = field
                     .0
                     .filter(|f| !f.trim().is_empty())
@@ -400,7 +400,7 @@ impl CommonApi {
                             )
                         })?
                 };
-                let items = dynamic_options(&state, target, org, &text, limit, offset).await?;
+                let items = dynamic_options(call.state, target, org, &text, limit, offset).await?;
                 let count = items.len();
                 Ok(json!({"success": true, "data": items, "meta": {"type": "dynamic", "count": count}}))
             }
@@ -413,18 +413,22 @@ impl CommonApi {
     #[oai(
         path = "/api/metacore/tools",
         method = "get",
-        operation_id = "tools_list"
+        operation_id = "tools_list",
+        tag = "TOOLS"
     )]
     async fn tools(
         &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         addon_key: Query<Option<String>>,
     ) -> Answer<Document<Tools>> {
         answer(
             async {
-                let (_, access) = state.caller(request).await?;
-                Ok(actions::tool_list(&state, &access, addon_key.0.as_deref()))
+                let (_, access) = call.state.caller(call.request).await?;
+                Ok(actions::tool_list(
+                    call.state,
+                    &access,
+                    addon_key.0.as_deref(),
+                ))
             }
             .await,
         )
@@ -435,17 +439,17 @@ impl CommonApi {
     #[oai(
         path = "/api/metacore/tools/:addon/:tool",
         method = "post",
-        operation_id = "tools_call"
+        operation_id = "tools_call",
+        tag = "TOOLS"
     )]
     async fn tool_call(
         &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
+        call: Call<'_>,
         addon: Path<String>,
         tool: Path<String>,
         body: InvocationBody,
     ) -> ToolAnswer {
-        actions::tool(&state, request, &addon, &tool, body).await
+        actions::tool(call.state, call.request, &addon, &tool, body).await
     }
 
     /// The kernel-compatible form of a tool call:
@@ -453,14 +457,10 @@ impl CommonApi {
     #[oai(
         path = "/api/metacore/tools/execute",
         method = "post",
-        operation_id = "tools_execute"
+        operation_id = "tools_execute",
+        tag = "TOOLS"
     )]
-    async fn tool_execute(
-        &self,
-        state: poem::web::Data<&ApiState>,
-        request: &Request,
-        body: InvocationBody,
-    ) -> ToolAnswer {
+    async fn tool_execute(&self, call: Call<'_>, body: InvocationBody) -> ToolAnswer {
         let InvocationBody(mut fields) = body;
         let text = |fields: &Map<String, Value>, key: &str| {
             fields
@@ -474,7 +474,14 @@ impl CommonApi {
             Some(Value::Object(parameters)) => parameters,
             _ => Map::new(),
         };
-        actions::tool(&state, request, &addon, &tool, InvocationBody(parameters)).await
+        actions::tool(
+            call.state,
+            call.request,
+            &addon,
+            &tool,
+            InvocationBody(parameters),
+        )
+        .await
     }
 }
 
@@ -547,7 +554,20 @@ async fn dynamic_options(
         .collect()
 }
 
-/// A stable hash of what was compiled (metadata `version`).
+/// The `version` of `/metadata/all` (`http-api.md` §6.1): `<build-hash-8>.<caller-hash-8>`,
+/// the first part from what was compiled, the second from the documents served to this
+/// caller (so it changes with their capabilities, installed addons and language).
+fn metadata_version(
+    registry: &crate::registry::Registry,
+    tables: &Map<String, Value>,
+    modals: &Map<String, Value>,
+) -> String {
+    let served = serde_json::to_vec(&(tables, modals)).unwrap_or_default();
+    let caller = metacore_core::fnv::fnv1a(&served) as u32;
+    format!("{:08x}.{caller:08x}", build_hash(registry))
+}
+
+/// A stable hash of what was compiled (the first part of the metadata `version`).
 fn build_hash(registry: &crate::registry::Registry) -> u32 {
     let mut hash = metacore_core::fnv::Fnv1a::default();
     for addon in registry.addons {

@@ -6,7 +6,9 @@
 //! * [`auth`] — HS256 bearer tokens; [`request`] — the caller, query pairs, parse errors;
 //!   [`access`] — capability sets and checks.
 //! * [`schema`] — typed OpenAPI schemas per model; [`answer`] — response types and
-//!   envelopes; [`error`] — the error envelope.
+//!   envelopes; [`error`] — the error envelope; [`tags`] — the spec's operation groups;
+//!   [`links`] — its create → item links; [`cache`] — `ETag` revalidation of the per-caller
+//!   documents.
 //! * [`value`] — column values between JSON and the database; [`sql`] — statement text;
 //!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes;
 //!   [`counts`] — list totals from the row counts; [`siblings`] — reference labels in rows.
@@ -20,11 +22,13 @@ pub mod access;
 pub mod actions;
 pub mod answer;
 pub mod auth;
+pub mod cache;
 pub mod common;
 pub mod counts;
 pub mod data;
 pub mod error;
 pub mod handlers;
+pub mod links;
 pub mod query;
 pub mod request;
 pub mod schema;
@@ -34,6 +38,7 @@ pub mod sql;
 pub mod state;
 pub mod store;
 pub mod summary;
+pub mod tags;
 pub mod transfer;
 pub mod value;
 
@@ -45,4 +50,5 @@ pub use data::{Data, ModelEntity, ModelOf};
 pub use error::ApiError;
 pub use request::Caller;
 pub use schema::{CreateBody, ModelSchema, Row, UpdateBody};
-pub use state::{ApiState, Call, HandlerSettings};
+pub use state::{ApiState, Call, HandlerSettings, BEARER_SCHEME};
+pub use tags::Tag;

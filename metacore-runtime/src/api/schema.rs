@@ -3,7 +3,8 @@
 //!
 //! Generated code names each model with a marker type implementing [`ModelSchema`]; the
 //! generic types here read the model's compiled columns to describe themselves, so the spec
-//! shows every real field with its type, format, nullability, options and length limits.
+//! shows every real field with its type, format, nullability, length and numeric limits;
+//! a column with static options refers to a named enum schema of its own.
 //! Values are carried as JSON ([`Row`] as served cells); validation happens in the store,
 //! where it can report every field error at once (a wrong type is a 422 with a field code,
 //! not a parse failure).
@@ -11,7 +12,7 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
 use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -94,31 +95,123 @@ pub fn required_on_create(column: &ColumnDescriptor) -> bool {
     column.role == ColumnRole::Data && !column.nullable && !column.has_default
 }
 
-fn column_schema(column: &ColumnDescriptor, nullable: bool) -> MetaSchemaRef {
-    let mut schema = match column.kind {
+/// The named enum schema of a column with static options, when it has one: its name
+/// (`TicketsTicketStatus`: addon, model key and column in UpperCamelCase) and schema.
+/// Generated clients turn it into an enum type of their language.
+fn option_set(
+    addon: &str,
+    model: &ModelDescriptor,
+    column: &ColumnDescriptor,
+) -> Option<(String, MetaSchema)> {
+    if column.options.is_empty()
+        || !matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_))
+    {
+        return None;
+    }
+    let name = format!(
+        "{}{}{}",
+        upper_camel(addon),
+        upper_camel(model.key),
+        upper_camel(column.name)
+    );
+    let schema = MetaSchema {
+        enum_items: column.options.iter().map(|o| Value::from(*o)).collect(),
+        ..value_schema(column)
+    };
+    Some((name, schema))
+}
+
+/// `tickets` → `Tickets`, `fiscal_mexico` → `FiscalMexico`, `TicketComment` unchanged.
+fn upper_camel(text: &str) -> String {
+    text.split(['_', '-', '.', ' '])
+        .flat_map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+        })
+        .collect()
+}
+
+/// Marks the enum schemas of option sets in the registry.
+struct OptionSet;
+
+/// Registers the option sets of `model`'s columns.
+fn register_option_sets(registry: &mut Registry, addon: &str, model: &ModelDescriptor) {
+    for column in model.columns {
+        if let Some((name, schema)) = option_set(addon, model, column) {
+            registry.create_schema::<OptionSet, _>(name, |_| schema);
+        }
+    }
+}
+
+/// The schema of a column's values, with every limit the server enforces: `maxLength` of
+/// `varchar(n)`, the 32-bit range of `integer`, the (exclusive) magnitude `numeric(p, s)`
+/// can hold, and the formats of UUIDs, timestamps and dates.
+fn value_schema(column: &ColumnDescriptor) -> MetaSchema {
+    match column.kind {
         ColumnKind::Uuid => MetaSchema::new_with_format("string", "uuid"),
         ColumnKind::Text => MetaSchema::new("string"),
         ColumnKind::Varchar(max) => MetaSchema {
             max_length: Some(max as usize),
             ..MetaSchema::new("string")
         },
-        ColumnKind::Integer => MetaSchema::new_with_format("integer", "int32"),
+        ColumnKind::Integer => MetaSchema {
+            minimum: Some(f64::from(i32::MIN)),
+            maximum: Some(f64::from(i32::MAX)),
+            ..MetaSchema::new_with_format("integer", "int32")
+        },
         ColumnKind::Bigint => MetaSchema::new_with_format("integer", "int64"),
-        ColumnKind::Numeric(_) => MetaSchema::new("number"),
+        ColumnKind::Numeric(declared) => {
+            let bound = declared.map(numeric_bound);
+            MetaSchema {
+                minimum: bound.map(|b| -b),
+                exclusive_minimum: bound.map(|_| true),
+                maximum: bound,
+                exclusive_maximum: bound.map(|_| true),
+                ..MetaSchema::new("number")
+            }
+        }
         ColumnKind::Boolean => MetaSchema::new("boolean"),
         ColumnKind::Timestamp | ColumnKind::Timestamptz => {
             MetaSchema::new_with_format("string", "date-time")
         }
         ColumnKind::Date => MetaSchema::new_with_format("string", "date"),
         ColumnKind::Json => MetaSchema::ANY,
-    };
-    if !column.options.is_empty()
-        && matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_))
-    {
-        schema.enum_items = column.options.iter().map(|o| Value::from(*o)).collect();
     }
-    schema.nullable = nullable && column.kind != ColumnKind::Json;
-    MetaSchemaRef::Inline(Box::new(schema))
+}
+
+/// The magnitude `numeric(precision, scale)` stays below: 10^(precision - scale), as the
+/// store checks it (`numeric(5, 2)` holds up to 999.99). An exact power of ten, so the bound
+/// is exact in the document too (999.99… is not a binary fraction).
+fn numeric_bound((precision, scale): (u32, u32)) -> f64 {
+    let digits = precision.saturating_sub(scale);
+    10f64.powi(i32::try_from(digits).unwrap_or(i32::MAX))
+}
+
+fn column_schema(
+    addon: &str,
+    model: &ModelDescriptor,
+    column: &ColumnDescriptor,
+    nullable: bool,
+) -> MetaSchemaRef {
+    let nullable = nullable && column.kind != ColumnKind::Json;
+    if let Some((name, _)) = option_set(addon, model, column) {
+        let reference = MetaSchemaRef::Reference(name);
+        if !nullable {
+            return reference;
+        }
+        // OpenAPI 3.0 ignores siblings of `$ref`: a nullable reference is `allOf` + `nullable`.
+        return MetaSchemaRef::Inline(Box::new(MetaSchema {
+            all_of: vec![reference],
+            nullable: true,
+            ..MetaSchema::ANY
+        }));
+    }
+    MetaSchemaRef::Inline(Box::new(MetaSchema {
+        nullable,
+        ..value_schema(column)
+    }))
 }
 
 fn object_schema(
@@ -140,20 +233,21 @@ macro_rules! schema_type {
             impl[M: ModelSchema] $ty<M>,
             name: Cow::Owned(format!("{}{}", M::NAME, $suffix)),
             register: |registry| {
+                register_option_sets(registry, M::addon(), M::model());
                 registry.create_schema::<Self, _>(Self::name().into_owned(), |_| {
-                    let build: fn(&'static ModelDescriptor) -> MetaSchema = $build;
-                    build(M::model())
+                    let build: fn(&str, &'static ModelDescriptor) -> MetaSchema = $build;
+                    build(M::addon(), M::model())
                 });
             }
         );
     };
 }
 
-schema_type!(Row, "Row", |model| {
+schema_type!(Row, "Row", |addon, model| {
     let siblings = siblings::of(model);
     let mut schema = object_schema(
         served_columns(model)
-            .map(|c| (c.name, column_schema(c, c.nullable)))
+            .map(|c| (c.name, column_schema(addon, model, c, c.nullable)))
             .collect(),
         served_columns(model).map(|c| c.name).collect(),
         "A row as served, with the label of each reference beside it.",
@@ -208,14 +302,14 @@ pub struct UpdateBody<M> {
     model: PhantomData<fn() -> M>,
 }
 
-schema_type!(CreateBody, "Create", |model| object_schema(
+schema_type!(CreateBody, "Create", |addon, model| object_schema(
     model
         .columns
         .iter()
         .filter(|c| writable(c))
         .map(|c| (
             c.name,
-            column_schema(c, c.nullable || c.role != ColumnRole::Data)
+            column_schema(addon, model, c, c.nullable || c.role != ColumnRole::Data)
         ))
         .collect(),
     model
@@ -227,13 +321,13 @@ schema_type!(CreateBody, "Create", |model| object_schema(
     "The fields of a new row. `id` is optional; the tenancy column is set by the server.",
 ));
 
-schema_type!(UpdateBody, "Update", |model| {
+schema_type!(UpdateBody, "Update", |addon, model| {
     object_schema(
     model
         .columns
         .iter()
         .filter(|c| writable(c))
-        .map(|c| (c.name, column_schema(c, true)))
+        .map(|c| (c.name, column_schema(addon, model, c, true)))
         .collect(),
     Vec::new(),
     "The fields to change; absent keys keep their value. `id` and the tenancy column cannot change.",

@@ -1,7 +1,8 @@
 //! Assembling the served application: the generated operations plus [`CommonApi`] as one
-//! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json`, the alias
-//! rewriting of `http-api.md` §2, a 10 MiB body limit on every protocol, and JSON envelopes
-//! for every error poem itself produces (unknown route, wrong method).
+//! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json` (completed with
+//! the create → item [`links`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
+//! limit on every protocol, and JSON envelopes for every error poem itself produces (unknown
+//! route, wrong method).
 
 use poem::error::ReadBodyError;
 use poem::http::StatusCode;
@@ -10,6 +11,7 @@ use poem_openapi::{OpenApi, OpenApiService};
 
 use super::common::CommonApi;
 use super::error::ApiError;
+use super::links;
 use super::request::RawBody;
 use super::state::ApiState;
 use crate::registry::Registry;
@@ -17,30 +19,42 @@ use crate::registry::Registry;
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-/// The OpenAPI service of `api` plus the common operations.
-pub fn service<A: OpenApi>(
-    api: A,
-    title: &str,
-    version: &str,
-) -> OpenApiService<(A, CommonApi), ()> {
-    OpenApiService::new((api, CommonApi), title, version)
+/// What the OpenAPI document's `info` says about the application.
+#[derive(Debug, Clone, Copy)]
+pub struct Info<'a> {
+    /// `info.title`.
+    pub title: &'a str,
+    /// `info.version`.
+    pub version: &'a str,
+    /// `info.description` (Markdown).
+    pub description: &'a str,
 }
 
-/// The OpenAPI document of `api` as JSON text.
-pub fn spec_json<A: OpenApi>(api: A, title: &str, version: &str) -> String {
-    service(api, title, version).spec()
+/// The OpenAPI service of `api` plus the common operations.
+pub fn service<A: OpenApi>(api: A, info: Info<'_>) -> OpenApiService<(A, CommonApi), ()> {
+    OpenApiService::new((api, CommonApi), info.title, info.version).description(info.description)
+}
+
+/// The OpenAPI document of `api` as JSON text, with the create → item [`links`].
+pub fn spec_json<A: OpenApi>(api: A, info: Info<'_>) -> String {
+    links::with_create_links(&service(api, info).spec())
 }
 
 /// The whole application over `state`.
 pub fn application<A: OpenApi + 'static>(
     api: A,
-    title: &str,
-    version: &str,
+    info: Info<'_>,
     state: ApiState,
 ) -> impl Endpoint<Output = Response> {
-    let service = service(api, title, version);
+    let service = service(api, info);
+    // Swagger UI embeds the document as poem-openapi made it (without the links).
     let docs = service.swagger_ui();
-    let spec = service.spec_endpoint();
+    let document = links::with_create_links(&service.spec());
+    let spec = poem::endpoint::make_sync(move |_| {
+        Response::builder()
+            .content_type("application/json")
+            .body(document.clone())
+    });
     let registry = *state.registry();
     Route::new()
         .nest("/docs", docs)

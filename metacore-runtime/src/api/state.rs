@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use poem::Request;
+use poem_openapi::registry::{MetaSecurityScheme, Registry as SpecRegistry};
+use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -394,9 +396,18 @@ pub(crate) fn default_settings(addon: &AddonDescriptor) -> serde_json::Value {
     )
 }
 
-/// What every generated operation starts from: the server's [`ApiState`] and the request (its
-/// token, query pairs and raw body). One extractor instead of two parameters keeps generated
-/// operations under clippy's argument limit without an `allow`.
+/// The name of the bearer-token security scheme in the OpenAPI document.
+pub const BEARER_SCHEME: &str = "bearerAuth";
+
+/// What every authenticated operation starts from: the server's [`ApiState`] and the request
+/// (its token, query pairs and raw body). One extractor instead of two parameters keeps
+/// generated operations under clippy's argument limit without an `allow`.
+///
+/// It is also what documents authentication: as a poem-openapi security-scheme extractor it
+/// registers [`BEARER_SCHEME`] (`http`, `bearer`, JWT) and puts it on every operation taking
+/// it, so the spec cannot drift from what the handlers do. Extracting never fails on the
+/// token: handlers authenticate through [`ApiState::caller`], and a missing or bad token
+/// stays a 401 in the JSON envelope (`http-api.md` §1.2).
 #[derive(Clone, Copy)]
 pub struct Call<'a> {
     /// The server's shared state.
@@ -405,10 +416,39 @@ pub struct Call<'a> {
     pub request: &'a Request,
 }
 
-impl<'a> poem::FromRequest<'a> for Call<'a> {
+impl<'a> ApiExtractor<'a> for Call<'a> {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut SpecRegistry) {
+        registry.create_security_scheme(
+            BEARER_SCHEME,
+            MetaSecurityScheme {
+                ty: "http",
+                description: Some(
+                    "HS256 JWT in `Authorization: Bearer <token>` (claims `sub`, `org`, \
+                     `role`, `grants`, `exp`); `GET` requests may pass it as `?token=`.",
+                ),
+                name: None,
+                key_in: None,
+                scheme: Some("bearer"),
+                bearer_format: Some("JWT"),
+                flows: None,
+                openid_connect_url: None,
+            },
+        );
+    }
+
+    fn security_schemes() -> Vec<&'static str> {
+        vec![BEARER_SCHEME]
+    }
+
     async fn from_request(
         request: &'a Request,
         _body: &mut poem::RequestBody,
+        _options: ExtractParamOptions<()>,
     ) -> poem::Result<Self> {
         let state = request.data::<ApiState>().ok_or_else(|| {
             poem::Error::from_string(

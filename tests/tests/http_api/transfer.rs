@@ -299,6 +299,15 @@ async fn transfer(db: sea_orm::DatabaseConnection) {
     assert_eq!(raw.body["data"]["created"], 1);
 
     // Hostile files: a clear error, nothing written.
+    let unnamed = upload(
+        &server,
+        &a,
+        "/api/data/customers/import/validate",
+        "rows",
+        "name\nSniffed\n",
+    )
+    .await;
+    assert_eq!(unnamed.body["data"]["valid"], 1, "{}", unnamed.text);
     let exe = upload(&server, &a, "/api/data/customers/import", "x.exe", "MZ").await;
     assert_error(&exe, 415, "unsupported_file");
     let broken = upload(&server, &a, "/api/data/customers/import", "x.json", "[{").await;

@@ -121,7 +121,7 @@ pub struct Upload {
 }
 
 /// The body of an import: `multipart/form-data` with a `file` part (`.csv` or `.json` by
-/// name), or a raw `text/csv` or `application/json` body. A body that is none of these is
+/// name; a part without an extension by its first byte), or a raw `text/csv` or `application/json` body. A body that is none of these is
 /// kept as its error (415 `unsupported_file`, 400 when unreadable) for the operation to
 /// answer in its envelope.
 pub struct ImportBody(pub Result<Upload, ApiError>);
@@ -234,12 +234,16 @@ async fn read_multipart(request: &Request, body: &mut RequestBody) -> Result<Upl
             continue;
         }
         let name = field.file_name().unwrap_or("").to_ascii_lowercase();
-        let format = if name.ends_with(".csv") {
-            Format::Csv
-        } else if name.ends_with(".json") {
-            Format::Json
-        } else {
-            return Err(unsupported(&format!("file `{name}`")));
+        let extension = std::path::Path::new(&name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_string);
+        let format = match extension.as_deref() {
+            Some("csv") => Some(Format::Csv),
+            Some("json") => Some(Format::Json),
+            // A part without a file name or extension is read by its first byte.
+            None => None,
+            Some(_) => return Err(unsupported(&format!("file `{name}`"))),
         };
         let mut bytes = Vec::new();
         let mut reader = field.into_async_read();
@@ -257,12 +261,21 @@ async fn read_multipart(request: &Request, body: &mut RequestBody) -> Result<Upl
             }
             bytes.extend_from_slice(&chunk[..n]);
         }
+        let format = format.unwrap_or_else(|| sniffed(&bytes));
         return Ok(Upload { format, bytes });
     }
     Err(ApiError::bad_request(
         "invalid_param",
         "the multipart body has no `file` part",
     ))
+}
+
+/// JSON when the first non-blank byte opens an array or object, else CSV.
+fn sniffed(bytes: &[u8]) -> Format {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[' | b'{') => Format::Json,
+        _ => Format::Csv,
+    }
 }
 
 /// One column of a model's import spec (§6.5).
