@@ -182,10 +182,13 @@ fn allowed_methods(path: &str) -> &'static str {
     let segments: Vec<&str> = match path.strip_prefix("/api/data/") {
         Some(rest) => rest.split('/').collect(),
         None if path.starts_with("/api/metacore/tools/") => return "POST",
+        None if path.starts_with("/api/metacore/installations/") => return "POST",
         None => return "GET",
     };
     match segments[..] {
         [_] => "GET, POST",
+        [_, "export" | "aggregate" | "facets"] | [_, "export", "template"] => "GET",
+        [_, "import"] | [_, "import", "validate"] => "POST",
         [_, _] => "GET, PUT, PATCH, DELETE",
         [_, "action", _] | [_, _, "action", _] => "POST",
         _ => "GET",

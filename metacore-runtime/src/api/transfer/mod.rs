@@ -71,17 +71,27 @@ impl ApiResponse for FileAnswer {
     const BAD_REQUEST_HANDLER: bool = true;
 
     fn meta() -> MetaResponses {
-        let file = |content_type| MetaMediaType {
-            content_type,
-            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                "string", "binary",
-            ))),
+        let rows = MetaSchema {
+            description: Some("The rows, restricted to the chosen columns (`format=json`)."),
+            items: Some(Box::new(MetaSchemaRef::Inline(Box::new(MetaSchema::new(
+                "object",
+            ))))),
+            ..MetaSchema::new("array")
         };
         let mut responses = vec![MetaResponse {
             description: "The file, as an attachment.",
             status: Some(200),
             status_range: None,
-            content: vec![file(CSV), file(JSON)],
+            content: vec![
+                MetaMediaType {
+                    content_type: CSV,
+                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new("string"))),
+                },
+                MetaMediaType {
+                    content_type: JSON,
+                    schema: MetaSchemaRef::Inline(Box::new(rows)),
+                },
+            ],
             headers: Vec::new(),
         }];
         responses.extend(error_responses());
@@ -140,18 +150,16 @@ impl<'a> ApiExtractor<'a> for ImportBody {
             ..MetaSchema::new("object")
         };
         Some(MetaRequest {
+            // A raw `text/csv` body is accepted too but not declared: any bytes are a CSV
+            // text, so a schema for it could not say anything a client could get wrong.
             description: Some(
-                "The rows: a `.csv` or `.json` file in the multipart part `file`, or a raw CSV \
-                 or JSON body (an array of objects, or `{\"data\": [...]}`).",
+                "The rows: a `.csv` or `.json` file in the multipart part `file`, a JSON body \
+                 (an array of objects, or `{\"data\": [...]}`), or a raw `text/csv` body.",
             ),
             content: vec![
                 MetaMediaType {
                     content_type: "multipart/form-data",
                     schema: MetaSchemaRef::Inline(Box::new(multipart)),
-                },
-                MetaMediaType {
-                    content_type: "text/csv",
-                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new("string"))),
                 },
                 MetaMediaType {
                     content_type: "application/json",
