@@ -2,8 +2,8 @@
 //! sorted rows as CSV or JSON, the import template, and import (validate, then create) from
 //! CSV or JSON uploads.
 //!
-//! * [`export`] — `GET /api/data/{model}/export` and `/export/template`;
-//! * [`import`] — `POST /api/data/{model}/import/validate` and `/import`.
+//! * [`mod@export`] — `GET /api/data/{model}/export` and `/export/template`;
+//! * [`mod@import`] — `POST /api/data/{model}/import/validate` and `/import`.
 //!
 //! Both read the model's import spec (`TableMetadata.import`, §6.5) and the same list
 //! filters, search and sort as the list route. This module holds what they share: the file
