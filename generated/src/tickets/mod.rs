@@ -77,7 +77,7 @@ pub const TICKETS_MODEL: ModelDescriptor = ModelDescriptor {
             role: ColumnRole::Data,
             has_default: true,
             generated: false,
-            options: &[],
+            options: &["open", "in_progress", "resolved", "closed"],
             reference: None,
         },
         ColumnDescriptor {
@@ -87,7 +87,7 @@ pub const TICKETS_MODEL: ModelDescriptor = ModelDescriptor {
             role: ColumnRole::Data,
             has_default: true,
             generated: false,
-            options: &[],
+            options: &["low", "normal", "high", "urgent"],
             reference: None,
         },
         ColumnDescriptor {
