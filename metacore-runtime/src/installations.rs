@@ -42,6 +42,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::db::statement;
 use crate::invocation::Secret;
 
 /// The table of installations.
@@ -261,16 +262,6 @@ pub fn create_table(backend: DatabaseBackend) -> Statement {
          PRIMARY KEY (organization_id, addon_key))"
     );
     Statement::from_string(backend, sql)
-}
-
-/// A statement with `$n` placeholders, translated to `?n` on SQLite.
-fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => sql.to_string(),
-        _ => sql.replace('$', "?"),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 /// One installation as stored, without its secret.

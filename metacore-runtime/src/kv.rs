@@ -9,6 +9,8 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 use uuid::Uuid;
 
+use crate::db::statement;
+
 const MAX_KEY_BYTES: usize = 256;
 const MAX_VALUE_BYTES: usize = 64 * 1024;
 const MAX_KEYS: i64 = 10_000;
@@ -91,16 +93,6 @@ pub fn check_key(key: &str) -> Result<(), KvError> {
         return Err(KvError::ReservedKey);
     }
     Ok(())
-}
-
-/// A statement with `$n` placeholders, translated to `?n` on SQLite.
-fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => sql.to_string(),
-        _ => sql.replace('$', "?"),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 fn key_values(ns: Namespace<'_>, key: &str) -> Vec<Value> {
