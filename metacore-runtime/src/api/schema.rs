@@ -253,14 +253,10 @@ schema_type!(Row, "Row", |addon, model| {
         "A row as served, with the label of each reference beside it.",
     );
     for sibling in siblings {
-        // Schema property names are `&'static str`; a model has few references and its
-        // schema is built once per process.
-        let key: &'static str = match sibling.key {
-            Cow::Borrowed(key) => key,
-            Cow::Owned(key) => Box::leak(key.into_boxed_str()),
-        };
-        schema.properties.push((key, sibling_schema(sibling.form)));
-        schema.required.push(key);
+        schema
+            .properties
+            .push((sibling.key, sibling_schema(sibling.form)));
+        schema.required.push(sibling.key);
     }
     schema
 });

@@ -10,8 +10,8 @@
 //! rows (`WHERE id IN (…)`), scoped like every read: the caller's organisation, live rows
 //! only. A referenced row of another organisation is therefore never labelled.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
@@ -24,7 +24,7 @@ use super::value::{decode, Cell};
 use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor};
 
 /// The siblings of one row, in the model's column order.
-pub type Siblings = Vec<(Cow<'static, str>, Value)>;
+pub type Siblings = Vec<(&'static str, Value)>;
 
 /// How a sibling is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub struct Sibling {
     /// The reference column.
     pub column: &'static ColumnDescriptor,
     /// The sibling's key in the row.
-    pub key: Cow<'static, str>,
+    pub key: &'static str,
     /// How its value is written.
     pub form: Form,
 }
@@ -54,8 +54,8 @@ pub fn of(model: &ModelDescriptor) -> Vec<Sibling> {
         .filter(|c| c.reference.is_some() && c.role != ColumnRole::DeletedAt)
         .filter_map(|column| {
             let (key, form) = match column.name.strip_suffix("_id") {
-                Some(stem) if !stem.is_empty() => (Cow::Borrowed(stem), Form::Pair),
-                _ => (Cow::Owned(format!("{}_label", column.name)), Form::Label),
+                Some(stem) if !stem.is_empty() => (stem, Form::Pair),
+                _ => (interned(format!("{}_label", column.name)), Form::Label),
             };
             let taken = model.columns.iter().any(|c| c.name == key);
             (!taken).then_some(Sibling { column, key, form })
@@ -77,7 +77,7 @@ pub async fn resolve(
         let target = sibling
             .column
             .reference
-            .and_then(|route| addon.models.iter().find(|m| m.route == route));
+            .and_then(|route| addon.model(route));
         let ids: Vec<Option<Uuid>> = rows
             .iter()
             .map(|row| reference_of(row, sibling.column.name))
@@ -94,10 +94,28 @@ pub async fn resolve(
                     Form::Label => Value::String(label.clone()),
                 },
             };
-            row.push((sibling.key.clone(), value));
+            row.push((sibling.key, value));
         }
     }
     Ok(resolved)
+}
+
+/// `key` as a `&'static str`, stored once per process whatever the number of rows, responses
+/// and schema builds that name it (a row's keys and schema property names are static).
+fn interned(key: String) -> &'static str {
+    static KEYS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut keys = KEYS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match keys.get(key.as_str()) {
+        Some(known) => known,
+        None => {
+            let leaked: &'static str = Box::leak(key.into_boxed_str());
+            keys.insert(leaked);
+            leaked
+        }
+    }
 }
 
 /// The UUID in column `name` of `row`, when it holds one.

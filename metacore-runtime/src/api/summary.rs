@@ -284,7 +284,7 @@ pub async fn facets<M: ModelSchema>(call: Call<'_>, params: FacetParams) -> Face
         let labels = match column.reference {
             Some(route) => {
                 let addon = addon_of::<M>(state)?;
-                match addon.models.iter().find(|m| m.route == route) {
+                match addon.model(route) {
                     Some(target) => {
                         let ids: Vec<_> = groups
                             .iter()
