@@ -15,6 +15,7 @@ use super::access::Access;
 use super::actions::{self, InvocationBody, ToolAnswer};
 use super::answer::{document_kind, Answer, Document, DocumentKind};
 use super::error::ApiError;
+use super::schema::table_metadata;
 use super::sql::Sql;
 use super::state::{ApiState, Call};
 use super::store::scoped;
@@ -83,7 +84,7 @@ fn parse(text: &str) -> Value {
 fn gated_table(model: &ModelDescriptor, access: &Access) -> Value {
     gate_table_metadata(
         model.route,
-        &parse(model.table_metadata_json),
+        &table_metadata(model),
         &|cap| access.allows(cap),
         access.is_super(),
     )

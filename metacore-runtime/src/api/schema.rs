@@ -81,6 +81,12 @@ pub fn served_columns(model: &ModelDescriptor) -> impl Iterator<Item = &'static 
         .filter(|c| c.role != ColumnRole::DeletedAt)
 }
 
+/// The model's ungated `TableMetadata` (`http-api.md` §6.2) as JSON (`null` if it cannot be
+/// read): the import spec, visible columns and declared aggregates come from it.
+pub(crate) fn table_metadata(model: &ModelDescriptor) -> Value {
+    serde_json::from_str(model.table_metadata_json).unwrap_or(Value::Null)
+}
+
 /// Columns a client may write: not server-managed, not generated.
 pub fn writable(column: &ColumnDescriptor) -> bool {
     !column.generated

@@ -14,7 +14,7 @@ use super::error::ApiError;
 use super::handlers::{addon_of, admit};
 use super::query::{parse_list, ListParams};
 use super::request::query_pairs;
-use super::schema::ModelSchema;
+use super::schema::{table_metadata, ModelSchema};
 use super::siblings;
 use super::sql::{quote, Sql};
 use super::state::Call;
@@ -102,8 +102,7 @@ fn numeric(column: &ColumnDescriptor) -> bool {
 
 /// The table's declared aggregates: numeric columns whose `styleConfig.aggregate` is set.
 fn declared(model: &'static ModelDescriptor) -> Vec<(&'static ColumnDescriptor, Function)> {
-    let metadata: Value = serde_json::from_str(model.table_metadata_json).unwrap_or(Value::Null);
-    metadata["columns"]
+    table_metadata(model)["columns"]
         .as_array()
         .into_iter()
         .flatten()
@@ -281,27 +280,24 @@ pub async fn facets<M: ModelSchema>(call: Call<'_>, params: FacetParams) -> Face
             let count = row.try_get::<i64>("", "n").map_err(ApiError::internal)?;
             groups.push((cell, count));
         }
-        let labels = match column.reference {
-            Some(route) => {
-                let addon = addon_of::<M>(state)?;
-                match addon.model(route) {
-                    Some(target) => {
-                        let ids: Vec<_> = groups
-                            .iter()
-                            .map(|(cell, _)| uuid::Uuid::parse_str(&cell.label()).ok())
-                            .collect();
-                        siblings::labels(state.db(), target, scope.org, &ids).await?
-                    }
-                    None => Default::default(),
-                }
-            }
+        // The referenced rows' labels, when the field is a reference (ids read once).
+        let target = match column.reference {
+            Some(route) => addon_of::<M>(state)?.model(route),
+            None => None,
+        };
+        let ids: Vec<Option<uuid::Uuid>> = groups
+            .iter()
+            .map(|(cell, _)| target.and_then(|_| uuid::Uuid::parse_str(&cell.label()).ok()))
+            .collect();
+        let labels = match target {
+            Some(target) => siblings::labels(state.db(), target, scope.org, &ids).await?,
             None => Default::default(),
         };
         let items: Vec<Value> = groups
             .into_iter()
-            .map(|(cell, count)| {
-                let label = uuid::Uuid::parse_str(&cell.label())
-                    .ok()
+            .zip(ids)
+            .map(|((cell, count), id)| {
+                let label = id
                     .and_then(|id| labels.get(&id).cloned())
                     .unwrap_or_else(|| cell.label());
                 (cell, label, count)

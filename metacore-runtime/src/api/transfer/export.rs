@@ -20,7 +20,7 @@ use crate::api::error::ApiError;
 use crate::api::handlers::admit;
 use crate::api::query::{parse_list, ListParams, ListQuery};
 use crate::api::request::query_pairs;
-use crate::api::schema::{served_columns, ModelSchema};
+use crate::api::schema::{served_columns, table_metadata, ModelSchema};
 use crate::api::state::{ApiState, Call};
 use crate::api::store;
 use crate::api::value::Cell;
@@ -238,9 +238,7 @@ fn chosen_columns(
             })
             .collect(),
         None => {
-            let metadata: Value =
-                serde_json::from_str(model.table_metadata_json).unwrap_or(Value::Null);
-            let visible: Vec<&'static ColumnDescriptor> = metadata["columns"]
+            let visible: Vec<&'static ColumnDescriptor> = table_metadata(model)["columns"]
                 .as_array()
                 .into_iter()
                 .flatten()

@@ -19,10 +19,10 @@ use poem_openapi::registry::{
     MetaMediaType, MetaRequest, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
 };
 use poem_openapi::{ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions};
-use serde_json::Value;
 
 use super::answer::error_responses;
 use super::error::{ApiError, ErrorEnvelope};
+use super::schema::table_metadata;
 use crate::registry::ModelDescriptor;
 
 pub use export::{export, template, ExportParams};
@@ -311,8 +311,7 @@ impl SpecColumn {
 /// The import spec of `model` (`TableMetadata.import.columns`); without one, its writable
 /// columns by name.
 pub fn import_spec(model: &ModelDescriptor) -> Vec<SpecColumn> {
-    let metadata: Value = serde_json::from_str(model.table_metadata_json).unwrap_or(Value::Null);
-    let declared: Vec<SpecColumn> = metadata["import"]["columns"]
+    let declared: Vec<SpecColumn> = table_metadata(model)["import"]["columns"]
         .as_array()
         .into_iter()
         .flatten()
