@@ -26,9 +26,21 @@ pub(crate) async fn admit<M: ModelSchema>(
     request: &Request,
     verb: &str,
 ) -> Result<Scope, ApiError> {
+    admit_all::<M>(state, request, &[verb]).await
+}
+
+/// [`admit`] for a route needing several capabilities, `<route>.<verb>` for each of `verbs`
+/// (in order: the first missing one is the 403).
+pub(crate) async fn admit_all<M: ModelSchema>(
+    state: &ApiState,
+    request: &Request,
+    verbs: &[&str],
+) -> Result<Scope, ApiError> {
     let (caller, access) = state.caller(request).await?;
     let org = caller.organization()?;
-    access.require(&format!("{}.{verb}", M::model().route))?;
+    for verb in verbs {
+        access.require(&format!("{}.{verb}", M::model().route))?;
+    }
     Ok(Scope {
         org,
         user: caller.user,

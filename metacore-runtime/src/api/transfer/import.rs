@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 use super::{import_spec, Format, ImportBody, SpecColumn, Upload};
 use crate::api::answer::{document_kind, Answer, Document};
 use crate::api::error::{ApiError, FieldError};
-use crate::api::handlers::{addon_of, admit, event, id_of, row_json};
+use crate::api::handlers::{addon_of, admit, admit_all, event, id_of, row_json};
 use crate::api::schema::ModelSchema;
 use crate::api::state::{ApiState, Call};
 use crate::api::store::{self, Scope};
@@ -119,8 +119,7 @@ pub async fn import<M: ModelSchema>(
 ) -> ImportAnswer {
     let Call { state, request } = call;
     let result = async {
-        let scope = admit::<M>(state, request, "import").await?;
-        admit::<M>(state, request, "create").await?;
+        let scope = admit_all::<M>(state, request, &["import", "create"]).await?;
         let rows = read_rows::<M>(body.0?)?;
         let mode = if atomic.unwrap_or(false) {
             Mode::Atomic
