@@ -121,12 +121,21 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
         b"[".to_vec()
     };
     let pages = (total.div_ceil(CHUNK)).max(1);
+    let positions = columns
+        .iter()
+        .map(|c| {
+            served_columns(model)
+                .position(|s| s.name == c.name)
+                .unwrap_or(0)
+        })
+        .collect();
     let rows = Pages {
         state: state.clone(),
         model,
         org: scope.org,
         query,
         columns,
+        positions,
         csv,
         written: 0,
     };
@@ -158,6 +167,8 @@ struct Pages {
     org: Uuid,
     query: ListQuery,
     columns: Vec<&'static ColumnDescriptor>,
+    /// Where each of `columns` sits in a row (rows hold the served columns in order).
+    positions: Vec<usize>,
     csv: bool,
     /// Rows written so far (JSON needs the commas).
     written: u64,
@@ -180,36 +191,40 @@ impl Pages {
             tracing::error!(%error, table = self.model.route, "an export stopped");
             std::io::Error::other(error.to_string())
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let cell = |column: &ColumnDescriptor| {
-                row.iter()
-                    .find(|(name, _)| *name == column.name)
-                    .map(|(_, cell)| cell)
-                    .unwrap_or(&Cell::Null)
-            };
-            if self.csv {
-                let texts: Vec<String> = self.columns.iter().map(|c| csv_text(cell(c))).collect();
-                out.extend(csv_record(texts.iter().map(String::as_str)));
-            } else {
-                if self.written > 0 {
-                    out.push(b',');
-                }
-                let object: serde_json::Map<String, Value> = self
-                    .columns
-                    .iter()
-                    .map(|c| (c.name.to_string(), cell(c).to_json()))
-                    .collect();
-                let text = match serde_json::to_vec(&object) {
-                    Ok(text) => text,
-                    Err(error) => return Err(std::io::Error::other(error)),
-                };
-                out.extend(text);
+        if self.csv {
+            let mut writer = csv_writer();
+            for row in &rows {
+                writer
+                    .write_record(picked(&self.positions, row).map(csv_text))
+                    .map_err(std::io::Error::other)?;
             }
+            self.written += rows.len() as u64;
+            return writer
+                .into_inner()
+                .map(Bytes::from)
+                .map_err(|e| std::io::Error::other(e.to_string()));
+        }
+        let mut out = Vec::new();
+        for row in &rows {
+            if self.written > 0 {
+                out.push(b',');
+            }
+            let object: serde_json::Map<String, Value> = self
+                .columns
+                .iter()
+                .zip(picked(&self.positions, row))
+                .map(|(c, cell)| (c.name.to_string(), cell.to_json()))
+                .collect();
+            serde_json::to_writer(&mut out, &object).map_err(std::io::Error::other)?;
             self.written += 1;
         }
         Ok(Bytes::from(out))
     }
+}
+
+/// The cells of `row` at `positions`, in that order.
+fn picked<'r>(positions: &'r [usize], row: &'r store::Cells) -> impl Iterator<Item = &'r Cell> {
+    positions.iter().map(move |&i| &row[i].1)
 }
 
 /// The columns an export writes: `columns` (each a served column, else 400), or by default the
@@ -307,14 +322,18 @@ pub fn neutralised(text: &str) -> String {
     }
 }
 
+/// A CSV writer into memory (RFC 4180, CRLF line ends).
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
 /// One CSV record (RFC 4180, CRLF).
 fn csv_record<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut writer = csv_writer();
     // Writing to a Vec cannot fail; a record of fields always serialises.
-    let fields: Vec<&str> = fields.collect();
-    if writer.write_record(&fields).is_err() {
+    if writer.write_record(fields).is_err() {
         return Vec::new();
     }
     writer.into_inner().unwrap_or_default()
