@@ -227,17 +227,16 @@ async fn read_upload(request: &Request, body: &mut RequestBody) -> Result<Upload
     })
 }
 
+/// 400 `invalid_param` for a multipart body that cannot be read.
+fn unreadable(error: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request("invalid_param", format!("bad multipart body: {error}"))
+}
+
 async fn read_multipart(request: &Request, body: &mut RequestBody) -> Result<Upload, ApiError> {
-    let unreadable =
-        |e: poem::Error| ApiError::bad_request("invalid_param", format!("bad multipart body: {e}"));
     let mut parts = <Multipart as FromRequest>::from_request(request, body)
         .await
         .map_err(unreadable)?;
-    while let Some(field) = parts
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request("invalid_param", format!("bad multipart body: {e}")))?
-    {
+    while let Some(field) = parts.next_field().await.map_err(unreadable)? {
         if field.name() != Some("file") {
             continue;
         }
@@ -258,9 +257,7 @@ async fn read_multipart(request: &Request, body: &mut RequestBody) -> Result<Upl
         let mut chunk = vec![0u8; 64 * 1024];
         loop {
             use tokio::io::AsyncReadExt;
-            let n = reader.read(&mut chunk).await.map_err(|e| {
-                ApiError::bad_request("invalid_param", format!("bad multipart body: {e}"))
-            })?;
+            let n = reader.read(&mut chunk).await.map_err(unreadable)?;
             if n == 0 {
                 break;
             }
