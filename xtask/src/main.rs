@@ -19,11 +19,14 @@
 //!   infinite loops; prints p50/p99, req/s and their ratios (target: p99 < 50 ms loaded).
 //! * `cargo xtask conformance [--max-examples N]` — openapi-spec-validator and schemathesis
 //!   against the live demo server (`.ci/conformance.sh`), 100 examples per operation.
+//! * `cargo xtask browser` — the official React runtime in a Vite host (`browser/`) against the
+//!   live demo server, in headless Chromium, plus Swagger UI at `/docs` (`.ci/browser.sh`).
 
 mod bench;
 mod bench_build;
 mod bench_http;
 mod bench_isolation;
+mod browser;
 mod codegen;
 mod conformance;
 
@@ -40,7 +43,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench-isolation [--quick] [--duration SECS] [--connections N] [--threads N] [--backends sqlite,postgres]
                                 wrk: health and get by id, idle and with the WASM pool running infinite loops
   conformance [--max-examples N]
-                                openapi-spec-validator + schemathesis against the live demo server (default 100)";
+                                openapi-spec-validator + schemathesis against the live demo server (default 100)
+  browser                       the React runtime and Swagger UI in headless Chromium against the live demo server";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Some("bench-http-baseline") => bench_http::run_baseline(&args[1..]),
         Some("bench-isolation") => bench_isolation::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("browser") => browser::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
