@@ -238,7 +238,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<AssetCategories>(call, id.0).await
     }
-    /// Exports the `asset_categories` rows the list filters, search and sort select, as CSV or JSON (`asset_categories.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `asset_categories` rows the list filters, search and sort select, as CSV, JSON or XLSX (`asset_categories.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/asset_categories/export",
         method = "get",
@@ -247,8 +247,10 @@ impl Api {
     async fn asset_categories_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -284,7 +286,7 @@ impl Api {
     async fn asset_categories_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<AssetCategories>(call).await
     }
-    /// Checks a CSV or JSON file of `asset_categories` rows like creates, writing nothing (`asset_categories.import`).
+    /// Checks a CSV, JSON or XLSX file of `asset_categories` rows like creates, writing nothing (`asset_categories.import`).
     #[oai(
         path = "/api/data/asset_categories/import/validate",
         method = "post",
@@ -297,7 +299,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<AssetCategories>(call, body).await
     }
-    /// Creates the `asset_categories` rows of a CSV or JSON file (`asset_categories.import` and `asset_categories.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `asset_categories` rows of a CSV, JSON or XLSX file (`asset_categories.import` and `asset_categories.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/asset_categories/import",
         method = "post",
@@ -449,7 +451,7 @@ impl Api {
     async fn assets_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Assets>(call, id.0).await
     }
-    /// Exports the `assets` rows the list filters, search and sort select, as CSV or JSON (`assets.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `assets` rows the list filters, search and sort select, as CSV, JSON or XLSX (`assets.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/assets/export",
         method = "get",
@@ -458,8 +460,10 @@ impl Api {
     async fn assets_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -495,7 +499,7 @@ impl Api {
     async fn assets_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<Assets>(call).await
     }
-    /// Checks a CSV or JSON file of `assets` rows like creates, writing nothing (`assets.import`).
+    /// Checks a CSV, JSON or XLSX file of `assets` rows like creates, writing nothing (`assets.import`).
     #[oai(
         path = "/api/data/assets/import/validate",
         method = "post",
@@ -508,7 +512,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<Assets>(call, body).await
     }
-    /// Creates the `assets` rows of a CSV or JSON file (`assets.import` and `assets.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `assets` rows of a CSV, JSON or XLSX file (`assets.import` and `assets.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/assets/import",
         method = "post",
@@ -684,7 +688,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<DepreciationSchedules>(call, id.0).await
     }
-    /// Exports the `depreciation_schedules` rows the list filters, search and sort select, as CSV or JSON (`depreciation_schedules.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `depreciation_schedules` rows the list filters, search and sort select, as CSV, JSON or XLSX (`depreciation_schedules.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/depreciation_schedules/export",
         method = "get",
@@ -693,8 +697,10 @@ impl Api {
     async fn depreciation_schedules_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -733,7 +739,7 @@ impl Api {
     ) -> FileAnswer {
         transfer::template::<DepreciationSchedules>(call).await
     }
-    /// Checks a CSV or JSON file of `depreciation_schedules` rows like creates, writing nothing (`depreciation_schedules.import`).
+    /// Checks a CSV, JSON or XLSX file of `depreciation_schedules` rows like creates, writing nothing (`depreciation_schedules.import`).
     #[oai(
         path = "/api/data/depreciation_schedules/import/validate",
         method = "post",
@@ -746,7 +752,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<DepreciationSchedules>(call, body).await
     }
-    /// Creates the `depreciation_schedules` rows of a CSV or JSON file (`depreciation_schedules.import` and `depreciation_schedules.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `depreciation_schedules` rows of a CSV, JSON or XLSX file (`depreciation_schedules.import` and `depreciation_schedules.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/depreciation_schedules/import",
         method = "post",
@@ -922,7 +928,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<MaintenanceSchedules>(call, id.0).await
     }
-    /// Exports the `maintenance_schedules` rows the list filters, search and sort select, as CSV or JSON (`maintenance_schedules.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `maintenance_schedules` rows the list filters, search and sort select, as CSV, JSON or XLSX (`maintenance_schedules.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/maintenance_schedules/export",
         method = "get",
@@ -931,8 +937,10 @@ impl Api {
     async fn maintenance_schedules_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -968,7 +976,7 @@ impl Api {
     async fn maintenance_schedules_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<MaintenanceSchedules>(call).await
     }
-    /// Checks a CSV or JSON file of `maintenance_schedules` rows like creates, writing nothing (`maintenance_schedules.import`).
+    /// Checks a CSV, JSON or XLSX file of `maintenance_schedules` rows like creates, writing nothing (`maintenance_schedules.import`).
     #[oai(
         path = "/api/data/maintenance_schedules/import/validate",
         method = "post",
@@ -981,7 +989,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<MaintenanceSchedules>(call, body).await
     }
-    /// Creates the `maintenance_schedules` rows of a CSV or JSON file (`maintenance_schedules.import` and `maintenance_schedules.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `maintenance_schedules` rows of a CSV, JSON or XLSX file (`maintenance_schedules.import` and `maintenance_schedules.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/maintenance_schedules/import",
         method = "post",
@@ -1157,7 +1165,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<MaintenanceLogs>(call, id.0).await
     }
-    /// Exports the `maintenance_logs` rows the list filters, search and sort select, as CSV or JSON (`maintenance_logs.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `maintenance_logs` rows the list filters, search and sort select, as CSV, JSON or XLSX (`maintenance_logs.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/maintenance_logs/export",
         method = "get",
@@ -1166,8 +1174,10 @@ impl Api {
     async fn maintenance_logs_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -1203,7 +1213,7 @@ impl Api {
     async fn maintenance_logs_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<MaintenanceLogs>(call).await
     }
-    /// Checks a CSV or JSON file of `maintenance_logs` rows like creates, writing nothing (`maintenance_logs.import`).
+    /// Checks a CSV, JSON or XLSX file of `maintenance_logs` rows like creates, writing nothing (`maintenance_logs.import`).
     #[oai(
         path = "/api/data/maintenance_logs/import/validate",
         method = "post",
@@ -1216,7 +1226,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<MaintenanceLogs>(call, body).await
     }
-    /// Creates the `maintenance_logs` rows of a CSV or JSON file (`maintenance_logs.import` and `maintenance_logs.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `maintenance_logs` rows of a CSV, JSON or XLSX file (`maintenance_logs.import` and `maintenance_logs.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/maintenance_logs/import",
         method = "post",
@@ -1392,7 +1402,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<AssetDisposals>(call, id.0).await
     }
-    /// Exports the `asset_disposals` rows the list filters, search and sort select, as CSV or JSON (`asset_disposals.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `asset_disposals` rows the list filters, search and sort select, as CSV, JSON or XLSX (`asset_disposals.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/asset_disposals/export",
         method = "get",
@@ -1401,8 +1411,10 @@ impl Api {
     async fn asset_disposals_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -1438,7 +1450,7 @@ impl Api {
     async fn asset_disposals_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<AssetDisposals>(call).await
     }
-    /// Checks a CSV or JSON file of `asset_disposals` rows like creates, writing nothing (`asset_disposals.import`).
+    /// Checks a CSV, JSON or XLSX file of `asset_disposals` rows like creates, writing nothing (`asset_disposals.import`).
     #[oai(
         path = "/api/data/asset_disposals/import/validate",
         method = "post",
@@ -1451,7 +1463,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<AssetDisposals>(call, body).await
     }
-    /// Creates the `asset_disposals` rows of a CSV or JSON file (`asset_disposals.import` and `asset_disposals.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `asset_disposals` rows of a CSV, JSON or XLSX file (`asset_disposals.import` and `asset_disposals.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/asset_disposals/import",
         method = "post",

@@ -154,7 +154,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<FiscalDocuments>(call, id.0).await
     }
-    /// Exports the `fiscal_documents` rows the list filters, search and sort select, as CSV or JSON (`fiscal_documents.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `fiscal_documents` rows the list filters, search and sort select, as CSV, JSON or XLSX (`fiscal_documents.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/fiscal_documents/export",
         method = "get",
@@ -163,8 +163,10 @@ impl Api {
     async fn fiscal_documents_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -200,7 +202,7 @@ impl Api {
     async fn fiscal_documents_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<FiscalDocuments>(call).await
     }
-    /// Checks a CSV or JSON file of `fiscal_documents` rows like creates, writing nothing (`fiscal_documents.import`).
+    /// Checks a CSV, JSON or XLSX file of `fiscal_documents` rows like creates, writing nothing (`fiscal_documents.import`).
     #[oai(
         path = "/api/data/fiscal_documents/import/validate",
         method = "post",
@@ -213,7 +215,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<FiscalDocuments>(call, body).await
     }
-    /// Creates the `fiscal_documents` rows of a CSV or JSON file (`fiscal_documents.import` and `fiscal_documents.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `fiscal_documents` rows of a CSV, JSON or XLSX file (`fiscal_documents.import` and `fiscal_documents.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/fiscal_documents/import",
         method = "post",

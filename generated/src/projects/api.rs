@@ -175,7 +175,7 @@ impl Api {
     async fn projects_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Projects>(call, id.0).await
     }
-    /// Exports the `projects` rows the list filters, search and sort select, as CSV or JSON (`projects.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `projects` rows the list filters, search and sort select, as CSV, JSON or XLSX (`projects.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/projects/export",
         method = "get",
@@ -184,8 +184,10 @@ impl Api {
     async fn projects_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -221,7 +223,7 @@ impl Api {
     async fn projects_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<Projects>(call).await
     }
-    /// Checks a CSV or JSON file of `projects` rows like creates, writing nothing (`projects.import`).
+    /// Checks a CSV, JSON or XLSX file of `projects` rows like creates, writing nothing (`projects.import`).
     #[oai(
         path = "/api/data/projects/import/validate",
         method = "post",
@@ -234,7 +236,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<Projects>(call, body).await
     }
-    /// Creates the `projects` rows of a CSV or JSON file (`projects.import` and `projects.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `projects` rows of a CSV, JSON or XLSX file (`projects.import` and `projects.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/projects/import",
         method = "post",
@@ -410,7 +412,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<ProjectTasks>(call, id.0).await
     }
-    /// Exports the `project_tasks` rows the list filters, search and sort select, as CSV or JSON (`project_tasks.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `project_tasks` rows the list filters, search and sort select, as CSV, JSON or XLSX (`project_tasks.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/project_tasks/export",
         method = "get",
@@ -419,8 +421,10 @@ impl Api {
     async fn project_tasks_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -456,7 +460,7 @@ impl Api {
     async fn project_tasks_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<ProjectTasks>(call).await
     }
-    /// Checks a CSV or JSON file of `project_tasks` rows like creates, writing nothing (`project_tasks.import`).
+    /// Checks a CSV, JSON or XLSX file of `project_tasks` rows like creates, writing nothing (`project_tasks.import`).
     #[oai(
         path = "/api/data/project_tasks/import/validate",
         method = "post",
@@ -469,7 +473,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<ProjectTasks>(call, body).await
     }
-    /// Creates the `project_tasks` rows of a CSV or JSON file (`project_tasks.import` and `project_tasks.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `project_tasks` rows of a CSV, JSON or XLSX file (`project_tasks.import` and `project_tasks.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/project_tasks/import",
         method = "post",
@@ -645,7 +649,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<TimeEntries>(call, id.0).await
     }
-    /// Exports the `time_entries` rows the list filters, search and sort select, as CSV or JSON (`time_entries.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `time_entries` rows the list filters, search and sort select, as CSV, JSON or XLSX (`time_entries.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/time_entries/export",
         method = "get",
@@ -654,8 +658,10 @@ impl Api {
     async fn time_entries_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -691,7 +697,7 @@ impl Api {
     async fn time_entries_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<TimeEntries>(call).await
     }
-    /// Checks a CSV or JSON file of `time_entries` rows like creates, writing nothing (`time_entries.import`).
+    /// Checks a CSV, JSON or XLSX file of `time_entries` rows like creates, writing nothing (`time_entries.import`).
     #[oai(
         path = "/api/data/time_entries/import/validate",
         method = "post",
@@ -704,7 +710,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<TimeEntries>(call, body).await
     }
-    /// Creates the `time_entries` rows of a CSV or JSON file (`time_entries.import` and `time_entries.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `time_entries` rows of a CSV, JSON or XLSX file (`time_entries.import` and `time_entries.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/time_entries/import",
         method = "post",

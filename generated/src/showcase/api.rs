@@ -163,7 +163,7 @@ impl Api {
     async fn customers_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Customers>(call, id.0).await
     }
-    /// Exports the `customers` rows the list filters, search and sort select, as CSV or JSON (`customers.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `customers` rows the list filters, search and sort select, as CSV, JSON or XLSX (`customers.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/customers/export",
         method = "get",
@@ -172,8 +172,10 @@ impl Api {
     async fn customers_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -209,7 +211,7 @@ impl Api {
     async fn customers_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<Customers>(call).await
     }
-    /// Checks a CSV or JSON file of `customers` rows like creates, writing nothing (`customers.import`).
+    /// Checks a CSV, JSON or XLSX file of `customers` rows like creates, writing nothing (`customers.import`).
     #[oai(
         path = "/api/data/customers/import/validate",
         method = "post",
@@ -222,7 +224,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<Customers>(call, body).await
     }
-    /// Creates the `customers` rows of a CSV or JSON file (`customers.import` and `customers.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `customers` rows of a CSV, JSON or XLSX file (`customers.import` and `customers.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/customers/import",
         method = "post",
@@ -374,7 +376,7 @@ impl Api {
     async fn orders_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Orders>(call, id.0).await
     }
-    /// Exports the `orders` rows the list filters, search and sort select, as CSV or JSON (`orders.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `orders` rows the list filters, search and sort select, as CSV, JSON or XLSX (`orders.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/orders/export",
         method = "get",
@@ -383,8 +385,10 @@ impl Api {
     async fn orders_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -420,7 +424,7 @@ impl Api {
     async fn orders_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<Orders>(call).await
     }
-    /// Checks a CSV or JSON file of `orders` rows like creates, writing nothing (`orders.import`).
+    /// Checks a CSV, JSON or XLSX file of `orders` rows like creates, writing nothing (`orders.import`).
     #[oai(
         path = "/api/data/orders/import/validate",
         method = "post",
@@ -433,7 +437,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<Orders>(call, body).await
     }
-    /// Creates the `orders` rows of a CSV or JSON file (`orders.import` and `orders.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `orders` rows of a CSV, JSON or XLSX file (`orders.import` and `orders.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/orders/import",
         method = "post",

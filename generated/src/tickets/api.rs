@@ -151,7 +151,7 @@ impl Api {
     async fn tickets_delete(&self, call: Call<'_>, id: Path<Uuid>) -> DeletedAnswer {
         handlers::delete::<Tickets>(call, id.0).await
     }
-    /// Exports the `tickets` rows the list filters, search and sort select, as CSV or JSON (`tickets.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `tickets` rows the list filters, search and sort select, as CSV, JSON or XLSX (`tickets.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/tickets/export",
         method = "get",
@@ -160,8 +160,10 @@ impl Api {
     async fn tickets_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -197,7 +199,7 @@ impl Api {
     async fn tickets_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<Tickets>(call).await
     }
-    /// Checks a CSV or JSON file of `tickets` rows like creates, writing nothing (`tickets.import`).
+    /// Checks a CSV, JSON or XLSX file of `tickets` rows like creates, writing nothing (`tickets.import`).
     #[oai(
         path = "/api/data/tickets/import/validate",
         method = "post",
@@ -210,7 +212,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<Tickets>(call, body).await
     }
-    /// Creates the `tickets` rows of a CSV or JSON file (`tickets.import` and `tickets.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `tickets` rows of a CSV, JSON or XLSX file (`tickets.import` and `tickets.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/tickets/import",
         method = "post",
@@ -386,7 +388,7 @@ impl Api {
     ) -> DeletedAnswer {
         handlers::delete::<TicketComments>(call, id.0).await
     }
-    /// Exports the `ticket_comments` rows the list filters, search and sort select, as CSV or JSON (`ticket_comments.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the CSV headers.
+    /// Exports the `ticket_comments` rows the list filters, search and sort select, as CSV, JSON or XLSX (`ticket_comments.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. `column_labels` (a JSON object of column → header text) names the headers.
     #[oai(
         path = "/api/data/ticket_comments/export",
         method = "get",
@@ -395,8 +397,10 @@ impl Api {
     async fn ticket_comments_export(
         &self,
         call: Call<'_>,
-        /// `csv` (default) or `json`.
-        #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+        /// `csv` (default), `json` or `xlsx`.
+        #[oai(
+            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
+        )]
         format: Query<Option<String>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
@@ -432,7 +436,7 @@ impl Api {
     async fn ticket_comments_export_template(&self, call: Call<'_>) -> FileAnswer {
         transfer::template::<TicketComments>(call).await
     }
-    /// Checks a CSV or JSON file of `ticket_comments` rows like creates, writing nothing (`ticket_comments.import`).
+    /// Checks a CSV, JSON or XLSX file of `ticket_comments` rows like creates, writing nothing (`ticket_comments.import`).
     #[oai(
         path = "/api/data/ticket_comments/import/validate",
         method = "post",
@@ -445,7 +449,7 @@ impl Api {
     ) -> ValidateAnswer {
         transfer::validate::<TicketComments>(call, body).await
     }
-    /// Creates the `ticket_comments` rows of a CSV or JSON file (`ticket_comments.import` and `ticket_comments.create`): each row on its own, or all or none with `atomic=true`.
+    /// Creates the `ticket_comments` rows of a CSV, JSON or XLSX file (`ticket_comments.import` and `ticket_comments.create`): each row on its own, or all or none with `atomic=true`.
     #[oai(
         path = "/api/data/ticket_comments/import",
         method = "post",

@@ -322,18 +322,18 @@ fn transfer_operations(model: &Model) -> TokenStream {
         id("facets"),
     );
     let export_doc = format!(
-        " Exports the `{route}` rows the list filters, search and sort select, as CSV or JSON \
+        " Exports the `{route}` rows the list filters, search and sort select, as CSV, JSON or XLSX \
          (`{route}.export`); more than `METACORE_EXPORT_MAX_ROWS` is 422 `export_too_large`. \
-         `column_labels` (a JSON object of column → header text) names the CSV headers."
+         `column_labels` (a JSON object of column → header text) names the headers."
     );
     let template_doc =
         format!(" A CSV holding the header record of a `{route}` import (`{route}.import`).");
     let validate_doc = format!(
-        " Checks a CSV or JSON file of `{route}` rows like creates, writing nothing \
+        " Checks a CSV, JSON or XLSX file of `{route}` rows like creates, writing nothing \
          (`{route}.import`)."
     );
     let import_doc = format!(
-        " Creates the `{route}` rows of a CSV or JSON file (`{route}.import` and \
+        " Creates the `{route}` rows of a CSV, JSON or XLSX file (`{route}.import` and \
          `{route}.create`): each row on its own, or all or none with `atomic=true`."
     );
     let aggregate_doc = format!(
@@ -351,8 +351,8 @@ fn transfer_operations(model: &Model) -> TokenStream {
         async fn #export(
             &self,
             call: Call<'_>,
-            /// `csv` (default) or `json`.
-            #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN])?$"))]
+            /// `csv` (default), `json` or `xlsx`.
+            #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$"))]
             format: Query<Option<String>>,
             /// Comma-separated columns to write (default: the table's visible columns).
             columns: Query<Option<String>>,

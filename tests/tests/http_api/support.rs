@@ -40,19 +40,23 @@ pub struct Reply {
     pub headers: reqwest::header::HeaderMap,
     pub body: Value,
     pub text: String,
+    /// The body's bytes (`text` is their lossy UTF-8 reading).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
     async fn from(response: reqwest::Response) -> Reply {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().await.expect("a body");
+        let bytes = response.bytes().await.expect("a body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Reply {
             status,
             headers,
             body,
             text,
+            bytes,
         }
     }
 }

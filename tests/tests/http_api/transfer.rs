@@ -3,9 +3,13 @@
 //! `/api/dynamic/…` aliases. One test per backend; both set the same row caps
 //! (`METACORE_EXPORT_MAX_ROWS=5`, `METACORE_IMPORT_MAX_ROWS=50`), read per request.
 
+use std::io::Write;
+
 use serde_json::{json, Value};
 
 use super::support::{assert_error, Reply, Server, ORG_A, ORG_B};
+use metacore_runtime::api::transfer::xlsx;
+use metacore_runtime::api::value::Cell;
 use metacore_runtime::testing;
 
 #[tokio::test]
@@ -21,6 +25,11 @@ async fn transfer_on_postgres() {
             eprintln!("SKIPPED: the PostgreSQL half of the transfer tests (no server configured)")
         }
     }
+}
+
+/// The `meta.total` of a list reply.
+fn count(reply: Reply) -> u64 {
+    reply.body["meta"]["total"].as_u64().unwrap()
 }
 
 /// The records of a CSV reply (header first).
@@ -223,7 +232,6 @@ async fn transfer(db: sea_orm::DatabaseConnection) {
     );
     assert!(at(1).is_none() && at(6).is_none(), "{errors:?}");
     assert_eq!(data["sample"][0]["name"], "Edsger");
-    let count = |reply: Reply| reply.body["meta"]["total"].as_u64().unwrap();
     let before = count(
         server
             .send("GET", "/api/data/customers", Some(&a), None)
@@ -457,4 +465,168 @@ async fn transfer(db: sea_orm::DatabaseConnection) {
         )
         .await;
     assert_eq!(foreign.body["data"]["total"], 0, "{}", foreign.text);
+
+    xlsx_files(&server, &a).await;
+}
+
+/// XLSX export and import: the sheet read back equals the list; an uploaded workbook's rows
+/// are created with per-row errors; a ZIP bomb is refused and writes nothing.
+async fn xlsx_files(server: &Server, a: &str) {
+    let exported = server
+        .send(
+            "GET",
+            "/api/dynamic/customers/export?format=xlsx&columns=name,tier,credit_limit&f_tier=gold&sortBy=name&order=asc",
+            Some(a),
+            None,
+        )
+        .await;
+    assert_eq!(exported.status, 200, "{}", exported.text);
+    assert_eq!(exported.headers["content-type"], xlsx::XLSX);
+    assert_eq!(
+        exported.headers["content-disposition"],
+        "attachment; filename=\"customers.xlsx\""
+    );
+    let (sheet, records) = xlsx::read(&exported.bytes, 100).expect("a workbook");
+    let headers: Vec<&str> = sheet.headers.values().map(String::as_str).collect();
+    assert_eq!(headers, ["name", "tier", "credit_limit"]);
+    let listed = server
+        .send(
+            "GET",
+            "/api/data/customers?f_tier=gold&sortBy=name&order=asc&per_page=50",
+            Some(a),
+            None,
+        )
+        .await;
+    // Text cells are never formulas: no guard, the value as it is; null is an empty cell.
+    let expected: Vec<Vec<(u32, String)>> = listed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                (0, row["name"].as_str().unwrap().to_string()),
+                (1, row["tier"].as_str().unwrap().to_string()),
+            ];
+            if let Some(limit) = row["credit_limit"].as_f64() {
+                cells.push((2, limit.to_string()));
+            }
+            cells
+        })
+        .collect();
+    let got: Vec<Vec<(u32, String)>> = sheet
+        .rows
+        .iter()
+        .map(|row| row.clone().unwrap().into_iter().collect())
+        .collect();
+    assert_eq!(records, expected.len());
+    assert_eq!(got, expected);
+    assert!(got.iter().any(|r| r[0].1 == "=HYPERLINK(\"http://evil\")"));
+
+    let before = count(
+        server
+            .send("GET", "/api/data/customers", Some(a), None)
+            .await,
+    );
+    let mut workbook = xlsx::Sheet::new(
+        ["Name", "Email", "Tier", "Credit limit"]
+            .map(String::from)
+            .to_vec(),
+    )
+    .unwrap();
+    let text = |s: &str| Cell::Text(s.to_string());
+    for row in [
+        vec![
+            text("Xavier"),
+            text("xa@x.io"),
+            text("bronze"),
+            Cell::Decimal("1.25".into()),
+        ],
+        vec![
+            text("Bad tier"),
+            text("bt@x.io"),
+            text("platinum"),
+            Cell::Int(1),
+        ],
+        vec![Cell::Null, Cell::Null, Cell::Null, Cell::Null],
+        vec![text("Yara"), text("ya@x.io"), text("silver"), Cell::Int(3)],
+    ] {
+        workbook.append(row.iter()).unwrap();
+    }
+    let bytes = workbook.finish().await.unwrap();
+    let checked = server
+        .send_raw(
+            "POST",
+            "/api/data/customers/import/validate",
+            Some(a),
+            xlsx::XLSX,
+            bytes.clone(),
+        )
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.text);
+    assert_eq!(checked.body["data"]["valid"], 2, "{}", checked.text);
+    let (content_type, body) = multipart("new customers.xlsx", &bytes);
+    let imported = server
+        .send_raw(
+            "POST",
+            "/api/dynamic/customers/import",
+            Some(a),
+            &content_type,
+            body,
+        )
+        .await;
+    assert_eq!(imported.status, 200, "{}", imported.text);
+    let data = &imported.body["data"];
+    assert_eq!(
+        (&data["created"], &data["skipped"], &data["failed"]),
+        (&json!(2), &json!(1), &json!(1)),
+        "{}",
+        imported.text
+    );
+    assert_eq!(data["failures"][0]["row"], 2, "{}", imported.text);
+    assert_eq!(data["failures"][0]["column"], "tier", "{}", imported.text);
+    let xavier = server
+        .send("GET", "/api/data/customers?search=Xavier", Some(a), None)
+        .await;
+    assert_eq!(xavier.body["data"][0]["credit_limit"].as_f64(), Some(1.25));
+
+    // A ZIP bomb: a few hundred KiB that inflate past the limit. Refused, nothing written.
+    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    bomb.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default().large_file(true),
+    )
+    .unwrap();
+    let zeros = vec![b'0'; 1024 * 1024];
+    for _ in 0..=(xlsx::MAX_EXPANDED_BYTES / (1024 * 1024)) {
+        bomb.write_all(&zeros).unwrap();
+    }
+    let bomb = bomb.finish().unwrap().into_inner();
+    let (content_type, body) = multipart("bomb.xlsx", &bomb);
+    let refused = server
+        .send_raw(
+            "POST",
+            "/api/data/customers/import",
+            Some(a),
+            &content_type,
+            body,
+        )
+        .await;
+    assert_error(&refused, 413, "payload_too_large");
+    let broken = upload(
+        server,
+        a,
+        "/api/data/customers/import",
+        "x.xlsx",
+        "PK\x03\x04",
+    )
+    .await;
+    assert_error(&broken, 422, "invalid_file");
+    assert_eq!(
+        count(
+            server
+                .send("GET", "/api/data/customers", Some(a), None)
+                .await
+        ),
+        before + 2
+    );
 }

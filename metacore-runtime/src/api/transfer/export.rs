@@ -1,10 +1,12 @@
 //! `GET /api/data/{model}/export` (§5.5) and `/export/template` (§5.6).
 //!
 //! An export counts the matching rows first (more than `METACORE_EXPORT_MAX_ROWS`, default
-//! 100 000, is 422 `export_too_large` and nothing is sent), then streams them page by page in
-//! the list's order: memory stays one page whatever the size. CSV is RFC 4180 with CRLF line
-//! ends; a text cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, TAB, CR
-//! first) gets a leading `'`.
+//! 100 000, is 422 `export_too_large` and nothing is sent), then reads them page by page in
+//! the list's order. CSV and JSON are streamed as the pages are read: memory stays one page
+//! whatever the size. CSV is RFC 4180 with CRLF line ends; a text cell that a spreadsheet
+//! would read as a formula (`=`, `+`, `-`, `@`, TAB, CR first) gets a leading `'`. XLSX
+//! ([`super::xlsx`]) is written row by row to a temporary file and sent once complete (a ZIP
+//! archive's directory comes last), so a failure can still answer with an error.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +17,7 @@ use poem::Body;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::xlsx::{Sheet, XLSX};
 use super::{import_spec, File, FileAnswer, CSV, JSON};
 use crate::api::error::ApiError;
 use crate::api::handlers::admit;
@@ -35,7 +38,7 @@ pub const DEFAULT_MAX_ROWS: u64 = 100_000;
 /// The declared parameters of an export (list filters `f_<column>` come from the query).
 #[derive(Debug, Clone, Default)]
 pub struct ExportParams {
-    /// `csv` (default) or `json`.
+    /// `csv` (default), `json` or `xlsx`.
     pub format: Option<String>,
     /// Comma-separated column names.
     pub columns: Option<String>,
@@ -64,17 +67,19 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
     let Call { state, request } = call;
     let scope = admit::<M>(state, request, "export").await?;
     let model = M::model();
-    let csv = match params.format.as_deref().map(str::trim) {
-        None | Some("") => true,
-        Some(f) if f.eq_ignore_ascii_case("csv") => true,
-        Some(f) if f.eq_ignore_ascii_case("json") => false,
+    let kind = match params.format.as_deref().map(str::trim) {
+        None | Some("") => Kind::Csv,
+        Some(f) if f.eq_ignore_ascii_case("csv") => Kind::Csv,
+        Some(f) if f.eq_ignore_ascii_case("json") => Kind::Json,
+        Some(f) if f.eq_ignore_ascii_case("xlsx") => Kind::Xlsx,
         Some(other) => {
             return Err(ApiError::bad_request(
                 "invalid_param",
-                format!("`format` must be csv or json, not `{other}`"),
+                format!("`format` must be csv, json or xlsx, not `{other}`"),
             ))
         }
     };
+    let csv = kind == Kind::Csv;
     let columns = chosen_columns(model, params.columns.as_deref())?;
     // `column_labels` is read from the query: the operation declares the typed parameters
     // only (and stays within clippy's argument limit).
@@ -106,20 +111,15 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
         return Err(error);
     }
     query.per_page = CHUNK;
-    let head = if csv {
-        let headers: Vec<String> = columns
-            .iter()
-            .map(|c| {
-                labels
-                    .get(c.name)
-                    .cloned()
-                    .unwrap_or_else(|| c.name.to_string())
-            })
-            .collect();
-        csv_record(headers.iter().map(String::as_str))
-    } else {
-        b"[".to_vec()
-    };
+    let headers: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            labels
+                .get(c.name)
+                .cloned()
+                .unwrap_or_else(|| c.name.to_string())
+        })
+        .collect();
     let pages = (total.div_ceil(CHUNK)).max(1);
     let positions = columns
         .iter()
@@ -129,7 +129,7 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
                 .unwrap_or(0)
         })
         .collect();
-    let rows = Pages {
+    let mut rows = Pages {
         state: state.clone(),
         model,
         org: scope.org,
@@ -138,6 +138,24 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
         positions,
         csv,
         written: 0,
+    };
+    if kind == Kind::Xlsx {
+        let mut sheet = Sheet::new(headers)?;
+        for page in 1..=pages {
+            for row in rows.rows(page).await? {
+                sheet.append(picked(&rows.positions, &row))?;
+            }
+        }
+        return Ok(File {
+            content_type: XLSX,
+            filename: format!("{}.xlsx", model.route),
+            body: Body::from(sheet.finish().await?),
+        });
+    }
+    let head = if csv {
+        csv_record(headers.iter().map(String::as_str))
+    } else {
+        b"[".to_vec()
     };
     let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) })
         .chain(stream::unfold(
@@ -160,6 +178,14 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
     })
 }
 
+/// The format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Csv,
+    Json,
+    Xlsx,
+}
+
 /// The pages of an export being streamed.
 struct Pages {
     state: ApiState,
@@ -175,9 +201,8 @@ struct Pages {
 }
 
 impl Pages {
-    /// Page `page` of the rows, encoded. A failure mid-stream ends the download with an I/O
-    /// error (the status is sent already), and is logged.
-    async fn page(&mut self, page: u64) -> Result<Bytes, std::io::Error> {
+    /// Page `page` of the rows.
+    async fn rows(&mut self, page: u64) -> Result<Vec<store::Cells>, ApiError> {
         self.query.page = page;
         let (rows, _) = store::list(
             self.state.db(),
@@ -186,10 +211,16 @@ impl Pages {
             self.org,
             &self.query,
         )
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, table = self.model.route, "an export stopped");
-            std::io::Error::other(error.to_string())
+        .await?;
+        Ok(rows)
+    }
+
+    /// Page `page` of the rows, encoded. A failure mid-stream ends the download with an I/O
+    /// error (the status is sent already), and is logged.
+    async fn page(&mut self, page: u64) -> Result<Bytes, std::io::Error> {
+        let rows = self.rows(page).await.map_err(|error| {
+            tracing::error!(error = %error.message, table = self.model.route, "an export stopped");
+            std::io::Error::other(error.message.clone())
         })?;
         if self.csv {
             let mut writer = csv_writer();

@@ -1,10 +1,11 @@
 //! `POST /api/data/{model}/import/validate` and `/import` (§5.6).
 //!
-//! A file's rows are read into field maps by the model's import spec (headers match a
-//! column's key, header or aliases, trimmed and case-insensitive; unknown headers are ignored,
-//! blank rows skipped), then each row goes through the create of §4.1 — the same parsing,
-//! required fields, options, references and unique checks — inside one transaction, each row
-//! under its own savepoint so a failing row leaves the others alone:
+//! A file's rows (CSV, JSON, or the first worksheet of an XLSX workbook) are read into field
+//! maps by the model's import spec (headers match a column's key, header or aliases, trimmed
+//! and case-insensitive; unknown headers are ignored, blank rows skipped), then each row goes
+//! through the create of §4.1 — the same parsing, required fields, options, references and
+//! unique checks — inside one transaction, each row under its own savepoint so a failing row
+//! leaves the others alone:
 //!
 //! * validate rolls everything back and reports;
 //! * import commits the rows that passed (or, with `?atomic=true`, nothing when any failed)
@@ -13,12 +14,14 @@
 //! Uniqueness within the file falls out of this: a later duplicate row meets the earlier one
 //! in the same transaction.
 
+use std::collections::BTreeMap;
+
 use chrono::{SecondsFormat, Utc};
 use poem::http::StatusCode;
 use sea_orm::TransactionTrait;
 use serde_json::{json, Map, Value};
 
-use super::{import_spec, Format, ImportBody, SpecColumn, Upload};
+use super::{import_spec, xlsx, Format, ImportBody, SpecColumn, Upload};
 use crate::api::answer::{document_kind, Answer, Document};
 use crate::api::error::{ApiError, FieldError};
 use crate::api::handlers::{addon_of, admit, admit_all, event, id_of, row_json};
@@ -82,7 +85,7 @@ pub async fn validate<M: ModelSchema>(call: Call<'_>, body: ImportBody) -> Valid
     let Call { state, request } = call;
     let result = async {
         let scope = admit::<M>(state, request, "import").await?;
-        let rows = read_rows::<M>(body.0?)?;
+        let rows = read_rows::<M>(body.0?).await?;
         run::<M>(state, scope, rows, Mode::Validate).await
     }
     .await;
@@ -120,7 +123,7 @@ pub async fn import<M: ModelSchema>(
     let Call { state, request } = call;
     let result = async {
         let scope = admit_all::<M>(state, request, &["import", "create"]).await?;
-        let rows = read_rows::<M>(body.0?)?;
+        let rows = read_rows::<M>(body.0?).await?;
         let mode = if atomic.unwrap_or(false) {
             Mode::Atomic
         } else {
@@ -301,27 +304,66 @@ fn refused(message: impl Into<String>) -> ApiError {
 }
 
 /// The rows of `upload` as field maps by the import spec of `M` (422 `invalid_file` when it
-/// cannot be read, `too_many_rows` past the limit).
-fn read_rows<M: ModelSchema>(upload: Upload) -> Result<Vec<FileRow>, ApiError> {
+/// cannot be read, `too_many_rows` past the limit), parsed on a blocking thread.
+async fn read_rows<M: ModelSchema>(upload: Upload) -> Result<Vec<FileRow>, ApiError> {
     let spec = import_spec(M::model());
-    let rows = match upload.format {
-        Format::Csv => csv_rows(&spec, &upload.bytes)?,
-        Format::Json => json_rows(&spec, &upload.bytes)?,
-    };
     let max = max_rows();
+    let rows = tokio::task::spawn_blocking(move || match upload.format {
+        Format::Csv => csv_rows(&spec, &upload.bytes),
+        Format::Json => json_rows(&spec, &upload.bytes),
+        Format::Xlsx => xlsx_rows(&spec, &upload.bytes, max),
+    })
+    .await
+    .map_err(ApiError::internal)??;
     if rows.len() > max {
-        let mut error = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "too_many_rows",
-            format!(
-                "the file has {} rows; an import takes at most {max}",
-                rows.len()
-            ),
-        );
-        error.meta = Some(Box::new(json!({"rows": rows.len(), "max": max})));
-        return Err(error);
+        return Err(too_many_rows(rows.len(), max));
     }
     Ok(rows)
+}
+
+/// 422 `too_many_rows`: the file has `rows` rows, more than `max`.
+fn too_many_rows(rows: usize, max: usize) -> ApiError {
+    let mut error = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_many_rows",
+        format!("the file has {rows} rows; an import takes at most {max}"),
+    );
+    error.meta = Some(Box::new(json!({"rows": rows, "max": max})));
+    error
+}
+
+/// The rows of the first worksheet of an XLSX workbook (see [`xlsx::read`]); a row whose
+/// cells are all blank is a blank row, as in CSV.
+fn xlsx_rows(spec: &[SpecColumn], bytes: &[u8], max: usize) -> Result<Vec<FileRow>, ApiError> {
+    let (table, records) = xlsx::read(bytes, max)?;
+    if records > max {
+        return Err(too_many_rows(records, max));
+    }
+    let columns: BTreeMap<u32, &SpecColumn> = table
+        .headers
+        .iter()
+        .filter_map(|(col, header)| spec.iter().find(|c| c.named(header)).map(|c| (*col, c)))
+        .collect();
+    Ok(table
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| FileRow {
+            number: i + 1,
+            fields: cells
+                .filter(|cells| cells.values().any(|text| !text.trim().is_empty()))
+                .map(|cells| {
+                    cells
+                        .into_iter()
+                        .filter_map(|(col, text)| {
+                            columns
+                                .get(&col)
+                                .map(|c| (c.key.clone(), Value::String(text)))
+                        })
+                        .collect()
+                }),
+        })
+        .collect())
 }
 
 fn csv_rows(spec: &[SpecColumn], bytes: &[u8]) -> Result<Vec<FileRow>, ApiError> {

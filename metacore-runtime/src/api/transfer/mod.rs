@@ -1,9 +1,10 @@
 //! Files in and out of a model (`http-api.md` §5.5, §5.6): export of the caller's filtered,
-//! sorted rows as CSV or JSON, the import template, and import (validate, then create) from
-//! CSV or JSON uploads.
+//! sorted rows as CSV, JSON or XLSX, the import template, and import (validate, then create)
+//! from CSV, JSON or XLSX uploads.
 //!
 //! * [`mod@export`] — `GET /api/data/{model}/export` and `/export/template`;
-//! * [`mod@import`] — `POST /api/data/{model}/import/validate` and `/import`.
+//! * [`mod@import`] — `POST /api/data/{model}/import/validate` and `/import`;
+//! * [`mod@xlsx`] — the XLSX writer and reader both use.
 //!
 //! Both read the model's import spec (`TableMetadata.import`, §6.5) and the same list
 //! filters, search and sort as the list route. This module holds what they share: the file
@@ -11,6 +12,7 @@
 
 pub mod export;
 pub mod import;
+pub mod xlsx;
 
 use poem::http::{header, StatusCode};
 use poem::web::Multipart;
@@ -91,6 +93,12 @@ impl ApiResponse for FileAnswer {
                     content_type: JSON,
                     schema: MetaSchemaRef::Inline(Box::new(rows)),
                 },
+                MetaMediaType {
+                    content_type: xlsx::XLSX,
+                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
+                        "string", "binary",
+                    ))),
+                },
             ],
             headers: Vec::new(),
         }];
@@ -119,6 +127,8 @@ pub enum Format {
     Csv,
     /// A JSON array of objects, or `{"data": [...]}`.
     Json,
+    /// An XLSX workbook: its first worksheet, the first row with a value as the header.
+    Xlsx,
 }
 
 /// An uploaded file: its format and bytes.
@@ -130,10 +140,10 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// The body of an import: `multipart/form-data` with a `file` part (`.csv` or `.json` by
-/// name; a part without an extension by its first byte), or a raw `text/csv` or `application/json` body. A body that is none of these is
-/// kept as its error (415 `unsupported_file`, 400 when unreadable) for the operation to
-/// answer in its envelope.
+/// The body of an import: `multipart/form-data` with a `file` part (`.csv`, `.json` or
+/// `.xlsx` by name; a part without an extension by its first bytes), or a raw `text/csv`,
+/// `application/json` or XLSX body. A body that is none of these is kept as its error (415
+/// `unsupported_file`, 400 when unreadable) for the operation to answer in its envelope.
 pub struct ImportBody(pub Result<Upload, ApiError>);
 
 impl<'a> ApiExtractor<'a> for ImportBody {
@@ -153,8 +163,9 @@ impl<'a> ApiExtractor<'a> for ImportBody {
             // A raw `text/csv` body is accepted too but not declared: any bytes are a CSV
             // text, so a schema for it could not say anything a client could get wrong.
             description: Some(
-                "The rows: a `.csv` or `.json` file in the multipart part `file`, a JSON body \
-                 (an array of objects, or `{\"data\": [...]}`), or a raw `text/csv` body.",
+                "The rows: a `.csv`, `.json` or `.xlsx` file in the multipart part `file`, a \
+                 JSON body (an array of objects, or `{\"data\": [...]}`), an XLSX body, or a \
+                 raw `text/csv` body.",
             ),
             content: vec![
                 MetaMediaType {
@@ -169,6 +180,10 @@ impl<'a> ApiExtractor<'a> for ImportBody {
                         ))))),
                         ..MetaSchema::new("array")
                     })),
+                },
+                MetaMediaType {
+                    content_type: xlsx::XLSX,
+                    schema: binary(),
                 },
             ],
             required: true,
@@ -188,7 +203,7 @@ fn unsupported(what: &str) -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_file",
-        format!("{what}: send a .csv or .json file (multipart part `file`), or a text/csv or application/json body"),
+        format!("{what}: send a .csv, .json or .xlsx file (multipart part `file`), or a text/csv, application/json or XLSX body"),
     )
 }
 
@@ -212,6 +227,7 @@ async fn read_upload(request: &Request, body: &mut RequestBody) -> Result<Upload
         "multipart/form-data" => return read_multipart(request, body).await,
         "text/csv" => Format::Csv,
         "application/json" => Format::Json,
+        xlsx::XLSX => Format::Xlsx,
         "" => return Err(unsupported("no Content-Type")),
         other => return Err(unsupported(&format!("Content-Type {other}"))),
     };
@@ -248,6 +264,7 @@ async fn read_multipart(request: &Request, body: &mut RequestBody) -> Result<Upl
         let format = match extension.as_deref() {
             Some("csv") => Some(Format::Csv),
             Some("json") => Some(Format::Json),
+            Some("xlsx") => Some(Format::Xlsx),
             // A part without a file name or extension is read by its first byte.
             None => None,
             Some(_) => return Err(unsupported(&format!("file `{name}`"))),
@@ -275,8 +292,12 @@ async fn read_multipart(request: &Request, body: &mut RequestBody) -> Result<Upl
     ))
 }
 
-/// JSON when the first non-blank byte opens an array or object, else CSV.
+/// XLSX when the bytes open a ZIP archive, JSON when the first non-blank byte opens an array
+/// or object, else CSV.
 fn sniffed(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Xlsx;
+    }
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[' | b'{') => Format::Json,
         _ => Format::Csv,
