@@ -374,9 +374,8 @@ test('export: the CSV the export dialogs download, every row and then the search
   check(JSON.stringify(names) === JSON.stringify(want), `exported ${JSON.stringify(names)}, expected ${JSON.stringify(want)}`)
 })
 
-knownDefect(
-  'export: the JSON the export dialog downloads',
-  'the runtime reads an `application/json` export answer as a status envelope (dialogs/export.tsx), so the served array is shown as "Error al exportar" and never downloaded',
+test(
+  'export: the JSON the export dialog downloads (served as application/vnd.metacore.export+json)',
   async () => {
     await openModel('customers')
     const { response, text } = await exportThrough(page.getByRole('button', { name: 'Export', exact: true }), 'json', 'customers-export.json')

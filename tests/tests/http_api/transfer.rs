@@ -151,6 +151,11 @@ async fn transfer(db: sea_orm::DatabaseConnection) {
         )
         .await;
     assert_eq!(json_export.status, 200, "{}", json_export.text);
+    // Not `application/json`: the React runtime's export dialog would read it as a status.
+    assert_eq!(
+        json_export.headers["content-type"],
+        "application/vnd.metacore.export+json"
+    );
     assert_eq!(
         json_export.body,
         json!([{"name": "-2+3", "active": true}, {"name": "Linus", "active": true}])

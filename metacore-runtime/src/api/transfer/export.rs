@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::xlsx::{Sheet, XLSX};
-use super::{import_spec, File, FileAnswer, CSV, JSON};
+use super::{import_spec, File, FileAnswer, CSV, JSON_EXPORT};
 use crate::api::error::ApiError;
 use crate::api::handlers::admit;
 use crate::api::query::{parse_list, ListParams, ListQuery};
@@ -172,7 +172,7 @@ async fn exported<M: ModelSchema>(call: Call<'_>, params: ExportParams) -> Resul
             Ok(Bytes::from_static(if csv { b"" } else { b"]" }))
         }));
     Ok(File {
-        content_type: if csv { CSV } else { JSON },
+        content_type: if csv { CSV } else { JSON_EXPORT },
         filename: format!("{}.{}", model.route, if csv { "csv" } else { "json" }),
         body: Body::from_bytes_stream(body),
     })

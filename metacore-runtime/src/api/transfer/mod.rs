@@ -90,7 +90,7 @@ impl ApiResponse for FileAnswer {
                     schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new("string"))),
                 },
                 MetaMediaType {
-                    content_type: JSON,
+                    content_type: JSON_EXPORT,
                     schema: MetaSchemaRef::Inline(Box::new(rows)),
                 },
                 MetaMediaType {
@@ -117,8 +117,12 @@ impl ApiResponse for FileAnswer {
 
 /// `text/csv; charset=utf-8`.
 pub const CSV: &str = "text/csv; charset=utf-8";
-/// `application/json; charset=utf-8`.
-pub const JSON: &str = "application/json; charset=utf-8";
+/// The `Content-Type` of a JSON export: JSON by its `+json` suffix (RFC 6839), but not
+/// `application/json`, which the React runtime's export dialog reads as a status reply
+/// (`{async, job_id}` or `{success: false, message}`) instead of a file to save: with it, the
+/// dialog shows "Error al exportar" and the rows are never saved. A deliberate departure from
+/// `http-api.md` §5.5.
+pub const JSON_EXPORT: &str = "application/vnd.metacore.export+json";
 
 /// The format of an upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
