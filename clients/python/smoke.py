@@ -56,7 +56,7 @@ def _typed_fields(
 ) -> None:
     assert_type(ticket.status, TicketsTicketStatus)
     assert_type(ticket.priority, TicketsTicketPriority)
-    assert_type(update.status, None | TicketsTicketStatus | Unset)
+    assert_type(update.status, TicketsTicketStatus | Unset)  # NOT NULL: never None
     assert_type(order.status, ShowcaseOrderStatus)
     assert_type(customer.tier, ShowcaseCustomerTier)
 
@@ -108,19 +108,6 @@ def env(name: str) -> str:
     if not value:
         sys.exit(f"{name} is not set")
     return value
-
-
-def list_tickets(
-    client: AuthenticatedClient, *, f_status: TicketsTicketStatus | None = None, **query: Any
-) -> Response[ErrorEnvelope | TicketsTicketsRowPage]:
-    """`tickets.list` with an `f_status` filter. The spec declares no `f_<column>` query
-    parameters (see the report), so the generated function cannot send one: build its request,
-    add the filter, and parse the answer with the generated parser."""
-    kwargs = tickets_list._get_kwargs(**query)
-    if f_status is not None:
-        kwargs["params"]["f_status"] = f_status.value
-    response = client.get_httpx_client().request(**kwargs)
-    return tickets_list._build_response(client=client, response=response)
 
 
 def main() -> None:
@@ -193,8 +180,12 @@ def main() -> None:
         # list with a filter: only matching rows, the created one among them, the decoy not
         page = expect(
             "list f_status",
-            list_tickets(
-                client, f_status=TicketsTicketStatus.IN_PROGRESS, per_page=200, sort_by="created_at", order="desc"
+            tickets_list.sync_detailed(
+                client=client,
+                f_status=TicketsTicketStatus.IN_PROGRESS.value,
+                per_page=200,
+                sort_by="created_at",
+                order="desc",
             ),
             200,
             TicketsTicketsRowPage,
@@ -208,7 +199,7 @@ def main() -> None:
         # Narrowed to this run by search: exactly the created row; without the filter, both rows.
         ours = expect(
             "list search+f_status",
-            list_tickets(client, f_status=TicketsTicketStatus.IN_PROGRESS, search=run),
+            tickets_list.sync_detailed(client=client, f_status=TicketsTicketStatus.IN_PROGRESS.value, search=run),
             200,
             TicketsTicketsRowPage,
         )

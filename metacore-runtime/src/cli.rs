@@ -173,7 +173,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
         .try_init();
     match cli.command {
         Command::Openapi => {
-            println!("{}", spec_json((app.api)(), app.info()));
+            println!("{}", spec_json((app.api)(), app.info(), &app.registry));
             ExitCode::SUCCESS
         }
         Command::Token {

@@ -1,7 +1,7 @@
 //! OpenAPI `links` from each create response to the operations on the created record.
 //!
 //! poem-openapi cannot declare links, so the generated document is completed here, once,
-//! before it is served or written: the `201` response of every `POST /api/data/<route>`
+//! before it is served or written (`server::spec_json`): the `201` response of every `POST /api/data/<route>`
 //! gets one link per operation of `/api/data/<route>/{id}` (get, update, patch, delete), each
 //! passing the new record's id (`$response.body#/data/id`). Clients and stateful test tools
 //! (schemathesis) follow them from a create to the item operations.
@@ -10,16 +10,6 @@
 //! their keys sorted: the same document, in a stable order.
 
 use serde_json::{json, Map, Value};
-
-/// `spec` (the JSON text poem-openapi produced) with the create → item links added; the text
-/// unchanged when it cannot be read.
-pub fn with_create_links(spec: &str) -> String {
-    let Ok(mut document) = serde_json::from_str::<Value>(spec) else {
-        return spec.to_string();
-    };
-    add_create_links(&mut document);
-    serde_json::to_string_pretty(&document).unwrap_or_else(|_| spec.to_string())
-}
 
 /// Adds the links to `document` in place.
 pub fn add_create_links(document: &mut Value) {

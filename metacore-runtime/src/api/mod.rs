@@ -27,6 +27,7 @@ pub mod common;
 pub mod counts;
 pub mod data;
 pub mod error;
+pub mod filter_params;
 pub mod handlers;
 pub mod links;
 pub mod query;

@@ -109,22 +109,31 @@ fn option_set(
     model: &ModelDescriptor,
     column: &ColumnDescriptor,
 ) -> Option<(String, MetaSchema)> {
-    if column.options.is_empty()
-        || !matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_))
-    {
-        return None;
-    }
-    let name = format!(
-        "{}{}{}",
-        upper_camel(addon),
-        upper_camel(model.key),
-        upper_camel(column.name)
-    );
+    let name = option_set_name(addon, model, column)?;
     let schema = MetaSchema {
         enum_items: column.options.iter().map(|o| Value::from(*o)).collect(),
         ..value_schema(column)
     };
     Some((name, schema))
+}
+
+/// The name of a column's option set schema, when it has one.
+pub(crate) fn option_set_name(
+    addon: &str,
+    model: &ModelDescriptor,
+    column: &ColumnDescriptor,
+) -> Option<String> {
+    if column.options.is_empty()
+        || !matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_))
+    {
+        return None;
+    }
+    Some(format!(
+        "{}{}{}",
+        upper_camel(addon),
+        upper_camel(model.key),
+        upper_camel(column.name)
+    ))
 }
 
 /// `tickets` → `Tickets`, `fiscal_mexico` → `FiscalMexico`, `TicketComment` unchanged.
@@ -323,16 +332,19 @@ schema_type!(CreateBody, "Create", |addon, model| object_schema(
     "The fields of a new row. `id` is optional; the tenancy column is set by the server.",
 ));
 
+// `id` and the tenancy column are left out: the server takes them only when they repeat the
+// row's own values (clients that send a whole row back), so no value a client would choose
+// is valid. A column is nullable here only when it is in the table.
 schema_type!(UpdateBody, "Update", |addon, model| {
     object_schema(
     model
         .columns
         .iter()
-        .filter(|c| writable(c))
-        .map(|c| (c.name, column_schema(addon, model, c, true)))
+        .filter(|c| writable(c) && c.role == ColumnRole::Data)
+        .map(|c| (c.name, column_schema(addon, model, c, c.nullable)))
         .collect(),
     Vec::new(),
-    "The fields to change; absent keys keep their value. `id` and the tenancy column cannot change.",
+    "The fields to change; absent keys keep their value. `id` and the tenancy column cannot change (sent, they must equal the row's own).",
 )
 });
 

@@ -1,6 +1,6 @@
 //! Assembling the served application: the generated operations plus [`CommonApi`] as one
 //! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json` (completed with
-//! the create → item [`links`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
+//! the create → item [`links`] and the list [`filter_params`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
 //! limit on every protocol, and JSON envelopes for every error poem itself produces (unknown
 //! route, wrong method).
 
@@ -11,9 +11,9 @@ use poem_openapi::{OpenApi, OpenApiService};
 
 use super::common::CommonApi;
 use super::error::ApiError;
-use super::links;
 use super::request::RawBody;
 use super::state::ApiState;
+use super::{filter_params, links};
 use crate::registry::Registry;
 
 /// Largest request body accepted.
@@ -35,9 +35,22 @@ pub fn service<A: OpenApi>(api: A, info: Info<'_>) -> OpenApiService<(A, CommonA
     OpenApiService::new((api, CommonApi), info.title, info.version).description(info.description)
 }
 
-/// The OpenAPI document of `api` as JSON text, with the create → item [`links`].
-pub fn spec_json<A: OpenApi>(api: A, info: Info<'_>) -> String {
-    links::with_create_links(&service(api, info).spec())
+/// The OpenAPI document of `api` (serving the models of `registry`) as JSON text.
+pub fn spec_json<A: OpenApi>(api: A, info: Info<'_>, registry: &Registry) -> String {
+    completed(&service(api, info).spec(), registry)
+}
+
+/// The document poem-openapi made (`spec`), completed with what it cannot declare: the create
+/// → item [`links`] and the list filters ([`filter_params`]). Re-serialised from a
+/// `serde_json::Value`, whose objects keep their keys sorted: the same document, in a stable
+/// order. The text unchanged when it cannot be read.
+fn completed(spec: &str, registry: &Registry) -> String {
+    let Ok(mut document) = serde_json::from_str::<serde_json::Value>(spec) else {
+        return spec.to_string();
+    };
+    links::add_create_links(&mut document);
+    filter_params::add_filter_parameters(&mut document, registry);
+    serde_json::to_string_pretty(&document).unwrap_or_else(|_| spec.to_string())
 }
 
 /// The whole application over `state`.
@@ -47,9 +60,9 @@ pub fn application<A: OpenApi + 'static>(
     state: ApiState,
 ) -> impl Endpoint<Output = Response> {
     let service = service(api, info);
-    // Swagger UI embeds the document as poem-openapi made it (without the links).
+    // Swagger UI embeds the document as poem-openapi made it (without the completions).
     let docs = service.swagger_ui();
-    let document = links::with_create_links(&service.spec());
+    let document = completed(&service.spec(), state.registry());
     let spec = poem::endpoint::make_sync(move |_| {
         Response::builder()
             .content_type("application/json")

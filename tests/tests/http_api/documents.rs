@@ -180,7 +180,7 @@ async fn documents_are_served_and_gated_per_caller() {
 #[tokio::test]
 async fn committed_openapi_json_is_the_served_spec() {
     let app = metacore_demo::app();
-    let spec = metacore_runtime::api::server::spec_json((app.api)(), app.info());
+    let spec = metacore_runtime::api::server::spec_json((app.api)(), app.info(), &app.registry);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/openapi.json");
     if std::env::var_os("METACORE_UPDATE").is_some() {
         std::fs::write(&path, format!("{spec}\n")).expect("generated/openapi.json is writable");

@@ -164,8 +164,10 @@ impl<'a> ApiExtractor<'a> for ImportBody {
             ..MetaSchema::new("object")
         };
         Some(MetaRequest {
-            // A raw `text/csv` body is accepted too but not declared: any bytes are a CSV
-            // text, so a schema for it could not say anything a client could get wrong.
+            // Raw `text/csv` and XLSX bodies are accepted too but not declared: any bytes are a
+            // CSV text and a workbook is only "binary", so a schema could not say anything a
+            // client could get wrong, and generators such as openapi-python-client refuse a
+            // binary body of a vendor type (the multipart `file` carries XLSX for them).
             description: Some(
                 "The rows: a `.csv`, `.json` or `.xlsx` file in the multipart part `file`, a \
                  JSON body (an array of objects, or `{\"data\": [...]}`), an XLSX body, or a \
@@ -184,10 +186,6 @@ impl<'a> ApiExtractor<'a> for ImportBody {
                         ))))),
                         ..MetaSchema::new("array")
                     })),
-                },
-                MetaMediaType {
-                    content_type: xlsx::XLSX,
-                    schema: binary(),
                 },
             ],
             required: true,
