@@ -35,11 +35,13 @@ use crate::response::HandlerOutcome;
 document_kind!(
     /// `{"success": true, "data", "message"?, "meta": {model, action, trigger_type, duration_ms, rolled_back?}}`.
     ActionResult, "ActionResultEnvelope", "object",
-    "The handler's answer: `data`, `message`, and `meta` with the model, action, trigger type and duration.");
+    "The handler's answer: `data`, `message`, and `meta` with the model, action, trigger type and duration.",
+    data: any());
 document_kind!(
     /// `{"success": true, "data", "message"?, "meta": {addon, tool, trigger_type, duration_ms}}`.
     ToolResult, "ToolResultEnvelope", "object",
-    "The tool handler's answer: `data`, `message`, and `meta` with the addon, tool, trigger type and duration.");
+    "The tool handler's answer: `data`, `message`, and `meta` with the addon, tool, trigger type and duration.",
+    data: any());
 
 /// The reply of an action.
 pub type ActionAnswer = Answer<Document<ActionResult>>;

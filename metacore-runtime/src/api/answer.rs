@@ -475,6 +475,91 @@ pub trait DocumentKind: Send + Sync + 'static {
     const JSON_TYPE: &'static str = "object";
     /// Served revalidatable ([`Answer::revalidated`]).
     const REVALIDATED: bool = false;
+
+    /// The schema of the envelope's `data` (an object kind), or of each item (an array kind).
+    fn data() -> MetaSchemaRef {
+        shape::object(&[])
+    }
+}
+
+/// Small builders of the schemas [`DocumentKind::data`] declares.
+pub mod shape {
+    use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+
+    fn inline(schema: MetaSchema) -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(schema))
+    }
+
+    /// Any JSON value.
+    pub fn any() -> MetaSchemaRef {
+        inline(MetaSchema::ANY)
+    }
+
+    /// A string.
+    pub fn string() -> MetaSchemaRef {
+        inline(MetaSchema::new("string"))
+    }
+
+    /// A string of `format`.
+    pub fn formatted(format: &'static str) -> MetaSchemaRef {
+        inline(MetaSchema::new_with_format("string", format))
+    }
+
+    /// An integer.
+    pub fn integer() -> MetaSchemaRef {
+        inline(MetaSchema::new_with_format("integer", "int64"))
+    }
+
+    /// A number.
+    pub fn number() -> MetaSchemaRef {
+        inline(MetaSchema::new("number"))
+    }
+
+    /// A boolean.
+    pub fn boolean() -> MetaSchemaRef {
+        inline(MetaSchema::new("boolean"))
+    }
+
+    /// `schema` or null.
+    pub fn nullable(schema: MetaSchemaRef) -> MetaSchemaRef {
+        match schema {
+            MetaSchemaRef::Inline(schema) => inline(MetaSchema {
+                nullable: true,
+                ..*schema
+            }),
+            reference => inline(MetaSchema {
+                all_of: vec![reference],
+                nullable: true,
+                ..MetaSchema::ANY
+            }),
+        }
+    }
+
+    /// An array of `items`.
+    pub fn array(items: MetaSchemaRef) -> MetaSchemaRef {
+        inline(MetaSchema {
+            items: Some(Box::new(items)),
+            ..MetaSchema::new("array")
+        })
+    }
+
+    /// An object with `properties`, all required, and possibly more members.
+    pub fn object(properties: &[(&'static str, MetaSchemaRef)]) -> MetaSchemaRef {
+        inline(MetaSchema {
+            required: properties.iter().map(|(name, _)| *name).collect(),
+            properties: properties.to_vec(),
+            additional_properties: Some(Box::new(any())),
+            ..MetaSchema::new("object")
+        })
+    }
+
+    /// An object whose members (any names) are all `values`.
+    pub fn map(values: MetaSchemaRef) -> MetaSchemaRef {
+        inline(MetaSchema {
+            additional_properties: Some(Box::new(values)),
+            ..MetaSchema::new("object")
+        })
+    }
 }
 
 named_schema_type!(
@@ -482,16 +567,19 @@ named_schema_type!(
     name: Cow::Borrowed(K::NAME),
     register: |registry| {
         registry.create_schema::<Self, _>(K::NAME.to_string(), |_| {
-            let mut schema = MetaSchema {
-                description: Some(K::DESCRIPTION),
-                ..MetaSchema::new(K::JSON_TYPE)
-            };
             if K::JSON_TYPE == "array" {
-                schema.items = Some(Box::new(MetaSchemaRef::Inline(Box::new(MetaSchema::new(
-                    "object",
-                )))));
+                return MetaSchema {
+                    description: Some(K::DESCRIPTION),
+                    items: Some(Box::new(K::data())),
+                    ..MetaSchema::new("array")
+                };
             }
-            schema
+            // `{success, data, …}`: `message` and `meta` where the kind has them.
+            MetaSchema {
+                description: Some(K::DESCRIPTION),
+                additional_properties: Some(Box::new(shape::any())),
+                ..envelope_schema(K::data(), None)
+            }
         });
     }
 );
@@ -507,16 +595,17 @@ impl<K: DocumentKind> SuccessBody for Document<K> {
     const REVALIDATED: bool = K::REVALIDATED;
 }
 
-/// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description")`,
-/// prefixed with `revalidated` for a document served with an `ETag`.
+/// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description"
+/// [, data: <schema of data or of each item>])`, prefixed with `revalidated` for a document
+/// served with an `ETag`. Without `data`, it is an object with any members.
 macro_rules! document_kind {
-    ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
-        document_kind!(@kind false, $(#[$doc])* $name, $schema, $json, $description);
+    ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal $(, data: $data:expr)?) => {
+        document_kind!(@kind false, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
     };
-    ($(#[$doc:meta])* revalidated $name:ident, $schema:literal, $json:literal, $description:literal) => {
-        document_kind!(@kind true, $(#[$doc])* $name, $schema, $json, $description);
+    ($(#[$doc:meta])* revalidated $name:ident, $schema:literal, $json:literal, $description:literal $(, data: $data:expr)?) => {
+        document_kind!(@kind true, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
     };
-    (@kind $revalidated:literal, $(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal) => {
+    (@kind $revalidated:literal, $(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal $(, $data:expr)?) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -525,6 +614,12 @@ macro_rules! document_kind {
             const DESCRIPTION: &'static str = $description;
             const JSON_TYPE: &'static str = $json;
             const REVALIDATED: bool = $revalidated;
+            $(
+                fn data() -> poem_openapi::registry::MetaSchemaRef {
+                    use $crate::api::answer::shape::*;
+                    $data
+                }
+            )?
         }
     };
 }

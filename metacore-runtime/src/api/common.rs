@@ -26,7 +26,8 @@ use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
 
 document_kind!(
     /// `{"success": true, "data": {"status", "version"}}`.
-    Health, "HealthEnvelope", "object", "The server is up.");
+    Health, "HealthEnvelope", "object", "The server is up.",
+    data: object(&[("status", string()), ("version", string())]));
 document_kind!(
     /// `{"success": true, "data": TableMetadata}`.
     revalidated TableMetadata, "TableMetadataEnvelope", "object", "The model's table metadata, gated for the caller.");
@@ -34,8 +35,13 @@ document_kind!(
     /// `{"success": true, "data": ModalMetadata}`.
     revalidated ModalMetadata, "ModalMetadataEnvelope", "object", "The model's form metadata.");
 document_kind!(
-    /// `{"success": true, "data": {"version", "tables", "modals"}}`.
-    revalidated AllMetadata, "AllMetadataEnvelope", "object", "Metadata of every model the caller may list.");
+/// `{"success": true, "data": {"version", "tables", "modals"}}`.
+revalidated AllMetadata, "AllMetadataEnvelope", "object", "Metadata of every model the caller may list.",
+data: object(&[
+    ("version", string()),
+    ("tables", map(object(&[]))),
+    ("modals", map(object(&[]))),
+]));
 document_kind!(
     /// The raw navigation array.
     revalidated Navigation, "NavigationGroups", "array", "The navigation groups the caller may see.");
@@ -45,20 +51,55 @@ document_kind!(
 document_kind!(
     /// `{"success": true, "data": [{addon_key, version, status, source, installed_at, …}]}`.
     InstallationList, "InstallationsEnvelope", "object",
-    "The caller's organisation's installations (never their secrets).");
+    "The caller's organisation's installations (never their secrets).",
+    data: array(installation()));
 document_kind!(
     /// `{"success": true, "data": {"installation", "install_secret"}}`.
     RotatedSecret, "RotatedSecretEnvelope", "object",
-    "The installation and its new install secret, shown this once.");
+    "The installation and its new install secret, shown this once.",
+    data: object(&[("installation", installation()), ("install_secret", string())]));
 document_kind!(
-    /// `{"success": true, "data": {user_id, organization_id, role, is_admin, permissions}}`.
-    Permissions, "PermissionsEnvelope", "object", "The caller's expanded capability set.");
+/// `{"success": true, "data": {user_id, organization_id, role, is_admin, permissions}}`.
+Permissions, "PermissionsEnvelope", "object", "The caller's expanded capability set.",
+data: object(&[
+    ("user_id", formatted("uuid")),
+    ("organization_id", nullable(formatted("uuid"))),
+    ("role", string()),
+    ("is_admin", boolean()),
+    ("permissions", array(string())),
+]));
 document_kind!(
-    /// `{"success": true, "data": [{addon_key, key, id, name, description, input_schema, handler_type}]}`.
-    Tools, "ToolsEnvelope", "object", "The tools the caller may execute.");
+/// `{"success": true, "data": [{addon_key, key, id, name, description, input_schema, handler_type}]}`.
+Tools, "ToolsEnvelope", "object", "The tools the caller may execute.",
+data: array(object(&[
+    ("addon_key", string()),
+    ("key", string()),
+    ("id", string()),
+    ("name", string()),
+    ("input_schema", any()),
+    ("handler_type", string()),
+])));
 document_kind!(
     /// `{"success": true, "data": [Option], "meta": {"type", "count"}}`.
-    Options, "OptionsEnvelope", "object", "Options of a field.");
+    Options, "OptionsEnvelope", "object", "Options of a field.",
+    data: array(object(&[("value", any()), ("label", any())])));
+
+/// An installation as `GET /api/metacore/installations` shows it.
+fn installation() -> poem_openapi::registry::MetaSchemaRef {
+    use crate::api::answer::shape::*;
+    object(&[
+        ("id", formatted("uuid")),
+        ("addon_key", string()),
+        ("version", string()),
+        ("status", string()),
+        ("source", string()),
+        ("installed_at", formatted("date-time")),
+        ("enabled_at", nullable(formatted("date-time"))),
+        ("disabled_at", nullable(formatted("date-time"))),
+        ("updated_at", formatted("date-time")),
+        ("settings", any()),
+    ])
+}
 
 /// The shared operations.
 pub struct CommonApi;

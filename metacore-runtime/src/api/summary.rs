@@ -25,11 +25,13 @@ use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor}
 document_kind!(
     /// `{"success": true, "data": {<column>: <number | null>}}`.
     Aggregates, "AggregateEnvelope", "object",
-    "One number per aggregated column (`sum`/`count` of no rows is 0; `avg`/`min`/`max` of no rows is null).");
+    "One number per aggregated column (`sum`/`count` of no rows is 0; `avg`/`min`/`max` of no rows is null).",
+    data: map(nullable(number())));
 document_kind!(
     /// `{"success": true, "data": [{value, label, count}]}`.
     Facets, "FacetEnvelope", "object",
-    "The distinct non-null values of the field among the filtered rows, with their label and count, most frequent first.");
+    "The distinct non-null values of the field among the filtered rows, with their label and count, most frequent first.",
+    data: array(object(&[("value", any()), ("label", any()), ("count", integer())])));
 
 /// The reply of an aggregate.
 pub type AggregateAnswer = Answer<Document<Aggregates>>;

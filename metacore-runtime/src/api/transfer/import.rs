@@ -67,13 +67,39 @@ struct Outcome {
 }
 
 document_kind!(
-    /// `{"success": true, "data": {rowCount, valid, skipped, total, errors, sample, validatedAt}}`.
-    ImportCheck, "ImportValidationEnvelope", "object",
-    "What importing the file would do: `data.valid` rows pass, `data.errors` lists each failing field as `{row, column, code, message}` (rows 1-based, header excluded), `data.sample` up to 5 parsed rows. Nothing was written.");
+/// `{"success": true, "data": {rowCount, valid, skipped, total, errors, sample, validatedAt}}`.
+ImportCheck, "ImportValidationEnvelope", "object",
+"What importing the file would do: `data.valid` rows pass, `data.errors` lists each failing field as `{row, column, code, message}` (rows 1-based, header excluded), `data.sample` up to 5 parsed rows. Nothing was written.",
+data: object(&[
+    ("rowCount", integer()),
+    ("valid", integer()),
+    ("skipped", integer()),
+    ("total", integer()),
+    ("errors", array(object(&[
+        ("row", integer()),
+        ("column", nullable(string())),
+        ("code", string()),
+        ("message", string()),
+    ]))),
+    ("sample", array(object(&[]))),
+    ("validatedAt", formatted("date-time")),
+]));
 document_kind!(
-    /// `{"success": failed == 0, "data": {created, skipped, failed, failures}}`.
-    ImportReport, "ImportResultEnvelope", "object",
-    "What the import did: `data.created` rows, `data.skipped` blank rows, `data.failed` rows with `data.failures` as `{row, column, code, error, input}`. A 422 `import_failed` carries the same `data` when no row was created.");
+/// `{"success": failed == 0, "data": {created, skipped, failed, failures}}`.
+ImportReport, "ImportResultEnvelope", "object",
+"What the import did: `data.created` rows, `data.skipped` blank rows, `data.failed` rows with `data.failures` as `{row, column, code, error, input}`. A 422 `import_failed` carries the same `data` when no row was created.",
+data: object(&[
+    ("created", integer()),
+    ("skipped", integer()),
+    ("failed", integer()),
+    ("failures", array(object(&[
+        ("row", integer()),
+        ("column", nullable(string())),
+        ("code", string()),
+        ("error", string()),
+        ("input", object(&[])),
+    ]))),
+]));
 
 /// The reply of validate.
 pub type ValidateAnswer = Answer<Document<ImportCheck>>;
