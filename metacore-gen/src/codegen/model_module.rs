@@ -104,6 +104,8 @@ pub fn items(
         " Addon `{}` with this model alone, for the registry (`Registry {{ addons: &[ADDON] }}`).",
         addon.key
     );
+    let tag_name = &addon.key;
+    let tag_description = api::tag_description(addon);
     Some(quote! {
         #entity
 
@@ -147,13 +149,21 @@ pub fn items(
             use metacore_runtime::poem_openapi::OpenApi;
             use sea_orm::prelude::Uuid;
 
+            use metacore_runtime::api::Tag;
+
             use super::#route_alias;
+
+            /// The OpenAPI tag grouping the model's operations: its addon's key, and what it is.
+            const TAG: Tag = Tag {
+                name: #tag_name,
+                description: #tag_description,
+            };
 
             /// The model's HTTP operations (list, create, get, update, delete under
             /// `/api/data/<route>`), as the generated crate serves a manifest model's.
             pub struct Api;
 
-            #[OpenApi]
+            #[OpenApi(tag = "TAG")]
             impl Api {
                 #operations
             }

@@ -185,6 +185,16 @@ async fn committed_openapi_json_is_the_served_spec() {
     if std::env::var_os("METACORE_UPDATE").is_some() {
         std::fs::write(&path, format!("{spec}\n")).expect("generated/openapi.json is writable");
     }
+    // The hand-written `crm` addon's operations are grouped under its own tag too.
+    let document: serde_json::Value = serde_json::from_str(&spec).expect("JSON");
+    for (method, operation) in document["paths"]["/api/data/contacts"].as_object().unwrap() {
+        assert_eq!(operation["tags"], serde_json::json!(["crm"]), "{method}");
+    }
+    assert!(document["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "crm"));
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == format!("{spec}\n"),
