@@ -197,6 +197,15 @@ pub fn parse_json(column: &ColumnDescriptor, input: &Value) -> Result<Parsed, Fi
             checked_json(value)?
         }
         (ColumnKind::Json, other) => checked_json(other.clone())?,
+        // A JSON body says what a number or a boolean is: `"5"` or `"true"` is a type error
+        // (files and query strings, which hold text only, go through `parse_text`). A numeric
+        // column takes a decimal string too, the only way JSON carries exact digits.
+        (ColumnKind::Integer | ColumnKind::Bigint, Value::String(_)) => {
+            return Err(FieldError::new("integer"))
+        }
+        (ColumnKind::Boolean, Value::String(_)) => {
+            return Err(FieldError::new("invalid_type").with("expected", "boolean"))
+        }
         (_, Value::String(s)) => parse_text(column, s)?,
         (ColumnKind::Boolean, _) => {
             return Err(FieldError::new("invalid_type").with("expected", "boolean"))

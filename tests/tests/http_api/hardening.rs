@@ -229,6 +229,9 @@ async fn client_input_is_refused_before_the_database(server: &Server) {
         ("total", json!(123456789012345.5), "max"),
         ("total", json!(-123456789012345.5), "min"),
         ("discount", json!(1e300), "numeric"),
+        // A JSON body types its numbers: text for an integer is refused (a numeric column
+        // takes decimal text, the only exact form; files are text and convert before this).
+        ("quantity", json!("5"), "integer"),
         // Dates outside years 1–9999.
         ("placed_on", json!("-200000-01-01"), "invalid_type"),
         ("placed_on", json!("0000-12-31"), "invalid_type"),
@@ -262,6 +265,15 @@ async fn client_input_is_refused_before_the_database(server: &Server) {
         reply.body["errors"]["credit_limit"][0]["params"]["max"],
         json!(9999999999.99)
     );
+    let reply = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            admin,
+            Some(&json!({"name": "Text bool", "active": "true"})),
+        )
+        .await;
+    assert_field_error(&reply, "active", "invalid_type");
 
     // The edges of what fits are accepted.
     let reply = server

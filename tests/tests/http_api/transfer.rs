@@ -533,7 +533,7 @@ async fn xlsx_files(server: &Server, a: &str) {
             .await,
     );
     let mut workbook = xlsx::Sheet::new(
-        ["Name", "Email", "Tier", "Credit limit"]
+        ["Name", "Email", "Tier", "Credit limit", "Active"]
             .map(String::from)
             .to_vec(),
     )
@@ -545,15 +545,23 @@ async fn xlsx_files(server: &Server, a: &str) {
             text("xa@x.io"),
             text("bronze"),
             Cell::Decimal("1.25".into()),
+            text("no"),
         ],
         vec![
             text("Bad tier"),
             text("bt@x.io"),
             text("platinum"),
             Cell::Int(1),
+            Cell::Null,
         ],
-        vec![Cell::Null, Cell::Null, Cell::Null, Cell::Null],
-        vec![text("Yara"), text("ya@x.io"), text("silver"), Cell::Int(3)],
+        vec![Cell::Null, Cell::Null, Cell::Null, Cell::Null, Cell::Null],
+        vec![
+            text("Yara"),
+            text("ya@x.io"),
+            text("silver"),
+            Cell::Int(3),
+            Cell::Bool(false),
+        ],
     ] {
         workbook.append(row.iter()).unwrap();
     }
@@ -593,6 +601,12 @@ async fn xlsx_files(server: &Server, a: &str) {
         .send("GET", "/api/data/customers?search=Xavier", Some(a), None)
         .await;
     assert_eq!(xavier.body["data"][0]["credit_limit"].as_f64(), Some(1.25));
+    // A file's text becomes the typed values a JSON create needs: "no" and FALSE are false.
+    assert_eq!(xavier.body["data"][0]["active"], false, "{}", xavier.text);
+    let yara = server
+        .send("GET", "/api/data/customers?search=Yara", Some(a), None)
+        .await;
+    assert_eq!(yara.body["data"][0]["active"], false, "{}", yara.text);
 
     // A ZIP bomb: a few hundred KiB that inflate past the limit. Refused, nothing written.
     let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -28,7 +28,9 @@ use crate::api::handlers::{addon_of, admit, admit_all, event, id_of, row_json};
 use crate::api::schema::ModelSchema;
 use crate::api::state::{ApiState, Call};
 use crate::api::store::{self, Scope};
+use crate::api::value::{parse_text, Cell};
 use crate::events::Event;
+use crate::registry::{ColumnKind, ModelDescriptor};
 
 /// The default of `METACORE_IMPORT_MAX_ROWS`.
 pub const DEFAULT_MAX_ROWS: usize = 10_000;
@@ -232,6 +234,7 @@ async fn run<M: ModelSchema>(
             outcome.skipped += 1;
             continue;
         };
+        let fields = typed(model, fields);
         let savepoint = txn.begin().await.map_err(ApiError::internal)?;
         match store::create(&savepoint, addon, model, scope, &fields).await {
             Ok(cells) => {
@@ -276,6 +279,34 @@ async fn run<M: ModelSchema>(
         }
     }
     Ok(outcome)
+}
+
+/// `fields` read from a file, with the text of integer and boolean columns turned into the
+/// JSON numbers and booleans a create takes (a file holds text only); text that is not one
+/// stays text, for the create to refuse with the column's error.
+fn typed(model: &ModelDescriptor, fields: Map<String, Value>) -> Map<String, Value> {
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let column = model.column(&key).filter(|c| {
+                matches!(
+                    c.kind,
+                    ColumnKind::Integer | ColumnKind::Bigint | ColumnKind::Boolean
+                )
+            });
+            let typed = match (column, &value) {
+                (Some(column), Value::String(text)) if !text.trim().is_empty() => {
+                    match parse_text(column, text).map(|parsed| parsed.cell) {
+                        Ok(Cell::Int(i)) => Value::from(i),
+                        Ok(Cell::Bool(b)) => Value::Bool(b),
+                        _ => value,
+                    }
+                }
+                _ => value,
+            };
+            (key, typed)
+        })
+        .collect()
 }
 
 /// The failures a refused create of row `row` stands for: one per field error, or one for
