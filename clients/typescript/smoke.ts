@@ -30,7 +30,7 @@ type Assert<T extends true> = T;
 export type EnumChecks = [
   Assert<Equals<Ticket["status"], TicketsTicketStatus>>,
   Assert<Equals<Ticket["priority"], TicketsTicketPriority>>,
-  Assert<Equals<TicketCreate["status"], TicketsTicketStatus | undefined>>,
+  Assert<Equals<TicketCreate["status"], TicketsTicketStatus | null | undefined>>, // null: the default
   Assert<Equals<TicketUpdate["status"], TicketsTicketStatus | undefined>>,
   Assert<Equals<Schemas["ShowcaseOrdersRow"]["status"], ShowcaseOrderStatus>>,
   Assert<Equals<Schemas["ShowcaseCustomersRow"]["tier"], ShowcaseCustomerTier>>,

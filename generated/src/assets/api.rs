@@ -352,7 +352,12 @@ impl Api {
     async fn asset_categories_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -565,7 +570,12 @@ impl Api {
     async fn assets_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -805,7 +815,12 @@ impl Api {
     async fn depreciation_schedules_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -1042,7 +1057,12 @@ impl Api {
     async fn maintenance_schedules_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -1279,7 +1299,12 @@ impl Api {
     async fn maintenance_logs_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -1516,7 +1541,12 @@ impl Api {
     async fn asset_disposals_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,

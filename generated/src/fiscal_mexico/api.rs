@@ -268,7 +268,12 @@ impl Api {
     async fn fiscal_documents_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,

@@ -289,7 +289,12 @@ impl Api {
     async fn projects_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -526,7 +531,12 @@ impl Api {
     async fn project_tasks_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -763,7 +773,12 @@ impl Api {
     async fn time_entries_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,

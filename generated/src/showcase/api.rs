@@ -277,7 +277,12 @@ impl Api {
     async fn customers_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -490,7 +495,12 @@ impl Api {
     async fn orders_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,

@@ -265,7 +265,12 @@ impl Api {
     async fn tickets_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
@@ -502,7 +507,12 @@ impl Api {
     async fn ticket_comments_facets(
         &self,
         call: Call<'_>,
-        /// The column whose values are counted.
+        /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+        #[oai(
+            validator(
+                pattern = "^(id|organization_id|ticket_id|author_id|body|created_at)$"
+            )
+        )]
         field: Query<String>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,

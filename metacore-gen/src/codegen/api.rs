@@ -345,6 +345,7 @@ fn transfer_operations(model: &Model) -> TokenStream {
          filters (`{route}.index`)."
     );
     let sortable = sortable_pattern(model);
+    let facet_field = facet_pattern(model);
     quote! {
         #[doc = #export_doc]
         #[oai(path = #export_path, method = "get", operation_id = #export_id)]
@@ -428,7 +429,8 @@ fn transfer_operations(model: &Model) -> TokenStream {
         async fn #facets(
             &self,
             call: Call<'_>,
-            /// The column whose values are counted.
+            /// The column whose values are counted (any column but JSON ones and `deleted_at`).
+            #[oai(validator(pattern = #facet_field))]
             field: Query<String>,
             /// Case-insensitive text the values' labels contain.
             q: Query<Option<String>>,
@@ -452,7 +454,17 @@ fn transfer_operations(model: &Model) -> TokenStream {
 /// The `sortBy` values the server accepts, exactly: a column name that is not JSON nor the
 /// soft-delete marker, or nothing.
 fn sortable_pattern(model: &Model) -> String {
-    let names: Vec<&str> = model
+    format!("^({})?$", scalar_columns(model).join("|"))
+}
+
+/// The `field` pattern of facets: one of the same columns as `sortBy`, never empty.
+fn facet_pattern(model: &Model) -> String {
+    format!("^({})$", scalar_columns(model).join("|"))
+}
+
+/// The columns a list sorts by and facets count: all but JSON ones and `deleted_at`.
+fn scalar_columns(model: &Model) -> Vec<&str> {
+    model
         .columns
         .iter()
         .filter(|c| {
@@ -462,8 +474,7 @@ fn sortable_pattern(model: &Model) -> String {
             ) && c.role != SystemRole::DeletedAt
         })
         .map(|c| c.name.as_str())
-        .collect();
-    format!("^({})?$", names.join("|"))
+        .collect()
 }
 
 /// The model `action` targets.

@@ -34,12 +34,12 @@ use crate::response::HandlerOutcome;
 
 document_kind!(
     /// `{"success": true, "data", "message"?, "meta": {model, action, trigger_type, duration_ms, rolled_back?}}`.
-    ActionResult, "ActionResultEnvelope", "object",
+    handled ActionResult, "ActionResultEnvelope", "object",
     "The handler's answer: `data`, `message`, and `meta` with the model, action, trigger type and duration.",
     data: any());
 document_kind!(
     /// `{"success": true, "data", "message"?, "meta": {addon, tool, trigger_type, duration_ms}}`.
-    ToolResult, "ToolResultEnvelope", "object",
+    handled ToolResult, "ToolResultEnvelope", "object",
     "The tool handler's answer: `data`, `message`, and `meta` with the addon, tool, trigger type and duration.",
     data: any());
 

@@ -33,7 +33,23 @@ pub trait SuccessBody: Type + Serialize {
     /// Served with an `ETag` and revalidated with `If-None-Match` (304), see
     /// [`Answer::revalidated`].
     const REVALIDATED: bool = false;
+    /// Produced by an addon handler (an action or a tool), which can also fail with 502, 503
+    /// and 504.
+    const RUNS_HANDLERS: bool = false;
 }
+
+/// The statuses of a handler that failed, for operations that run one.
+const HANDLER_STATUSES: [(u16, &str); 3] = [
+    (
+        502,
+        "The handler failed: a trap, an answer that is not JSON, or a webhook that could not be reached or refused.",
+    ),
+    (
+        503,
+        "The sandbox is busy (`sandbox_busy`, with `Retry-After`), or the handler's module is missing.",
+    ),
+    (504, "The handler ran past its deadline."),
+];
 
 /// What an envelope can carry: a documented, serialisable value.
 pub trait Payload: Type + Serialize {}
@@ -235,6 +251,22 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
             });
         }
         responses.extend(error_responses());
+        if T::RUNS_HANDLERS {
+            responses.extend(
+                HANDLER_STATUSES
+                    .iter()
+                    .map(|(status, description)| MetaResponse {
+                        description,
+                        status: Some(*status),
+                        status_range: None,
+                        content: vec![MetaMediaType {
+                            content_type: "application/json; charset=utf-8",
+                            schema: ErrorEnvelope::schema_ref(),
+                        }],
+                        headers: Vec::new(),
+                    }),
+            );
+        }
         MetaResponses { responses }
     }
 
@@ -475,6 +507,8 @@ pub trait DocumentKind: Send + Sync + 'static {
     const JSON_TYPE: &'static str = "object";
     /// Served revalidatable ([`Answer::revalidated`]).
     const REVALIDATED: bool = false;
+    /// Produced by an addon handler ([`SuccessBody::RUNS_HANDLERS`]).
+    const RUNS_HANDLERS: bool = false;
 
     /// The schema of the envelope's `data` (an object kind), or of each item (an array kind).
     fn data() -> MetaSchemaRef {
@@ -593,19 +627,24 @@ impl<K> Serialize for Document<K> {
 impl<K: DocumentKind> SuccessBody for Document<K> {
     const DESCRIPTION: &'static str = K::DESCRIPTION;
     const REVALIDATED: bool = K::REVALIDATED;
+    const RUNS_HANDLERS: bool = K::RUNS_HANDLERS;
 }
 
 /// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description"
 /// [, data: <schema of data or of each item>])`, prefixed with `revalidated` for a document
-/// served with an `ETag`. Without `data`, it is an object with any members.
+/// served with an `ETag`, or `handled` for the answer of an addon handler. Without `data`, it
+/// is an object with any members.
 macro_rules! document_kind {
     ($(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal $(, data: $data:expr)?) => {
-        document_kind!(@kind false, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
+        document_kind!(@kind false, false, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
     };
     ($(#[$doc:meta])* revalidated $name:ident, $schema:literal, $json:literal, $description:literal $(, data: $data:expr)?) => {
-        document_kind!(@kind true, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
+        document_kind!(@kind true, false, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
     };
-    (@kind $revalidated:literal, $(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal $(, $data:expr)?) => {
+    ($(#[$doc:meta])* handled $name:ident, $schema:literal, $json:literal, $description:literal $(, data: $data:expr)?) => {
+        document_kind!(@kind false, true, $(#[$doc])* $name, $schema, $json, $description $(, $data)?);
+    };
+    (@kind $revalidated:literal, $handlers:literal, $(#[$doc:meta])* $name:ident, $schema:literal, $json:literal, $description:literal $(, $data:expr)?) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -614,6 +653,7 @@ macro_rules! document_kind {
             const DESCRIPTION: &'static str = $description;
             const JSON_TYPE: &'static str = $json;
             const REVALIDATED: bool = $revalidated;
+            const RUNS_HANDLERS: bool = $handlers;
             $(
                 fn data() -> poem_openapi::registry::MetaSchemaRef {
                     use $crate::api::answer::shape::*;

@@ -391,10 +391,13 @@ impl CommonApi {
         &self,
         call: Call<'_>,
         model: Path<String>,
-        field: Query<Option<String>>,
+        /// The field whose options are listed (`id`: the model's own rows).
+        field: Query<String>,
         q: Query<Option<String>>,
         search: Query<Option<String>>,
         limit: Query<Option<i64>>,
+        /// Options skipped (dynamic options), at least 0.
+        #[oai(validator(minimum(value = "0")))]
         offset: Query<Option<i64>>,
     ) -> Answer<Document<Options>> {
         answer(
@@ -402,8 +405,7 @@ impl CommonApi {
                 let (caller, _) = call.state.caller(call.request).await?;
                 let org = caller.organization()?;
                 let (addon, model) = resolve(call.state, &model)?;
-                let field = field
-                    .0
+                let field = Some(field.0)
                     .filter(|f| !f.trim().is_empty())
                     .ok_or_else(|| ApiError::bad_request("invalid_param", "`field` is required"))?;
                 let text = q.0.or(search.0).unwrap_or_default();

@@ -30,6 +30,7 @@ pub mod error;
 pub mod filter_params;
 pub mod handlers;
 pub mod links;
+pub mod path_enums;
 pub mod query;
 pub mod request;
 pub mod schema;

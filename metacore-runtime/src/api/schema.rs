@@ -229,6 +229,75 @@ fn column_schema(
     }))
 }
 
+/// `schema` refusing blank text when `required` (the server trims text and refuses an empty
+/// value of a required column): at least one character, one of them not white space.
+fn not_blank(schema: MetaSchemaRef, required: bool) -> MetaSchemaRef {
+    match schema {
+        MetaSchemaRef::Inline(schema)
+            if required && schema.ty == "string" && schema.format.is_none() =>
+        {
+            MetaSchemaRef::Inline(Box::new(MetaSchema {
+                min_length: Some(schema.min_length.unwrap_or(0).max(1)),
+                pattern: Some(r"\S".to_string()),
+                ..*schema
+            }))
+        }
+        other => other,
+    }
+}
+
+/// A decimal as JSON text (what a numeric column also takes, for exact digits): a superset of
+/// what the server parses, so that no text it takes falls outside the schema.
+const DECIMAL_TEXT: &str = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$";
+/// The same, or blank (null).
+const DECIMAL_TEXT_OR_BLANK: &str = r"^\s*([-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)?\s*$";
+
+/// `schema` of a request body's `column` with the text the server also takes: a numeric
+/// column's decimal string (JSON numbers lose digits), and `""` when `nullable` — forms send
+/// an empty field as `""`, which the server reads as null for every column that is not plain text (`http-api.md` §4.1). Plain
+/// text (no format, no pattern) and option sets take `""` as a value already, or refuse it.
+fn or_blank(schema: MetaSchemaRef, column: &ColumnDescriptor, nullable: bool) -> MetaSchemaRef {
+    let MetaSchemaRef::Inline(schema) = schema else {
+        return schema;
+    };
+    let numeric = matches!(column.kind, ColumnKind::Numeric(_));
+    let plain_text = schema.ty == "string" && schema.format.is_none() && schema.pattern.is_none();
+    if !numeric && (!nullable || plain_text || schema.ty.is_empty() || !schema.all_of.is_empty()) {
+        return MetaSchemaRef::Inline(schema);
+    }
+    // `maxLength: 0`, not `enum: [""]`: a generator would make the latter an enum with an
+    // unnamed member (openapi-typescript's `--enum` emits invalid TypeScript for it).
+    let blank = if numeric {
+        MetaSchema {
+            pattern: Some(
+                if nullable {
+                    DECIMAL_TEXT_OR_BLANK
+                } else {
+                    DECIMAL_TEXT
+                }
+                .to_string(),
+            ),
+            ..MetaSchema::new("string")
+        }
+    } else {
+        MetaSchema {
+            max_length: Some(0),
+            ..MetaSchema::new("string")
+        }
+    };
+    MetaSchemaRef::Inline(Box::new(MetaSchema {
+        any_of: vec![
+            MetaSchemaRef::Inline(Box::new(MetaSchema {
+                nullable: false,
+                ..*schema
+            })),
+            MetaSchemaRef::Inline(Box::new(blank)),
+        ],
+        nullable,
+        ..MetaSchema::ANY
+    }))
+}
+
 fn object_schema(
     properties: Vec<(&'static str, MetaSchemaRef)>,
     required: Vec<&'static str>,
@@ -313,15 +382,25 @@ pub struct UpdateBody<M> {
     model: PhantomData<fn() -> M>,
 }
 
+// The tenancy column is left out: the server sets it, and takes it only when it repeats the
+// caller's organisation. `null` is "the default" for a column that has one, and "generate
+// one" for the id.
 schema_type!(CreateBody, "Create", |addon, model| object_schema(
     model
         .columns
         .iter()
-        .filter(|c| writable(c))
-        .map(|c| (
-            c.name,
-            column_schema(addon, model, c, c.nullable || c.role != ColumnRole::Data)
-        ))
+        .filter(|c| writable(c) && c.role != ColumnRole::Tenancy)
+        .map(|c| (c.name, {
+            let nullable = c.nullable || c.has_default || c.role == ColumnRole::Id;
+            or_blank(
+                not_blank(
+                    column_schema(addon, model, c, nullable),
+                    required_on_create(c),
+                ),
+                c,
+                nullable,
+            )
+        }))
         .collect(),
     model
         .columns
@@ -341,7 +420,10 @@ schema_type!(UpdateBody, "Update", |addon, model| {
         .columns
         .iter()
         .filter(|c| writable(c) && c.role == ColumnRole::Data)
-        .map(|c| (c.name, column_schema(addon, model, c, c.nullable)))
+        .map(|c| {
+            let schema = not_blank(column_schema(addon, model, c, c.nullable), required_on_create(c));
+            (c.name, or_blank(schema, c, c.nullable))
+        })
         .collect(),
     Vec::new(),
     "The fields to change; absent keys keep their value. `id` and the tenancy column cannot change (sent, they must equal the row's own).",

@@ -1,6 +1,6 @@
 //! Assembling the served application: the generated operations plus [`CommonApi`] as one
 //! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json` (completed with
-//! the create → item [`links`] and the list [`filter_params`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
+//! the create → item [`links`], the list [`filter_params`] and the [`path_enums`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
 //! limit on every protocol, and JSON envelopes for every error poem itself produces (unknown
 //! route, wrong method).
 
@@ -13,7 +13,7 @@ use super::common::CommonApi;
 use super::error::ApiError;
 use super::request::RawBody;
 use super::state::ApiState;
-use super::{filter_params, links};
+use super::{filter_params, links, path_enums};
 use crate::registry::Registry;
 
 /// Largest request body accepted.
@@ -41,7 +41,8 @@ pub fn spec_json<A: OpenApi>(api: A, info: Info<'_>, registry: &Registry) -> Str
 }
 
 /// The document poem-openapi made (`spec`), completed with what it cannot declare: the create
-/// → item [`links`] and the list filters ([`filter_params`]). Re-serialised from a
+/// → item [`links`], the list filters ([`filter_params`]) and the known values of path
+/// parameters ([`path_enums`]). Re-serialised from a
 /// `serde_json::Value`, whose objects keep their keys sorted: the same document, in a stable
 /// order. The text unchanged when it cannot be read.
 fn completed(spec: &str, registry: &Registry) -> String {
@@ -50,6 +51,7 @@ fn completed(spec: &str, registry: &Registry) -> String {
     };
     links::add_create_links(&mut document);
     filter_params::add_filter_parameters(&mut document, registry);
+    path_enums::add_path_enums(&mut document, registry);
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| spec.to_string())
 }
 

@@ -217,9 +217,19 @@ async fn spec_documents_auth_tags_enums_and_the_application() {
         schemas["ShowcaseOrdersRow"]["properties"]["status"],
         reference
     );
+    // A create's `null` is the column's default: `status` has one. The server sets the tenancy
+    // column, so it is not offered.
+    let create = &schemas["ShowcaseOrdersCreate"]["properties"];
     assert_eq!(
-        schemas["ShowcaseOrdersCreate"]["properties"]["status"],
-        reference
+        create["status"],
+        serde_json::json!({"allOf": [reference], "nullable": true})
+    );
+    assert!(create.get("organization_id").is_none(), "{create}");
+    // Required text refuses blanks, as the server does.
+    let name = &schemas["ShowcaseCustomersCreate"]["properties"]["name"];
+    assert_eq!(
+        (&name["minLength"], &name["pattern"]),
+        (&1.into(), &"\\S".into())
     );
     // An update may leave out any column but may not null a NOT NULL one, and cannot change
     // the id or the tenancy column: neither is offered.
@@ -228,6 +238,62 @@ async fn spec_documents_auth_tags_enums_and_the_application() {
     assert_eq!(update["notes"]["nullable"], true, "{update}");
     assert!(update["quantity"].get("nullable").is_none(), "{update}");
     assert!(update.get("id").is_none() && update.get("organization_id").is_none());
+    // A nullable column that is not plain text takes `""` (a form's empty field) as null.
+    assert_eq!(
+        update["placed_on"],
+        serde_json::json!({
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}],
+            "nullable": true,
+        })
+    );
+
+    // Path parameters list the values the build knows.
+    let path_schema = |path: &str, method: &str, name: &str| {
+        spec["paths"][path][method]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path}: {name}"))["schema"]
+            .clone()
+    };
+    let models = path_schema("/api/metadata/table/{model}", "get", "model");
+    assert!(models["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&"tickets".into()));
+    assert_eq!(
+        path_schema("/api/data/customers/{id}/action/{key}", "post", "key")["enum"],
+        serde_json::json!(["echo", "vet"])
+    );
+    assert_eq!(
+        path_schema("/api/data/customers/action/{key}", "post", "key")["enum"],
+        serde_json::json!(["echo_packed"])
+    );
+    let rotate = path_schema(
+        "/api/metacore/installations/{key}/rotate-secret",
+        "post",
+        "key",
+    );
+    assert!(rotate["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&"showcase".into()));
+    assert_eq!(
+        path_schema("/api/data/customers/facets", "get", "field")["pattern"],
+        "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)$"
+    );
+    // Operations that run addon handlers document their failures.
+    let action = &spec["paths"]["/api/data/customers/{id}/action/{key}"]["post"]["responses"];
+    for status in ["502", "503", "504"] {
+        assert!(action[status].is_object(), "{status}");
+    }
+    assert!(spec["paths"]["/api/data/customers"]["post"]["responses"]["502"].is_null());
+    // Envelopes say what `data` holds.
+    assert_eq!(
+        schemas["HealthEnvelope"]["properties"]["data"]["properties"]["status"],
+        serde_json::json!({"type": "string"})
+    );
     let tier = &schemas["ShowcaseCustomerTier"];
     assert_eq!(
         tier["maxLength"], 10,
