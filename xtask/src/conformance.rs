@@ -2,9 +2,9 @@
 //! (`.ci/conformance.sh`: openapi-spec-validator on the served spec, then schemathesis
 //! against every operation of the live demo server) with more examples per operation.
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
-use crate::workspace_root;
+use crate::run_script;
 
 /// Examples per operation unless `--max-examples` says otherwise (CI uses 10).
 const DEFAULT_EXAMPLES: u32 = 100;
@@ -19,19 +19,7 @@ pub fn run(args: &[String]) -> ExitCode {
         },
         _ => return usage(),
     };
-    let status = Command::new("bash")
-        .arg(".ci/conformance.sh")
-        .arg(examples.to_string())
-        .current_dir(workspace_root())
-        .status();
-    match status {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: cannot run bash .ci/conformance.sh: {e}");
-            ExitCode::from(2)
-        }
-    }
+    run_script(".ci/conformance.sh", &[examples.to_string()])
 }
 
 fn usage() -> ExitCode {

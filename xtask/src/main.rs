@@ -72,6 +72,24 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Runs `bash <script> <args>` from the repository root: success, failure (1), or 2 when bash
+/// cannot be started.
+pub fn run_script(script: &str, args: &[String]) -> ExitCode {
+    let status = Command::new("bash")
+        .arg(script)
+        .args(args)
+        .current_dir(workspace_root())
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run bash {script}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// A `cargo` command with the environment of a plain shell. `cargo run` gives this process
 /// xtask's package variables (`CARGO_PKG_*`, `CARGO_MANIFEST_*`, …); build scripts that watch
 /// them (ring's) would rerun in the inner cargo, so they are removed and it reuses what the

@@ -206,18 +206,21 @@ const ERROR_STATUSES: [(u16, &str); 9] = [
 
 /// The error responses every operation documents, each with the [`ErrorEnvelope`] schema.
 pub(crate) fn error_responses() -> impl Iterator<Item = MetaResponse> {
-    ERROR_STATUSES
-        .iter()
-        .map(|(status, description)| MetaResponse {
-            description,
-            status: Some(*status),
-            status_range: None,
-            content: vec![MetaMediaType {
-                content_type: "application/json; charset=utf-8",
-                schema: ErrorEnvelope::schema_ref(),
-            }],
-            headers: Vec::new(),
-        })
+    ERROR_STATUSES.iter().map(error_response)
+}
+
+/// An error response with the [`ErrorEnvelope`] schema.
+fn error_response(&(status, description): &(u16, &'static str)) -> MetaResponse {
+    MetaResponse {
+        description,
+        status: Some(status),
+        status_range: None,
+        content: vec![MetaMediaType {
+            content_type: "application/json; charset=utf-8",
+            schema: ErrorEnvelope::schema_ref(),
+        }],
+        headers: Vec::new(),
+    }
 }
 
 impl<T: SuccessBody> ApiResponse for Answer<T> {
@@ -252,20 +255,7 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
         }
         responses.extend(error_responses());
         if T::RUNS_HANDLERS {
-            responses.extend(
-                HANDLER_STATUSES
-                    .iter()
-                    .map(|(status, description)| MetaResponse {
-                        description,
-                        status: Some(*status),
-                        status_range: None,
-                        content: vec![MetaMediaType {
-                            content_type: "application/json; charset=utf-8",
-                            schema: ErrorEnvelope::schema_ref(),
-                        }],
-                        headers: Vec::new(),
-                    }),
-            );
+            responses.extend(HANDLER_STATUSES.iter().map(error_response));
         }
         MetaResponses { responses }
     }
