@@ -12,9 +12,10 @@
 //! narrower schema would hold everything it accepts. The description says which forms apply
 //! and, for an option set, names the values and its enum schema.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor, Registry};
+use super::query::filterable;
+use crate::registry::{ColumnDescriptor, ColumnKind, ModelDescriptor, Registry};
 
 /// The path tails (after `/api/data/<route>`) of the operations that take the filters.
 const FILTERED: [&str; 4] = ["", "/export", "/aggregate", "/facets"];
@@ -48,7 +49,7 @@ pub fn add_filter_parameters(document: &mut Value, registry: &Registry) {
             .iter()
             .filter_map(|p| p["name"].as_str().map(str::to_string))
             .collect();
-        for column in filterable(model) {
+        for column in model.columns.iter().filter(|c| filterable(c)) {
             let name = format!("f_{}", column.name);
             if declared.contains(&name) {
                 continue;
@@ -62,24 +63,16 @@ pub fn add_filter_parameters(document: &mut Value, registry: &Registry) {
     }
 }
 
-/// The columns the server filters on, in table order.
-fn filterable(model: &ModelDescriptor) -> impl Iterator<Item = &ColumnDescriptor> {
-    model
-        .columns
-        .iter()
-        .filter(|c| c.role != ColumnRole::DeletedAt)
-}
-
 fn parameter(name: &str, description: &str) -> Value {
-    let mut parameter = Map::new();
-    parameter.insert("name".into(), json!(name));
-    parameter.insert("in".into(), json!("query"));
-    parameter.insert("required".into(), json!(false));
-    parameter.insert("deprecated".into(), json!(false));
-    parameter.insert("explode".into(), json!(true));
-    parameter.insert("description".into(), json!(description));
-    parameter.insert("schema".into(), json!({"type": "string"}));
-    Value::Object(parameter)
+    json!({
+        "name": name,
+        "in": "query",
+        "required": false,
+        "deprecated": false,
+        "explode": true,
+        "description": description,
+        "schema": {"type": "string"},
+    })
 }
 
 /// What `f_<column>` takes, by the column's type.

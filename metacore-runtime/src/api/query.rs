@@ -94,7 +94,7 @@ pub fn parse_list(
     for (name, values) in filters {
         let column = model
             .column(name)
-            .filter(|c| c.role != ColumnRole::DeletedAt)
+            .filter(|c| filterable(c))
             .ok_or_else(|| {
                 ApiError::bad_request("invalid_filter", format!("unknown filter column `{name}`"))
             })?;
@@ -174,12 +174,9 @@ fn parse_order(
     let sort_by = sort_by.filter(|s| !s.is_empty());
     let (column, descending) = match sort_by {
         Some(name) => {
-            let column = model
-                .column(name)
-                .filter(|c| c.kind != ColumnKind::Json && c.role != ColumnRole::DeletedAt)
-                .ok_or_else(|| {
-                    ApiError::bad_request("invalid_sort", format!("cannot sort by `{name}`"))
-                })?;
+            let column = model.column(name).filter(|c| scalar(c)).ok_or_else(|| {
+                ApiError::bad_request("invalid_sort", format!("cannot sort by `{name}`"))
+            })?;
             (column, descending.unwrap_or(true))
         }
         None => match model.column_with(ColumnRole::CreatedAt) {
@@ -224,6 +221,18 @@ fn bind_compared(column: &ColumnDescriptor, sql: &mut Sql, parsed: Parsed) {
     } else {
         sql.bind(parsed.value);
     }
+}
+
+/// A column `f_<column>` may filter on: any but `deleted_at` (soft-deleted rows are never
+/// listed).
+pub(crate) fn filterable(column: &ColumnDescriptor) -> bool {
+    column.role != ColumnRole::DeletedAt
+}
+
+/// A column a list sorts by and facets count: a filterable one that is not JSON (documents
+/// have no order).
+pub(crate) fn scalar(column: &ColumnDescriptor) -> bool {
+    filterable(column) && column.kind != ColumnKind::Json
 }
 
 /// The condition of `f_<column>` with `values` (several plain values: `in`).

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::answer::{document_kind, Answer, Document};
 use super::error::ApiError;
 use super::handlers::{addon_of, admit};
-use super::query::{parse_list, ListParams};
+use super::query::{filterable, parse_list, scalar, ListParams};
 use super::request::query_pairs;
 use super::schema::{table_metadata, ModelSchema};
 use super::siblings;
@@ -20,7 +20,7 @@ use super::sql::{quote, Sql};
 use super::state::Call;
 use super::store::list_filter;
 use super::value::decode;
-use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
+use crate::registry::{ColumnDescriptor, ColumnKind, ModelDescriptor};
 
 document_kind!(
     /// `{"success": true, "data": {<column>: <number | null>}}`.
@@ -144,7 +144,7 @@ pub async fn aggregate<M: ModelSchema>(call: Call<'_>, params: AggregateParams) 
                 .map(str::trim)
                 .filter(|f| !f.is_empty())
                 .map(|name| match model.column(name) {
-                    Some(c) if numeric(c) && c.role != ColumnRole::DeletedAt => Ok((c, function)),
+                    Some(c) if numeric(c) && filterable(c) => Ok((c, function)),
                     _ => Err(ApiError::bad_request(
                         "invalid_param",
                         format!("`{name}` is not a numeric column of {}", model.route),
@@ -231,15 +231,12 @@ pub async fn facets<M: ModelSchema>(call: Call<'_>, params: FacetParams) -> Face
             .map(str::trim)
             .filter(|f| !f.is_empty())
             .ok_or_else(|| ApiError::bad_request("invalid_param", "`field` is required"))?;
-        let column = model
-            .column(name)
-            .filter(|c| c.kind != ColumnKind::Json && c.role != ColumnRole::DeletedAt)
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_param",
-                    format!("`{name}` is not a scalar column of {}", model.route),
-                )
-            })?;
+        let column = model.column(name).filter(|c| scalar(c)).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_param",
+                format!("`{name}` is not a scalar column of {}", model.route),
+            )
+        })?;
         let limit = match params.limit {
             Some(n) if n >= 1 => n.min(200),
             _ => 50,
