@@ -21,7 +21,7 @@ use poem::http::StatusCode;
 use sea_orm::TransactionTrait;
 use serde_json::{json, Map, Value};
 
-use super::{import_spec, xlsx, Format, ImportBody, SpecColumn, Upload};
+use super::{import_spec, refused, xlsx, Format, ImportBody, SpecColumn, Upload};
 use crate::api::answer::{document_kind, Answer, Document};
 use crate::api::error::{ApiError, FieldError};
 use crate::api::handlers::{addon_of, admit, admit_all, event, id_of, row_json};
@@ -354,10 +354,6 @@ fn field_message(error: &FieldError) -> String {
         })
         .collect();
     format!("{} ({})", error.code, params.join(", "))
-}
-
-fn refused(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", message)
 }
 
 /// The rows of `upload` as field maps by the import spec of `M` (422 `invalid_file` when it

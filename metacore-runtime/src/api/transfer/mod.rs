@@ -209,6 +209,11 @@ fn unsupported(what: &str) -> ApiError {
     )
 }
 
+/// 422 `invalid_file`: an upload that cannot be read as what it claims to be.
+fn refused(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", message)
+}
+
 fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,

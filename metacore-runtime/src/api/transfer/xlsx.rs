@@ -25,6 +25,7 @@ use calamine::{DataRef, Reader, Xlsx};
 use poem::http::StatusCode;
 use rust_xlsxwriter::{utility::column_number_to_name, Format, Workbook, XlsxError};
 
+use super::refused;
 use crate::api::error::ApiError;
 use crate::api::value::Cell;
 
@@ -177,11 +178,6 @@ pub struct Table {
     pub headers: BTreeMap<u32, String>,
     /// The records in order, numbered from 1 under the header; `None` is an empty row.
     pub rows: Vec<Option<BTreeMap<u32, String>>>,
-}
-
-/// 422 `invalid_file`.
-fn refused(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", message)
 }
 
 /// Refuses an archive that expands past [`MAX_EXPANDED_BYTES`] or holds too many members, by
