@@ -272,7 +272,6 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
 
 /// The headers of a revalidated document, for the spec.
 fn revalidation_headers() -> Vec<MetaHeader> {
-    let string = || MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")));
     [
         (
             "ETag",
@@ -287,7 +286,7 @@ fn revalidation_headers() -> Vec<MetaHeader> {
         description: Some(description.to_string()),
         required: true,
         deprecated: false,
-        schema: string(),
+        schema: shape::string(),
     })
     .collect()
 }
@@ -381,13 +380,7 @@ impl<T> EnvelopeBody<T> {
 }
 
 fn envelope_schema(data: MetaSchemaRef, meta: Option<MetaSchemaRef>) -> MetaSchema {
-    let mut properties = vec![
-        (
-            "success",
-            MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean"))),
-        ),
-        ("data", data),
-    ];
+    let mut properties = vec![("success", shape::boolean()), ("data", data)];
     let mut required = vec!["success", "data"];
     if let Some(meta) = meta {
         properties.push(("meta", meta));
@@ -401,8 +394,6 @@ fn envelope_schema(data: MetaSchemaRef, meta: Option<MetaSchemaRef>) -> MetaSche
 }
 
 fn page_meta_schema() -> MetaSchemaRef {
-    let integer =
-        || MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("integer", "int64")));
     let keys = [
         "total",
         "page",
@@ -413,7 +404,7 @@ fn page_meta_schema() -> MetaSchemaRef {
         "to",
     ];
     MetaSchemaRef::Inline(Box::new(MetaSchema {
-        properties: keys.iter().map(|k| (*k, integer())).collect(),
+        properties: keys.iter().map(|k| (*k, shape::integer())).collect(),
         required: keys.to_vec(),
         ..MetaSchema::new("object")
     }))

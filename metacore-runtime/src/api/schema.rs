@@ -18,7 +18,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::answer::named_schema_type;
+use super::answer::{named_schema_type, shape};
 use super::siblings::{self, Form, Siblings};
 use super::value::Cell;
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
@@ -351,8 +351,8 @@ fn sibling_schema(form: Form) -> MetaSchemaRef {
         Form::Pair => MetaSchema {
             description: Some("The referenced row: its id and display label (`null` when the reference is empty or the row is not visible)."),
             properties: vec![
-                ("value", MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "uuid")))),
-                ("label", MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")))),
+                ("value", shape::formatted("uuid")),
+                ("label", shape::string()),
             ],
             required: vec!["value", "label"],
             nullable: true,

@@ -22,7 +22,7 @@ use poem_openapi::registry::{
 };
 use poem_openapi::{ApiExtractor, ApiExtractorType, ApiResponse, ExtractParamOptions};
 
-use super::answer::error_responses;
+use super::answer::{error_responses, shape};
 use super::error::{ApiError, ErrorEnvelope};
 use super::schema::table_metadata;
 use crate::registry::ModelDescriptor;
@@ -87,7 +87,7 @@ impl ApiResponse for FileAnswer {
             content: vec![
                 MetaMediaType {
                     content_type: CSV,
-                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new("string"))),
+                    schema: shape::string(),
                 },
                 MetaMediaType {
                     content_type: JSON_EXPORT,
@@ -95,9 +95,7 @@ impl ApiResponse for FileAnswer {
                 },
                 MetaMediaType {
                     content_type: xlsx::XLSX,
-                    schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
-                        "string", "binary",
-                    ))),
+                    schema: shape::formatted("binary"),
                 },
             ],
             headers: Vec::new(),
@@ -156,10 +154,8 @@ impl<'a> ApiExtractor<'a> for ImportBody {
     type ParamRawType = ();
 
     fn request_meta() -> Option<MetaRequest> {
-        let binary =
-            || MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")));
         let multipart = MetaSchema {
-            properties: vec![("file", binary())],
+            properties: vec![("file", shape::formatted("binary"))],
             required: vec!["file"],
             ..MetaSchema::new("object")
         };
