@@ -75,6 +75,10 @@ pub const THREADS_ENV: &str = "METACORE_WASM_THREADS";
 /// Environment variable overriding [`SandboxConfig::max_in_flight`].
 pub const MAX_IN_FLIGHT_ENV: &str = "METACORE_WASM_MAX_IN_FLIGHT";
 
+/// Environment variable lowering [`SandboxConfig::max_timeout`], in milliseconds (at most
+/// [`MAX_TIMEOUT`]).
+pub const MAX_TIMEOUT_ENV: &str = "METACORE_WASM_MAX_TIMEOUT_MS";
+
 /// Default [`SandboxConfig::max_in_flight`] per pool thread.
 const IN_FLIGHT_PER_THREAD: usize = 8;
 
@@ -96,7 +100,8 @@ impl Default for SandboxConfig {
 
 impl SandboxConfig {
     /// The defaults, with the pool sized by [`THREADS_ENV`] and [`MAX_IN_FLIGHT_ENV`] when
-    /// set (positive integers; without the second, 8 per thread). Fails on any other value.
+    /// set (positive integers; without the second, 8 per thread) and every deadline bounded by
+    /// [`MAX_TIMEOUT_ENV`] (milliseconds, at most [`MAX_TIMEOUT`]). Fails on any other value.
     pub fn from_env() -> Result<SandboxConfig, String> {
         SandboxConfig::from_lookup(|name| std::env::var(name).ok())
     }
@@ -119,6 +124,16 @@ impl SandboxConfig {
         }
         if let Some(max_in_flight) = positive(MAX_IN_FLIGHT_ENV)? {
             config.max_in_flight = max_in_flight;
+        }
+        if let Some(ms) = positive(MAX_TIMEOUT_ENV)? {
+            let bound = Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX));
+            if bound > MAX_TIMEOUT {
+                return Err(format!(
+                    "{MAX_TIMEOUT_ENV} must be at most {} (ms), not `{ms}`",
+                    MAX_TIMEOUT.as_millis()
+                ));
+            }
+            config.max_timeout = bound;
         }
         Ok(config)
     }

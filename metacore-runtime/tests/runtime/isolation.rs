@@ -225,7 +225,7 @@ async fn an_abandoned_call_holds_its_slot_until_its_deadline() {
 
 #[test]
 fn the_pool_is_sized_from_the_environment() {
-    use metacore_runtime::sandbox::{MAX_IN_FLIGHT_ENV, THREADS_ENV};
+    use metacore_runtime::sandbox::{MAX_IN_FLIGHT_ENV, MAX_TIMEOUT, MAX_TIMEOUT_ENV, THREADS_ENV};
     let config = |vars: &[(&str, &str)]| {
         SandboxConfig::from_lookup(|name| {
             vars.iter()
@@ -243,5 +243,12 @@ fn the_pool_is_sized_from_the_environment() {
     for bad in ["0", "many", "-2"] {
         let error = config(&[(THREADS_ENV, bad)]).expect_err("refused");
         assert!(error.contains(THREADS_ENV), "{error}");
+    }
+    assert_eq!(defaults.max_timeout, MAX_TIMEOUT);
+    let bounded = config(&[(MAX_TIMEOUT_ENV, "1500")]).expect("valid");
+    assert_eq!(bounded.max_timeout, Duration::from_millis(1500));
+    for bad in ["0", "60001", "soon"] {
+        let error = config(&[(MAX_TIMEOUT_ENV, bad)]).expect_err("refused");
+        assert!(error.contains(MAX_TIMEOUT_ENV), "{error}");
     }
 }
