@@ -11,6 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use sea_orm::prelude::Decimal;
+use sea_orm::sea_query::value::prelude::rust_decimal::RoundingStrategy;
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, QueryResult, TryGetError, TryGetable, Value};
 
@@ -31,15 +32,42 @@ impl From<Decimal> for Numeric {
     }
 }
 
+/// Decimal text, positional (`12.50`) or scientific (`1.25e1`). A `Decimal` holds at most 28
+/// fractional digits: a value with more is rounded to 28 (half away from zero), as a
+/// `numeric(p, s)` column rounds to its scale, so `1e-30` is `0` and `2.5e-28` is
+/// `0.0000000000000000000000000003`. Text that is not a number, or a value too large for a
+/// `Decimal` (about 7.9 × 10²⁸), is refused.
 impl FromStr for Numeric {
     type Err = NumericParseError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Decimal::from_str_exact(text)
             .or_else(|_| Decimal::from_scientific(text))
+            .or_else(|_| Decimal::from_str(text))
+            .ok()
+            .or_else(|| below_scale(text))
             .map(Numeric)
-            .map_err(|_| NumericParseError(text.to_string()))
+            .ok_or_else(|| NumericParseError(text.to_string()))
     }
+}
+
+/// Scientific text whose exponent is below -28 (`<mantissa>e-<n>`), rounded to 28 fractional
+/// digits: `mantissa × 10^(exponent + 28)` rounded to a whole number, at scale 28.
+fn below_scale(text: &str) -> Option<Decimal> {
+    let (mantissa, exponent) = text.trim().split_once(['e', 'E'])?;
+    let exponent: i64 = exponent.parse().ok()?;
+    let mut scaled = Decimal::from_str(mantissa.trim_start_matches('+')).ok()?;
+    let shift = -(exponent + i64::from(Decimal::MAX_SCALE));
+    if shift <= 0 {
+        return None;
+    }
+    // Past 60 places every mantissa a `Decimal` holds rounds to zero.
+    for _ in 0..shift.min(60) {
+        scaled /= Decimal::TEN;
+    }
+    let mut rounded = scaled.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    rounded.set_scale(Decimal::MAX_SCALE).ok()?;
+    Some(rounded.normalize())
 }
 
 impl fmt::Display for Numeric {
@@ -138,5 +166,54 @@ impl Nullable for Numeric {
 impl sea_orm::IntoActiveValue<Numeric> for Numeric {
     fn into_active_value(self) -> sea_orm::ActiveValue<Numeric> {
         sea_orm::ActiveValue::Set(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Option<String> {
+        text.parse::<Numeric>().ok().map(|n| n.to_string())
+    }
+
+    #[test]
+    fn decimals_round_past_the_28th_fractional_digit() {
+        assert_eq!(parsed("12.50").as_deref(), Some("12.50"));
+        assert_eq!(parsed("1.25e1").as_deref(), Some("12.5"));
+        assert_eq!(
+            parsed("1e-28").as_deref(),
+            Some("0.0000000000000000000000000001")
+        );
+        assert_eq!(
+            parsed("2.5e-28").as_deref(),
+            Some("0.0000000000000000000000000003")
+        );
+        assert_eq!(
+            parsed("-2.5e-28").as_deref(),
+            Some("-0.0000000000000000000000000003")
+        );
+        assert_eq!(
+            parsed("6e-29").as_deref(),
+            Some("0.0000000000000000000000000001")
+        );
+        assert_eq!(parsed("1e-30").as_deref(), Some("0"));
+        assert_eq!(parsed("8.743076044622092e-216").as_deref(), Some("0"));
+        assert_eq!(parsed("1e-9999999999").as_deref(), Some("0"));
+        assert_eq!(
+            parsed("0.123456789012345678901234567891").as_deref(),
+            Some("0.1234567890123456789012345679")
+        );
+        for refused in [
+            "",
+            "abc",
+            "1e400",
+            "1e",
+            "e-30",
+            "1.2.3e-30",
+            "9e99999999999999999999",
+        ] {
+            assert_eq!(parsed(refused), None, "{refused}");
+        }
     }
 }
