@@ -358,10 +358,55 @@ pub struct ActionDescriptor {
     pub placement: &'static str,
     /// States (`status`, else `state`) the record must be in; empty: any.
     pub requires_state: &'static [&'static str],
-    /// Form fields that must be given.
-    pub required_fields: &'static [&'static str],
+    /// The form fields (of every step), in declared order: what the server checks of the
+    /// payload before the handler runs.
+    pub fields: &'static [FormField],
     /// What runs.
     pub handler: Handler,
+}
+
+/// One form field of an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormField {
+    /// Key in the payload.
+    pub key: &'static str,
+    /// The values it takes.
+    pub value: FormValue,
+    /// True when a value must be given: not `null`, not blank text, not an empty list.
+    pub required: bool,
+}
+
+/// The values a form field takes, from its declared `type` (and `options`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormValue {
+    /// Text (`text`, `textarea`, `email`, `user`, `date`, …).
+    Text,
+    /// `true` or `false` (`boolean`, `checkbox`, `switch`).
+    Boolean,
+    /// A JSON number (`number`, `decimal`, `currency`).
+    Number,
+    /// A whole JSON number (`integer`).
+    Integer,
+    /// One of the listed texts (`select` or `radio` with static string options).
+    OneOf(&'static [&'static str]),
+    /// Anything (lists, objects, files, options the server looks up): no check but `required`.
+    Any,
+}
+
+impl FormValue {
+    /// The value a form field of declared `field_type` takes, given its static option values
+    /// (`None` when it has none, or when one is not a string).
+    pub fn of(field_type: &str, options: Option<&'static [&'static str]>) -> FormValue {
+        match field_type {
+            "select" | "radio" => options.map_or(FormValue::Any, FormValue::OneOf),
+            "boolean" | "bool" | "checkbox" | "switch" | "toggle" => FormValue::Boolean,
+            "number" | "decimal" | "currency" | "float" => FormValue::Number,
+            "integer" | "int" => FormValue::Integer,
+            "text" | "textarea" | "string" | "email" | "url" | "phone" | "password" | "user"
+            | "date" | "datetime" | "time" | "color" => FormValue::Text,
+            _ => FormValue::Any,
+        }
+    }
 }
 
 /// One LLM tool of an addon.

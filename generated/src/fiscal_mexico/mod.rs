@@ -4,8 +4,8 @@
 
 use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    ModelDescriptor, ActionDescriptor, ToolDescriptor, Handler, SettingDescriptor,
-    WasmHandlerRef,
+    ModelDescriptor, ActionDescriptor, ToolDescriptor, Handler, FormField, FormValue,
+    SettingDescriptor, WasmHandlerRef,
 };
 
 pub mod api;
@@ -280,7 +280,28 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("fiscal_documents"),
             placement: "row",
             requires_state: &[],
-            required_fields: &["cfdi_usage", "payment_form", "payment_method"],
+            fields: &[
+                FormField {
+                    key: "cfdi_usage",
+                    value: FormValue::OneOf(&["G01", "G03", "I01", "P01", "S01"]),
+                    required: true,
+                },
+                FormField {
+                    key: "payment_form",
+                    value: FormValue::OneOf(&["01", "03", "04", "28", "99"]),
+                    required: true,
+                },
+                FormField {
+                    key: "payment_method",
+                    value: FormValue::OneOf(&["PUE", "PPD"]),
+                    required: true,
+                },
+                FormField {
+                    key: "test_mode",
+                    value: FormValue::Boolean,
+                    required: false,
+                },
+            ],
             handler: Handler::Wasm {
                 function: "StampFiscal",
             },
@@ -290,7 +311,18 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("fiscal_documents"),
             placement: "row",
             requires_state: &[],
-            required_fields: &["cancel_reason"],
+            fields: &[
+                FormField {
+                    key: "cancel_reason",
+                    value: FormValue::OneOf(&["01", "02", "03", "04"]),
+                    required: true,
+                },
+                FormField {
+                    key: "replacement_uuid",
+                    value: FormValue::Text,
+                    required: false,
+                },
+            ],
             handler: Handler::Wasm {
                 function: "CancelFiscal",
             },

@@ -4,7 +4,8 @@
 
 use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    ModelDescriptor, ActionDescriptor, ToolDescriptor, Handler, WasmHandlerRef,
+    ModelDescriptor, ActionDescriptor, ToolDescriptor, Handler, FormField, FormValue,
+    WasmHandlerRef,
 };
 
 pub mod api;
@@ -332,7 +333,13 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("customers"),
             placement: "row",
             requires_state: &[],
-            required_fields: &[],
+            fields: &[
+                FormField {
+                    key: "note",
+                    value: FormValue::Text,
+                    required: false,
+                },
+            ],
             handler: Handler::Wasm { function: "echo" },
         },
         ActionDescriptor {
@@ -340,7 +347,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("customers"),
             placement: "table",
             requires_state: &[],
-            required_fields: &[],
+            fields: &[],
             handler: Handler::Wasm {
                 function: "echo_packed",
             },
@@ -350,7 +357,18 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("customers"),
             placement: "row",
             requires_state: &[],
-            required_fields: &["reason"],
+            fields: &[
+                FormField {
+                    key: "verdict",
+                    value: FormValue::OneOf(&["approve", "reject"]),
+                    required: true,
+                },
+                FormField {
+                    key: "reason",
+                    value: FormValue::Text,
+                    required: true,
+                },
+            ],
             handler: Handler::Wasm { function: "vet" },
         },
     ],
@@ -406,7 +424,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         ],
         module: Some(include_bytes!("backend.wasm")),
         module_sha256: Some(
-            "0f0afe20fd6e4b55796e7d868ea1bdf5b2c7d7948ddcefd9c4cca50b810689b3",
+            "b20354f06a5402a7f24a46cfad8728c1a129855796357be31fdb63fecd288a91",
         ),
     },
 };

@@ -4,7 +4,7 @@
 
 use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    ModelDescriptor, ActionDescriptor, Handler, SettingDescriptor,
+    ModelDescriptor, ActionDescriptor, Handler, FormField, FormValue, SettingDescriptor,
 };
 
 pub mod api;
@@ -272,7 +272,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("tickets"),
             placement: "row",
             requires_state: &[],
-            required_fields: &[],
+            fields: &[],
             handler: Handler::Webhook {
                 url: "http://localhost:7101/webhooks/resolve",
                 method: "POST",
@@ -283,7 +283,18 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             model: Some("tickets"),
             placement: "row",
             requires_state: &[],
-            required_fields: &["assignee_id"],
+            fields: &[
+                FormField {
+                    key: "assignee_id",
+                    value: FormValue::Text,
+                    required: true,
+                },
+                FormField {
+                    key: "note",
+                    value: FormValue::Text,
+                    required: false,
+                },
+            ],
             handler: Handler::Webhook {
                 url: "http://localhost:7101/webhooks/reassign",
                 method: "POST",

@@ -4,7 +4,9 @@
 ;;
 ;; * `echo` (ptr, len) -> packed: answers the invocation document it was given;
 ;; * `echo_packed` (packed) -> packed: the same, with the single-i64 signature;
-;; * `vet` (ptr, len) -> packed: declines with a field error on `reason`;
+;; * `vet` (ptr, len) -> packed: approves (answers the invocation document, as `echo`) when the
+;;   document holds the text `"approve"` (the form's `verdict`), else declines with a field
+;;   error on `reason`;
 ;; * `spin` (ptr, len) -> packed: never returns (an infinite loop); its deadline ends it. A
 ;;   demo of the sandbox's limits, used by the isolation tests and `cargo xtask bench-isolation`.
 ;;
@@ -13,6 +15,7 @@
   (memory (export "memory") 2)
   (global $bump (mut i32) (i32.const 1024))
   (data (i32.const 0) "{\"success\":false,\"message\":\"not vetted\",\"error\":{\"code\":\"not_vetted\",\"message\":\"not vetted\"},\"errors\":{\"reason\":[{\"code\":\"rejected\",\"params\":{}}]}}")
+  (data (i32.const 256) "\"approve\"")
 
   ;; A bump allocator; every call gets a fresh instance, so nothing is ever freed.
   (func $alloc (export "alloc") (param $n i32) (result i32)
@@ -42,10 +45,65 @@
   (func (export "echo_packed") (param $x i64) (result i64)
     local.get $x)
 
+  ;; Whether the `$l` bytes at `$p` hold the 9 bytes of `"approve"` (at 256).
+  (func $approved (param $p i32) (param $l i32) (result i32)
+    (local $i i32) (local $j i32)
+    (block $absent
+      (loop $scan
+        local.get $i
+        i32.const 9
+        i32.add
+        local.get $l
+        i32.gt_u
+        br_if $absent
+        i32.const 0
+        local.set $j
+        (block $differs
+          (loop $compare
+            local.get $j
+            i32.const 9
+            i32.eq
+            if
+              i32.const 1
+              return
+            end
+            local.get $p
+            local.get $i
+            i32.add
+            local.get $j
+            i32.add
+            i32.load8_u
+            local.get $j
+            i32.const 256
+            i32.add
+            i32.load8_u
+            i32.ne
+            br_if $differs
+            local.get $j
+            i32.const 1
+            i32.add
+            local.set $j
+            br $compare))
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        br $scan))
+    i32.const 0)
+
   (func (export "vet") (param $p i32) (param $l i32) (result i64)
-    i32.const 0
-    i32.const 147
-    call $pack)
+    local.get $p
+    local.get $l
+    call $approved
+    if (result i64)
+      local.get $p
+      local.get $l
+      call $pack
+    else
+      i32.const 0
+      i32.const 147
+      call $pack
+    end)
 
   (func (export "spin") (param $p i32) (param $l i32) (result i64)
     (loop $forever br $forever)

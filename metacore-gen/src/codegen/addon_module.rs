@@ -142,6 +142,13 @@ fn module_file(
     if handler_used {
         imports.push(quote!(Handler));
     }
+    if addon
+        .actions
+        .iter()
+        .any(|a| a.all_fields().next().is_some())
+    {
+        imports.extend([quote!(FormField), quote!(FormValue)]);
+    }
     if !addon.settings.is_empty() {
         imports.push(quote!(SettingDescriptor));
     }

@@ -8,7 +8,9 @@ use quote::quote;
 use sha2::{Digest, Sha256};
 
 use super::descriptor::option_str;
-use crate::ir::{Action, Addon, HandlerKind, Setting, Tool};
+use metacore_core::registry::FormValue;
+
+use crate::ir::{Action, ActionField, Addon, HandlerKind, Setting, Tool};
 
 /// The file the backend module is embedded from, beside the addon's `mod.rs`.
 pub(crate) const BACKEND_FILE: &str = "backend.wasm";
@@ -58,11 +60,7 @@ fn action_descriptor(addon: &Addon, action: &Action) -> TokenStream {
     );
     let placement = &action.placement;
     let states = &action.requires_state;
-    let required = action
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| f.key.as_str());
+    let fields = action.all_fields().map(form_field);
     let handler = handler(&action.handler.kind);
     quote! {
         ActionDescriptor {
@@ -70,10 +68,39 @@ fn action_descriptor(addon: &Addon, action: &Action) -> TokenStream {
             model: #model,
             placement: #placement,
             requires_state: &[#(#states),*],
-            required_fields: &[#(#required),*],
+            fields: &[#(#fields),*],
             handler: #handler,
         }
     }
+}
+
+/// The `FormField` of an action field: its key, what it takes and whether it is required.
+fn form_field(field: &ActionField) -> TokenStream {
+    let key = &field.key;
+    let required = field.required;
+    let options = static_options(field);
+    let value = match FormValue::of(&field.field_type, options.as_ref().map(|_| &[][..])) {
+        FormValue::Text => quote!(FormValue::Text),
+        FormValue::Boolean => quote!(FormValue::Boolean),
+        FormValue::Number => quote!(FormValue::Number),
+        FormValue::Integer => quote!(FormValue::Integer),
+        FormValue::OneOf(_) => {
+            let options = options.unwrap_or_default();
+            quote!(FormValue::OneOf(&[#(#options),*]))
+        }
+        FormValue::Any => quote!(FormValue::Any),
+    };
+    quote!(FormField { key: #key, value: #value, required: #required })
+}
+
+/// The values of a field's static options (`[{value, …}]`), when every one is a string.
+fn static_options(field: &ActionField) -> Option<Vec<String>> {
+    let options = field.options.as_ref()?.as_array()?;
+    options
+        .iter()
+        .map(|option| option.get("value")?.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()
+        .filter(|values| !values.is_empty())
 }
 
 /// The `tools` of the addon.

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use metacore_core::registry::Handler;
+use metacore_core::registry::{FormField, FormValue, Handler};
 use poem::http::StatusCode;
 use poem::{Request, RequestBody};
 use poem_openapi::error::{ContentTypeError, ParseRequestPayloadError};
@@ -312,19 +312,9 @@ async fn run_action<M: ModelSchema>(
             return Err(error);
         }
     }
-    let missing: BTreeMap<String, Vec<FieldError>> = action
-        .required_fields
-        .iter()
-        .filter(|field| match payload.get(**field) {
-            None | Some(Value::Null) => true,
-            Some(Value::String(text)) => text.trim().is_empty(),
-            Some(Value::Array(items)) => items.is_empty(),
-            Some(_) => false,
-        })
-        .map(|field| (field.to_string(), vec![FieldError::new("required")]))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::validation(missing));
+    let refused = form_errors(action.fields, &payload);
+    if !refused.is_empty() {
+        return Err(ApiError::validation(refused));
     }
     let started = Instant::now();
     let call = ActionCall {
@@ -342,6 +332,44 @@ async fn run_action<M: ModelSchema>(
     meta.insert("trigger_type".into(), json!(action.handler.type_name()));
     let transactional = matches!(action.handler, Handler::Wasm { .. });
     answer(result, meta, started, transactional)
+}
+
+/// What is wrong with the form values of `payload`, by field: a required field without a
+/// value (`null`, blank text, an empty list: `required`), or a value of the wrong kind
+/// (`invalid`: not text, not a boolean, not a (whole) number, not one of the options). An
+/// optional field may be `null` or absent. Keys the form does not declare pass through to the
+/// handler unchecked. The spec declares the same rules ([`super::key_operations`]).
+fn form_errors(
+    fields: &[FormField],
+    payload: &Map<String, Value>,
+) -> BTreeMap<String, Vec<FieldError>> {
+    let mut errors = BTreeMap::new();
+    for field in fields {
+        let value = payload.get(field.key).unwrap_or(&Value::Null);
+        let blank = match value {
+            Value::Null => true,
+            Value::String(text) => text.trim().is_empty(),
+            Value::Array(items) => items.is_empty(),
+            _ => false,
+        };
+        let error = if value.is_null() || (blank && field.required) {
+            field.required.then(|| FieldError::new("required"))
+        } else {
+            let fits = match field.value {
+                FormValue::Text => value.is_string(),
+                FormValue::Boolean => value.is_boolean(),
+                FormValue::Number => value.is_number(),
+                FormValue::Integer => value.is_i64() || value.is_u64(),
+                FormValue::OneOf(options) => value.as_str().is_some_and(|v| options.contains(&v)),
+                FormValue::Any => true,
+            };
+            (!fits).then(|| FieldError::new("invalid"))
+        };
+        if let Some(error) = error {
+            errors.insert(field.key.to_string(), vec![error]);
+        }
+    }
+    errors
 }
 
 /// `POST /api/metacore/tools/{addon}/{tool}`: the arguments object, or `{"parameters": {…}}`.

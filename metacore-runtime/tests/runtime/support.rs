@@ -93,7 +93,7 @@ impl TestAddon {
                 model: Some("notes"),
                 placement: "row",
                 requires_state: &[],
-                required_fields: &[],
+                fields: &[],
                 handler: match self.webhooks.get(function) {
                     Some(url) => Handler::Webhook {
                         url: leak_str(url),
