@@ -8,7 +8,8 @@
 #
 # MAX_EXAMPLES defaults to 25 (`cargo xtask conformance` uses 100); SEED makes the run
 # reproducible (CI passes one, so a red run can be replayed locally with the same numbers).
-# CONFORMANCE_BACKENDS picks the backends (default "sqlite postgres"). PostgreSQL: a fresh
+# CONFORMANCE_BACKENDS picks the backends (default "sqlite postgres"); CONFORMANCE_SKIP_BUILD=1
+# serves the demo binary already built. PostgreSQL: a fresh
 # database on the server METACORE_TEST_POSTGRES_URL names, else a cluster started with
 # .ci/postgres.sh for this run.
 set -euo pipefail
@@ -26,7 +27,10 @@ if ! command -v schemathesis >/dev/null || ! command -v openapi-spec-validator >
 fi
 
 # The test build (workspace features) links the demo binary too: reuse it.
-cargo test --quiet --workspace --no-run
+# CONFORMANCE_SKIP_BUILD=1 serves the binary already built (to re-run without rebuilding).
+if [ -z "${CONFORMANCE_SKIP_BUILD:-}" ]; then
+  cargo test --quiet --workspace --no-run
+fi
 # The demo application: the generated addons and the hand-written `crm` addon.
 app="$CARGO_TARGET_DIR/debug/metacore-demo"
 work="$(mktemp -d)"
@@ -39,6 +43,9 @@ cleanup() {
 }
 trap cleanup EXIT
 export METACORE_JWT_SECRET="conformance-$(date +%s%N)"
+# The showcase `spin` tool loops until its deadline: 2 s, not the default 10 s, keeps each such
+# call inside schemathesis's response-time limit and the run short.
+export METACORE_WASM_MAX_TIMEOUT_MS=2000
 
 # A fresh database on the PostgreSQL server $1 (a URL ending in a database name).
 fresh_database() {
@@ -67,6 +74,8 @@ conform() {
   METACORE_TOKEN="$("$app" token --user 00000000-0000-4000-8000-000000000001 \
     --org 00000000-0000-4000-8000-0000000000aa --role admin)"
   export METACORE_TOKEN
+  # Reference fields get ids of live rows (`x-metacore-ref`): .ci/schemathesis_hooks.py.
+  export SCHEMATHESIS_HOOKS="$PWD/.ci/schemathesis_hooks.py"
   echo "== conformance on $backend"
   set +e
   schemathesis --config-file .ci/schemathesis.toml run "$base/api/openapi.json" \

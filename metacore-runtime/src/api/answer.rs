@@ -33,20 +33,24 @@ pub trait SuccessBody: Type + Serialize {
     /// Served with an `ETag` and revalidated with `If-None-Match` (304), see
     /// [`Answer::revalidated`].
     const REVALIDATED: bool = false;
-    /// Produced by an addon handler (an action or a tool), which can also fail with 502, 503
-    /// and 504.
+    /// Produced by an addon handler (an action or a tool), which can also fail with 501, 502,
+    /// 503 and 504.
     const RUNS_HANDLERS: bool = false;
 }
 
 /// The statuses of a handler that failed, for operations that run one.
-const HANDLER_STATUSES: [(u16, &str); 3] = [
+const HANDLER_STATUSES: [(u16, &str); 4] = [
+    (
+        501,
+        "No handler can run: none declared or registered (`handler_missing`), the addon's backend module is not loaded (`handler_missing`), or a kind this server does not run (`handler_unsupported`).",
+    ),
     (
         502,
         "The handler failed: a trap, an answer that is not JSON, or a webhook that could not be reached or refused.",
     ),
     (
         503,
-        "The sandbox is busy (`sandbox_busy`, with `Retry-After`), or the handler's module is missing.",
+        "The sandbox is busy (`sandbox_busy`, with `Retry-After`): nothing ran, retry later.",
     ),
     (504, "The handler ran past its deadline."),
 ];

@@ -2,6 +2,8 @@
 //! navigation, manifests, installations, the caller's permissions and option lists
 //! (`http-api.md` §5.1, §6, §8, §9.1, §9.3, §10.5, §13.1).
 
+use std::collections::BTreeMap;
+
 use metacore_core::ui::gate::gate_table_metadata;
 use metacore_core::ui::navigation::{
     filter_navigation, merge_navigation, served_navigation, Contribution,
@@ -14,7 +16,7 @@ use serde_json::{json, Map, Value};
 use super::access::Access;
 use super::actions::{self, InvocationBody, ToolAnswer};
 use super::answer::{document_kind, Answer, Document, DocumentKind};
-use super::error::ApiError;
+use super::error::{ApiError, FieldError};
 use super::schema::table_metadata;
 use super::sql::Sql;
 use super::state::{ApiState, Call};
@@ -506,6 +508,9 @@ impl CommonApi {
     )]
     async fn tool_execute(&self, call: Call<'_>, body: InvocationBody) -> ToolAnswer {
         let InvocationBody(mut fields) = body;
+        if let Err(error) = execute_fields(&fields) {
+            return ToolAnswer::err(error);
+        }
         let text = |fields: &Map<String, Value>, key: &str| {
             fields
                 .get(key)
@@ -526,6 +531,28 @@ impl CommonApi {
             InvocationBody(parameters),
         )
         .await
+    }
+}
+
+/// The body of `tools/execute` refused when a field it reads has the wrong type: `addon_key`,
+/// `tool_id` and `installation_id` are text, `parameters` an object (422 `invalid`). A
+/// missing or unknown tool is a 404 later.
+fn execute_fields(fields: &Map<String, Value>) -> Result<(), ApiError> {
+    let expected = [
+        ("addon_key", Value::is_string as fn(&Value) -> bool),
+        ("tool_id", Value::is_string),
+        ("installation_id", Value::is_string),
+        ("parameters", Value::is_object),
+    ];
+    let refused: BTreeMap<String, Vec<FieldError>> = expected
+        .into_iter()
+        .filter(|(key, fits)| fields.get(*key).is_some_and(|value| !fits(value)))
+        .map(|(key, _)| (key.to_string(), vec![FieldError::new("invalid")]))
+        .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(refused))
     }
 }
 

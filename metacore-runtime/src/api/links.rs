@@ -2,8 +2,9 @@
 //!
 //! poem-openapi cannot declare links, so the generated document is completed here, once,
 //! before it is served or written (`server::spec_json`): the `201` response of every `POST /api/data/<route>`
-//! gets one link per operation of `/api/data/<route>/{id}` (get, update, patch, delete), each
-//! passing the new record's id (`$response.body#/data/id`). Clients and stateful test tools
+//! gets one link per operation of `/api/data/<route>/{id}` (get, update, patch, delete) and
+//! of its row actions (`/api/data/<route>/{id}/action/<key>`, see [`super::key_operations`]),
+//! each passing the new record's id (`$response.body#/data/id`). Clients and stateful test tools
 //! (schemathesis) follow them from a create to the item operations.
 //!
 //! The completed document is re-serialised from a `serde_json::Value`, whose objects keep
@@ -42,13 +43,19 @@ fn is_collection(path: &str) -> bool {
         .is_some_and(|route| !route.is_empty() && !route.contains('/'))
 }
 
-/// The links to the operations of the item path `item`, by method.
+/// The links to the operations of the item path `item` and of the paths below it that take
+/// no other parameter (its actions, `<item>/action/<key>`), by operation id.
 fn item_links(paths: &Map<String, Value>, item: &str) -> Map<String, Value> {
-    let Some(operations) = paths.get(item).and_then(Value::as_object) else {
-        return Map::new();
-    };
-    operations
+    paths
         .iter()
+        .filter(|(path, _)| {
+            path.as_str() == item
+                || path
+                    .strip_prefix(item)
+                    .is_some_and(|rest| rest.starts_with('/') && !rest.contains('{'))
+        })
+        .filter_map(|(_, operations)| operations.as_object())
+        .flatten()
         .filter_map(|(method, operation)| {
             let id = operation.get("operationId")?.as_str()?;
             let link = json!({
@@ -76,7 +83,9 @@ mod tests {
                 "get": {"operationId": "tickets.get"},
                 "delete": {"operationId": "tickets.delete"}
             },
-            "/api/data/tickets/action/{key}": {"post": {"operationId": "tickets.action"}},
+            "/api/data/tickets/{id}/action/resolve": {"post": {"operationId": "tickets.action.resolve"}},
+            "/api/data/tickets/{id}/action/{key}": {"post": {"operationId": "tickets.action"}},
+            "/api/data/tickets/action/echo": {"post": {"operationId": "tickets.collection_action.echo"}},
             "/api/health": {"get": {"operationId": "health"}}
         }});
         add_create_links(&mut document);
@@ -86,7 +95,11 @@ mod tests {
             links["tickets.delete"]["parameters"]["id"],
             "$response.body#/data/id"
         );
-        assert_eq!(links.as_object().map(Map::len), Some(2));
+        assert_eq!(
+            links["tickets.action.resolve"]["operationId"],
+            "tickets.action.resolve"
+        );
+        assert_eq!(links.as_object().map(Map::len), Some(3));
         assert!(
             document["paths"]["/api/data/tickets"]["get"]["responses"]["200"]["links"].is_null()
         );

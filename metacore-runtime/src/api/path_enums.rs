@@ -6,11 +6,10 @@
 //!
 //! * `{model}` of `/api/metadata/table/…`, `/api/metadata/modal/…` and `/api/options/…`: the
 //!   routes of every model;
-//! * `{key}` of `/api/metacore/installations/{key}/rotate-secret`: the addon keys;
-//! * `{key}` of `/api/data/<route>/{id}/action/{key}` and `/api/data/<route>/action/{key}`:
-//!   the model's row actions, and its other (table, create) actions.
+//! * `{key}` of `/api/metacore/installations/{key}/rotate-secret`: the addon keys.
 //!
-//! The server still answers any other value (a model key in another case resolves too; an
+//! (Action keys and tools have one operation each: [`super::key_operations`].) The server
+//! still answers any other value (a model key in another case resolves too; an
 //! unknown one is a 404), so the enum says which values name something, for clients and test
 //! generators alike.
 
@@ -36,10 +35,7 @@ pub fn add_path_enums(document: &mut Value, registry: &Registry) {
             | "/api/metadata/modal/{model}"
             | "/api/options/{model}" => ("model", routes.clone()),
             "/api/metacore/installations/{key}/rotate-secret" => ("key", addons.clone()),
-            other => match action_keys(registry, other) {
-                Some(keys) => ("key", keys),
-                None => continue,
-            },
+            _ => continue,
         };
         if values.is_empty() {
             continue;
@@ -61,25 +57,4 @@ pub fn add_path_enums(document: &mut Value, registry: &Registry) {
             }
         }
     }
-}
-
-/// The action keys of an action path: `/api/data/<route>/{id}/action/{key}` (row actions) or
-/// `/api/data/<route>/action/{key}` (the others).
-fn action_keys(registry: &Registry, path: &str) -> Option<Vec<&'static str>> {
-    let rest = path
-        .strip_prefix("/api/data/")?
-        .strip_suffix("/action/{key}")?;
-    let (route, row) = match rest.strip_suffix("/{id}") {
-        Some(route) => (route, true),
-        None => (rest, false),
-    };
-    let (addon, model) = registry.model(route)?;
-    Some(
-        addon
-            .actions
-            .iter()
-            .filter(|a| a.model == Some(model.route) && (a.placement == "row") == row)
-            .map(|a| a.key)
-            .collect(),
-    )
 }

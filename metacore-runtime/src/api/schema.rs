@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use super::answer::{named_schema_type, shape};
 use super::siblings::{self, Form, Siblings};
-use super::value::Cell;
+use super::value::{Cell, UNDECLARED_NUMERIC};
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
 
 /// A model as the HTTP layer knows it; implemented by generated marker types.
@@ -178,12 +178,12 @@ fn value_schema(column: &ColumnDescriptor) -> MetaSchema {
         },
         ColumnKind::Bigint => MetaSchema::new_with_format("integer", "int64"),
         ColumnKind::Numeric(declared) => {
-            let bound = declared.map(numeric_bound);
+            let bound = numeric_bound(declared.unwrap_or(UNDECLARED_NUMERIC));
             MetaSchema {
-                minimum: bound.map(|b| -b),
-                exclusive_minimum: bound.map(|_| true),
-                maximum: bound,
-                exclusive_maximum: bound.map(|_| true),
+                minimum: Some(-bound),
+                exclusive_minimum: Some(true),
+                maximum: Some(bound),
+                exclusive_maximum: Some(true),
                 ..MetaSchema::new("number")
             }
         }
@@ -250,7 +250,7 @@ fn not_blank(schema: MetaSchemaRef, required: bool) -> MetaSchemaRef {
 /// what the server parses, so that no text it takes falls outside the schema.
 const DECIMAL_TEXT: &str = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$";
 /// The same, or blank (null).
-const DECIMAL_TEXT_OR_BLANK: &str = r"^\s*([-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?)?\s*$";
+const DECIMAL_TEXT_OR_BLANK: &str = r"^(\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*)?$";
 
 /// `schema` of a request body's `column` with the text the server also takes: a numeric
 /// column's decimal string (JSON numbers lose digits), and `""` when `nullable` — forms send

@@ -13,7 +13,7 @@ use super::common::CommonApi;
 use super::error::ApiError;
 use super::request::RawBody;
 use super::state::ApiState;
-use super::{filter_params, links, path_enums};
+use super::{filter_params, key_operations, links, path_enums, references};
 use crate::registry::Registry;
 
 /// Largest request body accepted.
@@ -40,18 +40,21 @@ pub fn spec_json<A: OpenApi>(api: A, info: Info<'_>, registry: &Registry) -> Str
     completed(&service(api, info).spec(), registry)
 }
 
-/// The document poem-openapi made (`spec`), completed with what it cannot declare: the create
-/// → item [`links`], the list filters ([`filter_params`]) and the known values of path
-/// parameters ([`path_enums`]). Re-serialised from a
+/// The document poem-openapi made (`spec`), completed with what it cannot declare: one
+/// operation per action and tool ([`key_operations`]), the create → item [`links`], the list
+/// filters ([`filter_params`]), the known values of path parameters ([`path_enums`]) and the
+/// models reference properties point at ([`references`]). Re-serialised from a
 /// `serde_json::Value`, whose objects keep their keys sorted: the same document, in a stable
 /// order. The text unchanged when it cannot be read.
 fn completed(spec: &str, registry: &Registry) -> String {
     let Ok(mut document) = serde_json::from_str::<serde_json::Value>(spec) else {
         return spec.to_string();
     };
+    key_operations::split_by_key(&mut document, registry);
     links::add_create_links(&mut document);
     filter_params::add_filter_parameters(&mut document, registry);
     path_enums::add_path_enums(&mut document, registry);
+    references::add_references(&mut document, registry);
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| spec.to_string())
 }
 

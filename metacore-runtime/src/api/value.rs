@@ -221,9 +221,8 @@ pub fn parse_json(column: &ColumnDescriptor, input: &Value) -> Result<Parsed, Fi
         }
     };
     check_options(column, &parsed.cell)?;
-    if let (ColumnKind::Numeric(Some((precision, scale))), Cell::Decimal(digits)) =
-        (kind, &parsed.cell)
-    {
+    if let (ColumnKind::Numeric(declared), Cell::Decimal(digits)) = (kind, &parsed.cell) {
+        let (precision, scale) = declared.unwrap_or(UNDECLARED_NUMERIC);
         check_precision(digits, precision, scale)?;
     }
     Ok(parsed)
@@ -322,6 +321,11 @@ fn integer(kind: ColumnKind, value: Option<i64>) -> Option<Parsed> {
         cell: Cell::Int(value),
     })
 }
+
+/// The bounds a `numeric` column without precision is checked against, as if it were
+/// `numeric(28, 0)` for its integer digits: below 10²⁸ in magnitude, which the exact decimal
+/// type the server computes with holds (its limit is about 7.9 × 10²⁸), on both databases.
+pub(crate) const UNDECLARED_NUMERIC: (u32, u32) = (28, 0);
 
 fn decimal(text: &str, declared: Option<(u32, u32)>) -> Result<Parsed, FieldError> {
     let mut number: Numeric = text.parse().map_err(|_| FieldError::new("numeric"))?;

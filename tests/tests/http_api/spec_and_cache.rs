@@ -262,14 +262,56 @@ async fn spec_documents_auth_tags_enums_and_the_application() {
         .as_array()
         .unwrap()
         .contains(&"tickets".into()));
+    // Reference properties name the model whose rows they take.
+    for body in ["ShowcaseOrdersCreate", "ShowcaseOrdersUpdate"] {
+        assert_eq!(
+            schemas[body]["properties"]["customer_id"]["x-metacore-ref"], "customers",
+            "{body}"
+        );
+    }
+    assert!(schemas["ShowcaseOrdersCreate"]["properties"]["number"]["x-metacore-ref"].is_null());
     assert_eq!(
-        path_schema("/api/data/customers/{id}/action/{key}", "post", "key")["enum"],
-        serde_json::json!(["echo", "vet"])
+        schemas["ProjectsProjectsCreate"]["properties"]["code"]["x-metacore-unique"],
+        true
     );
+    assert!(schemas["ProjectsProjectsCreate"]["properties"]["name"]["x-metacore-unique"].is_null());
+    // One operation per action and per tool, each with its own body.
+    let paths = spec["paths"].as_object().unwrap();
+    assert!(!paths
+        .keys()
+        .any(|p| p.ends_with("/{key}") && p.contains("/action/")));
+    let vet = &spec["paths"]["/api/data/customers/{id}/action/vet"]["post"];
+    assert_eq!(vet["operationId"], "customers.action.vet");
+    let form = &vet["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(form["required"], serde_json::json!(["verdict", "reason"]));
     assert_eq!(
-        path_schema("/api/data/customers/action/{key}", "post", "key")["enum"],
-        serde_json::json!(["echo_packed"])
+        form["properties"]["verdict"]["enum"],
+        serde_json::json!(["approve", "reject"])
     );
+    assert_eq!(form["properties"]["reason"]["pattern"], r"\S");
+    assert_eq!(
+        spec["paths"]["/api/data/customers/action/echo_packed"]["post"]["operationId"],
+        "customers.collection_action.echo_packed"
+    );
+    let links = &spec["paths"]["/api/data/customers"]["post"]["responses"]["201"]["links"];
+    assert_eq!(
+        links["customers.action.vet"]["parameters"]["id"],
+        "$response.body#/data/id"
+    );
+    let stamp = &spec["paths"]["/api/metacore/tools/fiscal_mexico/stamp_fiscal"]["post"];
+    assert_eq!(stamp["operationId"], "tools.fiscal_mexico.stamp_fiscal");
+    assert_eq!(
+        stamp["requestBody"]["content"]["application/json"]["schema"]["required"],
+        serde_json::json!(["invoice_id"])
+    );
+    assert!(spec["paths"]["/api/metacore/tools/{addon}/{tool}"].is_null());
+    let execute = &spec["paths"]["/api/metacore/tools/execute"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["oneOf"];
+    assert!(execute
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["properties"]["tool_id"]["enum"] == serde_json::json!(["spin"])));
     let rotate = path_schema(
         "/api/metacore/installations/{key}/rotate-secret",
         "post",
@@ -284,8 +326,8 @@ async fn spec_documents_auth_tags_enums_and_the_application() {
         "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)$"
     );
     // Operations that run addon handlers document their failures.
-    let action = &spec["paths"]["/api/data/customers/{id}/action/{key}"]["post"]["responses"];
-    for status in ["502", "503", "504"] {
+    let action = &spec["paths"]["/api/data/customers/{id}/action/echo"]["post"]["responses"];
+    for status in ["501", "502", "503", "504"] {
         assert!(action[status].is_object(), "{status}");
     }
     assert!(spec["paths"]["/api/data/customers"]["post"]["responses"]["502"].is_null());
