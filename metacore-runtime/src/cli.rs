@@ -41,6 +41,7 @@ use crate::installations::{MasterKey, MASTER_KEY_ENV};
 use crate::policy::CapabilityMode;
 use crate::registry::Registry;
 use crate::sandbox::{Sandbox, SandboxConfig};
+use crate::schema_lock::SchemaLock;
 
 /// The log filter unless `RUST_LOG` is set (`RUST_LOG=info,sqlx=info` shows every statement).
 pub const DEFAULT_LOG_FILTER: &str = "info,sqlx=warn";
@@ -280,17 +281,47 @@ pub async fn connect(url: Option<String>) -> Result<DatabaseConnection, String> 
 }
 
 /// Applies the build's migrations, creates the runtime's own tables (grants, the addon
-/// key-value store) and the database guard of addon SQL ([`crate::sql::install_guard`]).
+/// key-value store) and the database guard of addon SQL ([`crate::sql::install_guard`]), one
+/// process at a time ([`SchemaLock`]): processes started together wait for the first.
+/// A database migrated by a newer build (a migration this binary does not have) is refused.
 pub async fn prepare(
     db: &DatabaseConnection,
     migrate: Migrate,
     registry: &Registry,
 ) -> Result<(), String> {
-    migrate(db)
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
+    let lock = SchemaLock::acquire(db).await?;
+    let prepared = prepare_locked(db, migrate, registry).await;
+    let released = lock.release().await;
+    prepared.and(released)
+}
+
+async fn prepare_locked(
+    db: &DatabaseConnection,
+    migrate: Migrate,
+    registry: &Registry,
+) -> Result<(), String> {
+    migrate(db).await.map_err(|e| migration_error(&e))?;
     runtime_tables(db).await?;
     crate::sql::install_guard(db, registry).await
+}
+
+/// What went wrong migrating, in one line; a schema newer than the binary says so.
+fn migration_error(error: &DbErr) -> String {
+    let text = error.to_string();
+    if !text.contains("has been applied but its file is missing") {
+        return format!("migration failed: {text}");
+    }
+    // sea-orm names each unknown migration as `… version '<name>' is missing …`.
+    let unknown: Vec<&str> = text
+        .split("version '")
+        .skip(1)
+        .filter_map(|rest| rest.split('\'').next())
+        .collect();
+    format!(
+        "the database schema is newer than this binary: it has migration(s) {} that this \
+         build does not know; serve it with the build that migrated it (or a newer one)",
+        unknown.join(", ")
+    )
 }
 
 /// Creates the runtime's own tables (stored grants, the addon key-value store) when missing;

@@ -21,7 +21,8 @@
 //! * [`types`] — column value types with the same exact behaviour on PostgreSQL and SQLite.
 //! * [`api`] — the HTTP API generated handlers delegate to; [`cli`] — the `metacore-app`
 //!   command line.
-//! * [`db`] — opening the application database (pool, WAL, the SQL guard).
+//! * [`db`] — opening the application database (pool, WAL, the SQL guard);
+//!   [`schema_lock`] — one process at a time migrates it.
 //! * [`testing`] — throw-away SQLite and PostgreSQL databases for tests.
 
 pub mod api;
@@ -38,6 +39,7 @@ pub mod outbound;
 pub mod policy;
 pub mod response;
 pub mod sandbox;
+pub mod schema_lock;
 pub mod signing;
 pub mod sql;
 pub mod testing;

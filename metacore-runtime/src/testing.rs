@@ -57,6 +57,17 @@ pub fn postgres_server_url() -> Option<String> {
 
 /// A fresh PostgreSQL database, or `None` when no server is configured outside CI.
 pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
+    let url = postgres_database_url(prefix).await?;
+    Some(
+        crate::db::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}")),
+    )
+}
+
+/// The URL of a fresh, empty PostgreSQL database (for tests that start server processes),
+/// or `None` when no server is configured outside CI.
+pub async fn postgres_database_url(prefix: &str) -> Option<String> {
     let server = postgres_server_url()?;
     let admin = Database::connect(&server)
         .await
@@ -66,15 +77,10 @@ pub async fn postgres_database(prefix: &str) -> Option<DatabaseConnection> {
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await
         .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
-    let url = match server.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
+    match server.rsplit_once('/') {
+        Some((base, _)) => Some(format!("{base}/{name}")),
         None => panic!("{POSTGRES_URL_VAR} must end with a database name"),
-    };
-    Some(
-        crate::db::connect(&url)
-            .await
-            .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}")),
-    )
+    }
 }
 
 /// The WAT text of a guest whose handlers (exported under each name of `exports`, with the

@@ -1,0 +1,226 @@
+//! Several `serve` processes on one database, started at the same moment: the first
+//! migrates while the others wait for the schema lock (`metacore_runtime::schema_lock`), then
+//! all serve, and a client spread across them sees one set of rows. On PostgreSQL (a fresh
+//! database) and on one SQLite file. Also: a database migrated by a newer build is refused
+//! with a message that says so.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use metacore::testing;
+use serde_json::{json, Value};
+
+const SECRET: &str = "processes-test";
+const BINARY: &str = env!("CARGO_BIN_EXE_metacore-demo");
+
+/// A `serve` process and the base URL it announced.
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve` on `database` in `dir`; returns at once (see [`announced`]).
+fn start(dir: &Path, database: &str) -> Child {
+    Command::new(BINARY)
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", database])
+        .current_dir(dir)
+        .env("METACORE_JWT_SECRET", SECRET)
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("metacore-demo starts")
+}
+
+/// The address `child` announces once it listens; panics with its output if it exits first.
+fn announced(mut child: Child) -> Served {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(base) = line.strip_prefix("metacore-app listening on ") {
+                let _ = sender.send(Ok(base.trim().to_string()));
+            }
+            lines.push(line);
+        }
+        let _ = sender.send(Err(lines.join("\n")));
+    });
+    match receiver.recv_timeout(Duration::from_secs(120)) {
+        Ok(Ok(base)) => Served { child, base },
+        Ok(Err(output)) => panic!("serve exited before listening:\n{output}"),
+        Err(_) => panic!("serve did not listen within 120 s"),
+    }
+}
+
+fn token(dir: &Path) -> String {
+    let output = Command::new(BINARY)
+        .args([
+            "token",
+            "--user",
+            "00000000-0000-4000-8000-000000000001",
+            "--org",
+            "00000000-0000-4000-8000-0000000000aa",
+            "--role",
+            "admin",
+        ])
+        .current_dir(dir)
+        .env("METACORE_JWT_SECRET", SECRET)
+        .output()
+        .expect("token runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .trim()
+        .to_string()
+}
+
+async fn call(method: &str, url: String, token: &str, body: Option<Value>) -> (u16, Value) {
+    // reqwest is built without a default TLS provider (plain HTTP here, but the client wants one).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::new();
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = client.request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Three processes started together on `database` all serve it; creates through each are
+/// listed by every other, and deletes through one are gone for all.
+async fn three_processes_share(dir: &Path, database: &str) {
+    let children: Vec<Child> = (0..3).map(|_| start(dir, database)).collect();
+    let served: Vec<Served> = children.into_iter().map(announced).collect();
+    let token = token(dir);
+    for server in &served {
+        let (status, health) =
+            call("GET", format!("{}/api/health", server.base), &token, None).await;
+        assert_eq!(status, 200, "{health}");
+    }
+    let mut ids = Vec::new();
+    for (n, server) in served.iter().enumerate() {
+        let (status, created) = call(
+            "POST",
+            format!("{}/api/data/customers", server.base),
+            &token,
+            Some(json!({"name": format!("Customer {n}")})),
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        ids.push(created["data"]["id"].as_str().expect("an id").to_string());
+    }
+    for server in &served {
+        let (status, page) = call(
+            "GET",
+            format!("{}/api/data/customers", server.base),
+            &token,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["meta"]["total"], 3, "{page}");
+    }
+    for (n, id) in ids.iter().enumerate() {
+        let server = &served[(n + 1) % served.len()];
+        let (status, deleted) = call(
+            "DELETE",
+            format!("{}/api/data/customers/{id}", server.base),
+            &token,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{deleted}");
+    }
+    for server in &served {
+        let (_, page) = call(
+            "GET",
+            format!("{}/api/data/customers", server.base),
+            &token,
+            None,
+        )
+        .await;
+        assert_eq!(page["meta"]["total"], 0, "{page}");
+    }
+}
+
+#[tokio::test]
+async fn three_processes_start_together_on_postgres() {
+    let Some(database) = testing::postgres_database_url("processes").await else {
+        return;
+    };
+    let dir = tempdir("pg");
+    three_processes_share(&dir, &database).await;
+}
+
+#[tokio::test]
+async fn three_processes_start_together_on_one_sqlite_file() {
+    let dir = tempdir("sqlite");
+    let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
+    three_processes_share(&dir, &database).await;
+    assert!(dir.join("app.db.migrate-lock").exists());
+}
+
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused() {
+    let dir = tempdir("newer");
+    let file = dir.join("app.db");
+    let database = format!("sqlite://{}?mode=rwc", file.display());
+    let migrate = Command::new(BINARY)
+        .args(["migrate", "--database-url", &database])
+        .current_dir(&dir)
+        .output()
+        .expect("migrate runs");
+    assert!(migrate.status.success(), "{migrate:?}");
+    // A newer build recorded a migration this one does not have.
+    let db = metacore::db::connect(&database)
+        .await
+        .expect("the database opens");
+    use metacore::sea_orm::ConnectionTrait;
+    db.execute_unprepared(
+        "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m99991231_000000_from_the_future', 0)",
+    )
+    .await
+    .expect("a migration is recorded");
+    drop(db);
+    let output = Command::new(BINARY)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &database,
+        ])
+        .current_dir(&dir)
+        .env("METACORE_JWT_SECRET", SECRET)
+        .output()
+        .expect("serve runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the database schema is newer than this binary")
+            && stderr.contains("m99991231_000000_from_the_future"),
+        "{stderr}"
+    );
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(testing::unique_name(&format!("metacore-processes-{name}")));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
