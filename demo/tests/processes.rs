@@ -1,8 +1,9 @@
 //! Several `serve` processes on one database, started at the same moment: the first
 //! migrates while the others wait for the schema lock (`metacore_runtime::schema_lock`), then
 //! all serve, and a client spread across them sees one set of rows. On PostgreSQL (a fresh
-//! database) and on one SQLite file. Also: a database migrated by a newer build is refused
-//! with a message that says so.
+//! database) and on one SQLite file. A database migrated by a newer build is refused with a
+//! message that says so. SIGTERM stops accepting, lets the request in progress finish, and
+//! exits 0; past `--shutdown-timeout` it exits anyway.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -15,10 +16,11 @@ use serde_json::{json, Value};
 const SECRET: &str = "processes-test";
 const BINARY: &str = env!("CARGO_BIN_EXE_metacore-demo");
 
-/// A `serve` process and the base URL it announced.
+/// A `serve` process, the base URL it announced, and (once it exits) its whole stderr.
 struct Served {
     child: Child,
     base: String,
+    output: std::sync::mpsc::Receiver<Result<String, String>>,
 }
 
 impl Drop for Served {
@@ -28,10 +30,17 @@ impl Drop for Served {
     }
 }
 
-/// Starts `serve` on `database` in `dir`; returns at once (see [`announced`]).
+/// Starts `serve` on `database` in `dir` with `extra` arguments; returns at once (see
+/// [`announced`]).
 fn start(dir: &Path, database: &str) -> Child {
+    start_with(dir, database, &[])
+}
+
+fn start_with(dir: &Path, database: &str, extra: &[&str]) -> Child {
     Command::new(BINARY)
         .args(["serve", "--bind", "127.0.0.1:0", "--database-url", database])
+        .args(extra)
+        .env("METACORE_WASM_MAX_TIMEOUT_MS", "1500")
         .current_dir(dir)
         .env("METACORE_JWT_SECRET", SECRET)
         .env_remove("DATABASE_URL")
@@ -56,7 +65,11 @@ fn announced(mut child: Child) -> Served {
         let _ = sender.send(Err(lines.join("\n")));
     });
     match receiver.recv_timeout(Duration::from_secs(120)) {
-        Ok(Ok(base)) => Served { child, base },
+        Ok(Ok(base)) => Served {
+            child,
+            base,
+            output: receiver,
+        },
         Ok(Err(output)) => panic!("serve exited before listening:\n{output}"),
         Err(_) => panic!("serve did not listen within 120 s"),
     }
@@ -173,6 +186,92 @@ async fn three_processes_start_together_on_one_sqlite_file() {
     let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
     three_processes_share(&dir, &database).await;
     assert!(dir.join("app.db.migrate-lock").exists());
+}
+
+/// Sends SIGTERM to `child` (std's `kill` is SIGKILL).
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Waits up to `limit` for `child` to exit.
+fn exited(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("the process can be waited for") {
+            return status;
+        }
+        assert!(started.elapsed() < limit, "still running after {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn sigterm_drains_requests_in_progress_then_exits_zero() {
+    let dir = tempdir("sigterm");
+    let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
+    let mut served = announced(start(&dir, &database));
+    let token = token(&dir);
+    // The showcase `spin` tool runs until its deadline (1.5 s here), then answers 504.
+    let spin = format!("{}/api/metacore/tools/showcase/spin", served.base);
+    let call = tokio::spawn(async move { call("POST", spin, &token, Some(json!({}))).await });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    terminate(&served.child);
+    let (status, answer) = call.await.expect("the call task ends");
+    assert_eq!(status, 504, "the request in progress is answered: {answer}");
+    assert_eq!(answer["error"]["code"], "addon_timeout");
+    let exit = exited(&mut served.child, Duration::from_secs(10));
+    assert!(exit.success(), "{exit:?}");
+    let output = served
+        .output
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the output ends");
+    let output = output.expect_err("the output, not an address");
+    assert!(
+        output.contains("metacore-app stopped: every request finished"),
+        "{output}"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_exits_at_the_shutdown_timeout_when_requests_outlast_it() {
+    let dir = tempdir("bounded");
+    let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
+    let mut served = announced(start_with(&dir, &database, &["--shutdown-timeout", "0"]));
+    let token = token(&dir);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let request = reqwest::Client::new()
+        .post(format!("{}/api/metacore/tools/showcase/spin", served.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send();
+    let call = tokio::spawn(request);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let started = std::time::Instant::now();
+    terminate(&served.child);
+    let exit = exited(&mut served.child, Duration::from_secs(10));
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    let output = served
+        .output
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the output ends")
+        .expect_err("the output, not an address");
+    assert!(
+        output.contains("with 1 connection(s) still open"),
+        "{output}"
+    );
+    // The client sees its connection closed, not an answer.
+    let outcome = call.await.expect("the call task ends");
+    assert!(outcome.is_err(), "{outcome:?}");
 }
 
 #[tokio::test]

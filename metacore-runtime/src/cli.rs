@@ -4,7 +4,9 @@
 //! module owns the commands:
 //!
 //! * `serve [--bind ADDR] [--database-url URL] [--header-read-timeout SECS]
-//!   [--idle-timeout SECS]` — migrate, then serve the API (Swagger UI at `/docs`, the spec
+//!   [--idle-timeout SECS] [--shutdown-timeout SECS]` — migrate, then serve the API until
+//!   SIGTERM or Ctrl-C, which stop accepting and drain the requests in progress within the
+//!   shutdown timeout before exiting 0 (Swagger UI at `/docs`, the spec
 //!   at `/api/openapi.json`) over HTTP/1.1 and HTTP/2; actions, tools and their handlers,
 //!   and the addons' backend modules, are the ones compiled into the binary (no manifest is
 //!   read at run time), webhook calls are signed with the caller organisation's install
@@ -34,7 +36,7 @@ use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
 use crate::api::server::{application, spec_json, Info};
 use crate::api::{ApiState, HandlerSettings};
-use crate::connection::Timeouts;
+use crate::connection::{Drained, Timeouts};
 use crate::egress::EgressGuard;
 use crate::events::EventBus;
 use crate::installations::{MasterKey, MASTER_KEY_ENV};
@@ -131,6 +133,10 @@ enum Command {
         /// Seconds a connection may sit without traffic and without a request in progress.
         #[arg(long, default_value_t = Timeouts::DEFAULT_IDLE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
         idle_timeout: u64,
+        /// On SIGTERM or Ctrl-C: stop accepting, then wait at most this many seconds for the
+        /// requests in progress before exiting (0 when they all finished).
+        #[arg(long, default_value_t = Timeouts::DEFAULT_DRAIN.as_secs())]
+        shutdown_timeout: u64,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -214,12 +220,14 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             database_url,
             header_read_timeout,
             idle_timeout,
+            shutdown_timeout,
         } => run(async move {
             // Configuration errors stop the server before it touches the database.
             let settings = handler_settings(|name| std::env::var(name).ok())?;
             let timeouts = Timeouts {
                 header_read: Duration::from_secs(header_read_timeout),
                 idle: Duration::from_secs(idle_timeout),
+                drain: Duration::from_secs(shutdown_timeout),
             };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate, &app.registry).await?;
@@ -424,7 +432,39 @@ async fn serve<A: OpenApi + 'static>(
     eprintln!(
         "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
     );
-    crate::connection::serve(listener, endpoint, timeouts).await
+    let drained =
+        crate::connection::serve_until(listener, endpoint, timeouts, termination()).await?;
+    match drained {
+        Drained::Completely => eprintln!("metacore-app stopped: every request finished"),
+        Drained::TimedOut(open) => eprintln!(
+            "metacore-app stopped after {} s with {open} connection(s) still open",
+            timeouts.drain.as_secs()
+        ),
+    }
+    Ok(())
+}
+
+/// Completes on SIGTERM (what process managers and rolling restarts send) or Ctrl-C.
+async fn termination() {
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                eprintln!("warning: cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = terminate => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    eprintln!("metacore-app stopping: no new connections; finishing requests in progress");
 }
 
 /// Serves `endpoint` on an already bound `listener` until the process ends, with the default

@@ -9,6 +9,9 @@
 //!   byte has moved for this long is closed (before its protocol is even known, or an
 //!   HTTP/2 connection between streams).
 //!
+//! * **Drain** ([`serve_until`]): when told to stop, the listener closes and open connections
+//!   finish the requests in progress, within a bound (hyper-util's graceful shutdown).
+//!
 //! Requests go to the poem endpoint exactly as `poem::Server` hands them over.
 
 use std::convert::Infallible;
@@ -22,6 +25,7 @@ use std::time::{Duration, Instant};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use poem::endpoint::{DynEndpoint, ToDynEndpoint};
 use poem::web::{LocalAddr, RemoteAddr};
 use poem::{Endpoint, Response};
@@ -39,6 +43,8 @@ pub struct Timeouts {
     /// A connection without a request in progress and without traffic for this long is
     /// closed.
     pub idle: Duration,
+    /// Longest time a stopping server waits for requests in progress ([`serve_until`]).
+    pub drain: Duration,
 }
 
 impl Timeouts {
@@ -46,6 +52,8 @@ impl Timeouts {
     pub const DEFAULT_HEADER_READ: Duration = Duration::from_secs(10);
     /// The default idle timeout: 60 s.
     pub const DEFAULT_IDLE: Duration = Duration::from_secs(60);
+    /// The default drain bound: 30 s.
+    pub const DEFAULT_DRAIN: Duration = Duration::from_secs(30);
 }
 
 impl Default for Timeouts {
@@ -53,6 +61,7 @@ impl Default for Timeouts {
         Timeouts {
             header_read: Timeouts::DEFAULT_HEADER_READ,
             idle: Timeouts::DEFAULT_IDLE,
+            drain: Timeouts::DEFAULT_DRAIN,
         }
     }
 }
@@ -64,12 +73,43 @@ pub async fn serve(
     endpoint: impl Endpoint<Output = Response> + 'static,
     timeouts: Timeouts,
 ) -> Result<(), String> {
+    serve_until(listener, endpoint, timeouts, std::future::pending())
+        .await
+        .map(|_| ())
+}
+
+/// How a drain ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drained {
+    /// Every connection finished its requests in progress and closed.
+    Completely,
+    /// The bound passed; this many connections were open when the drain began, and those
+    /// still open are dropped.
+    TimedOut(usize),
+}
+
+/// Serves `endpoint` on `listener` until `shutdown` completes, then drains: the listener is
+/// closed (new connections are refused), every open connection finishes the requests in
+/// progress and closes (HTTP/1 keep-alive ends, HTTP/2 sends GOAWAY), for at most
+/// [`Timeouts::drain`].
+pub async fn serve_until(
+    listener: TcpListener,
+    endpoint: impl Endpoint<Output = Response> + 'static,
+    timeouts: Timeouts,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<Drained, String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     let endpoint: Shared = Arc::new(ToDynEndpoint(endpoint));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, remote) = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = match accepted {
             Ok(accepted) => accepted,
             Err(error) => {
                 // Out of file descriptors and the like: back off instead of spinning.
@@ -80,8 +120,17 @@ pub async fn serve(
         };
         let endpoint = endpoint.clone();
         let addresses = (LocalAddr(local.into()), RemoteAddr(remote.into()));
-        tokio::spawn(connection(stream, addresses, endpoint, timeouts));
+        let watcher = graceful.watcher();
+        tokio::spawn(connection(stream, addresses, endpoint, timeouts, watcher));
     }
+    drop(listener);
+    let open = graceful.count();
+    Ok(
+        match tokio::time::timeout(timeouts.drain, graceful.shutdown()).await {
+            Ok(()) => Drained::Completely,
+            Err(_) => Drained::TimedOut(open),
+        },
+    )
 }
 
 type Shared = Arc<dyn DynEndpoint<Output = Response>>;
@@ -91,6 +140,7 @@ async fn connection(
     (local, remote): (LocalAddr, RemoteAddr),
     endpoint: Shared,
     timeouts: Timeouts,
+    watcher: Watcher,
 ) {
     let activity = Arc::new(Activity::new());
     let peer = remote.0.clone();
@@ -123,7 +173,7 @@ async fn connection(
         inner: stream,
         activity: activity.clone(),
     });
-    let served = builder.serve_connection_with_upgrades(io, service);
+    let served = watcher.watch(builder.serve_connection_with_upgrades(io, service));
     tokio::select! {
         _ = served => {}
         _ = idle(&activity, timeouts.idle) => {
@@ -261,7 +311,7 @@ mod tests {
     use poem::EndpointExt;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    use super::{serve, Timeouts};
+    use super::{serve, serve_until, Drained, Timeouts};
 
     /// Serves a trivial endpoint with `timeouts`; returns its address.
     async fn server(timeouts: Timeouts) -> std::net::SocketAddr {
@@ -295,6 +345,7 @@ mod tests {
     const SHORT: Timeouts = Timeouts {
         header_read: Duration::from_millis(400),
         idle: Duration::from_secs(30),
+        drain: Duration::from_secs(1),
     };
 
     #[tokio::test]
@@ -342,6 +393,7 @@ mod tests {
         let address = server(Timeouts {
             header_read: Duration::from_secs(30),
             idle: Duration::from_millis(400),
+            drain: Duration::from_secs(1),
         })
         .await;
         let mut stream = tokio::net::TcpStream::connect(address)
@@ -360,6 +412,7 @@ mod tests {
         let address = server(Timeouts {
             header_read: Duration::from_secs(30),
             idle: Duration::from_millis(400),
+            drain: Duration::from_secs(1),
         })
         .await;
         let mut stream = tokio::net::TcpStream::connect(address)
@@ -376,5 +429,87 @@ mod tests {
         assert!(answer.ends_with("ok"), "{answer}");
         let waited = closed_after(&mut stream).await;
         assert!(waited < Duration::from_secs(5), "closed after {waited:?}");
+    }
+
+    /// Serves an endpoint that answers "slow" after `delay`, until the returned sender fires.
+    async fn stoppable(
+        delay: Duration,
+        drain: Duration,
+    ) -> (
+        std::net::SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<Result<Drained, String>>,
+    ) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let address = listener.local_addr().expect("an address");
+        let endpoint = poem::endpoint::make(move |_| async move {
+            tokio::time::sleep(delay).await;
+            "slow"
+        })
+        .map_to_response();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let timeouts = Timeouts {
+            drain,
+            ..Timeouts::default()
+        };
+        let served = tokio::spawn(serve_until(listener, endpoint, timeouts, async move {
+            let _ = stopped.await;
+        }));
+        (address, stop, served)
+    }
+
+    async fn send(address: std::net::SocketAddr) -> tokio::net::TcpStream {
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("a connection");
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .await
+            .expect("a request is sent");
+        stream
+    }
+
+    #[tokio::test]
+    async fn a_stopping_server_finishes_requests_in_progress_and_refuses_new_ones() {
+        let (address, stop, served) =
+            stoppable(Duration::from_millis(600), Duration::from_secs(10)).await;
+        let mut stream = send(address).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        stop.send(()).expect("the server listens for the stop");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            tokio::net::TcpStream::connect(address).await.is_err(),
+            "a stopping server accepts no new connection"
+        );
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+            .await
+            .expect("the answer and the close come")
+            .expect("the connection reads");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("slow"), "{answer}");
+        let drained = served.await.expect("the server task ends");
+        assert_eq!(drained, Ok(Drained::Completely));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn the_drain_is_bounded() {
+        let (address, stop, served) =
+            stoppable(Duration::from_secs(30), Duration::from_millis(300)).await;
+        let _stream = send(address).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let started = Instant::now();
+        stop.send(()).expect("the server listens for the stop");
+        let drained = tokio::time::timeout(Duration::from_secs(5), served)
+            .await
+            .expect("the drain ends at its bound")
+            .expect("the server task ends");
+        assert_eq!(drained, Ok(Drained::TimedOut(1)));
+        assert!(started.elapsed() < Duration::from_secs(2));
     }
 }
