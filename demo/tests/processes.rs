@@ -3,7 +3,8 @@
 //! all serve, and a client spread across them sees one set of rows. On PostgreSQL (a fresh
 //! database) and on one SQLite file. A database migrated by a newer build is refused with a
 //! message that says so. SIGTERM stops accepting, lets the request in progress finish, and
-//! exits 0; past `--shutdown-timeout` it exits anyway.
+//! exits 0; past `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked in the
+//! database is refused by every process within a second (`metacore_runtime::coherence`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -75,16 +76,22 @@ fn announced(mut child: Child) -> Served {
     }
 }
 
+const ORG: &str = "00000000-0000-4000-8000-0000000000aa";
+
 fn token(dir: &Path) -> String {
+    token_for(dir, "admin")
+}
+
+fn token_for(dir: &Path, role: &str) -> String {
     let output = Command::new(BINARY)
         .args([
             "token",
             "--user",
             "00000000-0000-4000-8000-000000000001",
             "--org",
-            "00000000-0000-4000-8000-0000000000aa",
+            ORG,
             "--role",
-            "admin",
+            role,
         ])
         .current_dir(dir)
         .env("METACORE_JWT_SECRET", SECRET)
@@ -186,6 +193,95 @@ async fn three_processes_start_together_on_one_sqlite_file() {
     let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
     three_processes_share(&dir, &database).await;
     assert!(dir.join("app.db.migrate-lock").exists());
+}
+
+#[tokio::test]
+async fn a_revoked_grant_is_refused_by_every_process_within_a_second() {
+    let Some(database) = testing::postgres_database_url("revoke").await else {
+        return;
+    };
+    let dir = tempdir("revoke");
+    let served: Vec<Served> = [start(&dir, &database), start(&dir, &database)]
+        .into_iter()
+        .map(announced)
+        .collect();
+    let db = metacore::db::connect(&database)
+        .await
+        .expect("the database opens");
+    use metacore::sea_orm::ConnectionTrait;
+    let grant = format!(
+        "INSERT INTO metacore_role_grants (organization_id, role, capability) \
+         VALUES ('{ORG}', 'auditor', 'customers.index')"
+    );
+    db.execute_unprepared(&grant)
+        .await
+        .expect("a grant is stored");
+    let auditor = token_for(&dir, "auditor");
+    // Both processes compute and cache the auditor's capabilities (their TTL is 60 s).
+    for server in &served {
+        let (status, page) = call(
+            "GET",
+            format!("{}/api/data/customers", server.base),
+            &auditor,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+    }
+    db.execute_unprepared(&format!(
+        "DELETE FROM metacore_role_grants WHERE organization_id = '{ORG}' AND role = 'auditor'"
+    ))
+    .await
+    .expect("the grant is revoked");
+    let revoked = std::time::Instant::now();
+    for server in &served {
+        loop {
+            let (status, _) = call(
+                "GET",
+                format!("{}/api/data/customers", server.base),
+                &auditor,
+                None,
+            )
+            .await;
+            if status == 403 {
+                break;
+            }
+            assert_eq!(status, 200);
+            assert!(
+                revoked.elapsed() < Duration::from_secs(1),
+                "{} still allows the revoked grant after {:?}",
+                server.base,
+                revoked.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    assert!(
+        revoked.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        revoked.elapsed()
+    );
+    // A new grant reaches them as promptly.
+    db.execute_unprepared(&grant).await.expect("granted again");
+    let granted = std::time::Instant::now();
+    for server in &served {
+        while call(
+            "GET",
+            format!("{}/api/data/customers", server.base),
+            &auditor,
+            None,
+        )
+        .await
+        .0 != 200
+        {
+            assert!(
+                granted.elapsed() < Duration::from_secs(1),
+                "{:?}",
+                granted.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
 
 /// Sends SIGTERM to `child` (std's `kill` is SIGKILL).

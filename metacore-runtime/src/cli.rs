@@ -425,6 +425,7 @@ async fn serve<A: OpenApi + 'static>(
     for note in register_handlers(&state, &app.registry, &sandbox) {
         eprintln!("warning: {note}");
     }
+    crate::coherence::listen(&state).await?;
     let endpoint = endpoint(&app, state);
     eprintln!("metacore-app listening on http://{address}");
     eprintln!("  API docs:  http://{address}/docs");

@@ -22,11 +22,13 @@
 //! * [`api`] — the HTTP API generated handlers delegate to; [`cli`] — the `metacore-app`
 //!   command line.
 //! * [`db`] — opening the application database (pool, WAL, the SQL guard);
-//!   [`schema_lock`] — one process at a time migrates it.
+//!   [`schema_lock`] — one process at a time migrates it; [`coherence`] — caches kept
+//!   coherent across processes on one PostgreSQL.
 //! * [`testing`] — throw-away SQLite and PostgreSQL databases for tests.
 
 pub mod api;
 pub mod cli;
+pub mod coherence;
 pub mod connection;
 pub mod db;
 pub mod dispatch;

@@ -3,7 +3,9 @@
 //! The set is the union of the manifests' role grants for the caller's role, the stored
 //! role grants of the organisation (`metacore_role_grants`), the stored user grants
 //! (`metacore_user_grants`) and the token's `grants`. `owner` and `admin` bypass every check.
-//! Sets are cached per (organisation, user, role, token grants) for at most 60 s.
+//! Sets are cached per (organisation, user, role, token grants) for at most 60 s; on
+//! PostgreSQL a change of the stored grants, by any process, reaches every process at once
+//! ([`GRANTS_CHANNEL`], [`crate::coherence`]) and the TTL is only the fallback.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -147,6 +149,19 @@ pub struct AccessResolver {
 type CacheKey = (Option<Uuid>, Uuid, String, Vec<String>);
 
 impl AccessResolver {
+    /// Forgets the cached sets of `org`'s callers (its stored grants changed).
+    pub fn forget_organisation(&self, org: Uuid) {
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .retain(|(cached, ..), _| *cached != Some(org));
+    }
+
+    /// Forgets every cached set (changes may have been missed).
+    pub fn forget_all(&self) {
+        self.cache.lock().expect("cache lock").clear();
+    }
+
     /// The access of `caller`.
     pub async fn resolve(
         &self,
@@ -233,12 +248,48 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
         ),
     ]
     .into_iter()
+    .chain(grant_change_notices(backend))
     .map(|sql| Statement::from_string(backend, sql))
     .chain([
         crate::kv::create_table(backend),
         crate::installations::create_table(backend),
     ])
     .collect()
+}
+
+/// The PostgreSQL channel a change of stored grants is announced on; the payload is the
+/// organisation's id. Every server process listens ([`crate::coherence`]) and forgets the
+/// cached capability sets of that organisation.
+pub const GRANTS_CHANNEL: &str = "metacore_grants";
+
+/// On PostgreSQL, triggers announcing every change of a grants table on [`GRANTS_CHANNEL`],
+/// whoever makes it (a process, a migration, an operator's `psql`). None on SQLite.
+fn grant_change_notices(backend: sea_orm::DatabaseBackend) -> Vec<String> {
+    if backend != sea_orm::DatabaseBackend::Postgres {
+        return Vec::new();
+    }
+    let mut statements = vec![format!(
+        "CREATE OR REPLACE FUNCTION metacore_grants_changed() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN \
+           IF TG_OP = 'DELETE' THEN \
+             PERFORM pg_notify('{GRANTS_CHANNEL}', OLD.organization_id::text); \
+           ELSE \
+             PERFORM pg_notify('{GRANTS_CHANNEL}', NEW.organization_id::text); \
+             IF TG_OP = 'UPDATE' AND OLD.organization_id <> NEW.organization_id THEN \
+               PERFORM pg_notify('{GRANTS_CHANNEL}', OLD.organization_id::text); \
+             END IF; \
+           END IF; \
+           RETURN NULL; \
+         END $$"
+    )];
+    for table in [ROLE_GRANTS_TABLE, USER_GRANTS_TABLE] {
+        statements.push(format!("DROP TRIGGER IF EXISTS {table}_changed ON {table}"));
+        statements.push(format!(
+            "CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE ON {table} \
+             FOR EACH ROW EXECUTE FUNCTION metacore_grants_changed()"
+        ));
+    }
+    statements
 }
 
 #[cfg(test)]

@@ -322,6 +322,11 @@ impl ApiState {
         Ok((caller, access))
     }
 
+    /// The cache of callers' capability sets (forgotten when stored grants change).
+    pub fn access_resolver(&self) -> &AccessResolver {
+        &self.0.access
+    }
+
     /// What `caller` may do: their role's grants, the stored grants and their own.
     pub async fn access_of(&self, caller: &Caller) -> Result<Access, ApiError> {
         self.0
