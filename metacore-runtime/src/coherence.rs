@@ -1,10 +1,9 @@
 //! Caches that stay coherent across server processes on one PostgreSQL database.
 //!
 //! Each process caches callers' capability sets ([`crate::api::access`]). When the stored
-//! grants change, triggers announce it with `NOTIFY` on
-//! [`GRANTS_CHANNEL`](crate::api::access::GRANTS_CHANNEL) (payload: the organisation), and
-//! [`listen`] — one task per process, on a connection of its own — forgets that organisation's
-//! cached sets, so a revoked grant is refused by every process within a round trip, not after
+//! grants change, triggers announce it with `NOTIFY` on [`GRANTS_CHANNEL`] (payload: the
+//! organisation), and [`listen`] — one task per process, on a connection of its own —
+//! forgets that organisation's cached sets, so a revoked grant is refused by every process within a round trip, not after
 //! the cache's TTL. When the listening connection drops, changes may have been missed: every
 //! cached set is forgotten and the task reconnects (the TTL covers the gap).
 //!
