@@ -128,9 +128,9 @@ async fn three_processes_share(dir: &Path, database: &str) {
     let served: Vec<Served> = children.into_iter().map(announced).collect();
     let token = token(dir);
     for server in &served {
-        let (status, health) =
-            call("GET", format!("{}/api/health", server.base), &token, None).await;
-        assert_eq!(status, 200, "{health}");
+        let (status, ready) = call("GET", format!("{}/api/ready", server.base), &token, None).await;
+        assert_eq!(status, 200, "{ready}");
+        assert_eq!(ready["data"]["status"], "ready");
     }
     let mut ids = Vec::new();
     for (n, server) in served.iter().enumerate() {

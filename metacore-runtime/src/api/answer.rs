@@ -36,6 +36,8 @@ pub trait SuccessBody: Type + Serialize {
     /// Produced by an addon handler (an action or a tool), which can also fail with 501, 502,
     /// 503 and 504.
     const RUNS_HANDLERS: bool = false;
+    /// When the operation answers 503 for a reason of its own, the reason (for the spec).
+    const UNAVAILABLE: Option<&'static str> = None;
 }
 
 /// The statuses of a handler that failed, for operations that run one.
@@ -260,6 +262,9 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
         responses.extend(error_responses());
         if T::RUNS_HANDLERS {
             responses.extend(HANDLER_STATUSES.iter().map(error_response));
+        }
+        if let Some(reason) = T::UNAVAILABLE {
+            responses.push(error_response(&(503, reason)));
         }
         MetaResponses { responses }
     }
@@ -494,6 +499,8 @@ pub trait DocumentKind: Send + Sync + 'static {
     const REVALIDATED: bool = false;
     /// Produced by an addon handler ([`SuccessBody::RUNS_HANDLERS`]).
     const RUNS_HANDLERS: bool = false;
+    /// Its own 503 ([`SuccessBody::UNAVAILABLE`]).
+    const UNAVAILABLE: Option<&'static str> = None;
 
     /// The schema of the envelope's `data` (an object kind), or of each item (an array kind).
     fn data() -> MetaSchemaRef {
@@ -613,6 +620,7 @@ impl<K: DocumentKind> SuccessBody for Document<K> {
     const DESCRIPTION: &'static str = K::DESCRIPTION;
     const REVALIDATED: bool = K::REVALIDATED;
     const RUNS_HANDLERS: bool = K::RUNS_HANDLERS;
+    const UNAVAILABLE: Option<&'static str> = K::UNAVAILABLE;
 }
 
 /// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description"

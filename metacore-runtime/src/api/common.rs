@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 
 use super::access::Access;
 use super::actions::{self, InvocationBody, ToolAnswer};
-use super::answer::{document_kind, Answer, Document, DocumentKind};
+use super::answer::{document_kind, shape, Answer, Document, DocumentKind};
 use super::error::{ApiError, FieldError};
 use super::schema::table_metadata;
 use super::sql::Sql;
@@ -30,6 +30,24 @@ document_kind!(
     /// `{"success": true, "data": {"status", "version"}}`.
     Health, "HealthEnvelope", "object", "The server is up.",
     data: object(&[("status", string()), ("version", string())]));
+/// A readiness probe's database check gives up after this long (answering 503).
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `{"success": true, "data": {"status": "ready"}}`; 503 `not_ready` otherwise.
+pub struct Ready;
+
+impl DocumentKind for Ready {
+    const NAME: &'static str = "ReadyEnvelope";
+    const DESCRIPTION: &'static str =
+        "The server can take traffic: its database answers and its migrations are applied.";
+    const UNAVAILABLE: Option<&'static str> =
+        Some("Not ready (`not_ready`): the database did not answer in time.");
+
+    fn data() -> poem_openapi::registry::MetaSchemaRef {
+        shape::object(&[("status", shape::string())])
+    }
+}
+
 document_kind!(
     /// `{"success": true, "data": TableMetadata}`.
     revalidated TableMetadata, "TableMetadataEnvelope", "object", "The model's table metadata, gated for the caller.");
@@ -154,6 +172,27 @@ impl CommonApi {
         answer(Ok(envelope(
             json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
         )))
+    }
+
+    /// Readiness (public): 200 once the server can take traffic — it serves only after its
+    /// migrations ran, and its database answers within 2 s — else 503 `not_ready`. For load
+    /// balancers and rolling restarts; `/api/health` only says the process is up.
+    #[oai(
+        path = "/api/ready",
+        method = "get",
+        operation_id = "ready",
+        tag = "SYSTEM"
+    )]
+    async fn ready(&self, state: poem::web::Data<&ApiState>) -> Answer<Document<Ready>> {
+        let ping = tokio::time::timeout(READY_TIMEOUT, state.db().ping()).await;
+        answer(match ping {
+            Ok(Ok(())) => Ok(envelope(json!({"status": "ready"}))),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "readiness: the database does not answer");
+                Err(not_ready())
+            }
+            Err(_) => Err(not_ready()),
+        })
     }
 
     /// The table metadata of a model, gated for the caller (`<table>.index`).
@@ -532,6 +571,14 @@ impl CommonApi {
         )
         .await
     }
+}
+
+fn not_ready() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not_ready",
+        "the database does not answer",
+    )
 }
 
 /// The body of `tools/execute` refused when a field it reads has the wrong type: `addon_key`,

@@ -237,3 +237,33 @@ async fn committed_openapi_json_is_the_served_spec() {
     let served: Value = serde_json::from_str(&served).expect("JSON");
     assert_eq!(served, paths, "the served spec is the committed one");
 }
+
+#[tokio::test]
+async fn readiness_on_sqlite() {
+    readiness(metacore_runtime::testing::sqlite_database("http_ready").await).await;
+}
+
+#[tokio::test]
+async fn readiness_on_postgres() {
+    if let Some(db) = metacore_runtime::testing::postgres_database("http_ready").await {
+        readiness(db).await;
+    }
+}
+
+/// `/api/ready` is public and 200 while the database answers; 503 `not_ready` once it does not.
+async fn readiness(db: sea_orm::DatabaseConnection) {
+    let server = Server::start(db).await;
+    let ready = server.send("GET", "/api/ready", None, None).await;
+    assert_eq!(ready.status, 200, "{}", ready.text);
+    assert_eq!(ready.body["data"]["status"], "ready");
+    server
+        .state
+        .db()
+        .close_by_ref()
+        .await
+        .expect("the pool closes");
+    let gone = server.send("GET", "/api/ready", None, None).await;
+    assert_error(&gone, 503, "not_ready");
+    let health = server.send("GET", "/api/health", None, None).await;
+    assert_eq!(health.status, 200, "health only says the process is up");
+}
