@@ -359,11 +359,6 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             requires_state: &[],
             fields: &[
                 FormField {
-                    key: "verdict",
-                    value: FormValue::OneOf(&["approve", "reject"]),
-                    required: true,
-                },
-                FormField {
                     key: "reason",
                     value: FormValue::Text,
                     required: true,
@@ -424,7 +419,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         ],
         module: Some(include_bytes!("backend.wasm")),
         module_sha256: Some(
-            "b20354f06a5402a7f24a46cfad8728c1a129855796357be31fdb63fecd288a91",
+            "6a5a32ca798f7acf479c8e41fa45dc23076b4301b0693a27fe8d6122fe6b35ef",
         ),
     },
 };

@@ -4,9 +4,9 @@
 ;;
 ;; * `echo` (ptr, len) -> packed: answers the invocation document it was given;
 ;; * `echo_packed` (packed) -> packed: the same, with the single-i64 signature;
-;; * `vet` (ptr, len) -> packed: approves (answers the invocation document, as `echo`) when the
-;;   document holds the text `"approve"` (the form's `verdict`), else declines with a field
-;;   error on `reason`;
+;; * `vet` (ptr, len) -> packed: declines with a field error on `reason` when the invocation
+;;   document mentions `fraud` (the form's `reason`, or any field of the record), else approves
+;;   (answers the document, as `echo`);
 ;; * `spin` (ptr, len) -> packed: never returns (an infinite loop); its deadline ends it. A
 ;;   demo of the sandbox's limits, used by the isolation tests and `cargo xtask bench-isolation`.
 ;;
@@ -15,7 +15,7 @@
   (memory (export "memory") 2)
   (global $bump (mut i32) (i32.const 1024))
   (data (i32.const 0) "{\"success\":false,\"message\":\"not vetted\",\"error\":{\"code\":\"not_vetted\",\"message\":\"not vetted\"},\"errors\":{\"reason\":[{\"code\":\"rejected\",\"params\":{}}]}}")
-  (data (i32.const 256) "\"approve\"")
+  (data (i32.const 256) "fraud")
 
   ;; A bump allocator; every call gets a fresh instance, so nothing is ever freed.
   (func $alloc (export "alloc") (param $n i32) (result i32)
@@ -45,13 +45,13 @@
   (func (export "echo_packed") (param $x i64) (result i64)
     local.get $x)
 
-  ;; Whether the `$l` bytes at `$p` hold the 9 bytes of `"approve"` (at 256).
-  (func $approved (param $p i32) (param $l i32) (result i32)
+  ;; Whether the `$l` bytes at `$p` hold the 5 bytes of `fraud` (at 256).
+  (func $suspect (param $p i32) (param $l i32) (result i32)
     (local $i i32) (local $j i32)
     (block $absent
       (loop $scan
         local.get $i
-        i32.const 9
+        i32.const 5
         i32.add
         local.get $l
         i32.gt_u
@@ -61,7 +61,7 @@
         (block $differs
           (loop $compare
             local.get $j
-            i32.const 9
+            i32.const 5
             i32.eq
             if
               i32.const 1
@@ -94,14 +94,14 @@
   (func (export "vet") (param $p i32) (param $l i32) (result i64)
     local.get $p
     local.get $l
-    call $approved
+    call $suspect
     if (result i64)
-      local.get $p
-      local.get $l
-      call $pack
-    else
       i32.const 0
       i32.const 147
+      call $pack
+    else
+      local.get $p
+      local.get $l
       call $pack
     end)
 

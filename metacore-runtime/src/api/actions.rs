@@ -466,3 +466,63 @@ pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&st
     }
     json!({"success": true, "data": tools})
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Map, Value};
+
+    use super::form_errors;
+    use crate::registry::{FormField, FormValue};
+
+    const FORM: &[FormField] = &[
+        FormField {
+            key: "usage",
+            value: FormValue::OneOf(&["G01", "G03"]),
+            required: true,
+        },
+        FormField {
+            key: "test",
+            value: FormValue::Boolean,
+            required: false,
+        },
+        FormField {
+            key: "count",
+            value: FormValue::Integer,
+            required: false,
+        },
+        FormField {
+            key: "files",
+            value: FormValue::Any,
+            required: true,
+        },
+    ];
+
+    fn codes(payload: Value) -> Vec<(String, String)> {
+        let payload: Map<String, Value> = serde_json::from_value(payload).expect("an object");
+        form_errors(FORM, &payload)
+            .into_iter()
+            .map(|(field, errors)| (field, errors[0].code.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn forms_refuse_missing_and_mistyped_values() {
+        assert!(codes(json!({"usage": "G01", "files": ["a"], "extra": 1})).is_empty());
+        assert!(codes(json!({"usage": "G03", "files": "x", "test": null, "count": 3})).is_empty());
+        assert_eq!(
+            codes(json!({"usage": " ", "files": []})),
+            [
+                ("files".into(), "required".into()),
+                ("usage".into(), "required".into())
+            ]
+        );
+        assert_eq!(
+            codes(json!({"usage": "G99", "files": 1, "test": "yes", "count": 1.5})),
+            [
+                ("count".into(), "invalid".into()),
+                ("test".into(), "invalid".into()),
+                ("usage".into(), "invalid".into()),
+            ]
+        );
+    }
+}

@@ -283,12 +283,19 @@ async fn spec_documents_auth_tags_enums_and_the_application() {
     let vet = &spec["paths"]["/api/data/customers/{id}/action/vet"]["post"];
     assert_eq!(vet["operationId"], "customers.action.vet");
     let form = &vet["requestBody"]["content"]["application/json"]["schema"];
-    assert_eq!(form["required"], serde_json::json!(["verdict", "reason"]));
-    assert_eq!(
-        form["properties"]["verdict"]["enum"],
-        serde_json::json!(["approve", "reject"])
-    );
+    assert_eq!(form["required"], serde_json::json!(["reason"]));
     assert_eq!(form["properties"]["reason"]["pattern"], r"\S");
+    let stamp = &spec["paths"]["/api/data/fiscal_documents/{id}/action/stamp_fiscal"]["post"]
+        ["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        stamp["properties"]["payment_method"]["enum"],
+        serde_json::json!(["PUE", "PPD"]),
+        "a select takes one of its options"
+    );
+    assert_eq!(
+        stamp["properties"]["test_mode"],
+        serde_json::json!({"type": "boolean", "nullable": true})
+    );
     assert_eq!(
         spec["paths"]["/api/data/customers/action/echo_packed"]["post"]["operationId"],
         "customers.collection_action.echo_packed"
