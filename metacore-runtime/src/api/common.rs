@@ -649,7 +649,7 @@ async fn dynamic_options(
     let text = text.trim();
     if !text.is_empty() && label.name != id.name {
         sql.push(" AND ");
-        super::query::like(&mut sql, label.name, text);
+        super::query::like_column(&mut sql, label, text);
     }
     sql.push(" ORDER BY ")
         .ident(label.name)

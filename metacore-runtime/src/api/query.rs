@@ -440,6 +440,21 @@ pub fn like(sql: &mut Sql, column: &str, text: &str) {
     }
 }
 
+/// [`like`] on a column of any kind: one that is not text matches on its text form (a cast
+/// on PostgreSQL, where `ILIKE` takes text only; SQLite compares any value as text). Text
+/// columns keep the plain form their `pg_trgm` indexes serve.
+pub fn like_column(sql: &mut Sql, column: &ColumnDescriptor, text: &str) {
+    if sql.sqlite() || matches!(column.kind, ColumnKind::Text | ColumnKind::Varchar(_)) {
+        like(sql, column.name, text);
+        return;
+    }
+    sql.push("CAST(")
+        .ident(column.name)
+        .push(" AS text) ILIKE ")
+        .bind(format!("%{}%", escape_like(text)))
+        .push(" ESCAPE '\\'");
+}
+
 /// A list's search condition.
 #[derive(Debug)]
 pub struct SearchCondition {

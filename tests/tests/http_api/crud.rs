@@ -374,6 +374,22 @@ async fn crud_flow(server: &mut Server) {
         own.text
     );
     assert_eq!(own.body["data"][0]["label"], "Grace");
+    // A model labelled by a number (orders: `number`) is searched on its digits.
+    let numbered = server
+        .send("GET", "/api/options/orders?field=id&q=100", admin, None)
+        .await;
+    assert_eq!(numbered.status, 200, "{}", numbered.text);
+    let labels: Vec<&str> = numbered.body["data"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
+    assert!(
+        !labels.is_empty() && labels.iter().all(|l| l.contains("100")),
+        "{}",
+        numbered.text
+    );
     let parents = server
         .send("GET", "/api/options/orders?field=customer_id", admin, None)
         .await;
