@@ -6,7 +6,6 @@
 //! exits 0; past `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked in the
 //! database is refused by every process within a second (`metacore_runtime::coherence`).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -53,26 +52,11 @@ fn start_with(dir: &Path, database: &str, extra: &[&str]) -> Child {
 
 /// The address `child` announces once it listens; panics with its output if it exits first.
 fn announced(mut child: Child) -> Served {
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(base) = line.strip_prefix("metacore-app listening on ") {
-                let _ = sender.send(Ok(base.trim().to_string()));
-            }
-            lines.push(line);
-        }
-        let _ = sender.send(Err(lines.join("\n")));
-    });
-    match receiver.recv_timeout(Duration::from_secs(120)) {
-        Ok(Ok(base)) => Served {
-            child,
-            base,
-            output: receiver,
-        },
-        Ok(Err(output)) => panic!("serve exited before listening:\n{output}"),
-        Err(_) => panic!("serve did not listen within 120 s"),
+    let (base, output) = testing::announced_base(&mut child, Duration::from_secs(120));
+    Served {
+        child,
+        base,
+        output,
     }
 }
 

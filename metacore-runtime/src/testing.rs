@@ -168,3 +168,34 @@ pub fn calling_guest_wat_then(
         bump = (offset / 65536 + 2) * 65536,
     )
 }
+
+/// Waits for a `serve` process started with its stderr piped to announce its address
+/// (`metacore-app listening on <base>`); returns the base URL and a receiver that gets the
+/// process's whole stderr (as `Err`) once it exits. Panics with that output when the process
+/// exits first, or after `within`.
+pub fn announced_base(
+    child: &mut std::process::Child,
+    within: std::time::Duration,
+) -> (String, std::sync::mpsc::Receiver<Result<String, String>>) {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(base) = line.strip_prefix("metacore-app listening on ") {
+                let _ = sender.send(Ok(base.trim().to_string()));
+            }
+            lines.push(line);
+        }
+        let _ = sender.send(Err(lines.join("\n")));
+    });
+    match receiver.recv_timeout(within) {
+        Ok(Ok(base)) => (base, receiver),
+        Ok(Err(output)) => panic!("serve exited before listening:\n{output}"),
+        Err(_) => panic!("serve did not listen within {within:?}"),
+    }
+}

@@ -6,11 +6,11 @@
 //! same target directory as the test run, so it is normally a no-op) and run as a child
 //! process on a real socket with a SQLite file in the directory.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use metacore_runtime::testing;
 use serde_json::{json, Value};
 
 const SECRET: &str = "standalone-secret";
@@ -86,23 +86,7 @@ fn serve(dir: &Path, binary: &Path) -> Served {
         .stderr(Stdio::piped())
         .spawn()
         .expect("metacore-app starts");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(base) = line.strip_prefix("metacore-app listening on ") {
-                let _ = sender.send(Ok(base.trim().to_string()));
-            }
-            lines.push(line);
-        }
-        let _ = sender.send(Err(lines.join("\n")));
-    });
-    let base = match receiver.recv_timeout(Duration::from_secs(60)) {
-        Ok(Ok(base)) => base,
-        Ok(Err(output)) => panic!("metacore-app exited before listening:\n{output}"),
-        Err(_) => panic!("metacore-app did not listen within 60 s"),
-    };
+    let (base, _) = testing::announced_base(&mut child, Duration::from_secs(60));
     Served { child, base }
 }
 
