@@ -426,6 +426,15 @@ pub struct ToolDescriptor {
     pub handler: Handler,
 }
 
+impl ToolDescriptor {
+    /// The JSON Schema of the input, `{"type": "object"}` when the tool declares none.
+    pub fn input_schema(&self) -> serde_json::Value {
+        self.input_schema_json
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_else(|| serde_json::json!({"type": "object"}))
+    }
+}
+
 /// An event subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubscriptionDescriptor {

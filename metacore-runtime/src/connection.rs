@@ -415,13 +415,7 @@ mod tests {
             drain: Duration::from_secs(1),
         })
         .await;
-        let mut stream = tokio::net::TcpStream::connect(address)
-            .await
-            .expect("a connection");
-        stream
-            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            .await
-            .expect("a request is sent");
+        let mut stream = send(address).await;
         let mut buf = [0u8; 1024];
         let n = stream.read(&mut buf).await.expect("an answer");
         let answer = String::from_utf8_lossy(&buf[..n]);

@@ -456,10 +456,7 @@ pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&st
                 "id": tool.key,
                 "name": tool.name,
                 "description": tool.description,
-                "input_schema": tool
-                    .input_schema_json
-                    .and_then(|text| serde_json::from_str::<Value>(text).ok())
-                    .unwrap_or_else(|| json!({"type": "object"})),
+                "input_schema": tool.input_schema(),
                 "handler_type": tool.handler.type_name(),
             }));
         }

@@ -114,10 +114,8 @@ fn tool_item(generic: &Value, addon: &str, tool: &ToolDescriptor) -> Value {
     keyed_item(generic, &["addon", "tool"], |operation| {
         operation["operationId"] = json!(format!("tools.{addon}.{}", tool.key));
         operation["summary"] = json!(format!("Runs the `{}` tool of `{addon}`.", tool.key));
-        let schema = input_schema(tool);
-        let required = schema["required"]
-            .as_array()
-            .is_some_and(|fields| !fields.is_empty());
+        let schema = tool.input_schema();
+        let required = requires_fields(&schema);
         set_body(operation, schema, required);
     })
 }
@@ -155,7 +153,7 @@ fn set_body(operation: &mut Value, schema: Value, required: bool) {
 }
 
 /// The schema of an action's form (`actions::form_errors` checks the same).
-pub(crate) fn form_schema(fields: &[FormField]) -> Value {
+fn form_schema(fields: &[FormField]) -> Value {
     let properties: Map<String, Value> = fields
         .iter()
         .map(|field| (field.key.to_string(), field_schema(field)))
@@ -198,11 +196,11 @@ fn field_schema(field: &FormField) -> Value {
     schema
 }
 
-/// A tool's input schema, `{"type": "object"}` when it declares none.
-fn input_schema(tool: &ToolDescriptor) -> Value {
-    tool.input_schema_json
-        .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or_else(|| json!({"type": "object"}))
+/// Whether an object schema lists required properties.
+fn requires_fields(schema: &Value) -> bool {
+    schema["required"]
+        .as_array()
+        .is_some_and(|fields| !fields.is_empty())
 }
 
 /// The body of `/api/metacore/tools/execute`: one of the tools, named by `addon_key` and
@@ -213,12 +211,9 @@ fn execute_schema(registry: &Registry) -> Value {
         .iter()
         .flat_map(|addon| addon.tools.iter().map(move |tool| (addon.key, tool)))
         .map(|(addon, tool)| {
-            let parameters = input_schema(tool);
+            let parameters = tool.input_schema();
             let mut required = vec!["addon_key", "tool_id"];
-            if parameters["required"]
-                .as_array()
-                .is_some_and(|fields| !fields.is_empty())
-            {
+            if requires_fields(&parameters) {
                 required.push("parameters");
             }
             json!({

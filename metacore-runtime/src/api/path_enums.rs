@@ -1,7 +1,7 @@
 //! The values a path parameter can take, when the build knows them, as `enum`s.
 //!
-//! The common routes take a model or an addon by name, and the action routes an action key,
-//! as strings: poem-openapi declares them once for every model, so it cannot list the values.
+//! The common routes take a model or an addon by name, as strings: poem-openapi declares them
+//! once for every model, so it cannot list the values.
 //! This pass completes the document, like [`super::links`], from the registry:
 //!
 //! * `{model}` of `/api/metadata/table/…`, `/api/metadata/modal/…` and `/api/options/…`: the
