@@ -5,6 +5,8 @@
 
 use std::net::SocketAddr;
 
+mod support;
+
 use metacore::api::{ApiState, Caller, Claims, JwtKey};
 use metacore::{cli, testing, EventBus};
 use metacore_demo::crm::contact::Contacts;
@@ -72,22 +74,7 @@ impl Served {
         token: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let client = reqwest::Client::new();
-        let mut request = client
-            .request(
-                method.parse().expect("a method"),
-                format!("{}{path}", self.base),
-            )
-            .bearer_auth(token);
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.expect("the server answers");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("a body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        support::request(method, format!("{}{path}", self.base), token, body).await
     }
 }
 

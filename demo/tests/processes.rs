@@ -13,6 +13,8 @@ use std::time::Duration;
 use metacore::testing;
 use serde_json::{json, Value};
 
+mod support;
+
 const SECRET: &str = "processes-test";
 const BINARY: &str = env!("CARGO_BIN_EXE_metacore-demo");
 
@@ -91,18 +93,7 @@ fn token_for(dir: &Path, role: &str) -> String {
 async fn call(method: &str, url: String, token: &str, body: Option<Value>) -> (u16, Value) {
     // reqwest is built without a default TLS provider (plain HTTP here, but the client wants one).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::new();
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-    let mut request = client.request(method, url).bearer_auth(token);
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.expect("the server answers");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("a body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    support::request(method, url, token, body).await
 }
 
 /// Three processes started together on `database` all serve it; creates through each are
