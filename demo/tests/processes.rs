@@ -5,6 +5,7 @@
 //! message that says so. SIGTERM stops accepting, lets the request in progress finish, and
 //! exits 0; past `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked in the
 //! database is refused by every process within a second (`metacore_runtime::coherence`).
+//! Nonsense configuration is refused in one line before the database is touched.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -386,6 +387,51 @@ async fn a_schema_newer_than_the_binary_is_refused() {
             && stderr.contains("m99991231_000000_from_the_future"),
         "{stderr}"
     );
+}
+
+/// Nonsense configuration stops `serve` with one line naming the variable, before it
+/// touches the database (the SQLite file is never created).
+#[test]
+fn serve_refuses_nonsense_configuration_in_one_line() {
+    let dir = tempdir("config");
+    let file = dir.join("never.db");
+    let database = format!("sqlite://{}?mode=rwc", file.display());
+    let cases = [
+        ("METACORE_CAPABILITY_MODE", "off"),
+        ("METACORE_MASTER_KEY", "too-short"),
+        ("METACORE_EGRESS_ALLOW", "10.0.0.0/99"),
+        ("METACORE_IDEMPOTENCY_TTL", "soon"),
+        ("METACORE_EXPORT_MAX_ROWS", "lots"),
+        ("METACORE_IMPORT_MAX_ROWS", "0"),
+        ("METACORE_WASM_MAX_TIMEOUT_MS", "-5"),
+    ];
+    for (name, value) in cases {
+        let output = Command::new(BINARY)
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                &database,
+            ])
+            .current_dir(&dir)
+            .env("METACORE_JWT_SECRET", SECRET)
+            .env(name, value)
+            .output()
+            .expect("serve runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !output.status.success(),
+            "{name}={value} was accepted: {stderr}"
+        );
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{name}={value}: one line, got {stderr}");
+        assert!(
+            lines[0].starts_with("error: ") && lines[0].contains(name),
+            "{name}={value}: {stderr}"
+        );
+        assert!(!file.exists(), "{name}={value}: the database was touched");
+    }
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {

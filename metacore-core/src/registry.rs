@@ -361,6 +361,9 @@ pub struct ActionDescriptor {
     /// The form fields (of every step), in declared order: what the server checks of the
     /// payload before the handler runs.
     pub fields: &'static [FormField],
+    /// The payload field whose value keys a stored response (`idempotency.key_field`): a
+    /// repeat with the same value in the organisation replays the first answer.
+    pub idempotency_key: Option<&'static str>,
     /// What runs.
     pub handler: Handler,
 }

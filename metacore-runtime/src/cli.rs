@@ -35,7 +35,7 @@ use uuid::Uuid;
 use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
 use crate::api::server::{application, spec_json, Info};
-use crate::api::{ApiState, HandlerSettings};
+use crate::api::{idempotency, ApiState, HandlerSettings};
 use crate::connection::{Drained, Timeouts};
 use crate::egress::EgressGuard;
 use crate::events::EventBus;
@@ -109,7 +109,10 @@ impl<A> App<A> {
         METACORE_EGRESS_ALLOW      egress allow-list of handlers' outbound calls: host names,\n                             \
         *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
-        (violations are logged and proceed)"
+        (violations are logged and proceed)\n  \
+        METACORE_IDEMPOTENCY_TTL   how long answers to requests with an Idempotency-Key are\n                             \
+        kept for replay, e.g. 24h (default), 30m, 90s\n\n\
+        A malformed value stops `serve` with one line naming the variable."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -223,7 +226,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             shutdown_timeout,
         } => run(async move {
             // Configuration errors stop the server before it touches the database.
-            let settings = handler_settings(|name| std::env::var(name).ok())?;
+            let config = serve_config(|name| std::env::var(name).ok())?;
             let timeouts = Timeouts {
                 header_read: Duration::from_secs(header_read_timeout),
                 idle: Duration::from_secs(idle_timeout),
@@ -231,7 +234,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate, &app.registry).await?;
-            serve(app, db, &bind, settings, timeouts).await
+            serve(app, db, &bind, config, timeouts).await
         }),
     }
 }
@@ -256,9 +259,46 @@ fn run(work: impl Future<Output = Result<(), String>>) -> ExitCode {
     }
 }
 
+/// Everything `serve` reads from the environment, checked before it touches the database.
+pub struct ServeConfig {
+    /// The operator's handler settings ([`handler_settings`]).
+    pub settings: HandlerSettings,
+    /// The key sealing install secrets (`METACORE_MASTER_KEY`), when set.
+    pub master_key: Option<MasterKey>,
+    /// The WASM sandbox's limits (`METACORE_WASM_*`).
+    pub sandbox: SandboxConfig,
+}
+
+/// Variables read later, per request, that must hold a positive whole number when set.
+const COUNT_VARS: [&str; 2] = ["METACORE_EXPORT_MAX_ROWS", "METACORE_IMPORT_MAX_ROWS"];
+
+/// Reads and checks the configuration of `serve` from the environment `lookup` (the
+/// sandbox's limits from the process environment): a malformed value is one line naming the
+/// variable, so the server refuses to start instead of running on a default.
+pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConfig, String> {
+    let settings = handler_settings(&lookup)?;
+    let master_key = MasterKey::from_lookup(&lookup)?;
+    for name in COUNT_VARS {
+        if let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) {
+            if !value.trim().parse::<u64>().is_ok_and(|n| n > 0) {
+                return Err(format!("{name}: `{value}` is not a positive whole number"));
+            }
+        }
+    }
+    let sandbox = SandboxConfig {
+        capability_mode: settings.capability_mode,
+        ..SandboxConfig::from_env()?
+    };
+    Ok(ServeConfig {
+        settings,
+        master_key,
+        sandbox,
+    })
+}
+
 /// The operator's handler settings from the environment `lookup`:
-/// [`EGRESS_ALLOW_ENV`] and [`CAPABILITY_MODE_ENV`] (unset or empty: strict guard,
-/// `enforce`). A malformed value is an error naming the variable.
+/// [`EGRESS_ALLOW_ENV`], [`CAPABILITY_MODE_ENV`] and [`idempotency::TTL_ENV`] (unset or
+/// empty: strict guard, `enforce`, 24 h). A malformed value is an error naming the variable.
 pub fn handler_settings(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<HandlerSettings, String> {
@@ -277,6 +317,7 @@ pub fn handler_settings(
     Ok(HandlerSettings {
         egress,
         capability_mode,
+        idempotency_ttl: idempotency::ttl_from(&lookup)?,
     })
 }
 
@@ -386,16 +427,20 @@ async fn serve<A: OpenApi + 'static>(
     app: App<A>,
     db: DatabaseConnection,
     bind: &str,
-    settings: HandlerSettings,
+    config: ServeConfig,
     timeouts: Timeouts,
 ) -> Result<(), String> {
+    let ServeConfig {
+        settings,
+        master_key,
+        sandbox,
+    } = config;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    let master_key = MasterKey::from_lookup(|name| std::env::var(name).ok())?;
     if master_key.is_none() {
         tracing::warn!("{MASTER_KEY_ENV} is not set: install secrets are stored unencrypted");
         eprintln!(
@@ -409,7 +454,6 @@ async fn serve<A: OpenApi + 'static>(
              installation's own secret (POST /api/metacore/installations/{{key}}/rotate-secret)"
         );
     }
-    let capability_mode = settings.capability_mode;
     let state = ApiState::with_settings(
         db,
         app.registry,
@@ -418,10 +462,7 @@ async fn serve<A: OpenApi + 'static>(
         master_key,
         settings,
     )?;
-    let sandbox = Sandbox::new(SandboxConfig {
-        capability_mode,
-        ..SandboxConfig::from_env()?
-    })?;
+    let sandbox = Sandbox::new(sandbox)?;
     for note in register_handlers(&state, &app.registry, &sandbox) {
         eprintln!("warning: {note}");
     }

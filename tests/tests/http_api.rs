@@ -11,6 +11,8 @@
 //! * actions and tools through the showcase addon's WASM backend;
 //! * installations: install secrets signing the tickets addon's webhook action, verified by
 //!   a real receiver; rotation, tenancy, secrets at rest and out of listings and logs;
+//! * `Idempotency-Key`: replays, reuse, in-flight, expiry, concurrent duplicates across two
+//!   servers on one database, and actions' `idempotency.key_field`;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
 //! * reference siblings: labels beside reference columns, never across organisations;
@@ -37,6 +39,9 @@ mod actions;
 
 #[path = "http_api/installations.rs"]
 mod installations;
+
+#[path = "http_api/idempotency.rs"]
+mod idempotency;
 
 #[path = "http_api/typed.rs"]
 mod typed;

@@ -302,6 +302,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                     required: false,
                 },
             ],
+            idempotency_key: None,
             handler: Handler::Wasm {
                 function: "StampFiscal",
             },
@@ -323,6 +324,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                     required: false,
                 },
             ],
+            idempotency_key: None,
             handler: Handler::Wasm {
                 function: "CancelFiscal",
             },

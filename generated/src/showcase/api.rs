@@ -518,7 +518,7 @@ impl Api {
         };
         summary::facets::<Orders>(call, params).await
     }
-    /// Runs a row action of a `customers` row (`customers.<key>`): `echo`, `vet`. The body holds the form values.
+    /// Runs a row action of a `customers` row (`customers.<key>`): `echo`, `ping`, `vet`. The body holds the form values.
     #[oai(
         path = "/api/data/customers/:id/action/:key",
         method = "post",

@@ -340,6 +340,27 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                     required: false,
                 },
             ],
+            idempotency_key: None,
+            handler: Handler::Wasm { function: "echo" },
+        },
+        ActionDescriptor {
+            key: "ping",
+            model: Some("customers"),
+            placement: "row",
+            requires_state: &[],
+            fields: &[
+                FormField {
+                    key: "request_id",
+                    value: FormValue::Text,
+                    required: true,
+                },
+                FormField {
+                    key: "note",
+                    value: FormValue::Text,
+                    required: false,
+                },
+            ],
+            idempotency_key: Some("request_id"),
             handler: Handler::Wasm { function: "echo" },
         },
         ActionDescriptor {
@@ -348,6 +369,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             placement: "table",
             requires_state: &[],
             fields: &[],
+            idempotency_key: None,
             handler: Handler::Wasm {
                 function: "echo_packed",
             },
@@ -364,6 +386,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                     required: true,
                 },
             ],
+            idempotency_key: None,
             handler: Handler::Wasm { function: "vet" },
         },
     ],
@@ -401,12 +424,16 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 pointer: "/contributions/actions/0/handler/function",
             },
             WasmHandlerRef {
-                function: "echo_packed",
+                function: "echo",
                 pointer: "/contributions/actions/1/handler/function",
             },
             WasmHandlerRef {
-                function: "vet",
+                function: "echo_packed",
                 pointer: "/contributions/actions/2/handler/function",
+            },
+            WasmHandlerRef {
+                function: "vet",
+                pointer: "/contributions/actions/3/handler/function",
             },
             WasmHandlerRef {
                 function: "echo",

@@ -18,6 +18,8 @@ pub mod customers {
     pub const IMPORT: &str = "customers.import";
     /// Echo.
     pub const ECHO: &str = "customers.echo";
+    /// Ping once.
+    pub const PING: &str = "customers.ping";
     /// Echo (packed).
     pub const ECHO_PACKED: &str = "customers.echo_packed";
     /// Vet.
@@ -31,6 +33,7 @@ pub mod customers {
         EXPORT,
         IMPORT,
         ECHO,
+        PING,
         ECHO_PACKED,
         VET,
     ];

@@ -273,6 +273,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             placement: "row",
             requires_state: &[],
             fields: &[],
+            idempotency_key: None,
             handler: Handler::Webhook {
                 url: "http://localhost:7101/webhooks/resolve",
                 method: "POST",
@@ -295,6 +296,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                     required: false,
                 },
             ],
+            idempotency_key: None,
             handler: Handler::Webhook {
                 url: "http://localhost:7101/webhooks/reassign",
                 method: "POST",

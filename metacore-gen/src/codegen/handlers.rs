@@ -61,6 +61,7 @@ fn action_descriptor(addon: &Addon, action: &Action) -> TokenStream {
     let placement = &action.placement;
     let states = &action.requires_state;
     let fields = action.all_fields().map(form_field);
+    let idempotency_key = option_str(action.idempotency_key.as_deref());
     let handler = handler(&action.handler.kind);
     quote! {
         ActionDescriptor {
@@ -69,6 +70,7 @@ fn action_descriptor(addon: &Addon, action: &Action) -> TokenStream {
             placement: #placement,
             requires_state: &[#(#states),*],
             fields: &[#(#fields),*],
+            idempotency_key: #idempotency_key,
             handler: #handler,
         }
     }

@@ -12,7 +12,8 @@
 //! * [`value`] — column values between JSON and the database; [`sql`] — statement text;
 //!   [`query`] — list parameters and filters; [`store`] — scoped reads and writes;
 //!   [`counts`] — list totals from the row counts; [`siblings`] — reference labels in rows.
-//! * [`actions`] — actions and tools through the dispatcher.
+//! * [`actions`] — actions and tools through the dispatcher; [`idempotency`] — stored
+//!   answers replayed for retried creates, imports, actions and tool calls.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
@@ -29,6 +30,7 @@ pub mod data;
 pub mod error;
 pub mod filter_params;
 pub mod handlers;
+pub mod idempotency;
 pub mod key_operations;
 pub mod links;
 pub mod path_enums;

@@ -13,7 +13,7 @@ use super::common::CommonApi;
 use super::error::ApiError;
 use super::request::RawBody;
 use super::state::ApiState;
-use super::{filter_params, key_operations, links, path_enums, references};
+use super::{filter_params, idempotency, key_operations, links, path_enums, references};
 use crate::registry::Registry;
 
 /// Largest request body accepted.
@@ -74,25 +74,29 @@ pub fn application<A: OpenApi + 'static>(
             .body(document.clone())
     });
     let registry = *state.registry();
+    let keyed = state.clone();
     Route::new()
         .nest("/docs", docs)
         .at("/api/openapi.json", spec)
         .nest("/", service)
         .data(state)
-        .around(move |endpoint, request| async move {
-            let request = match limited(request)
-                .await
-                .and_then(no_nul_in_query)
-                .and_then(|r| canonical(&registry, r))
-            {
-                Ok(request) => request,
-                Err(error) => return Ok(error.into_response()),
-            };
-            let path = request.uri().path().to_string();
-            Ok(match endpoint.call(request).await {
-                Ok(response) => enveloped(&path, response.into_response()),
-                Err(error) => enveloped(&path, error.into_response()),
-            })
+        .around(move |endpoint, request| {
+            let state = keyed.clone();
+            async move {
+                let request = match limited(request)
+                    .await
+                    .and_then(no_nul_in_query)
+                    .and_then(|r| canonical(&registry, r))
+                {
+                    Ok(request) => request,
+                    Err(error) => return Ok(error.into_response()),
+                };
+                let path = request.uri().path().to_string();
+                Ok(match idempotency::serve(endpoint, &state, request).await {
+                    Ok(response) => enveloped(&path, response),
+                    Err(error) => enveloped(&path, error.into_response()),
+                })
+            }
         })
         .map_to_response()
 }

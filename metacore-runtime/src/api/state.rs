@@ -16,6 +16,7 @@ use super::access::{Access, AccessResolver};
 use super::auth::JwtKey;
 use super::counts::CountCache;
 use super::error::ApiError;
+use super::idempotency::{self, Idempotency};
 use super::request::{authenticate, Caller};
 use crate::dispatch::{Dispatcher, DispatcherConfig};
 use crate::egress::EgressGuard;
@@ -40,6 +41,7 @@ struct Inner {
     dispatcher: Dispatcher,
     installations: Installations,
     counts: CountCache,
+    idempotency: Idempotency,
     /// On SQLite, which has one writer at a time: the API's writes queue here, in order,
     /// instead of polling for the database's write lock (its busy handler sleeps between
     /// tries, which made the slowest writes wait most of a second under load).
@@ -61,14 +63,27 @@ struct Installations {
     loaded: Mutex<LoadedInstallations>,
 }
 
-/// What the operator decides about addon handlers (`runtime.md` appendix:
-/// `METACORE_EGRESS_ALLOW`, `METACORE_CAPABILITY_MODE`; `cli::handler_settings` reads them).
-#[derive(Debug, Clone, Default)]
+/// What the operator decides about addon handlers and requests (`runtime.md` appendix:
+/// `METACORE_EGRESS_ALLOW`, `METACORE_CAPABILITY_MODE`, `METACORE_IDEMPOTENCY_TTL`;
+/// `cli::handler_settings` reads them).
+#[derive(Debug, Clone)]
 pub struct HandlerSettings {
     /// The egress guard of handlers' outbound calls (default: strict, no allow-list).
     pub egress: EgressGuard,
     /// What a capability violation does (default: `enforce`).
     pub capability_mode: CapabilityMode,
+    /// How long stored idempotent answers live (default: 24 h; [`idempotency`]).
+    pub idempotency_ttl: Duration,
+}
+
+impl Default for HandlerSettings {
+    fn default() -> Self {
+        HandlerSettings {
+            egress: EgressGuard::default(),
+            capability_mode: CapabilityMode::default(),
+            idempotency_ttl: idempotency::DEFAULT_TTL,
+        }
+    }
 }
 
 impl ApiState {
@@ -112,7 +127,7 @@ impl ApiState {
             shared_tables: Vec::new(),
             sql_checks: Default::default(),
         };
-        Ok(ApiState::with_dispatcher(
+        let mut state = ApiState::with_dispatcher(
             db,
             registry,
             key,
@@ -121,7 +136,11 @@ impl ApiState {
                 capability_mode: settings.capability_mode,
             }),
             master_key,
-        ))
+        );
+        if let Some(inner) = Arc::get_mut(&mut state.0) {
+            inner.idempotency = Idempotency::new(settings.idempotency_ttl);
+        }
+        Ok(state)
     }
 
     /// State whose handlers run on `dispatcher` (its services' bus is the one canonical
@@ -147,6 +166,7 @@ impl ApiState {
                 loaded: Mutex::new(HashMap::new()),
             },
             counts: CountCache::default(),
+            idempotency: Idempotency::default(),
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
                 .then(|| tokio::sync::Mutex::new(())),
         }))
@@ -313,6 +333,16 @@ impl ApiState {
     /// The event bus canonical events are published on.
     pub fn bus(&self) -> &EventBus {
         &self.0.bus
+    }
+
+    /// The key bearer tokens are verified with.
+    pub fn jwt_key(&self) -> &JwtKey {
+        &self.0.key
+    }
+
+    /// The `Idempotency-Key` store's settings.
+    pub(crate) fn idempotency(&self) -> &Idempotency {
+        &self.0.idempotency
     }
 
     /// The caller of `request` and what they may do (401 without a valid token).

@@ -94,6 +94,7 @@ impl TestAddon {
                 placement: "row",
                 requires_state: &[],
                 fields: &[],
+                idempotency_key: None,
                 handler: match self.webhooks.get(function) {
                     Some(url) => Handler::Webhook {
                         url: leak_str(url),
