@@ -1,11 +1,14 @@
 //! Caches that stay coherent across server processes on one PostgreSQL database.
 //!
-//! Each process caches callers' capability sets ([`crate::api::access`]). When the stored
-//! grants change, triggers announce it with `NOTIFY` on [`GRANTS_CHANNEL`] (payload: the
-//! organisation), and [`listen`] — one task per process, on a connection of its own —
-//! forgets that organisation's cached sets, so a revoked grant is refused by every process within a round trip, not after
-//! the cache's TTL. When the listening connection drops, changes may have been missed: every
-//! cached set is forgotten and the task reconnects (the TTL covers the gap).
+//! Each process caches callers' capability sets ([`crate::api::access`]) and the addons'
+//! installations it loaded — install secret, status, settings ([`crate::installations`]).
+//! When the stored grants or an installation change, triggers announce it with `NOTIFY` on
+//! [`GRANTS_CHANNEL`] or [`INSTALLATIONS_CHANNEL`] (payload: the organisation), and
+//! [`listen`] — one task per process, on a connection of its own — forgets what that
+//! organisation had cached, so a revoked grant or a rotated secret takes effect in every
+//! process within a round trip, not after the caches' TTL. When the listening connection
+//! drops, changes may have been missed: everything cached is forgotten and the task
+//! reconnects (the TTLs cover the gap).
 //!
 //! SQLite has no notifications: there the TTL alone bounds staleness.
 
@@ -17,6 +20,7 @@ use uuid::Uuid;
 
 use crate::api::access::GRANTS_CHANNEL;
 use crate::api::ApiState;
+use crate::installations::CHANNEL as INSTALLATIONS_CHANNEL;
 
 /// Starts the listener of `state`'s database (PostgreSQL only; a no-op on SQLite). Resolves
 /// once it listens, so that no change made after this returns is missed.
@@ -26,7 +30,7 @@ pub async fn listen(state: &ApiState) -> Result<(), String> {
     }
     let listener = connect(state)
         .await
-        .map_err(|e| format!("cannot listen for grant changes: {e}"))?;
+        .map_err(|e| format!("cannot listen for grant and installation changes: {e}"))?;
     let state = state.clone();
     tokio::spawn(async move {
         let mut listener = Some(listener);
@@ -36,22 +40,20 @@ pub async fn listen(state: &ApiState) -> Result<(), String> {
                 None => match connect(&state).await {
                     Ok(current) => current,
                     Err(error) => {
-                        tracing::warn!(%error, "cannot listen for grant changes; retrying");
+                        tracing::warn!(%error, "cannot listen for cache changes; retrying");
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         continue;
                     }
                 },
             };
-            // A notice lost while reconnecting would leave stale sets behind.
+            // A notice lost while reconnecting would leave stale entries behind.
             state.access_resolver().forget_all();
+            state.forget_all_installations();
             loop {
                 match current.recv().await {
-                    Ok(notice) => match notice.payload().parse::<Uuid>() {
-                        Ok(org) => state.access_resolver().forget_organisation(org),
-                        Err(_) => state.access_resolver().forget_all(),
-                    },
+                    Ok(notice) => forget(&state, notice.channel(), notice.payload()),
                     Err(error) => {
-                        tracing::warn!(%error, "the grant-change listener dropped; reconnecting");
+                        tracing::warn!(%error, "the cache-change listener dropped; reconnecting");
                         break;
                     }
                 }
@@ -61,8 +63,22 @@ pub async fn listen(state: &ApiState) -> Result<(), String> {
     Ok(())
 }
 
+/// Forgets what the notice on `channel` about the organisation `payload` makes stale (all of
+/// that cache when the payload is not an organisation id).
+fn forget(state: &ApiState, channel: &str, payload: &str) {
+    let org = payload.parse::<Uuid>().ok();
+    match (channel, org) {
+        (GRANTS_CHANNEL, Some(org)) => state.access_resolver().forget_organisation(org),
+        (GRANTS_CHANNEL, None) => state.access_resolver().forget_all(),
+        (INSTALLATIONS_CHANNEL, Some(org)) => state.forget_installations(org),
+        _ => state.forget_all_installations(),
+    }
+}
+
 async fn connect(state: &ApiState) -> Result<PgListener, sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect_with(state.db().get_postgres_connection_pool()).await?;
-    listener.listen(GRANTS_CHANNEL).await?;
+    listener
+        .listen_all([GRANTS_CHANNEL, INSTALLATIONS_CHANNEL])
+        .await?;
     Ok(listener)
 }

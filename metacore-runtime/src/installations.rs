@@ -264,6 +264,40 @@ pub fn create_table(backend: DatabaseBackend) -> Statement {
     Statement::from_string(backend, sql)
 }
 
+/// The PostgreSQL channel a change of an installation (its secret, status or settings) is
+/// announced on; the payload is the organisation's id. Every server process listens
+/// ([`crate::coherence`]) and forgets the installations of that organisation it loaded.
+pub const CHANNEL: &str = "metacore_installations";
+
+/// On PostgreSQL, the trigger announcing every change of [`TABLE`] on [`CHANNEL`], whoever
+/// makes it (a process, an operator's `psql`). None on SQLite, which one process serves.
+pub fn change_notices(backend: DatabaseBackend) -> Vec<Statement> {
+    if backend != DatabaseBackend::Postgres {
+        return Vec::new();
+    }
+    [
+        format!(
+            "CREATE OR REPLACE FUNCTION {TABLE}_changed() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN \
+               IF TG_OP = 'DELETE' THEN \
+                 PERFORM pg_notify('{CHANNEL}', OLD.organization_id::text); \
+               ELSE \
+                 PERFORM pg_notify('{CHANNEL}', NEW.organization_id::text); \
+               END IF; \
+               RETURN NULL; \
+             END $$"
+        ),
+        format!("DROP TRIGGER IF EXISTS {TABLE}_changed ON {TABLE}"),
+        format!(
+            "CREATE TRIGGER {TABLE}_changed AFTER INSERT OR UPDATE OR DELETE ON {TABLE} \
+             FOR EACH ROW EXECUTE FUNCTION {TABLE}_changed()"
+        ),
+    ]
+    .into_iter()
+    .map(|sql| Statement::from_string(backend, sql))
+    .collect()
+}
+
 /// One installation as stored, without its secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstallationRecord {

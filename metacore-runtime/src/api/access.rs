@@ -254,6 +254,7 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
         crate::kv::create_table(backend),
         crate::installations::create_table(backend),
     ])
+    .chain(crate::installations::change_notices(backend))
     .chain(super::idempotency::create_table(backend))
     .collect()
 }

@@ -49,8 +49,9 @@ struct Inner {
 }
 
 /// How long a loaded installation is reused before its row is read again. A rotation in
-/// this process replaces it at once; another process sharing the database sees it within
-/// this delay.
+/// this process replaces it at once; on PostgreSQL other processes forget it when the change
+/// is announced ([`crate::coherence`]), and this delay only bounds what a lost announcement
+/// (or SQLite, served by one process) can leave stale.
 const INSTALLATION_TTL: Duration = Duration::from_secs(5);
 
 /// Loaded installations by (addon key, organisation), with when they were read.
@@ -305,6 +306,17 @@ impl ApiState {
             tracing::info!(addon = %addon.key, org = %org, "addon installed for the organisation");
         }
         Ok(())
+    }
+
+    /// Forgets the loaded installations of `org` (another process changed one): the next
+    /// use reads them again.
+    pub fn forget_installations(&self, org: Uuid) {
+        self.loaded().retain(|(_, cached), _| *cached != org);
+    }
+
+    /// Forgets every loaded installation (changes may have been missed).
+    pub fn forget_all_installations(&self) {
+        self.loaded().clear();
     }
 
     fn loaded(&self) -> std::sync::MutexGuard<'_, LoadedInstallations> {

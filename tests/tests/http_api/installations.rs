@@ -13,9 +13,11 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use hmac::{Hmac, KeyInit, Mac};
 use metacore_runtime::installations::MasterKey;
+use metacore_runtime::invocation::Secret;
 use metacore_runtime::poem;
 use metacore_runtime::{cli, testing};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -434,4 +436,82 @@ async fn scenario(db: DatabaseConnection) {
     }
     receiver_task.abort();
     let _ = receiver_task.await;
+}
+
+/// Two servers on one PostgreSQL database, each listening for changes
+/// (`metacore_runtime::coherence`): a secret rotated through one is the secret the other
+/// signs with within a second — long before the five-second reuse of a loaded installation
+/// would have ended. A settings change made directly in the database is seen as promptly.
+#[tokio::test]
+async fn a_rotation_through_one_server_reaches_the_other_within_a_second() {
+    let Some(url) = testing::postgres_database_url("http_install_coherence").await else {
+        eprintln!(
+            "SKIPPED: installation coherence needs PostgreSQL (no METACORE_TEST_POSTGRES_URL)"
+        );
+        return;
+    };
+    let connect = || async {
+        metacore_runtime::db::connect(&url)
+            .await
+            .expect("the database connects")
+    };
+    let one = Server::start(connect().await).await;
+    let two = Server::start(connect().await).await;
+    for server in [&one, &two] {
+        metacore_runtime::coherence::listen(&server.state)
+            .await
+            .expect("the listener starts");
+    }
+    let admin = two.token(Some(ORG_A), "admin", &[]);
+    let before = one
+        .state
+        .installation("tickets", ORG_A)
+        .await
+        .expect("installed on first use");
+    let rotated = Secret::new(rotate(&two, &admin).await);
+    assert!(before.secret.as_ref() != Some(&rotated));
+    let started = Instant::now();
+    loop {
+        let now = one
+            .state
+            .installation("tickets", ORG_A)
+            .await
+            .expect("installed");
+        if now.secret.as_ref() == Some(&rotated) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the other server still signs with the old secret after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // Settings changed by an operator in the database.
+    let db = connect().await;
+    db.execute_unprepared(
+        "UPDATE metacore_installations SET settings = '{\"sla_hours\": 7}' \
+         WHERE addon_key = 'tickets'",
+    )
+    .await
+    .expect("the settings change");
+    let started = Instant::now();
+    for server in [&one, &two] {
+        loop {
+            let now = server
+                .state
+                .installation("tickets", ORG_A)
+                .await
+                .expect("installed");
+            if now.settings.get("sla_hours") == Some(&json!(7)) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "a server still has the old settings"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
 }
