@@ -3,8 +3,9 @@
 //! all serve, and a client spread across them sees one set of rows. On PostgreSQL (a fresh
 //! database) and on one SQLite file. A database migrated by a newer build is refused with a
 //! message that says so. SIGTERM stops accepting, lets the request in progress finish, and
-//! exits 0; past `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked in the
-//! database is refused by every process within a second (`metacore_runtime::coherence`).
+//! exits 0; past `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked through
+//! one process's API, or stored in the database, is in force in every process within a second
+//! (`metacore_runtime::coherence`).
 //! Nonsense configuration is refused in one line before the database is touched. A rolling
 //! restart of three processes under load fails no request and duplicates no row.
 
@@ -205,11 +206,15 @@ async fn a_revoked_grant_is_refused_by_every_process_within_a_second() {
         .await;
         assert_eq!(status, 200, "{page}");
     }
-    db.execute_unprepared(&format!(
-        "DELETE FROM metacore_role_grants WHERE organization_id = '{ORG}' AND role = 'auditor'"
-    ))
-    .await
-    .expect("the grant is revoked");
+    // Revoked through the role administration API of the first process.
+    let (status, revoked) = call(
+        "PUT",
+        format!("{}/api/permissions/roles/auditor", served[0].base),
+        &token(&dir),
+        Some(json!({"permissions": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{revoked}");
     let revoked = std::time::Instant::now();
     for server in &served {
         loop {
@@ -238,7 +243,7 @@ async fn a_revoked_grant_is_refused_by_every_process_within_a_second() {
         "{:?}",
         revoked.elapsed()
     );
-    // A new grant reaches them as promptly.
+    // A grant an operator stores in the database reaches them as promptly.
     db.execute_unprepared(&grant).await.expect("granted again");
     let granted = std::time::Instant::now();
     for server in &served {

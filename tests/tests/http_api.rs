@@ -13,6 +13,7 @@
 //!   a real receiver; rotation, tenancy, secrets at rest and out of listings and logs;
 //! * `Idempotency-Key`: replays, reuse, in-flight, expiry, concurrent duplicates across two
 //!   servers on one database, and actions' `idempotency.key_field`;
+//! * role administration: stored grants replaced through the API, in effect at once;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
 //! * reference siblings: labels beside reference columns, never across organisations;
@@ -42,6 +43,9 @@ mod installations;
 
 #[path = "http_api/idempotency.rs"]
 mod idempotency;
+
+#[path = "http_api/roles.rs"]
+mod roles;
 
 #[path = "http_api/typed.rs"]
 mod typed;

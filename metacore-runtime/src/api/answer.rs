@@ -649,6 +649,8 @@ macro_rules! document_kind {
             const RUNS_HANDLERS: bool = $handlers;
             $(
                 fn data() -> poem_openapi::registry::MetaSchemaRef {
+                    // Some shapes are built by a function of the caller's module alone.
+                    #[allow(unused_imports)]
                     use $crate::api::answer::shape::*;
                     $data
                 }

@@ -155,7 +155,8 @@ fn require_index(model: &ModelDescriptor, access: &Access) -> Result<(), ApiErro
     access.require(&format!("{}.index", model.route))
 }
 
-fn answer<K: DocumentKind>(result: Result<Value, ApiError>) -> Answer<Document<K>> {
+/// The answer of a document operation from the envelope it built, or its error.
+pub(crate) fn answer<K: DocumentKind>(result: Result<Value, ApiError>) -> Answer<Document<K>> {
     result.map(Document::new).into()
 }
 

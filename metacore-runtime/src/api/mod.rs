@@ -15,7 +15,8 @@
 //! * [`actions`] — actions and tools through the dispatcher; [`idempotency`] — stored
 //!   answers replayed for retried creates, imports, actions and tool calls.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
-//!   operations every build serves; [`server`] — the assembled application.
+//!   operations every build serves; [`roles`] — role administration; [`server`] — the
+//!   assembled application.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
 //! * [`data`] — the same store from Rust, with typed entity models in and out.
 
@@ -37,6 +38,7 @@ pub mod path_enums;
 pub mod query;
 pub mod references;
 pub mod request;
+pub mod roles;
 pub mod schema;
 pub mod server;
 pub mod siblings;

@@ -12,6 +12,7 @@ use poem_openapi::{OpenApi, OpenApiService};
 use super::common::CommonApi;
 use super::error::ApiError;
 use super::request::RawBody;
+use super::roles::RolesApi;
 use super::state::ApiState;
 use super::{filter_params, idempotency, key_operations, links, path_enums, references};
 use crate::registry::Registry;
@@ -30,9 +31,10 @@ pub struct Info<'a> {
     pub description: &'a str,
 }
 
-/// The OpenAPI service of `api` plus the common operations.
-pub fn service<A: OpenApi>(api: A, info: Info<'_>) -> OpenApiService<(A, CommonApi), ()> {
-    OpenApiService::new((api, CommonApi), info.title, info.version).description(info.description)
+/// The OpenAPI service of `api` plus the common and role administration operations.
+pub fn service<A: OpenApi>(api: A, info: Info<'_>) -> OpenApiService<(A, CommonApi, RolesApi), ()> {
+    OpenApiService::new((api, CommonApi, RolesApi), info.title, info.version)
+        .description(info.description)
 }
 
 /// The OpenAPI document of `api` (serving the models of `registry`) as JSON text.
