@@ -13,6 +13,8 @@
 //!   secret (sealed at rest under `METACORE_MASTER_KEY`, see [`crate::installations`]), handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
+//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token (see
+//!   [`crate::metrics`]);
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -34,7 +36,8 @@ use uuid::Uuid;
 
 use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
-use crate::api::server::{application, spec_json, Info};
+use crate::api::observe::MetricsToken;
+use crate::api::server::{application_with, spec_json, Info, Options};
 use crate::api::{ApiState, HandlerSettings};
 use crate::connection::{Drained, Timeouts};
 use crate::egress::EgressGuard;
@@ -60,6 +63,10 @@ pub const EGRESS_ALLOW_ENV: &str = "METACORE_EGRESS_ALLOW";
 /// The environment variable choosing the capability mode, `enforce` (default) or `shadow`
 /// (`runtime.md` §4.1).
 pub const CAPABILITY_MODE_ENV: &str = "METACORE_CAPABILITY_MODE";
+
+/// The environment variable holding the bearer token of `GET /metrics` (`runtime.md` §13);
+/// unset or empty, the route is not served.
+pub const METRICS_TOKEN_ENV: &str = "METACORE_METRICS_TOKEN";
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
@@ -96,12 +103,8 @@ impl<A> App<A> {
     }
 }
 
-#[derive(Parser)]
-#[command(
-    name = "metacore-app",
-    about = "Serve the addons compiled into this build",
-    version,
-    after_help = "Environment:\n  \
+/// The environment variables the commands read (the end of `--help` and `serve --help`).
+const ENVIRONMENT_HELP: &str = "Environment:\n  \
         DATABASE_URL               database when --database-url is not given\n  \
         METACORE_JWT_SECRET        HS256 secret of bearer tokens (unset: random per process)\n  \
         METACORE_MASTER_KEY        32-byte key (hex or base64) sealing install secrets at rest\n                             \
@@ -109,7 +112,16 @@ impl<A> App<A> {
         METACORE_EGRESS_ALLOW      egress allow-list of handlers' outbound calls: host names,\n                             \
         *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
-        (violations are logged and proceed)"
+        (violations are logged and proceed)\n  \
+        METACORE_METRICS_TOKEN     serve GET /metrics (Prometheus/OpenMetrics text) to requests\n                             \
+        with Authorization: Bearer <token> (unset: /metrics is 404)";
+
+#[derive(Parser)]
+#[command(
+    name = "metacore-app",
+    about = "Serve the addons compiled into this build",
+    version,
+    after_help = ENVIRONMENT_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -119,6 +131,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Migrate the database, then serve the HTTP API.
+    #[command(after_help = ENVIRONMENT_HELP)]
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -224,6 +237,11 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
         } => run(async move {
             // Configuration errors stop the server before it touches the database.
             let settings = handler_settings(|name| std::env::var(name).ok())?;
+            let options = Options {
+                metrics_token: std::env::var(METRICS_TOKEN_ENV)
+                    .ok()
+                    .and_then(|token| MetricsToken::new(&token)),
+            };
             let timeouts = Timeouts {
                 header_read: Duration::from_secs(header_read_timeout),
                 idle: Duration::from_secs(idle_timeout),
@@ -231,7 +249,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate, &app.registry).await?;
-            serve(app, db, &bind, settings, timeouts).await
+            serve(app, db, &bind, settings, options, timeouts).await
         }),
     }
 }
@@ -343,12 +361,21 @@ pub async fn runtime_tables(db: &impl ConnectionTrait) -> Result<(), String> {
     Ok(())
 }
 
-/// The application of `app` over `state` (for tests and embedding).
+/// The application of `app` over `state` (for tests and embedding), without `/metrics`.
 pub fn endpoint<A: OpenApi + 'static>(
     app: &App<A>,
     state: ApiState,
 ) -> impl poem::Endpoint<Output = poem::Response> {
-    application((app.api)(), app.info(), state)
+    endpoint_with(app, state, Options::default())
+}
+
+/// The application of `app` over `state`, serving what `options` enable.
+pub fn endpoint_with<A: OpenApi + 'static>(
+    app: &App<A>,
+    state: ApiState,
+    options: Options,
+) -> impl poem::Endpoint<Output = poem::Response> {
+    application_with((app.api)(), app.info(), state, options)
 }
 
 /// Registers every addon of `registry` with the dispatcher of `state`, loading the backend
@@ -387,6 +414,7 @@ async fn serve<A: OpenApi + 'static>(
     db: DatabaseConnection,
     bind: &str,
     settings: HandlerSettings,
+    options: Options,
     timeouts: Timeouts,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
@@ -426,10 +454,16 @@ async fn serve<A: OpenApi + 'static>(
         eprintln!("warning: {note}");
     }
     crate::coherence::listen(&state).await?;
-    let endpoint = endpoint(&app, state);
+    let metrics = options.metrics_token.is_some();
+    let endpoint = endpoint_with(&app, state, options);
     eprintln!("metacore-app listening on http://{address}");
     eprintln!("  API docs:  http://{address}/docs");
     eprintln!("  spec:      http://{address}/api/openapi.json");
+    if metrics {
+        eprintln!(
+            "  metrics:   http://{address}/metrics (Authorization: Bearer ${METRICS_TOKEN_ENV})"
+        );
+    }
     eprintln!(
         "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
     );
@@ -489,6 +523,20 @@ mod tests {
         })
     }
 
+    #[test]
+    fn serve_help_documents_the_metrics_token() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let help = cli
+            .find_subcommand_mut("serve")
+            .expect("serve")
+            .render_long_help()
+            .to_string();
+        for documented in [METRICS_TOKEN_ENV, "/metrics"] {
+            assert!(help.contains(documented), "{documented} in:\n{help}");
+        }
+    }
+
     #[tokio::test]
     async fn egress_allow_lets_the_guard_reach_an_allow_listed_loopback() {
         let url = url::Url::parse("http://127.0.0.1:9/").expect("a URL");
@@ -524,11 +572,19 @@ mod tests {
         let mode = |vars: &[(&str, &str)]| settings(vars).expect("valid").capability_mode;
         assert_eq!(mode(&[]), CapabilityMode::Enforce);
         assert_eq!(mode(&[(CAPABILITY_MODE_ENV, "")]), CapabilityMode::Enforce);
+        let metrics = crate::metrics::Metrics::new();
         let enforce = CapabilityPolicy::from_addon(&addon, mode(&[]));
-        assert!(!enforce.permit(false, check()));
+        assert!(!enforce.permit(false, check(), &metrics));
         let shadow =
             CapabilityPolicy::from_addon(&addon, mode(&[(CAPABILITY_MODE_ENV, " Shadow ")]));
-        assert!(shadow.permit(false, check()));
+        assert!(shadow.permit(false, check(), &metrics));
+        let text = metrics.encode();
+        for mode in ["enforce", "shadow"] {
+            let line = format!(
+                r#"capability_violations_total{{addon="shop",kind="http:fetch",mode="{mode}"}} 1"#
+            );
+            assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+        }
         let error = settings(&[(CAPABILITY_MODE_ENV, "off")]).expect_err("not a mode");
         assert!(error.contains(CAPABILITY_MODE_ENV), "{error}");
     }

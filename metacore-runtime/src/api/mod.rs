@@ -14,7 +14,8 @@
 //!   [`counts`] — list totals from the row counts; [`siblings`] — reference labels in rows.
 //! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
-//!   operations every build serves; [`server`] — the assembled application.
+//!   operations every build serves; [`server`] — the assembled application; [`observe`] —
+//!   HTTP metrics and `GET /metrics`.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
 //! * [`data`] — the same store from Rust, with typed entity models in and out.
 
@@ -31,6 +32,7 @@ pub mod filter_params;
 pub mod handlers;
 pub mod key_operations;
 pub mod links;
+pub mod observe;
 pub mod path_enums;
 pub mod query;
 pub mod references;
