@@ -4,8 +4,9 @@
 //! module owns the commands:
 //!
 //! * `serve [--bind ADDR] [--database-url URL] [--header-read-timeout SECS]
-//!   [--idle-timeout SECS] [--shutdown-timeout SECS]` — migrate, then serve the API until
-//!   SIGTERM or Ctrl-C, which stop accepting and drain the requests in progress within the
+//!   [--idle-timeout SECS] [--shutdown-timeout SECS] [--log-format text|json]` — migrate,
+//!   then serve the API until SIGTERM or Ctrl-C, which stop accepting and drain the
+//!   requests in progress within the
 //!   shutdown timeout before exiting 0 (Swagger UI at `/docs`, the spec
 //!   at `/api/openapi.json`) over HTTP/1.1 and HTTP/2; actions, tools and their handlers,
 //!   and the addons' backend modules, are the ones compiled into the binary (no manifest is
@@ -13,8 +14,9 @@
 //!   secret (sealed at rest under `METACORE_MASTER_KEY`, see [`crate::installations`]), handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
-//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token (see
-//!   [`crate::metrics`]);
+//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token; every request
+//!   is logged (one line, with its request id, in `text` or `json`) — see
+//!   [`crate::api::observe`] and [`crate::metrics`];
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -29,7 +31,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use poem_openapi::OpenApi;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use uuid::Uuid;
@@ -67,6 +69,17 @@ pub const CAPABILITY_MODE_ENV: &str = "METACORE_CAPABILITY_MODE";
 /// The environment variable holding the bearer token of `GET /metrics` (`runtime.md` §13);
 /// unset or empty, the route is not served.
 pub const METRICS_TOKEN_ENV: &str = "METACORE_METRICS_TOKEN";
+
+/// How `serve` writes its log lines to stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines (`tracing`'s default format).
+    #[default]
+    Text,
+    /// One JSON object per line: `timestamp`, `level`, `target`, `message`, the event's
+    /// fields, and `span` with the request's `request_id`.
+    Json,
+}
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
@@ -114,7 +127,9 @@ const ENVIRONMENT_HELP: &str = "Environment:\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
         (violations are logged and proceed)\n  \
         METACORE_METRICS_TOKEN     serve GET /metrics (Prometheus/OpenMetrics text) to requests\n                             \
-        with Authorization: Bearer <token> (unset: /metrics is 404)";
+        with Authorization: Bearer <token> (unset: /metrics is 404)\n  \
+        RUST_LOG                   log filter (default: info,sqlx=warn); serve logs one line\n                             \
+        per request with its X-Request-Id (--log-format text|json)";
 
 #[derive(Parser)]
 #[command(
@@ -150,6 +165,9 @@ enum Command {
         /// requests in progress before exiting (0 when they all finished).
         #[arg(long, default_value_t = Timeouts::DEFAULT_DRAIN.as_secs())]
         shutdown_timeout: u64,
+        /// Log lines on stderr: `text`, or `json` (one object per line, for log shippers).
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -182,15 +200,11 @@ enum Command {
 /// Runs the command line of `app`.
 pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
     let cli = Cli::parse();
-    // `RUST_LOG` overrides; by default sqlx's per-statement lines (sea-orm turns them on at
-    // `info`) stay off: writing one per query to stderr costs more than the query.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER)),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    let log_format = match cli.command {
+        Command::Serve { log_format, .. } => log_format,
+        _ => LogFormat::Text,
+    };
+    init_logging(log_format);
     match cli.command {
         Command::Openapi => {
             println!("{}", spec_json((app.api)(), app.info(), &app.registry));
@@ -234,6 +248,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             header_read_timeout,
             idle_timeout,
             shutdown_timeout,
+            log_format: _,
         } => run(async move {
             // Configuration errors stop the server before it touches the database.
             let settings = handler_settings(|name| std::env::var(name).ok())?;
@@ -252,6 +267,28 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             serve(app, db, &bind, settings, options, timeouts).await
         }),
     }
+}
+
+/// Installs the `tracing` subscriber writing to stderr in `format`. `RUST_LOG` overrides the
+/// filter; by default sqlx's per-statement lines (sea-orm turns them on at `info`) stay off:
+/// writing one per query to stderr costs more than the query.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        // The event's fields at the top level, and the enclosing span (the request's, with
+        // `request_id`; the runtime opens no other) under `span`.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 fn run(work: impl Future<Output = Result<(), String>>) -> ExitCode {
@@ -524,15 +561,35 @@ mod tests {
     }
 
     #[test]
-    fn serve_help_documents_the_metrics_token() {
+    fn serve_takes_a_log_format_and_its_help_documents_metrics_and_logs() {
         use clap::CommandFactory;
+        let format = |args: &[&str]| match Cli::try_parse_from(args).map(|cli| cli.command) {
+            Ok(Command::Serve { log_format, .. }) => Ok(log_format),
+            Ok(_) => panic!("not serve"),
+            Err(error) => Err(error.kind()),
+        };
+        assert_eq!(format(&["metacore-app", "serve"]), Ok(LogFormat::Text));
+        assert_eq!(
+            format(&["metacore-app", "serve", "--log-format", "json"]),
+            Ok(LogFormat::Json)
+        );
+        assert_eq!(
+            format(&["metacore-app", "serve", "--log-format", "xml"]),
+            Err(clap::error::ErrorKind::InvalidValue)
+        );
         let mut cli = Cli::command();
         let help = cli
             .find_subcommand_mut("serve")
             .expect("serve")
             .render_long_help()
             .to_string();
-        for documented in [METRICS_TOKEN_ENV, "/metrics"] {
+        for documented in [
+            METRICS_TOKEN_ENV,
+            "/metrics",
+            "--log-format",
+            "json",
+            "X-Request-Id",
+        ] {
             assert!(help.contains(documented), "{documented} in:\n{help}");
         }
     }

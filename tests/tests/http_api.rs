@@ -20,7 +20,7 @@
 //! * revalidation of metadata, navigation and manifests (`ETag`, 304) and what the OpenAPI
 //!   document declares: bearer security, tags per addon, option sets as enums.
 //! * observability: `GET /metrics` counts a scripted workload exactly, behind its token, with
-//!   bounded labels.
+//!   bounded labels; `X-Request-Id` echoed or generated on every response.
 
 #[path = "http_api/support.rs"]
 mod support;

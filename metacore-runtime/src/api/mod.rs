@@ -15,7 +15,7 @@
 //! * [`actions`] — actions and tools through the dispatcher.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`server`] — the assembled application; [`observe`] —
-//!   HTTP metrics and `GET /metrics`.
+//!   request ids, request logs, HTTP metrics and `GET /metrics`.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
 //! * [`data`] — the same store from Rust, with typed entity models in and out.
 

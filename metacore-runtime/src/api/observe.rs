@@ -1,14 +1,24 @@
-//! The HTTP metrics of each request (`runtime.md` §13), recorded at the application's
-//! outermost layer ([`super::server::application`]): `http_requests_total{method,route,status}`
-//! and `http_request_duration_seconds{method,route}`
-//! ([`Metrics::http_request`](crate::metrics::Metrics::http_request)), labelled by the route
-//! template poem matched ([`PathPattern`]), or `unmatched`.
+//! What the application records about each request (`runtime.md` §13), at its outermost
+//! layer ([`super::server::application`]):
+//!
+//! * a **request id**: the client's `X-Request-Id` when it is 1–128 characters of
+//!   `[A-Za-z0-9._-]`, else a new UUID v4; returned as `X-Request-Id` on every response
+//!   (errors included) and kept in the request's data as [`RequestId`];
+//! * a **tracing span** `request` carrying `request_id`, around everything the request runs,
+//!   so every line logged while serving it carries the id;
+//! * one **log line** per request (target `metacore::http`): method, route template,
+//!   status and duration in milliseconds — never headers, query strings or bodies, which
+//!   may hold tokens;
+//! * the **HTTP metrics** `http_requests_total{method,route,status}` and
+//!   `http_request_duration_seconds{method,route}` ([`Metrics::http_request`]), labelled by
+//!   the route template poem matched ([`PathPattern`]), or `unmatched`.
 //!
 //! It also serves `GET /metrics` ([`metrics_endpoint`]) behind a bearer token.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use poem::http::{header, StatusCode};
+use poem::http::{header, HeaderValue, StatusCode};
 use poem::PathPattern;
 use poem::{Endpoint, Request, Response};
 use sha2::{Digest, Sha256};
@@ -16,7 +26,47 @@ use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 use super::state::ApiState;
-use crate::metrics::{CONTENT_TYPE, UNMATCHED_ROUTE};
+use crate::metrics::{Metrics, CONTENT_TYPE, UNMATCHED_ROUTE};
+
+/// The request and response header carrying the request id.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Longest client-supplied request id kept.
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// The id of the request being served (in the request's data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub Arc<str>);
+
+impl RequestId {
+    /// The id of `request`: its `X-Request-Id` when valid (1–128 characters of
+    /// `[A-Za-z0-9._-]`), else a new UUID v4.
+    pub fn of(request: &Request) -> RequestId {
+        let supplied = request
+            .headers()
+            .get(REQUEST_ID_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .filter(|id| is_valid_request_id(id));
+        RequestId(match supplied {
+            Some(id) => id.into(),
+            None => uuid::Uuid::new_v4().to_string().into(),
+        })
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// True for 1–128 characters of `[A-Za-z0-9._-]` (nothing that could forge a log line or a
+/// header).
+pub fn is_valid_request_id(id: &str) -> bool {
+    (1..=MAX_REQUEST_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
 
 /// The route template `response` was served by (set by poem's router on the innermost
 /// response), or `unmatched`.
@@ -25,6 +75,32 @@ pub fn route_of(response: &Response) -> Arc<str> {
         Some(PathPattern(pattern)) if !pattern.is_empty() => pattern.clone(),
         _ => UNMATCHED_ROUTE.into(),
     }
+}
+
+/// Records the finished request: the metrics, the log line (in the request's span), and the
+/// `X-Request-Id` header on `response`.
+pub fn finish(
+    metrics: &Metrics,
+    method: &str,
+    route: Arc<str>,
+    request_id: &RequestId,
+    elapsed: Duration,
+    mut response: Response,
+) -> Response {
+    let status = response.status().as_u16();
+    tracing::info!(
+        target: "metacore::http",
+        method,
+        route = %route,
+        status,
+        duration_ms = elapsed.as_micros() as f64 / 1000.0,
+        "request"
+    );
+    metrics.http_request(method, route, status, elapsed);
+    if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
 }
 
 /// The bearer token `GET /metrics` requires (`METACORE_METRICS_TOKEN`); only its SHA-256 is
@@ -91,6 +167,16 @@ pub fn metrics_endpoint(token: MetricsToken) -> impl Endpoint<Output = Response>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_are_short_and_plain() {
+        for valid in ["a", "req-1.2_3", &"x".repeat(128)] {
+            assert!(is_valid_request_id(valid), "{valid}");
+        }
+        for invalid in ["", &"x".repeat(129), "a b", "a\nb", "é", "a/b", "a\"b"] {
+            assert!(!is_valid_request_id(invalid), "{invalid:?}");
+        }
+    }
 
     #[test]
     fn metrics_tokens_compare_whole_and_never_print() {

@@ -2,9 +2,9 @@
 //! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json` (completed with
 //! the create → item [`links`], the list [`filter_params`] and the [`path_enums`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
 //! limit on every protocol, and JSON envelopes for every error poem itself produces (unknown
-//! route, wrong method). Every request is counted in the HTTP metrics ([`observe`]);
-//! `GET /metrics` is served only with [`Options::metrics_token`] (it is not part of the
-//! OpenAPI document).
+//! route, wrong method). Every request gets a request id, a tracing span, a log line and the
+//! HTTP metrics ([`observe`]); `GET /metrics` is served only with [`Options::metrics_token`]
+//! (it is not part of the OpenAPI document).
 
 use std::time::Instant;
 
@@ -12,10 +12,11 @@ use poem::error::ReadBodyError;
 use poem::http::StatusCode;
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use poem_openapi::{OpenApi, OpenApiService};
+use tracing::Instrument;
 
 use super::common::CommonApi;
 use super::error::ApiError;
-use super::observe::{self, MetricsToken};
+use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::state::ApiState;
 use super::{filter_params, key_operations, links, path_enums, references};
@@ -107,15 +108,27 @@ pub fn application_with<A: OpenApi + 'static>(
     routes
         .nest("/", service)
         .data(state)
-        .around(move |endpoint, request| {
+        .around(move |endpoint, mut request| {
             let metrics = metrics.clone();
             async move {
                 let started = Instant::now();
                 let method = request.method().as_str().to_string();
-                let (route, response) = served(&registry, endpoint.as_ref(), request).await;
-                let status = response.status().as_u16();
-                metrics.http_request(&method, route, status, started.elapsed());
-                Ok(response)
+                let request_id = RequestId::of(&request);
+                request.set_data(request_id.clone());
+                let span = tracing::info_span!("request", request_id = %request_id.as_str());
+                async move {
+                    let (route, response) = served(&registry, endpoint.as_ref(), request).await;
+                    Ok(observe::finish(
+                        &metrics,
+                        &method,
+                        route,
+                        &request_id,
+                        started.elapsed(),
+                        response,
+                    ))
+                }
+                .instrument(span)
+                .await
             }
         })
         .map_to_response()

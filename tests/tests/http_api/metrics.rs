@@ -1,11 +1,13 @@
-//! `GET /metrics` on a served application (`runtime.md` §13).
+//! `GET /metrics` and `X-Request-Id` on a served application (`runtime.md` §13).
 //!
 //! A scripted workload — creates, reads, a missing record, an unknown path, a WASM action
 //! that succeeds and one the addon declines — then one scrape, parsed: exact counts per
 //! (method, route template, status), histogram counts that match them, the WASM invocations
 //! by addon and result, committed events equal to what the bus carried, and no id of any
 //! kind in a label. Without the token (or with another) `/metrics` is a 401; on a server
-//! configured without one it is a 404.
+//! configured without one it is a 404. Request ids: a valid client id is echoed, an absent
+//! or invalid one replaced by a UUID v4, on successes and errors alike, and it is the id the
+//! WASM handler is given.
 
 use std::collections::BTreeMap;
 
@@ -387,5 +389,102 @@ async fn metrics_are_not_served_without_a_token_on_every_backend() {
                 .await;
             assert_error(&reply, 404, "not_found");
         }
+    }
+}
+
+/// The `X-Request-Id` of `reply`.
+fn request_id(reply: &super::support::Reply) -> String {
+    reply
+        .headers
+        .get("x-request-id")
+        .unwrap_or_else(|| panic!("X-Request-Id on {} {}", reply.status, reply.text))
+        .to_str()
+        .expect("text")
+        .to_string()
+}
+
+fn assert_generated(id: &str) {
+    let uuid = Uuid::parse_str(id).unwrap_or_else(|_| panic!("{id} is a UUID"));
+    assert_eq!(uuid.get_version_num(), 4, "{id}");
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_generated_on_every_backend() {
+    for (backend, db) in databases("http_request_id").await {
+        eprintln!("backend: {backend}");
+        let server = Server::start(db).await;
+        let admin = server.token(Some(ORG_A), "admin", &[]);
+
+        // A valid id is echoed, on a success and on every kind of error.
+        let valid = "client-req.42_A";
+        let health = server
+            .send_with_headers("GET", "/api/health", None, None, &[("X-Request-Id", valid)])
+            .await;
+        assert_eq!(health.status, 200, "{}", health.text);
+        assert_eq!(request_id(&health), valid);
+        let longest = "r".repeat(128);
+        for (path, token, status, code) in [
+            ("/no/such/path", None, 404, "not_found"),
+            (
+                "/api/data/customers/00000000-0000-4000-8000-000000000000",
+                Some(admin.as_str()),
+                404,
+                "record_not_found",
+            ),
+            ("/api/data/customers", None, 401, "unauthorized"),
+        ] {
+            for id in [valid, longest.as_str()] {
+                let reply = server
+                    .send_with_headers("GET", path, token, None, &[("X-Request-Id", id)])
+                    .await;
+                assert_error(&reply, status, code);
+                assert_eq!(request_id(&reply), id, "{path}");
+            }
+        }
+
+        // Absent, empty, too long, or with characters outside [A-Za-z0-9._-]: a new UUID v4.
+        let absent = server.send("GET", "/no/such/path", None, None).await;
+        assert_error(&absent, 404, "not_found");
+        assert_generated(&request_id(&absent));
+        let too_long = "r".repeat(129);
+        for invalid in ["", too_long.as_str(), "two words", "semi;colon", "a/b"] {
+            let reply = server
+                .send_with_headers(
+                    "GET",
+                    "/api/health",
+                    None,
+                    None,
+                    &[("X-Request-Id", invalid)],
+                )
+                .await;
+            let id = request_id(&reply);
+            assert_ne!(id, invalid);
+            assert_generated(&id);
+        }
+        let first = request_id(&server.send("GET", "/api/health", None, None).await);
+        let second = request_id(&server.send("GET", "/api/health", None, None).await);
+        assert_ne!(first, second, "one id per request");
+
+        // The WASM handler is given the request's id (the echo action returns its document).
+        let created = server
+            .send(
+                "POST",
+                "/api/data/customers",
+                Some(&admin),
+                Some(&json!({"name": "Ada"})),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["data"]["id"].as_str().expect("an id");
+        let echoed = server
+            .send(
+                "POST",
+                &format!("/api/data/customers/{id}/action/echo"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        assert_eq!(echoed.status, 200, "{}", echoed.text);
+        assert_eq!(echoed.body["data"]["request_id"], request_id(&echoed));
     }
 }
