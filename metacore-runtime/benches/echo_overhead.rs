@@ -15,7 +15,7 @@ use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, Handler, ToolDescriptor, WasmHandlerRef,
 };
 use metacore_runtime::{
-    CallerContext, EventBus, HostServices, Installation, Sandbox, SandboxConfig,
+    CallerContext, EventBus, HostServices, Installation, Metrics, Sandbox, SandboxConfig,
 };
 use uuid::Uuid;
 
@@ -78,10 +78,12 @@ async fn main() {
     let wasm = wat::parse_str(ECHO).expect("valid WAT");
     let sandbox = Sandbox::new(SandboxConfig::default()).expect("sandbox");
     let module = sandbox.load(&ADDON, &wasm).expect("module loads");
+    let metrics = Metrics::new();
     let services = Arc::new(HostServices {
         database: None,
         events: EventBus::default(),
-        outbound: OutboundClient::new(EgressGuard::strict()).expect("client"),
+        outbound: OutboundClient::new(EgressGuard::strict(), metrics.clone()).expect("client"),
+        metrics,
         shared_tables: Vec::new(),
         sql_checks: Default::default(),
     });

@@ -4,8 +4,9 @@
 //! module owns the commands:
 //!
 //! * `serve [--bind ADDR] [--database-url URL] [--header-read-timeout SECS]
-//!   [--idle-timeout SECS] [--shutdown-timeout SECS]` — migrate, then serve the API until
-//!   SIGTERM or Ctrl-C, which stop accepting and drain the requests in progress within the
+//!   [--idle-timeout SECS] [--shutdown-timeout SECS] [--log-format text|json]` — migrate,
+//!   then serve the API until SIGTERM or Ctrl-C, which stop accepting and drain the
+//!   requests in progress within the
 //!   shutdown timeout before exiting 0 (Swagger UI at `/docs`, the spec
 //!   at `/api/openapi.json`) over HTTP/1.1 and HTTP/2; actions, tools and their handlers,
 //!   and the addons' backend modules, are the ones compiled into the binary (no manifest is
@@ -13,6 +14,9 @@
 //!   secret (sealed at rest under `METACORE_MASTER_KEY`, see [`crate::installations`]), handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
+//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token; every request
+//!   is logged (one line, with its request id, in `text` or `json`) — see
+//!   [`crate::api::observe`] and [`crate::metrics`];
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
 //! * `token --user UUID --org UUID [--role ROLE] [--grant CAP]... [--ttl-hours N]` — print a
 //!   development JWT signed with `METACORE_JWT_SECRET`;
@@ -27,14 +31,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use poem_openapi::OpenApi;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 use crate::api::access::bootstrap_statements;
 use crate::api::auth::{now, Claims, JwtKey};
-use crate::api::server::{application, spec_json, Info};
+use crate::api::observe::MetricsToken;
+use crate::api::server::{application_with, spec_json, Info, Options};
 use crate::api::{idempotency, ApiState, HandlerSettings};
 use crate::connection::{Drained, Timeouts};
 use crate::egress::EgressGuard;
@@ -60,6 +65,21 @@ pub const EGRESS_ALLOW_ENV: &str = "METACORE_EGRESS_ALLOW";
 /// The environment variable choosing the capability mode, `enforce` (default) or `shadow`
 /// (`runtime.md` §4.1).
 pub const CAPABILITY_MODE_ENV: &str = "METACORE_CAPABILITY_MODE";
+
+/// The environment variable holding the bearer token of `GET /metrics` (`runtime.md` §13);
+/// unset or empty, the route is not served.
+pub const METRICS_TOKEN_ENV: &str = "METACORE_METRICS_TOKEN";
+
+/// How `serve` writes its log lines to stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines (`tracing`'s default format).
+    #[default]
+    Text,
+    /// One JSON object per line: `timestamp`, `level`, `target`, `message`, the event's
+    /// fields, and `span` with the request's `request_id`.
+    Json,
+}
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://metacore.db?mode=rwc";
@@ -96,12 +116,8 @@ impl<A> App<A> {
     }
 }
 
-#[derive(Parser)]
-#[command(
-    name = "metacore-app",
-    about = "Serve the addons compiled into this build",
-    version,
-    after_help = "Environment:\n  \
+/// The environment variables the commands read (the end of `--help` and `serve --help`).
+const ENVIRONMENT_HELP: &str = "Environment:\n  \
         DATABASE_URL               database when --database-url is not given\n  \
         METACORE_JWT_SECRET        HS256 secret of bearer tokens (unset: random per process)\n  \
         METACORE_MASTER_KEY        32-byte key (hex or base64) sealing install secrets at rest\n                             \
@@ -111,8 +127,19 @@ impl<A> App<A> {
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
         (violations are logged and proceed)\n  \
         METACORE_IDEMPOTENCY_TTL   how long answers to requests with an Idempotency-Key are\n                             \
-        kept for replay, e.g. 24h (default), 30m, 90s\n\n\
-        A malformed value stops `serve` with one line naming the variable."
+        kept for replay, e.g. 24h (default), 30m, 90s\n  \
+        METACORE_METRICS_TOKEN     serve GET /metrics (Prometheus/OpenMetrics text) to requests\n                             \
+        with Authorization: Bearer <token> (unset: /metrics is 404)\n  \
+        RUST_LOG                   log filter (default: info,sqlx=warn); serve logs one line\n                             \
+        per request with its X-Request-Id (--log-format text|json)\n\n\
+        A malformed value stops `serve` with one line naming the variable.";
+
+#[derive(Parser)]
+#[command(
+    name = "metacore-app",
+    about = "Serve the addons compiled into this build",
+    version,
+    after_help = ENVIRONMENT_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -122,6 +149,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Migrate the database, then serve the HTTP API.
+    #[command(after_help = ENVIRONMENT_HELP)]
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -140,6 +168,9 @@ enum Command {
         /// requests in progress before exiting (0 when they all finished).
         #[arg(long, default_value_t = Timeouts::DEFAULT_DRAIN.as_secs())]
         shutdown_timeout: u64,
+        /// Log lines on stderr: `text`, or `json` (one object per line, for log shippers).
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -172,15 +203,11 @@ enum Command {
 /// Runs the command line of `app`.
 pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
     let cli = Cli::parse();
-    // `RUST_LOG` overrides; by default sqlx's per-statement lines (sea-orm turns them on at
-    // `info`) stay off: writing one per query to stderr costs more than the query.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER)),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    let log_format = match cli.command {
+        Command::Serve { log_format, .. } => log_format,
+        _ => LogFormat::Text,
+    };
+    init_logging(log_format);
     match cli.command {
         Command::Openapi => {
             println!("{}", spec_json((app.api)(), app.info(), &app.registry));
@@ -224,6 +251,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             header_read_timeout,
             idle_timeout,
             shutdown_timeout,
+            log_format: _,
         } => run(async move {
             // Configuration errors stop the server before it touches the database.
             let config = serve_config(|name| std::env::var(name).ok())?;
@@ -237,6 +265,28 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             serve(app, db, &bind, config, timeouts).await
         }),
     }
+}
+
+/// Installs the `tracing` subscriber writing to stderr in `format`. `RUST_LOG` overrides the
+/// filter; by default sqlx's per-statement lines (sea-orm turns them on at `info`) stay off:
+/// writing one per query to stderr costs more than the query.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        // The event's fields at the top level, and the enclosing span (the request's, with
+        // `request_id`; the runtime opens no other) under `span`.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 fn run(work: impl Future<Output = Result<(), String>>) -> ExitCode {
@@ -267,6 +317,9 @@ pub struct ServeConfig {
     pub master_key: Option<MasterKey>,
     /// The WASM sandbox's limits (`METACORE_WASM_*`).
     pub sandbox: SandboxConfig,
+    /// What the application serves beside the API (`/metrics` with
+    /// `METACORE_METRICS_TOKEN`).
+    pub options: Options,
 }
 
 /// Variables read later, per request, that must hold a positive whole number when set.
@@ -289,10 +342,14 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
         capability_mode: settings.capability_mode,
         ..SandboxConfig::from_env()?
     };
+    let options = Options {
+        metrics_token: lookup(METRICS_TOKEN_ENV).and_then(|token| MetricsToken::new(&token)),
+    };
     Ok(ServeConfig {
         settings,
         master_key,
         sandbox,
+        options,
     })
 }
 
@@ -384,12 +441,21 @@ pub async fn runtime_tables(db: &impl ConnectionTrait) -> Result<(), String> {
     Ok(())
 }
 
-/// The application of `app` over `state` (for tests and embedding).
+/// The application of `app` over `state` (for tests and embedding), without `/metrics`.
 pub fn endpoint<A: OpenApi + 'static>(
     app: &App<A>,
     state: ApiState,
 ) -> impl poem::Endpoint<Output = poem::Response> {
-    application((app.api)(), app.info(), state)
+    endpoint_with(app, state, Options::default())
+}
+
+/// The application of `app` over `state`, serving what `options` enable.
+pub fn endpoint_with<A: OpenApi + 'static>(
+    app: &App<A>,
+    state: ApiState,
+    options: Options,
+) -> impl poem::Endpoint<Output = poem::Response> {
+    application_with((app.api)(), app.info(), state, options)
 }
 
 /// Registers every addon of `registry` with the dispatcher of `state`, loading the backend
@@ -434,6 +500,7 @@ async fn serve<A: OpenApi + 'static>(
         settings,
         master_key,
         sandbox,
+        options,
     } = config;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -467,10 +534,16 @@ async fn serve<A: OpenApi + 'static>(
         eprintln!("warning: {note}");
     }
     crate::coherence::listen(&state).await?;
-    let endpoint = endpoint(&app, state);
+    let metrics = options.metrics_token.is_some();
+    let endpoint = endpoint_with(&app, state, options);
     eprintln!("metacore-app listening on http://{address}");
     eprintln!("  API docs:  http://{address}/docs");
     eprintln!("  spec:      http://{address}/api/openapi.json");
+    if metrics {
+        eprintln!(
+            "  metrics:   http://{address}/metrics (Authorization: Bearer ${METRICS_TOKEN_ENV})"
+        );
+    }
     eprintln!(
         "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
     );
@@ -530,6 +603,40 @@ mod tests {
         })
     }
 
+    #[test]
+    fn serve_takes_a_log_format_and_its_help_documents_metrics_and_logs() {
+        use clap::CommandFactory;
+        let format = |args: &[&str]| match Cli::try_parse_from(args).map(|cli| cli.command) {
+            Ok(Command::Serve { log_format, .. }) => Ok(log_format),
+            Ok(_) => panic!("not serve"),
+            Err(error) => Err(error.kind()),
+        };
+        assert_eq!(format(&["metacore-app", "serve"]), Ok(LogFormat::Text));
+        assert_eq!(
+            format(&["metacore-app", "serve", "--log-format", "json"]),
+            Ok(LogFormat::Json)
+        );
+        assert_eq!(
+            format(&["metacore-app", "serve", "--log-format", "xml"]),
+            Err(clap::error::ErrorKind::InvalidValue)
+        );
+        let mut cli = Cli::command();
+        let help = cli
+            .find_subcommand_mut("serve")
+            .expect("serve")
+            .render_long_help()
+            .to_string();
+        for documented in [
+            METRICS_TOKEN_ENV,
+            "/metrics",
+            "--log-format",
+            "json",
+            "X-Request-Id",
+        ] {
+            assert!(help.contains(documented), "{documented} in:\n{help}");
+        }
+    }
+
     #[tokio::test]
     async fn egress_allow_lets_the_guard_reach_an_allow_listed_loopback() {
         let url = url::Url::parse("http://127.0.0.1:9/").expect("a URL");
@@ -565,11 +672,19 @@ mod tests {
         let mode = |vars: &[(&str, &str)]| settings(vars).expect("valid").capability_mode;
         assert_eq!(mode(&[]), CapabilityMode::Enforce);
         assert_eq!(mode(&[(CAPABILITY_MODE_ENV, "")]), CapabilityMode::Enforce);
+        let metrics = crate::metrics::Metrics::new();
         let enforce = CapabilityPolicy::from_addon(&addon, mode(&[]));
-        assert!(!enforce.permit(false, check()));
+        assert!(!enforce.permit(false, check(), &metrics));
         let shadow =
             CapabilityPolicy::from_addon(&addon, mode(&[(CAPABILITY_MODE_ENV, " Shadow ")]));
-        assert!(shadow.permit(false, check()));
+        assert!(shadow.permit(false, check(), &metrics));
+        let text = metrics.encode();
+        for mode in ["enforce", "shadow"] {
+            let line = format!(
+                r#"capability_violations_total{{addon="shop",kind="http:fetch",mode="{mode}"}} 1"#
+            );
+            assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+        }
         let error = settings(&[(CAPABILITY_MODE_ENV, "off")]).expect_err("not a mode");
         assert!(error.contains(CAPABILITY_MODE_ENV), "{error}");
     }

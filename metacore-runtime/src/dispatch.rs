@@ -9,7 +9,10 @@
 //!
 //! WASM handlers run on a fresh instance inside a database transaction that commits — and
 //! whose emitted events are published — only when the handler succeeds. Webhook handlers are
-//! signed outbound calls. Each installation has at most 8 invocations in flight; further
+//! signed outbound calls. Every WASM call that reached the sandbox is counted in
+//! `wasm_invocations_total` and timed in `wasm_invocation_duration_seconds` (`runtime.md`
+//! §13), and the events a successful one emitted in `events_written_total`. Each
+//! installation has at most 8 invocations in flight; further
 //! calls wait for a slot until their deadline. WASM calls then run on the sandbox's
 //! dedicated pool, which refuses a call at once when it is full (`sandbox_busy`, 503 with
 //! [`DispatchErrorCode::retry_after`]).
@@ -24,6 +27,7 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::invocation::{document, CallerContext, InvocationKind};
+use crate::metrics::WasmResult;
 use crate::policy::{CapabilityMode, CapabilityPolicy};
 use crate::response::{normalise, HandlerOutcome};
 use crate::sandbox::{AddonModule, CallFailure, HostServices};
@@ -448,25 +452,36 @@ impl Dispatcher {
         );
         let request = serde_json::to_vec(&doc)
             .map_err(|e| DispatchError::new(DispatchErrorCode::Internal, e.to_string()))?;
-        let completed = module
+        let metrics = &self.inner.services.metrics;
+        let addon = invocation.registered.addon.key;
+        let started = Instant::now();
+        let called = module
             .call(
                 function,
                 &request,
                 invocation.caller.clone(),
                 self.inner.services.clone(),
             )
-            .await
-            .map_err(|failure| {
-                let code = match &failure {
-                    CallFailure::Timeout(_) => DispatchErrorCode::AddonTimeout,
-                    CallFailure::Trap(_) => DispatchErrorCode::AddonTrap,
-                    CallFailure::Failed(_) => DispatchErrorCode::AddonFailed,
-                    CallFailure::UnknownHandler(_) => DispatchErrorCode::HandlerMissing,
-                    CallFailure::Busy(_) => DispatchErrorCode::SandboxBusy,
-                };
-                DispatchError::new(code, failure.to_string())
-            })?;
+            .await;
+        let elapsed = started.elapsed();
+        let completed = called.map_err(|failure| {
+            let (code, counted) = match &failure {
+                CallFailure::Timeout(_) => {
+                    (DispatchErrorCode::AddonTimeout, Some(WasmResult::Timeout))
+                }
+                CallFailure::Trap(_) => (DispatchErrorCode::AddonTrap, Some(WasmResult::Trap)),
+                CallFailure::Failed(_) => (DispatchErrorCode::AddonFailed, Some(WasmResult::Trap)),
+                // Nothing ran: not an invocation.
+                CallFailure::UnknownHandler(_) => (DispatchErrorCode::HandlerMissing, None),
+                CallFailure::Busy(_) => (DispatchErrorCode::SandboxBusy, None),
+            };
+            if let Some(result) = counted {
+                metrics.wasm_invocation(addon, result, elapsed);
+            }
+            DispatchError::new(code, failure.to_string())
+        })?;
         let Some(outcome) = normalise(&completed.response) else {
+            metrics.wasm_invocation(addon, WasmResult::Trap, elapsed);
             completed.effects.rollback().await;
             return Err(DispatchError::new(
                 DispatchErrorCode::BadAddonResponse,
@@ -474,12 +489,15 @@ impl Dispatcher {
             ));
         };
         if outcome.is_success() {
-            completed
+            metrics.wasm_invocation(addon, WasmResult::Ok, elapsed);
+            let published = completed
                 .effects
                 .commit(&self.inner.services.events)
                 .await
                 .map_err(|e| DispatchError::new(DispatchErrorCode::Internal, e))?;
+            metrics.events_written(published as u64);
         } else {
+            metrics.wasm_invocation(addon, WasmResult::Declined, elapsed);
             completed.effects.rollback().await;
         }
         Ok(outcome)
@@ -501,6 +519,7 @@ impl Dispatcher {
         WebhookCall {
             outbound: &self.inner.services.outbound,
             policy: &registered.policy,
+            metrics: &self.inner.services.metrics,
             manifest_base_url: registered.addon.backend.base_url,
             caller: invocation.caller,
             kind: &invocation.kind,

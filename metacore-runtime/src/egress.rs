@@ -23,12 +23,47 @@ use url::{Host, Url};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("egress refused: {reason}")]
 pub struct EgressRefusal {
+    /// Which rule refused it (a bounded set: the `reason` label of `egress_refused_total`).
+    pub kind: RefusalKind,
     /// A short human reason (`loopback address 127.0.0.1`).
     pub reason: String,
 }
 
-fn refuse(reason: impl Into<String>) -> EgressRefusal {
+/// Which rule of the guard refused a target: a fixed set, unlike
+/// [`EgressRefusal::reason`], which names hosts and addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalKind {
+    /// A scheme other than `http`/`https` (step 1).
+    Scheme,
+    /// A URL with user information (step 1).
+    Userinfo,
+    /// A URL without a host (step 1).
+    NoHost,
+    /// A host name refused outright: `localhost`, `*.internal`, single labels, … (step 2).
+    RefusedName,
+    /// An address, literal or resolved, in a blocked range (steps 3–4).
+    BlockedAddress,
+    /// The name could not be resolved, or resolved to no address (step 3).
+    Unresolvable,
+}
+
+impl RefusalKind {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalKind::Scheme => "scheme",
+            RefusalKind::Userinfo => "userinfo",
+            RefusalKind::NoHost => "no_host",
+            RefusalKind::RefusedName => "refused_name",
+            RefusalKind::BlockedAddress => "blocked_address",
+            RefusalKind::Unresolvable => "unresolvable",
+        }
+    }
+}
+
+fn refuse(kind: RefusalKind, reason: impl Into<String>) -> EgressRefusal {
     EgressRefusal {
+        kind,
         reason: reason.into(),
     }
 }
@@ -101,20 +136,29 @@ impl EgressGuard {
         if self.address_allowed(ip) || !is_blocked(ip) {
             Ok(())
         } else {
-            Err(refuse(format!("{ip} is in a blocked address range")))
+            Err(refuse(
+                RefusalKind::BlockedAddress,
+                format!("{ip} is in a blocked address range"),
+            ))
         }
     }
 
     /// Steps 1–3 for one URL (one redirect hop): scheme, userinfo, names, resolution.
     pub async fn check_url(&self, url: &Url) -> Result<(), EgressRefusal> {
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(refuse(format!("scheme `{}` is not allowed", url.scheme())));
+            return Err(refuse(
+                RefusalKind::Scheme,
+                format!("scheme `{}` is not allowed", url.scheme()),
+            ));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(refuse("URLs with user information are not allowed"));
+            return Err(refuse(
+                RefusalKind::Userinfo,
+                "URLs with user information are not allowed",
+            ));
         }
         match url.host() {
-            None => Err(refuse("the URL has no host")),
+            None => Err(refuse(RefusalKind::NoHost, "the URL has no host")),
             Some(Host::Ipv4(ip)) => self.check_address(IpAddr::V4(ip)),
             Some(Host::Ipv6(ip)) => self.check_address(IpAddr::V6(ip)),
             Some(Host::Domain(name)) => {
@@ -123,7 +167,10 @@ impl EgressGuard {
                     return Ok(());
                 }
                 if is_refused_name(&name) {
-                    return Err(refuse(format!("host name `{name}` is not allowed")));
+                    return Err(refuse(
+                        RefusalKind::RefusedName,
+                        format!("host name `{name}` is not allowed"),
+                    ));
                 }
                 let port = url.port_or_known_default().unwrap_or(80);
                 self.resolve_vetted(&name, port).await.map(drop)
@@ -139,10 +186,18 @@ impl EgressGuard {
     ) -> Result<Vec<SocketAddr>, EgressRefusal> {
         let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name, port))
             .await
-            .map_err(|e| refuse(format!("cannot resolve `{name}`: {e}")))?
+            .map_err(|e| {
+                refuse(
+                    RefusalKind::Unresolvable,
+                    format!("cannot resolve `{name}`: {e}"),
+                )
+            })?
             .collect();
         if addrs.is_empty() {
-            return Err(refuse(format!("`{name}` has no addresses")));
+            return Err(refuse(
+                RefusalKind::Unresolvable,
+                format!("`{name}` has no addresses"),
+            ));
         }
         for addr in &addrs {
             self.check_address(addr.ip())?;
@@ -186,10 +241,19 @@ impl reqwest::dns::Resolve for GuardedResolver {
             let addrs = if guard.name_allowed(&host) {
                 tokio::net::lookup_host((host.as_str(), 0))
                     .await
-                    .map_err(|e| refuse(format!("cannot resolve `{host}`: {e}")))?
+                    .map_err(|e| {
+                        refuse(
+                            RefusalKind::Unresolvable,
+                            format!("cannot resolve `{host}`: {e}"),
+                        )
+                    })?
                     .collect()
             } else if is_refused_name(&host) {
-                return Err(refuse(format!("host name `{host}` is not allowed")).into());
+                return Err(refuse(
+                    RefusalKind::RefusedName,
+                    format!("host name `{host}` is not allowed"),
+                )
+                .into());
             } else {
                 guard.resolve_vetted(&host, 0).await?
             };

@@ -13,6 +13,7 @@
 //! * [`installations`] — each addon's installation per organisation and its install secret
 //!   (sealed at rest), which webhook calls are signed with.
 //! * [`events`] — the in-process event bus.
+//! * [`metrics`] — the Prometheus metrics `GET /metrics` exposes (`runtime.md` §13).
 //! * [`invocation`] — who is calling (identity injected by the host) and the request document.
 //! * [`response`] — normalising a handler's answer (§1.4).
 //! * [`dispatch`] — the [`Dispatcher`] that runs an action's or tool's declared handler.
@@ -37,6 +38,7 @@ pub mod events;
 pub mod installations;
 pub mod invocation;
 pub mod kv;
+pub mod metrics;
 pub mod outbound;
 pub mod policy;
 pub mod response;
@@ -59,6 +61,7 @@ pub use dispatch::{
 };
 pub use events::{Event, EventBus};
 pub use invocation::{CallerContext, Installation, Secret};
+pub use metrics::Metrics;
 pub use policy::CapabilityMode;
 pub use response::{AddonError, HandlerOutcome};
 pub use sandbox::{AddonModule, HostServices, LoadError, Sandbox, SandboxConfig, SqlChecks};

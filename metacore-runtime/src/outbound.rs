@@ -5,6 +5,8 @@
 //! checks every hop with the [`EgressGuard`] and a caller-supplied per-hop check (the
 //! addon's `http:fetch` policy), follows at most the allowed number of redirects manually,
 //! bounds the whole exchange by a timeout and stops reading a body past its size limit.
+//! Every refusal of the guard — before a hop, or at the resolver when it connects — is
+//! counted in `egress_refused_total` ([`Metrics`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +16,7 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use crate::egress::{EgressGuard, EgressRefusal, GuardedResolver};
+use crate::metrics::Metrics;
 
 /// Connect timeout of every outbound connection (§5.7).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -81,11 +84,12 @@ pub enum OutboundError {
 pub struct OutboundClient {
     client: reqwest::Client,
     guard: Arc<EgressGuard>,
+    metrics: Metrics,
 }
 
 impl OutboundClient {
-    /// A client applying `guard` to every hop.
-    pub fn new(guard: EgressGuard) -> Result<OutboundClient, String> {
+    /// A client applying `guard` to every hop, counting its refusals in `metrics`.
+    pub fn new(guard: EgressGuard, metrics: Metrics) -> Result<OutboundClient, String> {
         // TLS uses the process-wide rustls provider; install ring (the provider the database
         // driver already links) unless the application installed one first.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -97,7 +101,11 @@ impl OutboundClient {
             .no_proxy()
             .build()
             .map_err(|e| format!("cannot build the outbound HTTP client: {e}"))?;
-        Ok(OutboundClient { client, guard })
+        Ok(OutboundClient {
+            client,
+            guard,
+            metrics,
+        })
     }
 
     /// The guard in use.
@@ -112,9 +120,19 @@ impl OutboundClient {
         limits: ExchangeLimits,
         permit_hop: &(dyn Fn(&Url) -> bool + Sync),
     ) -> Result<OutboundResponse, OutboundError> {
-        tokio::time::timeout(limits.timeout, self.follow(request, limits, permit_hop))
+        let result = tokio::time::timeout(limits.timeout, self.follow(request, limits, permit_hop))
             .await
-            .unwrap_or(Err(OutboundError::Timeout))
+            .unwrap_or(Err(OutboundError::Timeout));
+        if let Err(OutboundError::Egress(refusal)) = &result {
+            tracing::warn!(
+                target: "metacore::egress",
+                reason = refusal.kind.as_str(),
+                detail = %refusal.reason,
+                "egress refused"
+            );
+            self.metrics.egress_refused(refusal.kind);
+        }
+        result
     }
 
     async fn follow(

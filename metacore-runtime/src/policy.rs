@@ -4,12 +4,15 @@
 //! `http:fetch` targets into [`HttpTarget`]s, `event:emit` names into [`EventPattern`]s and
 //! `db:read` / `db:write` targets into `(schema, table | *)` pairs. Kinds this runtime does
 //! not enforce yet are ignored. Host imports ask the policy, then call [`CapabilityPolicy::
-//! permit`], which logs every violation (`metacore.capability.violation`) and decides by the
-//! mode: `enforce` (the default) refuses, `shadow` lets the operation proceed.
+//! permit`], which logs and counts every violation (`metacore.capability.violation`,
+//! `capability_violations_total`) and decides by the mode: `enforce` (the default) refuses,
+//! `shadow` lets the operation proceed.
 
 use url::Url;
 
 use metacore_core::registry::AddonDescriptor;
+
+use crate::metrics::Metrics;
 
 /// What happens to a capability violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -242,12 +245,13 @@ impl CapabilityPolicy {
         covered(&self.db_write) || (!write && covered(&self.db_read))
     }
 
-    /// Logs a violation when `allowed` is false and says whether the operation may proceed:
-    /// always when allowed, in shadow mode also when not.
-    pub fn permit(&self, allowed: bool, check: Check<'_>) -> bool {
+    /// Logs a violation when `allowed` is false, counts it in `metrics`, and says whether the
+    /// operation may proceed: always when allowed, in shadow mode also when not.
+    pub fn permit(&self, allowed: bool, check: Check<'_>, metrics: &Metrics) -> bool {
         if allowed {
             return true;
         }
+        metrics.capability_violation(&self.addon_key, check.kind, self.mode.as_str());
         tracing::warn!(
             target: "metacore.capability.violation",
             addon = %self.addon_key,

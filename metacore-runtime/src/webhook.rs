@@ -15,6 +15,7 @@ use url::Url;
 
 use crate::dispatch::{DispatchError, DispatchErrorCode};
 use crate::invocation::{CallerContext, InvocationKind};
+use crate::metrics::Metrics;
 use crate::outbound::{headers, ExchangeLimits, OutboundClient, OutboundError, OutboundRequest};
 use crate::policy::{CapabilityPolicy, Check};
 use crate::response::{normalise, HandlerOutcome};
@@ -27,6 +28,8 @@ const EXCERPT_BYTES: usize = 2 * 1024;
 pub(crate) struct WebhookCall<'a> {
     pub outbound: &'a OutboundClient,
     pub policy: &'a CapabilityPolicy,
+    /// Where capability violations are counted.
+    pub metrics: &'a Metrics,
     pub manifest_base_url: Option<&'a str>,
     pub caller: &'a CallerContext,
     pub kind: &'a InvocationKind<'a>,
@@ -182,6 +185,7 @@ impl WebhookCall<'_> {
         };
         let org = caller.org_id().to_string();
         let policy = self.policy;
+        let metrics = self.metrics;
         let permit = |url: &Url| {
             trusted
                 || policy.permit(
@@ -192,6 +196,7 @@ impl WebhookCall<'_> {
                         import: "webhook",
                         org: &org,
                     },
+                    metrics,
                 )
         };
         let limits = ExchangeLimits {

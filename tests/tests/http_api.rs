@@ -22,6 +22,8 @@
 //!   on PostgreSQL, exact decimals, capability wildcards;
 //! * revalidation of metadata, navigation and manifests (`ETag`, 304) and what the OpenAPI
 //!   document declares: bearer security, tags per addon, option sets as enums.
+//! * observability: `GET /metrics` counts a scripted workload exactly, behind its token, with
+//!   bounded labels; `X-Request-Id` echoed or generated on every response.
 
 #[path = "http_api/support.rs"]
 mod support;
@@ -64,3 +66,6 @@ mod transfer;
 
 #[path = "http_api/spec_and_cache.rs"]
 mod spec_and_cache;
+
+#[path = "http_api/metrics.rs"]
+mod metrics;

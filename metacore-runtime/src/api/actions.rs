@@ -24,6 +24,7 @@ use uuid::Uuid;
 use super::answer::{document_kind, Answer, Document};
 use super::error::{ApiError, FieldError};
 use super::handlers::row_json;
+use super::observe::RequestId;
 use super::request::Caller;
 use super::schema::ModelSchema;
 use super::state::{ApiState, Call};
@@ -101,7 +102,9 @@ impl<'a> ApiExtractor<'a> for InvocationBody {
 }
 
 /// The identity the handler sees, made by the host from the verified token, with the addon's
-/// installation in the caller's organisation (installed on first use).
+/// installation in the caller's organisation (installed on first use). Its request id is the
+/// HTTP request's ([`RequestId`]) when that is a UUID — always, unless the client sent its
+/// own — so the addon's log lines and webhook headers name the request; else a new one.
 async fn invocation_caller(
     state: &ApiState,
     request: &Request,
@@ -119,7 +122,15 @@ async fn invocation_caller(
     Ok(CallerContext {
         installation: state.installation(addon, org).await?,
         user_id: Some(caller.user),
-        request_id: Uuid::new_v4(),
+        request_id: request
+            .data::<RequestId>()
+            .and_then(|id| {
+                // Only when it reads back the same, so both ids are one text.
+                Uuid::parse_str(id.as_str())
+                    .ok()
+                    .filter(|uuid| uuid.to_string() == id.as_str())
+            })
+            .unwrap_or_else(Uuid::new_v4),
         locale,
     })
 }

@@ -36,6 +36,7 @@ use poem::http::{HeaderValue, Method, StatusCode};
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 use super::error::ApiError;
 use super::request::{authenticate, RawBody};
@@ -186,13 +187,16 @@ where
     // The handler runs to its end, and its answer is settled, even if the client hangs up
     // meanwhile: the retry that follows then gets the stored answer.
     let owner = state.clone();
-    let work = tokio::spawn(async move {
-        let response = match endpoint.call(request).await {
-            Ok(response) => response.into_response(),
-            Err(error) => error.into_response(),
-        };
-        settle(&owner, &keyed, response).await
-    });
+    let work = tokio::spawn(
+        async move {
+            let response = match endpoint.call(request).await {
+                Ok(response) => response.into_response(),
+                Err(error) => error.into_response(),
+            };
+            settle(&owner, &keyed, response).await
+        }
+        .in_current_span(),
+    );
     Ok(work.await.unwrap_or_else(|error| {
         // Only a panic gets here; its entry stays `in_flight` until abandoned.
         ApiError::internal(format!("the request's task failed: {error}")).into_response()

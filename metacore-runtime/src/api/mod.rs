@@ -16,7 +16,8 @@
 //!   answers replayed for retried creates, imports, actions and tool calls.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`roles`] — role administration; [`server`] — the
-//!   assembled application.
+//!   assembled application; [`observe`] — request ids, request logs, HTTP metrics and
+//!   `GET /metrics`.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
 //! * [`data`] — the same store from Rust, with typed entity models in and out.
 
@@ -34,6 +35,7 @@ pub mod handlers;
 pub mod idempotency;
 pub mod key_operations;
 pub mod links;
+pub mod observe;
 pub mod path_enums;
 pub mod query;
 pub mod references;

@@ -2,15 +2,21 @@
 //! OpenAPI service, Swagger UI at `/docs`, the spec at `/api/openapi.json` (completed with
 //! the create → item [`links`], the list [`filter_params`] and the [`path_enums`]), the alias rewriting of `http-api.md` §2, a 10 MiB body
 //! limit on every protocol, and JSON envelopes for every error poem itself produces (unknown
-//! route, wrong method).
+//! route, wrong method). Every request gets a request id, a tracing span, a log line and the
+//! HTTP metrics ([`observe`]); `GET /metrics` is served only with [`Options::metrics_token`]
+//! (it is not part of the OpenAPI document).
+
+use std::time::Instant;
 
 use poem::error::ReadBodyError;
 use poem::http::StatusCode;
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use poem_openapi::{OpenApi, OpenApiService};
+use tracing::Instrument;
 
 use super::common::CommonApi;
 use super::error::ApiError;
+use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
 use super::state::ApiState;
@@ -29,6 +35,14 @@ pub struct Info<'a> {
     pub version: &'a str,
     /// `info.description` (Markdown).
     pub description: &'a str,
+}
+
+/// What the application serves beside the API, as the operator configured it.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The bearer token of `GET /metrics` (`METACORE_METRICS_TOKEN`); `None` leaves the
+    /// route unserved (404, like any unknown path).
+    pub metrics_token: Option<MetricsToken>,
 }
 
 /// The OpenAPI service of `api` plus the common and role administration operations.
@@ -60,11 +74,21 @@ fn completed(spec: &str, registry: &Registry) -> String {
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| spec.to_string())
 }
 
-/// The whole application over `state`.
+/// The whole application over `state`, with the default [`Options`] (no `/metrics`).
 pub fn application<A: OpenApi + 'static>(
     api: A,
     info: Info<'_>,
     state: ApiState,
+) -> impl Endpoint<Output = Response> {
+    application_with(api, info, state, Options::default())
+}
+
+/// The whole application over `state`, serving what `options` enable.
+pub fn application_with<A: OpenApi + 'static>(
+    api: A,
+    info: Info<'_>,
+    state: ApiState,
+    options: Options,
 ) -> impl Endpoint<Output = Response> {
     let service = service(api, info);
     // Swagger UI embeds the document as poem-openapi made it (without the completions).
@@ -76,31 +100,74 @@ pub fn application<A: OpenApi + 'static>(
             .body(document.clone())
     });
     let registry = *state.registry();
+    let metrics = state.metrics().clone();
     let keyed = state.clone();
-    Route::new()
+    let mut routes = Route::new()
         .nest("/docs", docs)
-        .at("/api/openapi.json", spec)
+        .at("/api/openapi.json", spec);
+    if let Some(token) = options.metrics_token {
+        routes = routes.at("/metrics", poem::get(observe::metrics_endpoint(token)));
+    }
+    routes
         .nest("/", service)
         .data(state)
-        .around(move |endpoint, request| {
+        .around(move |endpoint, mut request| {
+            let metrics = metrics.clone();
             let state = keyed.clone();
             async move {
-                let request = match limited(request)
-                    .await
-                    .and_then(no_nul_in_query)
-                    .and_then(|r| canonical(&registry, r))
-                {
-                    Ok(request) => request,
-                    Err(error) => return Ok(error.into_response()),
-                };
-                let path = request.uri().path().to_string();
-                Ok(match idempotency::serve(endpoint, &state, request).await {
-                    Ok(response) => enveloped(&path, response),
-                    Err(error) => enveloped(&path, error.into_response()),
-                })
+                let started = Instant::now();
+                let method = request.method().as_str().to_string();
+                let request_id = RequestId::of(&request);
+                request.set_data(request_id.clone());
+                let span = tracing::info_span!("request", request_id = %request_id.as_str());
+                async move {
+                    let (route, response) = served(&registry, &state, endpoint, request).await;
+                    Ok(observe::finish(
+                        &metrics,
+                        &method,
+                        route,
+                        &request_id,
+                        started.elapsed(),
+                        response,
+                    ))
+                }
+                .instrument(span)
+                .await
             }
         })
         .map_to_response()
+}
+
+/// `request` answered by `endpoint` after the checks every request passes (body limit, no
+/// NUL in the query, alias paths rewritten), with poem's own errors enveloped; and the route
+/// template that served it (`unmatched` when none did, or when the checks refused it).
+async fn served<E: Endpoint<Output = Response> + 'static>(
+    registry: &crate::registry::Registry,
+    state: &ApiState,
+    endpoint: std::sync::Arc<E>,
+    request: Request,
+) -> (std::sync::Arc<str>, Response) {
+    let request = match limited(request)
+        .await
+        .and_then(no_nul_in_query)
+        .and_then(|r| canonical(registry, r))
+    {
+        Ok(request) => request,
+        Err(error) => {
+            return (
+                crate::metrics::UNMATCHED_ROUTE.into(),
+                error.into_response(),
+            )
+        }
+    };
+    let path = request.uri().path().to_string();
+    let response = match idempotency::serve(endpoint, state, request).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    // Read before `enveloped`, which may replace the response (and its data).
+    let route = observe::route_of(&response);
+    (route, enveloped(&path, response))
 }
 
 /// Refuses bodies above [`MAX_BODY_BYTES`] (imports: [`super::transfer::MAX_UPLOAD_BYTES`])

@@ -1,6 +1,6 @@
 //! What every handler shares: the database, the compiled registry, the token key, the
-//! capability resolver, the event bus, and the dispatcher of action and tool handlers with
-//! the addons' installations.
+//! capability resolver, the event bus, the server's metrics, and the dispatcher of action and
+//! tool handlers with the addons' installations.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -23,6 +23,7 @@ use crate::egress::EgressGuard;
 use crate::events::{Event, EventBus};
 use crate::installations::{self, CompiledAddon, InstallationRecord, MasterKey};
 use crate::invocation::{Installation, Secret};
+use crate::metrics::Metrics;
 use crate::outbound::OutboundClient;
 use crate::policy::CapabilityMode;
 use crate::registry::{AddonDescriptor, Registry};
@@ -111,7 +112,7 @@ impl ApiState {
 
     /// State over `db` serving `registry`, verifying tokens with `key`. Its dispatcher runs
     /// handlers on the same database and bus, with the egress guard and capability mode of
-    /// `settings`, and has no addon registered (register them through
+    /// `settings` and a fresh [`Metrics`] registry, and has no addon registered (register them through
     /// [`ApiState::dispatcher`]); install secrets are sealed at rest under `master_key`.
     pub fn with_settings(
         db: DatabaseConnection,
@@ -121,10 +122,12 @@ impl ApiState {
         master_key: Option<MasterKey>,
         settings: HandlerSettings,
     ) -> Result<Self, String> {
+        let metrics = Metrics::new();
         let services = HostServices {
             database: Some(db.clone()),
             events: bus.clone(),
-            outbound: OutboundClient::new(settings.egress)?,
+            outbound: OutboundClient::new(settings.egress, metrics.clone())?,
+            metrics,
             shared_tables: Vec::new(),
             sql_checks: Default::default(),
         };
@@ -145,7 +148,8 @@ impl ApiState {
     }
 
     /// State whose handlers run on `dispatcher` (its services' bus is the one canonical
-    /// events are published on); webhook calls are signed with the caller organisation's
+    /// events are published on, its services' metrics the ones `GET /metrics` shows); webhook
+    /// calls are signed with the caller organisation's
     /// install secret, sealed at rest under `master_key`.
     pub fn with_dispatcher(
         db: DatabaseConnection,
@@ -357,6 +361,12 @@ impl ApiState {
         &self.0.idempotency
     }
 
+    /// This server's metrics (`runtime.md` §13): the dispatcher's, which handlers, host
+    /// imports and the outbound client record into, and the HTTP layer's.
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.dispatcher.services().metrics
+    }
+
     /// The caller of `request` and what they may do (401 without a valid token).
     pub async fn caller(&self, request: &Request) -> Result<(Caller, Access), ApiError> {
         let caller = authenticate(&self.0.key, request)?;
@@ -415,8 +425,9 @@ impl ApiState {
         }
     }
 
-    /// Publishes `event` of a write that has committed.
+    /// Publishes `event` of a write that has committed (counted in `events_written_total`).
     pub fn publish(&self, event: Event) {
+        self.metrics().events_written(1);
         self.0.bus.publish(event);
     }
 }

@@ -87,18 +87,20 @@ pub struct Effects {
 }
 
 impl Effects {
-    /// Commits the transaction, then publishes the emitted events onto `bus`.
-    pub async fn commit(self, bus: &EventBus) -> Result<(), String> {
+    /// Commits the transaction, then publishes the emitted events onto `bus`; returns how
+    /// many it published.
+    pub async fn commit(self, bus: &EventBus) -> Result<usize, String> {
         if let Some(transaction) = self.transaction {
             transaction
                 .commit()
                 .await
                 .map_err(|e| format!("cannot commit the handler's transaction: {e}"))?;
         }
+        let published = self.events.len();
         for event in self.events {
             bus.publish(event);
         }
-        Ok(())
+        Ok(published)
     }
 
     /// Rolls the transaction back and drops the events.

@@ -3,8 +3,8 @@
 //! [`HostState`] holds the store limits and the invocation's identity, policy, settings,
 //! per-import budgets, deadline, lazily opened database transaction and the events emitted
 //! so far. Host imports read identity only from here, never from guest arguments.
-//! [`HostServices`] are the process-wide services the imports use (database, event bus,
-//! outbound HTTP client), shared by every invocation.
+//! [`HostServices`] are the services the imports use (database, event bus, outbound HTTP
+//! client, metrics), shared by every invocation of one dispatcher.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,6 +15,7 @@ use wasmtime::{StoreLimits, StoreLimitsBuilder};
 
 use crate::events::{Event, EventBus};
 use crate::invocation::CallerContext;
+use crate::metrics::Metrics;
 use crate::outbound::OutboundClient;
 use crate::policy::CapabilityPolicy;
 use crate::sql::KnownTable;
@@ -25,15 +26,19 @@ pub const SQLITE_WRITE_HOLD: std::time::Duration = std::time::Duration::from_sec
 /// Table elements per instance (§2.1).
 pub(crate) const MAX_TABLE_ELEMENTS: usize = 10_000;
 
-/// Process-wide services of the host imports.
+/// Services of the host imports, shared by every invocation of one dispatcher.
 #[derive(Debug, Clone)]
 pub struct HostServices {
     /// The database `db_*` and `kv_*` run on; `None` makes them answer `db_unavailable`.
     pub database: Option<DatabaseConnection>,
     /// Where `event_emit` publishes (after the invocation succeeded).
     pub events: EventBus,
-    /// The guarded client of `http_fetch` and webhook handlers.
+    /// The guarded client of `http_fetch` and webhook handlers (built with [`Self::metrics`],
+    /// where it counts egress refusals).
     pub outbound: OutboundClient,
+    /// Where invocations, host calls, capability violations and committed events are
+    /// counted (`runtime.md` §13): the server's [`Metrics`].
+    pub metrics: Metrics,
     /// Tables outside the addon's own schema that `db:*` capabilities may reach (host tables,
     /// other addons' tables), with their tenancy; anything not listed is unknown.
     pub shared_tables: Vec<KnownTable>,

@@ -13,6 +13,7 @@ use metacore_core::registry::{AddonDescriptor, ColumnRole};
 
 use super::sqlite_guard::org_view;
 use super::SqlError;
+use crate::metrics::Metrics;
 use crate::policy::{CapabilityMode, CapabilityPolicy, Check};
 
 /// A table outside the addon's own schema that capabilities may reach.
@@ -68,6 +69,8 @@ pub struct Catalog<'a> {
     pub org: &'a str,
     /// The import (`db_query` / `db_exec`).
     pub import: &'a str,
+    /// Where violations are counted.
+    pub metrics: &'a Metrics,
     /// True on SQLite.
     pub sqlite: bool,
 }
@@ -194,7 +197,7 @@ impl Catalog<'_> {
                     org: self.org,
                 };
                 let allowed = self.policy.allows_table(schema, table, write);
-                if !self.policy.permit(allowed, check) {
+                if !self.policy.permit(allowed, check, self.metrics) {
                     return Err(SqlError::Forbidden(format!(
                         "`{target}` is not covered by the addon's {} capabilities",
                         check.kind

@@ -6,5 +6,6 @@ mod dispatch;
 mod host_imports;
 mod isolation;
 mod loading;
+mod metrics;
 mod sqlite_guard;
 mod support;

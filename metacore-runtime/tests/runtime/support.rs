@@ -12,7 +12,7 @@ use metacore_runtime::registry::{
 };
 use metacore_runtime::{
     ActionCall, CallerContext, Dispatcher, DispatcherConfig, EventBus, HostServices, Installation,
-    Sandbox, SandboxConfig, Secret,
+    Metrics, Sandbox, SandboxConfig, Secret,
 };
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
@@ -224,10 +224,12 @@ pub fn services(database: Option<DatabaseConnection>, allow_loopback: bool) -> H
     } else {
         EgressGuard::strict()
     };
+    let metrics = Metrics::new();
     HostServices {
         database,
         events: EventBus::default(),
-        outbound: OutboundClient::new(guard).expect("client builds"),
+        outbound: OutboundClient::new(guard, metrics.clone()).expect("client builds"),
+        metrics,
         shared_tables: Vec::new(),
         sql_checks: Default::default(),
     }

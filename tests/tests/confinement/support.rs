@@ -9,7 +9,7 @@ use metacore_runtime::outbound::OutboundClient;
 use metacore_runtime::registry::AddonDescriptor;
 use metacore_runtime::{
     cli, testing, ActionCall, CallerContext, Dispatcher, DispatcherConfig, EventBus,
-    HandlerOutcome, HostServices, Installation, Sandbox, SandboxConfig, SqlChecks,
+    HandlerOutcome, HostServices, Installation, Metrics, Sandbox, SandboxConfig, SqlChecks,
 };
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 use serde_json::json;
@@ -137,10 +137,13 @@ impl Fixture {
             vec![ORG_A.into()],
         )
         .await;
+        let metrics = Metrics::new();
         let services = HostServices {
             database: Some(db.clone()),
             events: EventBus::default(),
-            outbound: OutboundClient::new(EgressGuard::strict()).expect("a client"),
+            outbound: OutboundClient::new(EgressGuard::strict(), metrics.clone())
+                .expect("a client"),
+            metrics,
             shared_tables: Vec::new(),
             sql_checks: checks,
         };

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use metacore_runtime::api::auth::{now, Claims, JwtKey};
+use metacore_runtime::api::server::Options;
 use metacore_runtime::api::{ApiState, HandlerSettings};
 use metacore_runtime::cli;
 use metacore_runtime::events::{Event, EventBus};
@@ -80,6 +81,18 @@ impl Server {
         settings: HandlerSettings,
         master_key: Option<MasterKey>,
     ) -> Server {
+        Server::start_with_options(db, sandbox, settings, master_key, Options::default()).await
+    }
+
+    /// As [`Server::start_configured`], serving what the application `options` enable
+    /// (`/metrics`).
+    pub async fn start_with_options(
+        db: DatabaseConnection,
+        sandbox: &std::sync::Arc<Sandbox>,
+        settings: HandlerSettings,
+        master_key: Option<MasterKey>,
+        options: Options,
+    ) -> Server {
         let app = metacore_generated::app();
         cli::prepare(&db, app.migrate, &app.registry)
             .await
@@ -98,7 +111,7 @@ impl Server {
             notes.iter().all(|n| !n.contains("`showcase`")),
             "the showcase backend loads: {notes:#?}"
         );
-        let endpoint = cli::endpoint(&app, state.clone());
+        let endpoint = cli::endpoint_with(&app, state.clone(), options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a port");

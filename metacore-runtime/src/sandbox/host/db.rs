@@ -103,6 +103,7 @@ async fn statement_reply(
             policy: &state.policy,
             org: &org,
             import,
+            metrics: &state.services.metrics,
             sqlite,
         };
         let confined = match state.services.sql_checks {

@@ -65,7 +65,11 @@ fn emit(
         import: "event_emit",
         org: &org,
     };
-    if !state.policy.permit(state.policy.allows_emit(&name), check) {
+    if !state.policy.permit(
+        state.policy.allows_emit(&name),
+        check,
+        &state.services.metrics,
+    ) {
         return Err(flat_error(
             "forbidden",
             format!("`{name}` is not covered by the addon's event:emit capabilities"),

@@ -138,6 +138,7 @@ async fn fetch(hop: HopContext, request: OutboundRequest) -> Vec<u8> {
                 import: "http_fetch",
                 org: &org,
             },
+            &services.metrics,
         )
     };
     let limits = ExchangeLimits {

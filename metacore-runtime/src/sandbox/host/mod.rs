@@ -6,7 +6,8 @@
 //! are written back through the guest's `alloc` (`super::abi::return_to_guest`). Two error
 //! families are kept for kernel compatibility: **flat** `{"error", "message"}` (`http_fetch`,
 //! `event_emit`) and the **envelope** `{"success": false, "error": {…}, "meta": {…}}`
-//! (database and key-value imports), built by `flat_error` and `Envelope`.
+//! (database and key-value imports), built by `flat_error` and `Envelope`. Every call is
+//! counted in `wasm_host_calls_total{import}` on entry, before its arguments are read.
 
 mod db;
 mod env;
@@ -25,11 +26,19 @@ use super::state::HostState;
 
 /// Defines every import on `linker`.
 pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    linker.func_wrap(HOST_MODULE, "log", log::log)?;
+    linker.func_wrap(
+        HOST_MODULE,
+        "log",
+        |caller: Caller<'_, HostState>, ptr: i32, len: i32| {
+            counted(&caller, "log");
+            log::log(caller, ptr, len)
+        },
+    )?;
     linker.func_wrap_async(
         HOST_MODULE,
         "env_get",
         |caller: Caller<'_, HostState>, (ptr, len): (i32, i32)| {
+            counted(&caller, "env_get");
             Box::new(env::env_get(caller, ptr, len))
         },
     )?;
@@ -37,6 +46,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "http_fetch",
         |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32, i32, i32)| {
+            counted(&caller, "http_fetch");
             Box::new(http::http_fetch(caller, args))
         },
     )?;
@@ -44,6 +54,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "event_emit",
         |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            counted(&caller, "event_emit");
             Box::new(events::event_emit(caller, args))
         },
     )?;
@@ -51,6 +62,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "db_query",
         |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            counted(&caller, "db_query");
             Box::new(db::db_call(caller, args, db::Kind::Query))
         },
     )?;
@@ -58,6 +70,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "db_exec",
         |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            counted(&caller, "db_exec");
             Box::new(db::db_call(caller, args, db::Kind::Exec))
         },
     )?;
@@ -65,6 +78,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "kv_get",
         |caller: Caller<'_, HostState>, (ptr, len): (i32, i32)| {
+            counted(&caller, "kv_get");
             Box::new(kv::kv_get(caller, ptr, len))
         },
     )?;
@@ -72,6 +86,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "kv_set",
         |caller: Caller<'_, HostState>, args: (i32, i32, i32, i32)| {
+            counted(&caller, "kv_set");
             Box::new(kv::kv_set(caller, args))
         },
     )?;
@@ -79,10 +94,16 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         HOST_MODULE,
         "kv_delete",
         |caller: Caller<'_, HostState>, (ptr, len): (i32, i32)| {
+            counted(&caller, "kv_delete");
             Box::new(kv::kv_delete(caller, ptr, len))
         },
     )?;
     Ok(())
+}
+
+/// Counts one call of `import` in `wasm_host_calls_total` (the server's metrics).
+fn counted(caller: &Caller<'_, HostState>, import: &'static str) {
+    caller.data().services.metrics.host_call(import);
 }
 
 /// A flat error `{"error": code, "message": …}`.
