@@ -274,6 +274,7 @@ fn allowed_methods(path: &str) -> &'static str {
         Some(rest) => rest.split('/').collect(),
         None if path.starts_with("/api/metacore/tools/") => return "POST",
         None if path.starts_with("/api/metacore/installations/") => return "POST",
+        None if path.starts_with("/api/permissions/roles/") => return "PUT",
         None => return "GET",
     };
     match segments[..] {
