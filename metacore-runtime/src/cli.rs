@@ -128,6 +128,7 @@ const ENVIRONMENT_HELP: &str = "Environment:\n  \
         (violations are logged and proceed)\n  \
         METACORE_IDEMPOTENCY_TTL   how long answers to requests with an Idempotency-Key are\n                             \
         kept for replay, e.g. 24h (default), 30m, 90s\n  \
+        METACORE_EVENT_RETENTION_DAYS  days the event log keeps events (default 30)\n  \
         METACORE_METRICS_TOKEN     serve GET /metrics (Prometheus/OpenMetrics text) to requests\n                             \
         with Authorization: Bearer <token> (unset: /metrics is 404)\n  \
         RUST_LOG                   log filter (default: info,sqlx=warn); serve logs one line\n                             \
@@ -320,6 +321,8 @@ pub struct ServeConfig {
     /// What the application serves beside the API (`/metrics` with
     /// `METACORE_METRICS_TOKEN`).
     pub options: Options,
+    /// How many days the event log keeps events (`METACORE_EVENT_RETENTION_DAYS`).
+    pub event_retention_days: u32,
 }
 
 /// Variables read later, per request, that must hold a positive whole number when set.
@@ -350,6 +353,7 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
         master_key,
         sandbox,
         options,
+        event_retention_days: crate::event_log::retention_from(&lookup)?,
     })
 }
 
@@ -501,6 +505,7 @@ async fn serve<A: OpenApi + 'static>(
         master_key,
         sandbox,
         options,
+        event_retention_days,
     } = config;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -534,6 +539,7 @@ async fn serve<A: OpenApi + 'static>(
         eprintln!("warning: {note}");
     }
     crate::coherence::listen(&state).await?;
+    prune_events(&state, event_retention_days);
     let metrics = options.metrics_token.is_some();
     let endpoint = endpoint_with(&app, state, options);
     eprintln!("metacore-app listening on http://{address}");
@@ -557,6 +563,26 @@ async fn serve<A: OpenApi + 'static>(
         ),
     }
     Ok(())
+}
+
+/// How often `serve` deletes events past their retention.
+const PRUNE_EVENTS_EVERY: Duration = Duration::from_secs(3600);
+
+/// Deletes the event log's events older than `days` now and every [`PRUNE_EVENTS_EVERY`],
+/// on a task of its own.
+fn prune_events(state: &ApiState, days: u32) {
+    let db = state.db().clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(PRUNE_EVENTS_EVERY);
+        loop {
+            every.tick().await;
+            match crate::event_log::prune(&db, days).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, days, "pruned old events"),
+                Err(error) => tracing::warn!(%error, "cannot prune old events"),
+            }
+        }
+    });
 }
 
 /// Completes on SIGTERM (what process managers and rolling restarts send) or Ctrl-C.

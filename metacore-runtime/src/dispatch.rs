@@ -492,7 +492,7 @@ impl Dispatcher {
             metrics.wasm_invocation(addon, WasmResult::Ok, elapsed);
             let published = completed
                 .effects
-                .commit(&self.inner.services.events)
+                .commit(&self.inner.services)
                 .await
                 .map_err(|e| DispatchError::new(DispatchErrorCode::Internal, e))?;
             metrics.events_written(published as u64);

@@ -2,11 +2,13 @@
 //!
 //! A thin, generic publish/subscribe channel over [`tokio::sync::broadcast`]: an event is a
 //! topic (`tickets.Ticket.updated`, `inventory.stock_changed`), a JSON payload and the
-//! organisation it belongs to, plus who produced it. WASM `event_emit` publishes here after
-//! the invocation succeeded; the HTTP layer publishes canonical CRUD events the same way.
-//! Subscribers that fall behind lose the oldest events ([`broadcast`] semantics); the durable
-//! event log of `runtime.md` §8 is a separate, later piece.
+//! organisation it belongs to, plus who produced it, when, and its place in the
+//! organisation's durable log ([`crate::event_log`]). Every event is first written to that
+//! log in the transaction of its change; WASM `event_emit` events and canonical CRUD events
+//! are published here only after that commit. Subscribers that fall behind lose the oldest
+//! events ([`broadcast`] semantics) — the log still has them.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -27,6 +29,10 @@ pub struct Event {
     pub actor_id: Option<Uuid>,
     /// Event data (`null` when the producer sent none).
     pub payload: Value,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Its number in the organisation's log, once written there ([`crate::event_log`]).
+    pub sequence: Option<i64>,
 }
 
 /// A cheap-to-clone handle on the bus.

@@ -12,7 +12,8 @@
 //!   and row encoding; [`kv`] — the key-value store namespaced by addon and organisation.
 //! * [`installations`] — each addon's installation per organisation and its install secret
 //!   (sealed at rest), which webhook calls are signed with.
-//! * [`events`] — the in-process event bus.
+//! * [`events`] — the in-process event bus; [`event_log`] — the durable, per-organisation
+//!   numbered log every event is written to in its change's transaction.
 //! * [`metrics`] — the Prometheus metrics `GET /metrics` exposes (`runtime.md` §13).
 //! * [`invocation`] — who is calling (identity injected by the host) and the request document.
 //! * [`response`] — normalising a handler's answer (§1.4).
@@ -34,6 +35,7 @@ pub mod connection;
 pub mod db;
 pub mod dispatch;
 pub mod egress;
+pub mod event_log;
 pub mod events;
 pub mod installations;
 pub mod invocation;

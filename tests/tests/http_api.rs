@@ -13,6 +13,8 @@
 //!   a real receiver; rotation, tenancy, secrets at rest and out of listings and logs;
 //! * `Idempotency-Key`: replays, reuse, in-flight, expiry, concurrent duplicates across two
 //!   servers on one database, and actions' `idempotency.key_field`;
+//! * the durable event log: every committed write logged in its transaction, gap-free
+//!   sequences under concurrency, `GET /api/events` paging, filters and tenancy;
 //! * role administration: stored grants replaced through the API, in effect at once;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
@@ -48,6 +50,9 @@ mod idempotency;
 
 #[path = "http_api/roles.rs"]
 mod roles;
+
+#[path = "http_api/events.rs"]
+mod events;
 
 #[path = "http_api/typed.rs"]
 mod typed;

@@ -534,7 +534,7 @@ impl Api {
     ) -> ActionAnswer {
         actions::action::<Customers>(call, Some(id.0), &key.0, body).await
     }
-    /// Runs a table or create action of `customers` (`customers.<key>`): `echo_packed`. The body holds the form values.
+    /// Runs a table or create action of `customers` (`customers.<key>`): `promote`, `echo_packed`. The body holds the form values.
     #[oai(
         path = "/api/data/customers/action/:key",
         method = "post",

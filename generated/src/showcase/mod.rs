@@ -364,6 +364,23 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             handler: Handler::Wasm { function: "echo" },
         },
         ActionDescriptor {
+            key: "promote",
+            model: Some("customers"),
+            placement: "table",
+            requires_state: &[],
+            fields: &[
+                FormField {
+                    key: "reason",
+                    value: FormValue::Text,
+                    required: false,
+                },
+            ],
+            idempotency_key: None,
+            handler: Handler::Wasm {
+                function: "promote",
+            },
+        },
+        ActionDescriptor {
             key: "echo_packed",
             model: Some("customers"),
             placement: "table",
@@ -428,12 +445,16 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 pointer: "/contributions/actions/1/handler/function",
             },
             WasmHandlerRef {
-                function: "echo_packed",
+                function: "promote",
                 pointer: "/contributions/actions/2/handler/function",
             },
             WasmHandlerRef {
-                function: "vet",
+                function: "echo_packed",
                 pointer: "/contributions/actions/3/handler/function",
+            },
+            WasmHandlerRef {
+                function: "vet",
+                pointer: "/contributions/actions/4/handler/function",
             },
             WasmHandlerRef {
                 function: "echo",
@@ -446,7 +467,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         ],
         module: Some(include_bytes!("backend.wasm")),
         module_sha256: Some(
-            "6a5a32ca798f7acf479c8e41fa45dc23076b4301b0693a27fe8d6122fe6b35ef",
+            "0efbdd9fa21c0db75411a7969cbeeb5a318f2f97a6cb21c12473ac1cf20e2aa7",
         ),
     },
 };

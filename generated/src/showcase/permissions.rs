@@ -20,6 +20,8 @@ pub mod customers {
     pub const ECHO: &str = "customers.echo";
     /// Ping once.
     pub const PING: &str = "customers.ping";
+    /// Promote all.
+    pub const PROMOTE: &str = "customers.promote";
     /// Echo (packed).
     pub const ECHO_PACKED: &str = "customers.echo_packed";
     /// Vet.
@@ -34,6 +36,7 @@ pub mod customers {
         IMPORT,
         ECHO,
         PING,
+        PROMOTE,
         ECHO_PACKED,
         VET,
     ];
@@ -84,5 +87,9 @@ pub const DECLARED: &[DeclaredCapability] = &[
     DeclaredCapability {
         kind: "db:write",
         target: "addon_showcase.*",
+    },
+    DeclaredCapability {
+        kind: "event:emit",
+        target: "showcase.*",
     },
 ];

@@ -7,15 +7,26 @@
 ;; * `vet` (ptr, len) -> packed: declines with a field error on `reason` when the invocation
 ;;   document mentions `fraud` (the form's `reason`, or any field of the record), else approves
 ;;   (answers the document, as `echo`);
+;; * `promote` (ptr, len) -> packed: sets every customer of the organisation to `gold`
+;;   (`db_exec`) and emits `showcase.customers_promoted` (`event_emit`), both pending in the
+;;   invocation's transaction; then declines as `vet` does when the document mentions `fraud`,
+;;   which rolls both back, else answers `{"promoted": true}`;
 ;; * `spin` (ptr, len) -> packed: never returns (an infinite loop); its deadline ends it. A
 ;;   demo of the sandbox's limits, used by the isolation tests and `cargo xtask bench-isolation`.
 ;;
 ;; A packed i64 holds a pointer in its high 32 bits and a length in its low 32 bits.
 (module
+  (import "metacore_host" "db_exec" (func $db_exec (param i32 i32 i32 i32) (result i64)))
+  (import "metacore_host" "event_emit" (func $event_emit (param i32 i32 i32 i32) (result i64)))
   (memory (export "memory") 2)
   (global $bump (mut i32) (i32.const 1024))
   (data (i32.const 0) "{\"success\":false,\"message\":\"not vetted\",\"error\":{\"code\":\"not_vetted\",\"message\":\"not vetted\"},\"errors\":{\"reason\":[{\"code\":\"rejected\",\"params\":{}}]}}")
   (data (i32.const 256) "fraud")
+  (data (i32.const 300) "UPDATE customers SET tier = 'gold'")
+  (data (i32.const 340) "[]")
+  (data (i32.const 350) "showcase.customers_promoted")
+  (data (i32.const 380) "{\"tier\":\"gold\"}")
+  (data (i32.const 400) "{\"success\":true,\"data\":{\"promoted\":true}}")
 
   ;; A bump allocator; every call gets a fresh instance, so nothing is ever freed.
   (func $alloc (export "alloc") (param $n i32) (result i32)
@@ -102,6 +113,32 @@
     else
       local.get $p
       local.get $l
+      call $pack
+    end)
+
+  (func (export "promote") (param $p i32) (param $l i32) (result i64)
+    i32.const 300
+    i32.const 34
+    i32.const 340
+    i32.const 2
+    call $db_exec
+    drop
+    i32.const 350
+    i32.const 27
+    i32.const 380
+    i32.const 15
+    call $event_emit
+    drop
+    local.get $p
+    local.get $l
+    call $suspect
+    if (result i64)
+      i32.const 0
+      i32.const 147
+      call $pack
+    else
+      i32.const 400
+      i32.const 41
       call $pack
     end)
 

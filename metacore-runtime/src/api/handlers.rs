@@ -56,21 +56,17 @@ pub(crate) fn addon_of<M: ModelSchema>(
         .ok_or_else(|| ApiError::not_found("addon_not_installed", "addon not installed"))
 }
 
-/// The canonical `<addon>.<Model>.<what>` event, when someone `listened` (the payload copies
-/// whole rows, so it is built only then).
-pub(crate) fn event<M: ModelSchema>(
-    listened: bool,
-    what: &str,
-    scope: Scope,
-    payload: impl FnOnce() -> serde_json::Value,
-) -> Option<Event> {
-    listened.then(|| Event {
+/// The canonical `<addon>.<Model>.<what>` event (`http-api.md` §11.1).
+pub(crate) fn event<M: ModelSchema>(what: &str, scope: Scope, payload: serde_json::Value) -> Event {
+    Event {
         topic: format!("{}.{}.{what}", M::addon(), M::model().key),
         org_id: scope.org,
         producer: M::addon().to_string(),
         actor_id: Some(scope.user),
-        payload: payload(),
-    })
+        payload,
+        occurred_at: chrono::Utc::now(),
+        sequence: None,
+    }
 }
 
 /// A row as the JSON object events and handlers receive.
@@ -203,36 +199,20 @@ pub(crate) async fn create_row<M: ModelSchema>(
     fields: serde_json::Map<String, serde_json::Value>,
 ) -> Result<Cells, ApiError> {
     let addon = addon_of::<M>(state)?;
-    let listened = state.bus().has_subscribers();
-    let created = move |cells: &Cells| {
-        event::<M>(
-            listened,
-            "created",
-            scope,
-            || json!({"id": id_of::<M>(cells), "after": row_json(cells)}),
-        )
-    };
-    if store::create_reads_references(M::model()) {
-        state
-            .write(move |txn| {
-                Box::pin(async move {
-                    let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
-                    let events = created(&cells).into_iter().collect();
-                    Ok((cells, events))
-                })
+    // The row and its `created` event in the event log commit together.
+    state
+        .write(move |txn| {
+            Box::pin(async move {
+                let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
+                let created = event::<M>(
+                    "created",
+                    scope,
+                    json!({"id": id_of::<M>(&cells), "after": row_json(&cells)}),
+                );
+                Ok((cells, vec![created]))
             })
-            .await
-    } else {
-        // One `INSERT … RETURNING` is atomic on its own: no explicit transaction, and the
-        // event is published once it has returned (committed).
-        let turn = state.write_turn().await;
-        let cells = store::create(state.db(), addon, M::model(), scope, &fields).await?;
-        drop(turn);
-        if let Some(event) = created(&cells) {
-            state.publish(event);
-        }
-        Ok(cells)
-    }
+        })
+        .await
 }
 
 /// `PUT`/`PATCH /api/data/{model}/{id}`.
@@ -265,7 +245,6 @@ pub(crate) async fn update_row<M: ModelSchema>(
     if_match: Option<String>,
 ) -> Result<Cells, ApiError> {
     let addon = addon_of::<M>(state)?;
-    let listened = state.bus().has_subscribers();
     state
         .write(move |txn| {
             Box::pin(async move {
@@ -282,14 +261,16 @@ pub(crate) async fn update_row<M: ModelSchema>(
                 Ok(match after {
                     None => (before, Vec::new()),
                     Some(after) => {
-                        let updated = event::<M>(listened, "updated", scope, || {
+                        let updated = event::<M>(
+                            "updated",
+                            scope,
                             json!({
                                 "id": id.to_string(),
                                 "before": row_json(&before),
                                 "after": row_json(&after),
-                            })
-                        });
-                        (after, updated.into_iter().collect())
+                            }),
+                        );
+                        (after, vec![updated])
                     }
                 })
             })
@@ -316,18 +297,16 @@ pub(crate) async fn delete_row<M: ModelSchema>(
     scope: Scope,
     id: Uuid,
 ) -> Result<(), ApiError> {
-    let listened = state.bus().has_subscribers();
     state
         .write(move |txn| {
             Box::pin(async move {
                 let before = store::delete(txn, M::model(), scope, id).await?;
                 let deleted = event::<M>(
-                    listened,
                     "deleted",
                     scope,
-                    || json!({"id": id.to_string(), "before": row_json(&before)}),
+                    json!({"id": id.to_string(), "before": row_json(&before)}),
                 );
-                Ok(((), deleted.into_iter().collect()))
+                Ok(((), vec![deleted]))
             })
         })
         .await

@@ -15,7 +15,8 @@
 //! * [`actions`] — actions and tools through the dispatcher; [`idempotency`] — stored
 //!   answers replayed for retried creates, imports, actions and tool calls.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
-//!   operations every build serves; [`roles`] — role administration; [`server`] — the
+//!   operations every build serves; [`roles`] — role administration; [`events`] — the event
+//!   log by cursor; [`server`] — the
 //!   assembled application; [`observe`] — request ids, request logs, HTTP metrics and
 //!   `GET /metrics`.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
@@ -30,6 +31,7 @@ pub mod common;
 pub mod counts;
 pub mod data;
 pub mod error;
+pub mod events;
 pub mod filter_params;
 pub mod handlers;
 pub mod idempotency;

@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use super::common::CommonApi;
 use super::error::ApiError;
+use super::events::EventsApi;
 use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
@@ -45,10 +46,18 @@ pub struct Options {
     pub metrics_token: Option<MetricsToken>,
 }
 
-/// The OpenAPI service of `api` plus the common and role administration operations.
-pub fn service<A: OpenApi>(api: A, info: Info<'_>) -> OpenApiService<(A, CommonApi, RolesApi), ()> {
-    OpenApiService::new((api, CommonApi, RolesApi), info.title, info.version)
-        .description(info.description)
+/// The OpenAPI service of `api` plus the common, role administration and event log
+/// operations.
+pub fn service<A: OpenApi>(
+    api: A,
+    info: Info<'_>,
+) -> OpenApiService<(A, CommonApi, RolesApi, EventsApi), ()> {
+    OpenApiService::new(
+        (api, CommonApi, RolesApi, EventsApi),
+        info.title,
+        info.version,
+    )
+    .description(info.description)
 }
 
 /// The OpenAPI document of `api` (serving the models of `registry`) as JSON text.

@@ -388,8 +388,9 @@ impl ApiState {
             .map_err(ApiError::internal)
     }
 
-    /// Runs `work` in one transaction; publishes the events it returns only after the
-    /// commit (nothing is published when it fails).
+    /// Runs `work` in one transaction, with the events it returns appended to the event log
+    /// in that transaction ([`crate::event_log`]); publishes them only after the commit
+    /// (nothing is logged or published when it fails).
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: for<'t> FnOnce(
@@ -402,13 +403,17 @@ impl ApiState {
         let txn = crate::db::begin_write(&self.0.db)
             .await
             .map_err(ApiError::internal)?;
-        let (value, events) = match work(&txn).await {
+        let (value, mut events) = match work(&txn).await {
             Ok(done) => done,
             Err(error) => {
                 let _ = txn.rollback().await;
                 return Err(error);
             }
         };
+        if let Err(error) = crate::event_log::append_all(&txn, &mut events).await {
+            let _ = txn.rollback().await;
+            return Err(ApiError::internal(error));
+        }
         txn.commit().await.map_err(ApiError::internal)?;
         for event in events {
             self.publish(event);

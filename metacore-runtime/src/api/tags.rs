@@ -66,3 +66,9 @@ pub const INSTALLATIONS: Tag = Tag {
     name: "installations",
     description: "The caller's organisation's addon installations and their install secrets.",
 };
+
+/// The organisation's event log.
+pub const EVENTS: Tag = Tag {
+    name: "events",
+    description: "The caller's organisation's durable event log, by cursor.",
+};

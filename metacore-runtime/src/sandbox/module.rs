@@ -43,7 +43,7 @@ use super::abi::{pack, read_bytes, unpack, write_guest, MAX_RESPONSE_BYTES};
 use super::pool::PoolError;
 use super::state::{HostServices, HostState};
 use super::Sandbox;
-use crate::events::{Event, EventBus};
+use crate::events::Event;
 use crate::invocation::CallerContext;
 use crate::policy::CapabilityPolicy;
 
@@ -87,18 +87,37 @@ pub struct Effects {
 }
 
 impl Effects {
-    /// Commits the transaction, then publishes the emitted events onto `bus`; returns how
-    /// many it published.
-    pub async fn commit(self, bus: &EventBus) -> Result<usize, String> {
-        if let Some(transaction) = self.transaction {
+    /// Appends the emitted events to the event log in the handler's transaction (opening one
+    /// on `services`' database when the handler wrote nothing), commits it, then publishes
+    /// the events onto `services`' bus; returns how many it published. Without a database
+    /// (runtime tests) the events are only published.
+    pub async fn commit(self, services: &HostServices) -> Result<usize, String> {
+        let Effects {
+            transaction,
+            mut events,
+        } = self;
+        let transaction = match (transaction, &services.database) {
+            (Some(transaction), _) => Some(transaction),
+            (None, Some(db)) if !events.is_empty() => Some(
+                crate::db::begin_write(db)
+                    .await
+                    .map_err(|e| format!("cannot log the handler's events: {e}"))?,
+            ),
+            (None, _) => None,
+        };
+        if let Some(transaction) = transaction {
+            if let Err(error) = crate::event_log::append_all(&transaction, &mut events).await {
+                let _ = transaction.rollback().await;
+                return Err(format!("cannot log the handler's events: {error}"));
+            }
             transaction
                 .commit()
                 .await
                 .map_err(|e| format!("cannot commit the handler's transaction: {e}"))?;
         }
-        let published = self.events.len();
-        for event in self.events {
-            bus.publish(event);
+        let published = events.len();
+        for event in events {
+            services.events.publish(event);
         }
         Ok(published)
     }

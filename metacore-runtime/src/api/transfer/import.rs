@@ -216,7 +216,6 @@ async fn run<M: ModelSchema>(
 ) -> Result<Outcome, ApiError> {
     let addon = addon_of::<M>(state)?;
     let model = M::model();
-    let listened = state.bus().has_subscribers();
     let mut outcome = Outcome {
         total: rows.len(),
         skipped: 0,
@@ -243,11 +242,10 @@ async fn run<M: ModelSchema>(
                 if outcome.sample.len() < 5 {
                     outcome.sample.push(fields);
                 }
-                events.extend(event::<M>(
-                    listened,
+                events.push(event::<M>(
                     "created",
                     scope,
-                    || json!({"id": id_of::<M>(&cells), "after": row_json(&cells)}),
+                    json!({"id": id_of::<M>(&cells), "after": row_json(&cells)}),
                 ));
             }
             Err(error) => {
@@ -268,6 +266,9 @@ async fn run<M: ModelSchema>(
         Mode::Atomic => outcome.failures.is_empty(),
     };
     if keep {
+        crate::event_log::append_all(&txn, &mut events)
+            .await
+            .map_err(ApiError::internal)?;
         txn.commit().await.map_err(ApiError::internal)?;
         for event in events {
             state.publish(event);

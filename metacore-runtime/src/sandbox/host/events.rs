@@ -93,6 +93,8 @@ fn emit(
         producer: state.addon.key.to_string(),
         actor_id: state.caller.user_id,
         payload,
+        occurred_at: chrono::Utc::now(),
+        sequence: None,
     };
     state.emitted.push(event);
     Ok(())

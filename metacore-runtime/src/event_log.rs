@@ -1,0 +1,230 @@
+//! The durable event log (`runtime.md` §8, `http-api.md` §11).
+//!
+//! Every event — canonical CRUD events of the API and the typed data API, each row of an
+//! import, and the events a WASM handler emitted — is appended to [`EVENTS_TABLE`] **in the
+//! transaction of the change that caused it**, so a rolled-back write leaves nothing behind and
+//! a committed one is never lost, whatever happens to the process afterwards. Each
+//! organisation's events are numbered by a gap-free `sequence`: [`SEQUENCES_TABLE`] holds the
+//! last number per organisation and is incremented with an upsert inside the same
+//! transaction, so a rollback undoes the increment and concurrent writers of one
+//! organisation serialise on that row.
+//!
+//! `GET /api/events` ([`crate::api::events`]) replays the caller's organisation's log by
+//! cursor; [`prune`] deletes events older than the retention (`METACORE_EVENT_RETENTION_DAYS`,
+//! default 30). The tables are part of the runtime's own ([`create_tables`], run by `migrate`
+//! and `serve`); only the host writes them (addon SQL cannot name them).
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use uuid::Uuid;
+
+use crate::db::statement;
+use crate::events::Event;
+
+/// The events, by (organisation, sequence).
+pub const EVENTS_TABLE: &str = "metacore_events";
+
+/// The last sequence number given out per organisation.
+pub const SEQUENCES_TABLE: &str = "metacore_event_seq";
+
+/// The environment variable setting how many days events are kept.
+pub const RETENTION_ENV: &str = "METACORE_EVENT_RETENTION_DAYS";
+
+/// How many days events are kept by default.
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+
+/// The statements creating the log's tables when missing.
+pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
+    let (uuid, time) = match backend {
+        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
+        _ => ("BLOB", "TEXT"),
+    };
+    [
+        format!(
+            "CREATE TABLE IF NOT EXISTS {SEQUENCES_TABLE} (\
+             organization_id {uuid} PRIMARY KEY, \
+             last BIGINT NOT NULL)"
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} (\
+             organization_id {uuid} NOT NULL, \
+             sequence BIGINT NOT NULL, \
+             name TEXT NOT NULL, \
+             producer TEXT NOT NULL, \
+             actor_id {uuid}, \
+             occurred_at {time} NOT NULL, \
+             payload TEXT NOT NULL, \
+             PRIMARY KEY (organization_id, sequence))"
+        ),
+        format!(
+            "CREATE INDEX IF NOT EXISTS {EVENTS_TABLE}_occurred_at ON {EVENTS_TABLE} (occurred_at)"
+        ),
+    ]
+    .into_iter()
+    .map(|sql| Statement::from_string(backend, sql))
+    .collect()
+}
+
+/// Reads [`RETENTION_ENV`] through `lookup` (unset or empty: [`DEFAULT_RETENTION_DAYS`]); a
+/// value that is not a positive whole number of days is an error naming the variable.
+pub fn retention_from(lookup: impl Fn(&str) -> Option<String>) -> Result<u32, String> {
+    match lookup(RETENTION_ENV).filter(|v| !v.trim().is_empty()) {
+        None => Ok(DEFAULT_RETENTION_DAYS),
+        Some(value) => match value.trim().parse::<u32>() {
+            Ok(days) if days > 0 => Ok(days),
+            _ => Err(format!(
+                "{RETENTION_ENV}: `{value}` is not a positive whole number of days"
+            )),
+        },
+    }
+}
+
+/// Appends `event` to the log through `txn` — the transaction of the change that caused it —
+/// and gives it its organisation's next sequence number, which is returned (and set on the
+/// event).
+pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64, DbErr> {
+    let sql = format!(
+        "INSERT INTO {SEQUENCES_TABLE} (organization_id, last) VALUES ($1, 1) \
+         ON CONFLICT (organization_id) DO UPDATE SET last = {SEQUENCES_TABLE}.last + 1 \
+         RETURNING last"
+    );
+    let row = txn
+        .query_one_raw(statement(txn, &sql, vec![event.org_id.into()]))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
+    let sequence: i64 = row.try_get("", "last")?;
+    let sql = format!(
+        "INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, actor_id, \
+         occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    );
+    let values: Vec<Value> = vec![
+        event.org_id.into(),
+        sequence.into(),
+        event.topic.clone().into(),
+        event.producer.clone().into(),
+        event.actor_id.into(),
+        event.occurred_at.into(),
+        event.payload.to_string().into(),
+    ];
+    txn.execute_raw(statement(txn, &sql, values)).await?;
+    event.sequence = Some(sequence);
+    Ok(sequence)
+}
+
+/// Appends every event of `events` ([`append`]), in order.
+pub async fn append_all(txn: &impl ConnectionTrait, events: &mut [Event]) -> Result<(), DbErr> {
+    for event in events {
+        append(txn, event).await?;
+    }
+    Ok(())
+}
+
+/// A page of `org`'s log after sequence `after`: at most `limit` events whose name matches
+/// one of `patterns` (all when empty; see [`matches`]), in sequence order, and whether more
+/// follow.
+pub async fn read(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    after: i64,
+    limit: u64,
+    patterns: &[String],
+) -> Result<(Vec<Event>, bool), DbErr> {
+    let mut sql = format!(
+        "SELECT sequence, name, producer, actor_id, occurred_at, payload FROM {EVENTS_TABLE} \
+         WHERE organization_id = $1 AND sequence > $2"
+    );
+    let mut values: Vec<Value> = vec![org.into(), after.into()];
+    if !patterns.is_empty() {
+        let mut alternatives = Vec::new();
+        for pattern in patterns {
+            values.push(match pattern.strip_suffix('*') {
+                Some(prefix) => format!("{}%", escape_like(prefix)).into(),
+                None => escape_like(pattern).into(),
+            });
+            alternatives.push(format!("name LIKE ${} ESCAPE '\\'", values.len()));
+        }
+        sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
+    }
+    values.push(((limit + 1) as i64).into());
+    sql.push_str(&format!(" ORDER BY sequence LIMIT ${}", values.len()));
+    let rows = db.query_all_raw(statement(db, &sql, values)).await?;
+    let more = rows.len() as u64 > limit;
+    let events = rows
+        .iter()
+        .take(limit as usize)
+        .map(|row| {
+            let payload: String = row.try_get("", "payload")?;
+            Ok(Event {
+                topic: row.try_get("", "name")?,
+                org_id: org,
+                producer: row.try_get("", "producer")?,
+                actor_id: row.try_get("", "actor_id")?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                occurred_at: row.try_get::<DateTime<Utc>>("", "occurred_at")?,
+                sequence: Some(row.try_get("", "sequence")?),
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    Ok((events, more))
+}
+
+/// Does the event name `name` match `pattern` (`runtime.md` §8): the exact name, `*`, or
+/// `prefix.*` (names starting with `prefix.`)?
+pub fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => pattern == name,
+    }
+}
+
+/// `text` with the `LIKE` wildcards and the escape character escaped (`\`).
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Deletes the events that occurred more than `days` days ago; returns how many.
+pub async fn prune(db: &impl ConnectionTrait, days: u32) -> Result<u64, DbErr> {
+    let cutoff = Utc::now() - ChronoDuration::days(i64::from(days));
+    let sql = format!("DELETE FROM {EVENTS_TABLE} WHERE occurred_at < $1");
+    let done = db
+        .execute_raw(statement(db, &sql, vec![cutoff.into()]))
+        .await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_exact_names_star_and_prefixes() {
+        assert!(matches("tickets.Ticket.created", "tickets.Ticket.created"));
+        assert!(!matches("tickets.Ticket.created", "tickets.Ticket.updated"));
+        assert!(matches("*", "anything.at_all"));
+        assert!(matches("tickets.*", "tickets.Ticket.created"));
+        assert!(!matches("tickets.*", "ticketsx.Ticket.created"));
+        assert!(!matches("tickets.*", "tickets"));
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(escape_like("a_b%c\\d"), "a\\_b\\%c\\\\d");
+    }
+
+    #[test]
+    fn retention_is_a_positive_number_of_days() {
+        assert_eq!(retention_from(|_| None), Ok(DEFAULT_RETENTION_DAYS));
+        assert_eq!(retention_from(|_| Some("7".into())), Ok(7));
+        assert!(retention_from(|_| Some("0".into())).is_err());
+        assert!(retention_from(|_| Some("a week".into()))
+            .expect_err("nonsense")
+            .contains(RETENTION_ENV));
+    }
+}
