@@ -120,7 +120,7 @@ pub async fn append_all(txn: &impl ConnectionTrait, events: &mut [Event]) -> Res
 }
 
 /// A page of `org`'s log after sequence `after`: at most `limit` events whose name matches
-/// one of `patterns` (all when empty; see [`matches`]), in sequence order, and whether more
+/// one of `patterns` (all when empty; see [`name_matches`]), in sequence order, and whether more
 /// follow.
 pub async fn read(
     db: &impl ConnectionTrait,
@@ -170,7 +170,7 @@ pub async fn read(
 
 /// Does the event name `name` match `pattern` (`runtime.md` §8): the exact name, `*`, or
 /// `prefix.*` (names starting with `prefix.`)?
-pub fn matches(pattern: &str, name: &str) -> bool {
+pub fn name_matches(pattern: &str, name: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => name.starts_with(prefix),
         None => pattern == name,
@@ -205,12 +205,12 @@ mod tests {
 
     #[test]
     fn patterns_match_exact_names_star_and_prefixes() {
-        assert!(matches("tickets.Ticket.created", "tickets.Ticket.created"));
-        assert!(!matches("tickets.Ticket.created", "tickets.Ticket.updated"));
-        assert!(matches("*", "anything.at_all"));
-        assert!(matches("tickets.*", "tickets.Ticket.created"));
-        assert!(!matches("tickets.*", "ticketsx.Ticket.created"));
-        assert!(!matches("tickets.*", "tickets"));
+        assert!(name_matches("tickets.Ticket.created", "tickets.Ticket.created"));
+        assert!(!name_matches("tickets.Ticket.created", "tickets.Ticket.updated"));
+        assert!(name_matches("*", "anything.at_all"));
+        assert!(name_matches("tickets.*", "tickets.Ticket.created"));
+        assert!(!name_matches("tickets.*", "ticketsx.Ticket.created"));
+        assert!(!name_matches("tickets.*", "tickets"));
     }
 
     #[test]
