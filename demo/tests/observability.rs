@@ -4,7 +4,7 @@
 //! `GET /metrics` answers with the token and counts what was served. SQLite only: the log
 //! format and the metrics route do not depend on the database (the HTTP tests cover both).
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use metacore::testing;
@@ -42,22 +42,10 @@ async fn json_logs_name_each_request_id_and_metrics_need_the_token() {
     let dir = std::env::temp_dir().join(testing::unique_name("metacore-observability"));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
-    let mut child = Command::new(BINARY)
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &database,
-        ])
+    let mut child = testing::serve_command(BINARY, &dir, &database, SECRET)
         .args(["--log-format", "json"])
-        .current_dir(&dir)
-        .env("METACORE_JWT_SECRET", SECRET)
         .env("METACORE_METRICS_TOKEN", METRICS_TOKEN)
-        .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("metacore-demo starts");
     let (base, output) = testing::announced_base(&mut child, Duration::from_secs(120));

@@ -10,7 +10,7 @@
 //! restart of three processes under load fails no request and duplicates no row.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use metacore::testing;
@@ -42,15 +42,9 @@ fn start(dir: &Path, database: &str) -> Child {
 }
 
 fn start_with(dir: &Path, database: &str, extra: &[&str]) -> Child {
-    Command::new(BINARY)
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", database])
+    testing::serve_command(BINARY, dir, database, SECRET)
         .args(extra)
         .env("METACORE_WASM_MAX_TIMEOUT_MS", "1500")
-        .current_dir(dir)
-        .env("METACORE_JWT_SECRET", SECRET)
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("metacore-demo starts")
 }
@@ -374,16 +368,7 @@ async fn a_schema_newer_than_the_binary_is_refused() {
     .await
     .expect("a migration is recorded");
     drop(db);
-    let output = Command::new(BINARY)
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &database,
-        ])
-        .current_dir(&dir)
-        .env("METACORE_JWT_SECRET", SECRET)
+    let output = testing::serve_command(BINARY, &dir, &database, SECRET)
         .output()
         .expect("serve runs");
     assert!(!output.status.success());
@@ -504,8 +489,9 @@ async fn client(
     load
 }
 
-/// Three processes on one PostgreSQL database under a steady load of three clients; each
-/// process in turn gets SIGTERM (it drains and exits 0) and is started again. No request
+/// Three processes on one PostgreSQL database: one key sent to all of them at once makes one
+/// row; then, under a steady load of three clients, each process in turn gets SIGTERM (it
+/// drains and exits 0) and is started again. No request
 /// fails — the only errors are connections refused by a stopping process, which the client
 /// retries on another under the same idempotency key — and every key made exactly one row.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -525,6 +511,52 @@ async fn a_rolling_restart_under_load_loses_and_duplicates_nothing() {
         served.iter().map(|s| s.base.clone()).collect::<Vec<_>>(),
     ));
     let token = token(&dir);
+
+    // Concurrent duplicates across the processes: one key sent to all three at once makes
+    // one row; the others are told it is in flight or get the stored answer.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let burst: Vec<_> = served
+        .iter()
+        .flat_map(|server| [server.base.clone(), server.base.clone()])
+        .map(|base| {
+            let token = token.clone();
+            tokio::spawn(async move {
+                let response = reqwest::Client::new()
+                    .post(format!("{base}/api/data/customers"))
+                    .bearer_auth(token)
+                    .header("Idempotency-Key", "burst")
+                    .header("content-type", "application/json")
+                    .body(json!({"name": "burst"}).to_string())
+                    .send()
+                    .await
+                    .expect("an answer");
+                let replay = response.headers().contains_key("idempotent-replay");
+                let status = response.status().as_u16();
+                let body: Value =
+                    serde_json::from_str(&response.text().await.expect("a body")).expect("JSON");
+                (status, replay, body)
+            })
+        })
+        .collect();
+    let mut burst_id = None;
+    let mut ran = 0;
+    for call in burst {
+        let (status, replay, body) = call.await.expect("a burst request ends");
+        match status {
+            201 => {
+                ran += usize::from(!replay);
+                let id = body["data"]["id"].as_str().expect("an id").to_string();
+                assert!(
+                    burst_id.get_or_insert(id.clone()) == &id,
+                    "two rows for one key"
+                );
+            }
+            409 => assert_eq!(body["error"]["code"], "idempotency_in_flight", "{body}"),
+            other => panic!("burst answered {other}: {body}"),
+        }
+    }
+    assert_eq!(ran, 1, "exactly one process ran the burst's request");
+
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let clients: Vec<_> = (0..3)
         .map(|worker| tokio::spawn(client(worker, bases.clone(), token.clone(), stop.clone())))
@@ -549,7 +581,7 @@ async fn a_rolling_restart_under_load_loses_and_duplicates_nothing() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let mut created = Vec::new();
+    let mut created = vec![("burst".to_string(), burst_id.expect("the burst's row"))];
     let (mut replays, mut refused, mut lists) = (0, 0, 0);
     for client in clients {
         let load = client.await.expect("a client ends without failing");
@@ -613,16 +645,7 @@ fn serve_refuses_nonsense_configuration_in_one_line() {
         ("METACORE_WASM_MAX_TIMEOUT_MS", "-5"),
     ];
     for (name, value) in cases {
-        let output = Command::new(BINARY)
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--database-url",
-                &database,
-            ])
-            .current_dir(&dir)
-            .env("METACORE_JWT_SECRET", SECRET)
+        let output = testing::serve_command(BINARY, &dir, &database, SECRET)
             .env(name, value)
             .output()
             .expect("serve runs");

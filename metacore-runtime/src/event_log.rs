@@ -205,8 +205,14 @@ mod tests {
 
     #[test]
     fn patterns_match_exact_names_star_and_prefixes() {
-        assert!(name_matches("tickets.Ticket.created", "tickets.Ticket.created"));
-        assert!(!name_matches("tickets.Ticket.created", "tickets.Ticket.updated"));
+        assert!(name_matches(
+            "tickets.Ticket.created",
+            "tickets.Ticket.created"
+        ));
+        assert!(!name_matches(
+            "tickets.Ticket.created",
+            "tickets.Ticket.updated"
+        ));
         assert!(name_matches("*", "anything.at_all"));
         assert!(name_matches("tickets.*", "tickets.Ticket.created"));
         assert!(!name_matches("tickets.*", "ticketsx.Ticket.created"));

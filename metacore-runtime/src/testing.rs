@@ -169,6 +169,26 @@ pub fn calling_guest_wat_then(
     )
 }
 
+/// The command `binary serve` on an ephemeral port of 127.0.0.1 over `database`, run in `dir`
+/// with `METACORE_JWT_SECRET=secret` and no inherited `DATABASE_URL`, its stdout discarded and
+/// its stderr piped (for [`announced_base`]). Add arguments or variables before spawning.
+pub fn serve_command(
+    binary: impl AsRef<std::ffi::OsStr>,
+    dir: &std::path::Path,
+    database: &str,
+    secret: &str,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(binary);
+    command
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", database])
+        .current_dir(dir)
+        .env("METACORE_JWT_SECRET", secret)
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
 /// Waits for a `serve` process started with its stderr piped to announce its address
 /// (`metacore-app listening on <base>`); returns the base URL and a receiver that gets the
 /// process's whole stderr (as `Err`) once it exits. Panics with that output when the process

@@ -7,7 +7,7 @@
 //! process on a real socket with a SQLite file in the directory.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use metacore_runtime::testing;
@@ -71,19 +71,7 @@ impl Drop for Served {
 
 fn serve(dir: &Path, binary: &Path) -> Served {
     let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
-    let mut child = Command::new(binary)
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &database,
-        ])
-        .current_dir(dir)
-        .env("METACORE_JWT_SECRET", SECRET)
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+    let mut child = testing::serve_command(binary, dir, &database, SECRET)
         .spawn()
         .expect("metacore-app starts");
     let (base, _) = testing::announced_base(&mut child, Duration::from_secs(60));
