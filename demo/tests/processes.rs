@@ -640,6 +640,7 @@ fn serve_refuses_nonsense_configuration_in_one_line() {
         ("METACORE_EGRESS_ALLOW", "10.0.0.0/99"),
         ("METACORE_IDEMPOTENCY_TTL", "soon"),
         ("METACORE_EVENT_RETENTION_DAYS", "forever"),
+        ("METACORE_ALLOWED_ORIGINS", "app.example.com/path"),
         ("METACORE_EXPORT_MAX_ROWS", "lots"),
         ("METACORE_IMPORT_MAX_ROWS", "0"),
         ("METACORE_WASM_MAX_TIMEOUT_MS", "-5"),

@@ -129,6 +129,8 @@ const ENVIRONMENT_HELP: &str = "Environment:\n  \
         METACORE_IDEMPOTENCY_TTL   how long answers to requests with an Idempotency-Key are\n                             \
         kept for replay, e.g. 24h (default), 30m, 90s\n  \
         METACORE_EVENT_RETENTION_DAYS  days the event log keeps events (default 30)\n  \
+        METACORE_ALLOWED_ORIGINS   origins browsers may open /api/ws from, comma-separated\n                             \
+        (default: the server's own)\n  \
         METACORE_METRICS_TOKEN     serve GET /metrics (Prometheus/OpenMetrics text) to requests\n                             \
         with Authorization: Bearer <token> (unset: /metrics is 404)\n  \
         RUST_LOG                   log filter (default: info,sqlx=warn); serve logs one line\n                             \
@@ -347,6 +349,7 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
     };
     let options = Options {
         metrics_token: lookup(METRICS_TOKEN_ENV).and_then(|token| MetricsToken::new(&token)),
+        allowed_origins: crate::api::ws::AllowedOrigins::from_lookup(&lookup)?,
     };
     Ok(ServeConfig {
         settings,

@@ -14,6 +14,7 @@
 //!   (sealed at rest), which webhook calls are signed with.
 //! * [`events`] — the in-process event bus; [`event_log`] — the durable, per-organisation
 //!   numbered log every event is written to in its change's transaction.
+//! * [`hub`] — the WebSocket hub: connections, channels, non-blocking sends.
 //! * [`metrics`] — the Prometheus metrics `GET /metrics` exposes (`runtime.md` §13).
 //! * [`invocation`] — who is calling (identity injected by the host) and the request document.
 //! * [`response`] — normalising a handler's answer (§1.4).
@@ -37,6 +38,7 @@ pub mod dispatch;
 pub mod egress;
 pub mod event_log;
 pub mod events;
+pub mod hub;
 pub mod installations;
 pub mod invocation;
 pub mod kv;

@@ -16,6 +16,7 @@
 //! | `capability_violations_total{addon,kind,mode}` | [`CapabilityPolicy::permit`](crate::policy::CapabilityPolicy::permit), for each violation it logs |
 //! | `egress_refused_total{reason}` | the guarded outbound client, for each hop the egress guard refuses ([`crate::outbound`]) |
 //! | `events_written_total` | every event published after its write committed: the API's canonical events and handlers' `event_emit` |
+//! | `ws_connections`, `ws_messages_sent_total{type}`, `ws_slow_consumer_disconnects_total` | the WebSocket hub, as connections register and leave, frames are queued and slow consumers dropped ([`crate::hub`]) |
 //!
 //! Labels are bounded: route templates (never raw paths; `unmatched` when no route matched),
 //! the standard HTTP methods (anything else is `other`), status codes, addon keys (bounded by
@@ -23,10 +24,9 @@
 //! [`RefusalKind`]. No user, organisation or record id is ever a label.
 //!
 //! Not registered yet, because the subsystems they measure do not exist in this runtime:
-//! the WebSocket hub's `ws_connections`, `ws_messages_sent_total` and
-//! `ws_slow_consumer_disconnects_total` (§7), the outbound webhook workers'
-//! `webhook_deliveries_total` and `webhook_delivery_duration_seconds` (§6.2), and the event
-//! log's `event_consumer_lag` (§8). A registered metric that nothing updates would report a
+//! the outbound webhook workers' `webhook_deliveries_total` and
+//! `webhook_delivery_duration_seconds` (§6.2), and the event log consumers'
+//! `event_consumer_lag` (§8). A registered metric that nothing updates would report a
 //! misleading zero; each arrives with its subsystem.
 //!
 //! The exposition is the OpenMetrics text format (the standardised Prometheus text format,
@@ -39,6 +39,7 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 
@@ -104,6 +105,24 @@ struct ReasonLabels {
     reason: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FrameLabels {
+    r#type: &'static str,
+}
+
+/// The frame types counted by name (`runtime.md` §7); every other type (canonical event
+/// names) is counted as `event`, which keeps the label bounded.
+const FRAME_TYPES: [&str; 8] = [
+    "NOTIFICATION",
+    "STATUS_UPDATE",
+    "CUSTOM",
+    "ADDON_MANIFEST_CHANGED",
+    "pong",
+    "subscribed",
+    "unsubscribed",
+    "error",
+];
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn http_histogram() -> Histogram {
@@ -150,6 +169,9 @@ struct Inner {
     violations: Family<ViolationLabels, Counter>,
     egress_refused: Family<ReasonLabels, Counter>,
     events_written: Counter,
+    ws_connections: Gauge,
+    ws_messages: Family<FrameLabels, Counter>,
+    ws_slow: Counter,
 }
 
 /// One server's metrics: a registry and its families; clone freely (one `Arc`).
@@ -224,6 +246,24 @@ impl Metrics {
             "Events published after their write committed",
             events_written.clone(),
         );
+        let ws_connections = Gauge::default();
+        registry.register(
+            "ws_connections",
+            "WebSocket connections open",
+            ws_connections.clone(),
+        );
+        let ws_messages = Family::<FrameLabels, Counter>::default();
+        registry.register(
+            "ws_messages_sent",
+            "Frames queued to WebSocket connections, by type (event names as `event`)",
+            ws_messages.clone(),
+        );
+        let ws_slow = Counter::default();
+        registry.register(
+            "ws_slow_consumer_disconnects",
+            "WebSocket connections dropped because their outbound queue was full",
+            ws_slow.clone(),
+        );
         Metrics(Arc::new(Inner {
             registry,
             http_requests,
@@ -234,6 +274,9 @@ impl Metrics {
             violations,
             egress_refused,
             events_written,
+            ws_connections,
+            ws_messages,
+            ws_slow,
         }))
     }
 
@@ -305,6 +348,29 @@ impl Metrics {
     /// `count` events published after their write committed.
     pub fn events_written(&self, count: u64) {
         self.0.events_written.inc_by(count);
+    }
+
+    /// `delta` WebSocket connections opened (positive) or closed (negative).
+    pub fn ws_connected(&self, delta: i64) {
+        self.0.ws_connections.inc_by(delta);
+    }
+
+    /// One frame of type `kind` queued to a WebSocket connection.
+    pub fn ws_message_sent(&self, kind: &str) {
+        let kind = FRAME_TYPES
+            .iter()
+            .find(|known| **known == kind)
+            .copied()
+            .unwrap_or("event");
+        self.0
+            .ws_messages
+            .get_or_create(&FrameLabels { r#type: kind })
+            .inc();
+    }
+
+    /// One WebSocket connection dropped as a slow consumer.
+    pub fn ws_slow_consumer_disconnected(&self) {
+        self.0.ws_slow.inc();
     }
 
     /// The exposition of every metric, in the OpenMetrics text format ([`CONTENT_TYPE`]).

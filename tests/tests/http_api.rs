@@ -15,6 +15,8 @@
 //!   servers on one database, and actions' `idempotency.key_field`;
 //! * the durable event log: every committed write logged in its transaction, gap-free
 //!   sequences under concurrency, `GET /api/events` paging, filters and tenancy;
+//! * the WebSocket hub: refusals before the upgrade, channels, events to `model:` members of
+//!   their organisation, the inbound cap, slow consumers dropped;
 //! * role administration: stored grants replaced through the API, in effect at once;
 //! * the typed Rust data API against HTTP, both ways, with tenancy and events;
 //! * lists on the migrations' indexes: row-count totals, full-text search, deep pages;
@@ -53,6 +55,9 @@ mod roles;
 
 #[path = "http_api/events.rs"]
 mod events;
+
+#[path = "http_api/ws.rs"]
+mod ws;
 
 #[path = "http_api/typed.rs"]
 mod typed;

@@ -21,6 +21,7 @@ use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
 use super::state::ApiState;
+use super::ws::{self, AllowedOrigins};
 use super::{filter_params, idempotency, key_operations, links, path_enums, references};
 use crate::registry::Registry;
 
@@ -44,6 +45,9 @@ pub struct Options {
     /// The bearer token of `GET /metrics` (`METACORE_METRICS_TOKEN`); `None` leaves the
     /// route unserved (404, like any unknown path).
     pub metrics_token: Option<MetricsToken>,
+    /// The origins browsers may open `GET /api/ws` from (`METACORE_ALLOWED_ORIGINS`; empty:
+    /// the server's own).
+    pub allowed_origins: AllowedOrigins,
 }
 
 /// The OpenAPI service of `api` plus the common, role administration and event log
@@ -113,7 +117,8 @@ pub fn application_with<A: OpenApi + 'static>(
     let keyed = state.clone();
     let mut routes = Route::new()
         .nest("/docs", docs)
-        .at("/api/openapi.json", spec);
+        .at("/api/openapi.json", spec)
+        .at("/api/ws", ws::ws.data(options.allowed_origins));
     if let Some(token) = options.metrics_token {
         routes = routes.at("/metrics", poem::get(observe::metrics_endpoint(token)));
     }

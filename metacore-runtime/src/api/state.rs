@@ -21,6 +21,7 @@ use super::request::{authenticate, Caller};
 use crate::dispatch::{Dispatcher, DispatcherConfig};
 use crate::egress::EgressGuard;
 use crate::events::{Event, EventBus};
+use crate::hub::{self, Hub};
 use crate::installations::{self, CompiledAddon, InstallationRecord, MasterKey};
 use crate::invocation::{Installation, Secret};
 use crate::metrics::Metrics;
@@ -43,6 +44,7 @@ struct Inner {
     installations: Installations,
     counts: CountCache,
     idempotency: Idempotency,
+    hub: Hub,
     /// On SQLite, which has one writer at a time: the API's writes queue here, in order,
     /// instead of polling for the database's write lock (its busy handler sleeps between
     /// tries, which made the slowest writes wait most of a second under load).
@@ -159,6 +161,12 @@ impl ApiState {
         master_key: Option<MasterKey>,
     ) -> Self {
         let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
+        let hub = Hub::new(dispatcher.services().metrics.clone());
+        // Committed canonical events reach the sockets of their `model:` channels (inside a
+        // runtime; a state built outside one serves no WebSocket anyway).
+        if tokio::runtime::Handle::try_current().is_ok() {
+            hub::forward(hub.clone(), &dispatcher.services().events, registry);
+        }
         ApiState(Arc::new(Inner {
             db,
             registry,
@@ -172,6 +180,7 @@ impl ApiState {
             },
             counts: CountCache::default(),
             idempotency: Idempotency::default(),
+            hub,
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
                 .then(|| tokio::sync::Mutex::new(())),
         }))
@@ -354,6 +363,11 @@ impl ApiState {
     /// The key bearer tokens are verified with.
     pub fn jwt_key(&self) -> &JwtKey {
         &self.0.key
+    }
+
+    /// The WebSocket hub of this server ([`crate::hub`]).
+    pub fn hub(&self) -> &Hub {
+        &self.0.hub
     }
 
     /// The `Idempotency-Key` store's settings.

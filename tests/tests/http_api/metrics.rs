@@ -104,6 +104,7 @@ async fn metrics_server(db: sea_orm::DatabaseConnection) -> Server {
         None,
         Options {
             metrics_token: MetricsToken::new(TOKEN),
+            ..Options::default()
         },
     )
     .await
@@ -305,6 +306,8 @@ async fn workload_is_counted(server: &mut Server) {
         "wasm_invocations",
         "wasm_invocation_duration_seconds",
         "events_written",
+        "ws_connections",
+        "ws_slow_consumer_disconnects",
     ] {
         assert!(
             text.lines()
@@ -312,7 +315,7 @@ async fn workload_is_counted(server: &mut Server) {
             "{name} is registered:\n{text}"
         );
     }
-    for absent in ["ws_", "webhook_", "event_consumer_lag"] {
+    for absent in ["webhook_", "event_consumer_lag"] {
         assert!(
             !text.contains(absent),
             "{absent} is not registered:\n{text}"
