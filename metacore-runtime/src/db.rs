@@ -62,12 +62,28 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
         });
     }
     crate::sql::sqlite_guard::guard_connections(&mut options);
-    Database::connect(options)
-        .await
-        .map_err(|source| ConnectError {
-            url: redacted(url),
-            source,
-        })
+    // Processes opening one SQLite file at the same moment can find it locked while another
+    // switches it to WAL (that pragma does not wait on the busy handler): retry, within the
+    // busy timeout, instead of failing to start.
+    let started = std::time::Instant::now();
+    loop {
+        match Database::connect(options.clone()).await {
+            Ok(db) => return Ok(db),
+            Err(source)
+                if url.starts_with("sqlite:")
+                    && source.to_string().contains("database is locked")
+                    && started.elapsed() < SQLITE_BUSY_TIMEOUT =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(source) => {
+                return Err(ConnectError {
+                    url: redacted(url),
+                    source,
+                })
+            }
+        }
+    }
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
