@@ -7,7 +7,8 @@
 //! one process's API, or stored in the database, is in force in every process within a second
 //! (`metacore_runtime::coherence`).
 //! Nonsense configuration is refused in one line before the database is touched. A rolling
-//! restart of three processes under load fails no request and duplicates no row.
+//! restart of three processes under load fails no request and duplicates no row. An event
+//! written through one process reaches a WebSocket connected to another.
 
 use std::path::Path;
 use std::process::{Child, Command};
@@ -625,6 +626,79 @@ async fn a_rolling_restart_under_load_loses_and_duplicates_nothing() {
     stored.sort();
     created.sort();
     assert_eq!(stored, created, "one row per key, no duplicate, none lost");
+}
+
+/// Two processes on one PostgreSQL database: a socket connected to the second receives the
+/// create made through the first (the event crosses over `LISTEN/NOTIFY`), once, with its
+/// sequence.
+#[tokio::test]
+async fn an_event_written_through_one_process_reaches_a_socket_on_another() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let Some(database) = testing::postgres_database_url("ws_fanout").await else {
+        eprintln!("SKIPPED: cross-process events need PostgreSQL (no METACORE_TEST_POSTGRES_URL)");
+        return;
+    };
+    let dir = tempdir("ws-fanout");
+    let served: Vec<Served> = [start(&dir, &database), start(&dir, &database)]
+        .into_iter()
+        .map(announced)
+        .collect();
+    let token = token(&dir);
+    let url = format!(
+        "{}/api/ws?channel=model:customers&token={token}",
+        served[1].base.replacen("http://", "ws://", 1)
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("the second process upgrades");
+    let mut next = async || loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("open")
+            .expect("a frame");
+        if let Message::Text(text) = message {
+            return serde_json::from_str::<Value>(&text).expect("JSON");
+        }
+    };
+    assert_eq!(next().await["type"], "subscribed");
+    let (status, created) = call(
+        "POST",
+        format!("{}/api/data/customers", served[0].base),
+        &token,
+        Some(json!({"name": "Across"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let event = next().await;
+    assert_eq!(event["type"], "showcase.Customer.created", "{event}");
+    assert_eq!(event["payload"]["after"]["name"], "Across");
+    assert_eq!(event["sequence"], 1);
+    // Its own write arrives once, not also echoed back over the notice.
+    let (status, _) = call(
+        "POST",
+        format!("{}/api/data/customers", served[1].base),
+        &token,
+        Some(json!({"name": "Local"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let local = next().await;
+    assert_eq!(local["sequence"], 2, "{local}");
+    let (status, _) = call(
+        "POST",
+        format!("{}/api/data/customers", served[0].base),
+        &token,
+        Some(json!({"name": "Third"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        next().await["sequence"],
+        3,
+        "no duplicate of sequence 2 came first"
+    );
 }
 
 /// Nonsense configuration stops `serve` with one line naming the variable, before it

@@ -10,7 +10,12 @@
 //! drops, changes may have been missed: everything cached is forgotten and the task
 //! reconnects (the TTLs cover the gap).
 //!
-//! SQLite has no notifications: there the TTL alone bounds staleness.
+//! The same listener receives the events other processes commit ([`EVENTS_CHANNEL`]) and
+//! hands them to this process's WebSocket hub, so a socket connected to any process sees the
+//! writes made through every other.
+//!
+//! SQLite has no notifications: there the TTL alone bounds staleness, and the hub sees this
+//! process's writes only (SQLite deployments serve from one process).
 
 use std::time::Duration;
 
@@ -20,6 +25,7 @@ use uuid::Uuid;
 
 use crate::api::access::GRANTS_CHANNEL;
 use crate::api::ApiState;
+use crate::event_log::CHANNEL as EVENTS_CHANNEL;
 use crate::installations::CHANNEL as INSTALLATIONS_CHANNEL;
 
 /// Starts the listener of `state`'s database (PostgreSQL only; a no-op on SQLite). Resolves
@@ -51,6 +57,9 @@ pub async fn listen(state: &ApiState) -> Result<(), String> {
             state.forget_all_installations();
             loop {
                 match current.recv().await {
+                    Ok(notice) if notice.channel() == EVENTS_CHANNEL => {
+                        relay(&state, notice.payload()).await;
+                    }
                     Ok(notice) => forget(&state, notice.channel(), notice.payload()),
                     Err(error) => {
                         tracing::warn!(%error, "the cache-change listener dropped; reconnecting");
@@ -61,6 +70,22 @@ pub async fn listen(state: &ApiState) -> Result<(), String> {
         }
     });
     Ok(())
+}
+
+/// Hands the event another process committed (a [`EVENTS_CHANNEL`] notice) to this
+/// process's WebSocket hub, read back from the log.
+async fn relay(state: &ApiState, payload: &str) {
+    let Some((org, sequence)) = crate::event_log::parse_notice(payload) else {
+        return;
+    };
+    match crate::event_log::read(state.db(), org, sequence - 1, 1, &[]).await {
+        Ok((events, _)) => {
+            for event in events.into_iter().filter(|e| e.sequence == Some(sequence)) {
+                crate::hub::deliver(state.hub(), state.registry(), event);
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot read an event another process logged"),
+    }
 }
 
 /// Forgets what the notice on `channel` about the organisation `payload` makes stale (all of
@@ -78,7 +103,7 @@ fn forget(state: &ApiState, channel: &str, payload: &str) {
 async fn connect(state: &ApiState) -> Result<PgListener, sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect_with(state.db().get_postgres_connection_pool()).await?;
     listener
-        .listen_all([GRANTS_CHANNEL, INSTALLATIONS_CHANNEL])
+        .listen_all([GRANTS_CHANNEL, INSTALLATIONS_CHANNEL, EVENTS_CHANNEL])
         .await?;
     Ok(listener)
 }

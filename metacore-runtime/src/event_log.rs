@@ -9,7 +9,9 @@
 //! transaction, so a rollback undoes the increment and concurrent writers of one
 //! organisation serialise on that row.
 //!
-//! `GET /api/events` ([`crate::api::events`]) replays the caller's organisation's log by
+//! On PostgreSQL each event is also announced on [`CHANNEL`] when it commits, so the other
+//! server processes can hand it to their WebSocket hubs. `GET /api/events`
+//! ([`crate::api::events`]) replays the caller's organisation's log by
 //! cursor; [`prune`] deletes events older than the retention (`METACORE_EVENT_RETENTION_DAYS`,
 //! default 30). The tables are part of the runtime's own ([`create_tables`], run by `migrate`
 //! and `serve`); only the host writes them (addon SQL cannot name them).
@@ -93,11 +95,11 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
     let sequence: i64 = row.try_get("", "last")?;
-    let sql = format!(
+    let insert = format!(
         "INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, actor_id, \
          occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     );
-    let values: Vec<Value> = vec![
+    let mut values: Vec<Value> = vec![
         event.org_id.into(),
         sequence.into(),
         event.topic.clone().into(),
@@ -106,9 +108,45 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         event.occurred_at.into(),
         event.payload.to_string().into(),
     ];
-    txn.execute_raw(statement(txn, &sql, values)).await?;
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // Announced to every process at the commit (and never if it rolls back), in the same
+        // statement as the insert.
+        let sql = format!(
+            "WITH logged AS ({insert} RETURNING sequence) \
+             SELECT pg_notify('{CHANNEL}', $8) FROM logged"
+        );
+        values.push(notice(event.org_id, sequence).into());
+        txn.query_all_raw(statement(txn, &sql, values)).await?;
+    } else {
+        txn.execute_raw(statement(txn, &insert, values)).await?;
+    }
     event.sequence = Some(sequence);
     Ok(sequence)
+}
+
+/// The PostgreSQL channel every logged event is announced on at its commit, with the payload
+/// `<organisation>:<sequence>:<process>` ([`parse_notice`]): each server process reads the
+/// events other processes wrote and hands them to its WebSocket hub ([`crate::coherence`]).
+pub const CHANNEL: &str = "metacore_events";
+
+/// This process's id in [`CHANNEL`] notices (its own events reach its hub through the bus).
+fn process_id() -> Uuid {
+    static ID: std::sync::OnceLock<Uuid> = std::sync::OnceLock::new();
+    *ID.get_or_init(Uuid::new_v4)
+}
+
+fn notice(org: Uuid, sequence: i64) -> String {
+    format!("{org}:{sequence}:{}", process_id())
+}
+
+/// The organisation and sequence of a [`CHANNEL`] notice written by another process; `None`
+/// for this process's own notices and for anything malformed.
+pub fn parse_notice(payload: &str) -> Option<(Uuid, i64)> {
+    let mut parts = payload.split(':');
+    let org = parts.next()?.parse().ok()?;
+    let sequence = parts.next()?.parse().ok()?;
+    let process: Uuid = parts.next()?.parse().ok()?;
+    (process != process_id()).then_some((org, sequence))
 }
 
 /// Appends every event of `events` ([`append`]), in order.
@@ -217,6 +255,15 @@ mod tests {
         assert!(name_matches("tickets.*", "tickets.Ticket.created"));
         assert!(!name_matches("tickets.*", "ticketsx.Ticket.created"));
         assert!(!name_matches("tickets.*", "tickets"));
+    }
+
+    #[test]
+    fn notices_of_this_process_are_skipped() {
+        let org = Uuid::new_v4();
+        assert_eq!(parse_notice(&notice(org, 7)), None);
+        let other = format!("{org}:7:{}", Uuid::new_v4());
+        assert_eq!(parse_notice(&other), Some((org, 7)));
+        assert_eq!(parse_notice("garbage"), None);
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! implicit, `model:<table>` and `addon:<key>` are joined by the connection after its
 //! authorisation. [`forward`] turns committed canonical events (`<addon>.<Model>.<what>`, from
 //! the event bus, with their log sequence) into frames for the `model:<table>` members of the
-//! event's organisation.
+//! event's organisation; on PostgreSQL, events other processes committed arrive through
+//! [`crate::coherence`] and go the same way ([`deliver`]).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,7 +24,7 @@ use serde_json::{json, Value};
 use tokio::sync::{mpsc, Notify};
 use uuid::Uuid;
 
-use crate::events::EventBus;
+use crate::events::{Event, EventBus};
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 
@@ -230,21 +231,27 @@ pub fn forward(hub: Hub, bus: &EventBus, registry: Registry) {
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             };
-            let Some(table) = model_route(&registry, &event.topic) else {
-                continue;
-            };
-            let channel = format!("model:{table}");
-            let frame = Frame::new(
-                &event.topic,
-                event.payload,
-                &[
-                    ("channel", json!(channel)),
-                    ("sequence", json!(event.sequence)),
-                ],
-            );
-            hub.send_to_channel(event.org_id, &channel, frame);
+            deliver(&hub, &registry, event);
         }
     });
+}
+
+/// Sends the canonical `event` to the `model:<table>` members of its organisation (other
+/// events reach no socket in this version).
+pub fn deliver(hub: &Hub, registry: &Registry, event: Event) {
+    let Some(table) = model_route(registry, &event.topic) else {
+        return;
+    };
+    let channel = format!("model:{table}");
+    let frame = Frame::new(
+        &event.topic,
+        event.payload,
+        &[
+            ("channel", json!(channel)),
+            ("sequence", json!(event.sequence)),
+        ],
+    );
+    hub.send_to_channel(event.org_id, &channel, frame);
 }
 
 /// The route of the model a canonical event name `<addon>.<Model>.<what>` is about.
