@@ -8,7 +8,9 @@ such a field with a random UUID, or with the id of a row it has since deleted, s
 a required reference almost never gets through and the run warns "schema validation mismatch".
 
 A create also gets a fresh client-chosen `id` and fresh values for its unique columns
-(`x-metacore-unique`), which generators would otherwise repeat into 409s.
+(`x-metacore-unique`), which generators would otherwise repeat into 409s; an action's
+idempotency key field (`x-metacore-idempotency-key`) gets a fresh value, which generators
+would otherwise repeat into 422 `idempotency_key_reuse`.
 
 Before each request whose JSON body carries a reference property holding a well-formed UUID,
 this hook swaps in the id of a live row of the referenced model, read from the API itself
@@ -33,6 +35,7 @@ import schemathesis
 
 EXTENSION = "x-metacore-ref"
 UNIQUE = "x-metacore-unique"
+IDEMPOTENCY_KEY = "x-metacore-idempotency-key"
 COLLECTION = re.compile(r"^/api/data/[a-z0-9_]+$")
 UUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -90,6 +93,20 @@ def _fresh_unique_values(case: Any) -> None:
                 body[field] = random.randint(low, high)
 
 
+def _fresh_idempotency_keys(case: Any) -> None:
+    """An action's idempotency key field (`x-metacore-idempotency-key`) gets a value no earlier
+    case used: generators repeat values (`"0"`), and a repeated key with another body is, by
+    design, a 422 `idempotency_key_reuse` that would hide everything else the case tests."""
+    properties = _body_schema(case.operation).get("properties") or {}
+    for field, prop in properties.items():
+        if not (isinstance(prop, dict) and prop.get(IDEMPOTENCY_KEY)):
+            continue
+        value = case.body.get(field)
+        if isinstance(value, str) and value.strip():
+            fresh = uuid.uuid4().hex
+            case.body[field] = (fresh * (len(value) // 32 + 1))[: len(value)]
+
+
 def _required(operation: Any) -> set[str]:
     """The required properties of the operation's JSON body."""
     schema = _body_schema(operation)
@@ -126,6 +143,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         return
     if case.operation.method.upper() == "POST" and COLLECTION.match(case.operation.path):
         _fresh_unique_values(case)
+    _fresh_idempotency_keys(case)
     references = _references(case.operation)
     required = _required(case.operation)
     for field, route in references.items():

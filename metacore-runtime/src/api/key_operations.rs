@@ -104,9 +104,24 @@ fn action_item(generic: &Value, action: &ActionDescriptor) -> Value {
         operation["operationId"] = json!(format!("{route}.{kind}.{}", action.key));
         operation["summary"] = json!(format!("Runs the `{}` action.", action.key));
         let required = action.fields.iter().any(|f| f.required);
-        set_body(operation, form_schema(action.fields), required);
+        let mut schema = form_schema(action.fields);
+        if let Some(field) = action.idempotency_key {
+            // What no schema keyword can say: a repeat of this value replays the first answer
+            // (and another body under it is a 422), organisation-wide.
+            if let Some(property) = schema["properties"].get_mut(field) {
+                property[IDEMPOTENCY_KEY] = json!(true);
+                property["description"] = json!(
+                    "Idempotency key: a repeat with the same value in the organisation replays \
+                     the first answer; another body with it is 422 `idempotency_key_reuse`."
+                );
+            }
+        }
+        set_body(operation, schema, required);
     })
 }
+
+/// The extension marking an action's `idempotency.key_field` property.
+pub const IDEMPOTENCY_KEY: &str = "x-metacore-idempotency-key";
 
 /// The path item of one tool: the generic operation without its `addon` and `tool`
 /// parameters, with the tool's input schema as its body.

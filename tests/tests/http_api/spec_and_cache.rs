@@ -275,6 +275,17 @@ async fn spec_documents_auth_tags_enums_and_the_application() {
         true
     );
     assert!(schemas["ProjectsProjectsCreate"]["properties"]["name"]["x-metacore-unique"].is_null());
+    // An action's idempotency key field says so.
+    let ping = &spec["paths"]["/api/data/customers/{id}/action/ping"]["post"]["requestBody"]
+        ["content"]["application/json"]["schema"]["properties"];
+    assert_eq!(
+        ping["request_id"]["x-metacore-idempotency-key"], true,
+        "{ping}"
+    );
+    assert!(
+        ping["note"]["x-metacore-idempotency-key"].is_null(),
+        "{ping}"
+    );
     // One operation per action and per tool, each with its own body.
     let paths = spec["paths"].as_object().unwrap();
     assert!(!paths
