@@ -542,7 +542,7 @@ async fn serve<A: OpenApi + 'static>(
         eprintln!("warning: {note}");
     }
     crate::coherence::listen(&state).await?;
-    prune_events(&state, event_retention_days);
+    housekeeping(&state, event_retention_days);
     let metrics = options.metrics_token.is_some();
     let endpoint = endpoint_with(&app, state, options);
     eprintln!("metacore-app listening on http://{address}");
@@ -568,21 +568,24 @@ async fn serve<A: OpenApi + 'static>(
     Ok(())
 }
 
-/// How often `serve` deletes events past their retention.
-const PRUNE_EVENTS_EVERY: Duration = Duration::from_secs(3600);
+/// How often `serve` deletes what has outlived its retention.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(3600);
 
-/// Deletes the event log's events older than `days` now and every [`PRUNE_EVENTS_EVERY`],
-/// on a task of its own.
-fn prune_events(state: &ApiState, days: u32) {
+/// Deletes, now and every [`HOUSEKEEPING_EVERY`] on a task of its own, the event log's events
+/// older than `event_days` days and the expired idempotency entries.
+fn housekeeping(state: &ApiState, event_days: u32) {
     let db = state.db().clone();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(PRUNE_EVENTS_EVERY);
+        let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
         loop {
             every.tick().await;
-            match crate::event_log::prune(&db, days).await {
+            match crate::event_log::prune(&db, event_days).await {
                 Ok(0) => {}
-                Ok(pruned) => tracing::info!(pruned, days, "pruned old events"),
+                Ok(pruned) => tracing::info!(pruned, event_days, "pruned old events"),
                 Err(error) => tracing::warn!(%error, "cannot prune old events"),
+            }
+            if let Err(error) = idempotency::prune(&db).await {
+                tracing::warn!(%error, "cannot prune expired idempotency entries");
             }
         }
     });

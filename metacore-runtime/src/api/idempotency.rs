@@ -23,12 +23,11 @@
 //!   entry left `in_flight` by a process that died is abandoned after [`ABANDONED_AFTER`]
 //!   (twice the longest handler deadline) and replaced.
 //! * **Expiry**: entries live [`DEFAULT_TTL`] (`METACORE_IDEMPOTENCY_TTL`); an expired entry
-//!   counts as absent, and expired entries are pruned at most once a minute per process.
+//!   counts as absent, and `serve` deletes expired entries hourly ([`prune`]).
 //!
 //! A request without a valid bearer token is passed on untouched (it is refused with 401
 //! before anything runs), so nothing is stored for it.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -69,9 +68,6 @@ pub const ABANDONED_AFTER: Duration =
 
 /// The longest key accepted.
 const MAX_KEY_LEN: usize = 255;
-
-/// How often a process deletes expired entries.
-const PRUNE_EVERY_MS: i64 = 60_000;
 
 /// The statements creating [`TABLE`] and its expiry index when missing; part of the
 /// runtime's own tables ([`crate::api::access::bootstrap_statements`]).
@@ -116,29 +112,6 @@ pub fn ttl_from(lookup: impl Fn(&str) -> Option<String>) -> Result<Duration, Str
         Err(error) => Err(format!(
             "{TTL_ENV}: `{text}` is not a duration such as `24h`, `30m` or `90s` ({error})"
         )),
-    }
-}
-
-/// The store's settings and per-process bookkeeping (part of [`ApiState`]).
-#[derive(Debug)]
-pub struct Idempotency {
-    ttl: Duration,
-    last_prune_ms: AtomicI64,
-}
-
-impl Idempotency {
-    /// Entries living `ttl`.
-    pub fn new(ttl: Duration) -> Self {
-        Idempotency {
-            ttl,
-            last_prune_ms: AtomicI64::new(0),
-        }
-    }
-}
-
-impl Default for Idempotency {
-    fn default() -> Self {
-        Idempotency::new(DEFAULT_TTL)
     }
 }
 
@@ -339,13 +312,12 @@ enum Claim {
 
 /// Makes this request the owner of its scope, or answers it from the entry already there.
 async fn claim(state: &ApiState, keyed: &Keyed) -> Result<Claim, DbErr> {
-    let store = state.idempotency();
-    prune(state, store).await;
+    let ttl = state.idempotency_ttl();
     // An expired or abandoned entry is removed and the insert tried again; a third round
     // only happens when other requests keep racing for the same scope.
     for _ in 0..3 {
         let now = now_ms();
-        let expires = now.saturating_add(store.ttl.as_millis() as i64);
+        let expires = now.saturating_add(ttl.as_millis() as i64);
         let inserted = {
             let _turn = state.write_turn().await;
             let db = state.db();
@@ -513,24 +485,14 @@ async fn forget(state: &ApiState, keyed: &Keyed) {
     }
 }
 
-/// Deletes expired entries, at most once per [`PRUNE_EVERY_MS`] per process.
-async fn prune(state: &ApiState, store: &Idempotency) {
-    let now = now_ms();
-    let last = store.last_prune_ms.load(Ordering::Relaxed);
-    if now - last < PRUNE_EVERY_MS
-        || store
-            .last_prune_ms
-            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-            .is_err()
-    {
-        return;
-    }
-    let _turn = state.write_turn().await;
-    let db = state.db();
+/// Deletes the expired entries (an expired entry already counts as absent; this only frees
+/// its space); returns how many. `serve` runs it hourly.
+pub async fn prune(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     let sql = format!("DELETE FROM {TABLE} WHERE expires_at <= $1");
-    if let Err(error) = db.execute_raw(statement(db, &sql, vec![now.into()])).await {
-        tracing::warn!(%error, "cannot prune expired idempotency entries");
-    }
+    let done = db
+        .execute_raw(statement(db, &sql, vec![now_ms().into()]))
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Milliseconds since the Unix epoch.

@@ -16,7 +16,7 @@ use super::access::{Access, AccessResolver};
 use super::auth::JwtKey;
 use super::counts::CountCache;
 use super::error::ApiError;
-use super::idempotency::{self, Idempotency};
+use super::idempotency;
 use super::request::{authenticate, Caller};
 use crate::dispatch::{Dispatcher, DispatcherConfig};
 use crate::egress::EgressGuard;
@@ -43,7 +43,8 @@ struct Inner {
     dispatcher: Dispatcher,
     installations: Installations,
     counts: CountCache,
-    idempotency: Idempotency,
+    /// How long stored idempotent answers live.
+    idempotency_ttl: Duration,
     hub: Hub,
     /// On SQLite, which has one writer at a time: the API's writes queue here, in order,
     /// instead of polling for the database's write lock (its busy handler sleeps between
@@ -133,7 +134,7 @@ impl ApiState {
             shared_tables: Vec::new(),
             sql_checks: Default::default(),
         };
-        let mut state = ApiState::with_dispatcher(
+        Ok(ApiState::build(
             db,
             registry,
             key,
@@ -142,11 +143,8 @@ impl ApiState {
                 capability_mode: settings.capability_mode,
             }),
             master_key,
-        );
-        if let Some(inner) = Arc::get_mut(&mut state.0) {
-            inner.idempotency = Idempotency::new(settings.idempotency_ttl);
-        }
-        Ok(state)
+            settings.idempotency_ttl,
+        ))
     }
 
     /// State whose handlers run on `dispatcher` (its services' bus is the one canonical
@@ -159,6 +157,24 @@ impl ApiState {
         key: JwtKey,
         dispatcher: Dispatcher,
         master_key: Option<MasterKey>,
+    ) -> Self {
+        ApiState::build(
+            db,
+            registry,
+            key,
+            dispatcher,
+            master_key,
+            idempotency::DEFAULT_TTL,
+        )
+    }
+
+    fn build(
+        db: DatabaseConnection,
+        registry: Registry,
+        key: JwtKey,
+        dispatcher: Dispatcher,
+        master_key: Option<MasterKey>,
+        idempotency_ttl: Duration,
     ) -> Self {
         let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         let hub = Hub::new(dispatcher.services().metrics.clone());
@@ -179,7 +195,7 @@ impl ApiState {
                 loaded: Mutex::new(HashMap::new()),
             },
             counts: CountCache::default(),
-            idempotency: Idempotency::default(),
+            idempotency_ttl,
             hub,
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
                 .then(|| tokio::sync::Mutex::new(())),
@@ -370,9 +386,9 @@ impl ApiState {
         &self.0.hub
     }
 
-    /// The `Idempotency-Key` store's settings.
-    pub(crate) fn idempotency(&self) -> &Idempotency {
-        &self.0.idempotency
+    /// How long stored idempotent answers live.
+    pub(crate) fn idempotency_ttl(&self) -> Duration {
+        self.0.idempotency_ttl
     }
 
     /// This server's metrics (`runtime.md` §13): the dispatcher's, which handlers, host

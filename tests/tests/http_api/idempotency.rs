@@ -196,6 +196,10 @@ async fn in_flight_and_expiry(server: &Server) {
         "idempotency_key_reuse",
     );
     tokio::time::sleep(Duration::from_millis(2100)).await;
+    let pruned = metacore_runtime::api::idempotency::prune(server.state.db())
+        .await
+        .expect("expired entries are pruned");
+    assert!(pruned >= 1, "the expired `expiring` entry was pruned");
     let late = create(server, &admin, "expiring", "Late").await;
     assert_eq!(late.status, 201, "{}", late.text);
     assert!(!replayed(&late));
