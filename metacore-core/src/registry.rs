@@ -121,6 +121,13 @@ impl AddonDescriptor {
             .find(|m| m.key == name || m.route == name)
     }
 
+    /// The action `key` of the model served under `route`.
+    pub fn model_action(&self, route: &str, key: &str) -> Option<&'static ActionDescriptor> {
+        self.actions
+            .iter()
+            .find(|a| a.key == key && a.model == Some(route))
+    }
+
     /// The action `key`.
     pub fn action(&self, key: &str) -> Option<&'static ActionDescriptor> {
         self.actions.iter().find(|a| a.key == key)

@@ -288,11 +288,7 @@ async fn run_action<M: ModelSchema>(
     let org = caller.organization()?;
     let not_found = || ApiError::not_found("action_not_found", format!("no action `{key}`"));
     let addon = state.dispatcher().addon(M::addon()).ok_or_else(not_found)?;
-    let action = addon
-        .actions
-        .iter()
-        .find(|a| a.key == key && a.model == Some(model.route))
-        .ok_or_else(not_found)?;
+    let action = addon.model_action(model.route, key).ok_or_else(not_found)?;
     access.require(&format!("{}.{key}", model.route))?;
     let record = match id {
         Some(id) => Some(

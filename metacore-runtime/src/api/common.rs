@@ -124,7 +124,8 @@ fn installation() -> poem_openapi::registry::MetaSchemaRef {
 /// The shared operations.
 pub struct CommonApi;
 
-fn envelope(data: Value) -> Value {
+/// `{"success": true, "data": data}`.
+pub(crate) fn envelope(data: Value) -> Value {
     json!({"success": true, "data": data})
 }
 
@@ -383,9 +384,9 @@ impl CommonApi {
         let Call { state, request } = call;
         answer(
             async {
-                let (caller, access) = state.caller(request).await?;
-                let org = caller.organization()?;
-                access.require(INSTALLATIONS_MANAGE)?;
+                let org = state
+                    .organisation_with(request, INSTALLATIONS_MANAGE)
+                    .await?;
                 let (record, secret) = state.rotate_installation_secret(&key, org).await?;
                 Ok(envelope(json!({
                     "installation": record.to_json(shown_settings(state, &record)),

@@ -60,9 +60,7 @@ impl EventsApi {
         let Call { state, request } = call;
         super::common::answer(
             async {
-                let (caller, access) = state.caller(request).await?;
-                let org = caller.organization()?;
-                access.require(EVENTS_READ)?;
+                let org = state.organisation_with(request, EVENTS_READ).await?;
                 let after = after.0.unwrap_or(0);
                 if after < 0 {
                     return Err(ApiError::bad_request(

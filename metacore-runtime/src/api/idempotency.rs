@@ -280,8 +280,7 @@ fn key_field_value(registry: &Registry, model: &str, action: &str, body: &[u8]) 
     let field = registry
         .addons
         .iter()
-        .flat_map(|addon| addon.actions)
-        .find(|a| a.key == action && a.model == Some(model))?
+        .find_map(|addon| addon.model_action(model, action))?
         .idempotency_key?;
     let body: serde_json::Value = serde_json::from_slice(body).ok()?;
     let value = body.get(field)?;

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::access::{ROLE_GRANTS_TABLE, SUPER_ROLES};
 use super::answer::{document_kind, Answer, Document};
+use super::common::{answer, envelope};
 use super::error::{ApiError, FieldError};
 use super::sql::Sql;
 use super::state::{ApiState, Call};
@@ -86,11 +87,9 @@ impl RolesApi {
     )]
     async fn roles(&self, call: Call<'_>) -> Answer<Document<Roles>> {
         let Call { state, request } = call;
-        super::common::answer(
+        answer(
             async {
-                let (caller, access) = state.caller(request).await?;
-                let org = caller.organization()?;
-                access.require(ROLES_MANAGE)?;
+                let org = state.organisation_with(request, ROLES_MANAGE).await?;
                 let stored = stored_roles(state, org, None).await?;
                 let mut names: BTreeSet<String> = stored.keys().cloned().collect();
                 names.extend(manifest_roles(state.registry()).into_keys());
@@ -98,7 +97,7 @@ impl RolesApi {
                     .iter()
                     .map(|name| shown(state.registry(), name, stored.get(name)))
                     .collect();
-                Ok(json!({"success": true, "data": Value::Array(roles)}))
+                Ok(envelope(Value::Array(roles)))
             }
             .await,
         )
@@ -121,19 +120,14 @@ impl RolesApi {
         body: Json<RolePermissions>,
     ) -> Answer<Document<RoleGrants>> {
         let Call { state, request } = call;
-        super::common::answer(
+        answer(
             async {
-                let (caller, access) = state.caller(request).await?;
-                let org = caller.organization()?;
-                access.require(ROLES_MANAGE)?;
+                let org = state.organisation_with(request, ROLES_MANAGE).await?;
                 let role = checked_role(&role)?;
                 let grants = checked_grants(state.registry(), &body.permissions)?;
                 replace(state, org, &role, &grants).await?;
                 let stored = stored_roles(state, org, Some(&role)).await?;
-                Ok(json!({
-                    "success": true,
-                    "data": shown(state.registry(), &role, stored.get(&role)),
-                }))
+                Ok(envelope(shown(state.registry(), &role, stored.get(&role))))
             }
             .await,
         )

@@ -404,6 +404,20 @@ impl ApiState {
         Ok((caller, access))
     }
 
+    /// The organisation of the caller of `request` when they hold the administration
+    /// `capability` (401 without a valid token, 403 without an organisation or the
+    /// capability).
+    pub async fn organisation_with(
+        &self,
+        request: &Request,
+        capability: &str,
+    ) -> Result<Uuid, ApiError> {
+        let (caller, access) = self.caller(request).await?;
+        let org = caller.organization()?;
+        access.require(capability)?;
+        Ok(org)
+    }
+
     /// The cache of callers' capability sets (forgotten when stored grants change).
     pub fn access_resolver(&self) -> &AccessResolver {
         &self.0.access

@@ -200,10 +200,12 @@ impl Connection {
                         ),
                         Some(Ok(Message::Close(_))) | None => break None,
                         Some(Ok(_)) => {}
-                        // Too large (tungstenite's capacity error) or broken.
+                        // Too large (tungstenite's capacity error) or broken; poem hands
+                        // tungstenite's errors on as text only.
                         Some(Err(error)) => {
-                            let too_large = error.to_string().to_lowercase().contains("too long")
-                                || error.to_string().to_lowercase().contains("capacity");
+                            let error = error.to_string().to_lowercase();
+                            let too_large =
+                                error.contains("too long") || error.contains("capacity");
                             break too_large.then_some((CloseCode::Size, "message too large"));
                         }
                     }
