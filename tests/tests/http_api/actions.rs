@@ -38,28 +38,12 @@ async fn actions_and_tools_run_the_wasm_backend_on_every_backend() {
     }
 }
 
-async fn create_customer(server: &Server, token: &str, name: &str) -> String {
-    let created = server
-        .send(
-            "POST",
-            "/api/data/customers",
-            Some(token),
-            Some(&json!({"name": name})),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    created.body["data"]["id"]
-        .as_str()
-        .expect("an id")
-        .to_string()
-}
-
 async fn actions(server: &Server) {
     let admin = server.token(Some(ORG_A), "admin", &[]);
     let other = server.token(Some(ORG_B), "admin", &[]);
     let clerk = server.token(Some(ORG_A), "clerk", &[]);
     let granted = server.token(Some(ORG_A), "guest", &["customers.echo"]);
-    let id = create_customer(server, &admin, "Ada").await;
+    let id = server.create_customer(&admin, "Ada").await;
 
     // Row action, (ptr, len) signature: the handler echoes the invocation document.
     let path = format!("/api/data/customers/{id}/action/echo");

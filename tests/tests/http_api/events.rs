@@ -216,15 +216,7 @@ async fn event_log(server: Arc<Server>) {
     // Each organisation has its own log and numbering; reading it takes the capability.
     let admin_b = server.token(Some(ORG_B), "admin", &[]);
     assert!(all_events(&server, &admin_b).await.is_empty());
-    let theirs = server
-        .send(
-            "POST",
-            "/api/data/customers",
-            Some(&admin_b),
-            Some(&json!({"name": "Theirs"})),
-        )
-        .await;
-    assert_eq!(theirs.status, 201, "{}", theirs.text);
+    server.create_customer(&admin_b, "Theirs").await;
     let events_b = all_events(&server, &admin_b).await;
     assert_eq!(sequences(&events_b), [1]);
     assert_eq!(events_b[0]["payload"]["after"]["name"], "Theirs");
@@ -254,16 +246,7 @@ async fn a_handlers_writes_and_events_commit_or_roll_back_together() {
         eprintln!("backend: {backend}");
         let server = Arc::new(Server::start(db).await);
         let admin = server.token(Some(ORG_A), "admin", &[]);
-        let created = server
-            .send(
-                "POST",
-                "/api/data/customers",
-                Some(&admin),
-                Some(&json!({"name": "Ada"})),
-            )
-            .await;
-        assert_eq!(created.status, 201, "{}", created.text);
-        let id = created.body["data"]["id"].as_str().expect("an id");
+        let id = server.create_customer(&admin, "Ada").await;
         let tier = || async {
             server
                 .send(

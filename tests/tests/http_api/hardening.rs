@@ -171,26 +171,10 @@ fn assert_field_error(reply: &Reply, field: &str, code: &str) {
     );
 }
 
-async fn create_customer(server: &Server, token: &str) -> String {
-    let reply = server
-        .send(
-            "POST",
-            "/api/data/customers",
-            Some(token),
-            Some(&json!({"name": "Ada"})),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.text);
-    reply.body["data"]["id"]
-        .as_str()
-        .expect("an id")
-        .to_string()
-}
-
 async fn client_input_is_refused_before_the_database(server: &Server) {
     let token = server.token(Some(ORG_A), "admin", &[]);
     let admin = Some(token.as_str());
-    let customer = create_customer(server, &token).await;
+    let customer = server.create_customer(&token, "Ada").await;
 
     // NUL in any query parameter: search, a filter, options' `q`.
     for path in [
@@ -390,7 +374,7 @@ async fn decimals_keep_their_request_digits(server: &Server) {
     );
 
     // numeric(18,4) on create and update; a filter on the exact value finds the row.
-    let customer = create_customer(server, &token).await;
+    let customer = server.create_customer(&token, "Ada").await;
     let body = format!(
         r#"{{"customer_id": "{customer}", "number": 7, "total": {EXACT}, "discount": 0.1000000000000000055511}}"#
     );

@@ -469,16 +469,7 @@ async fn request_ids_are_echoed_or_generated_on_every_backend() {
         assert_ne!(first, second, "one id per request");
 
         // The WASM handler is given the request's id (the echo action returns its document).
-        let created = server
-            .send(
-                "POST",
-                "/api/data/customers",
-                Some(&admin),
-                Some(&json!({"name": "Ada"})),
-            )
-            .await;
-        assert_eq!(created.status, 201, "{}", created.text);
-        let id = created.body["data"]["id"].as_str().expect("an id");
+        let id = server.create_customer(&admin, "Ada").await;
         let echoed = server
             .send(
                 "POST",

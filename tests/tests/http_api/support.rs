@@ -229,6 +229,24 @@ impl Server {
         Reply::from(request.send().await.expect("the server answers")).await
     }
 
+    /// Creates a showcase customer named `name` in the organisation of `token`; its id.
+    /// Panics unless the create answers 201.
+    pub async fn create_customer(&self, token: &str, name: &str) -> String {
+        let created = self
+            .send(
+                "POST",
+                "/api/data/customers",
+                Some(token),
+                Some(&serde_json::json!({"name": name})),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.body["data"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_string()
+    }
+
     /// The server's socket address.
     pub fn address(&self) -> SocketAddr {
         self.base

@@ -144,29 +144,13 @@ async fn hub(server: &Server) {
     assert_eq!(next(&mut theirs).await["type"], "subscribed");
 
     // A committed create reaches the model channel of its organisation, with its sequence.
-    let created = server
-        .send(
-            "POST",
-            "/api/data/customers",
-            Some(&admin),
-            Some(&json!({"name": "Live"})),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.text);
+    server.create_customer(&admin, "Live").await;
     let event = next(&mut socket).await;
     assert_eq!(event["type"], "showcase.Customer.created");
     assert_eq!(event["channel"], "model:customers");
     assert_eq!(event["sequence"], 1);
     assert_eq!(event["payload"]["after"]["name"], "Live");
-    let mine = server
-        .send(
-            "POST",
-            "/api/data/customers",
-            Some(&admin_b),
-            Some(&json!({"name": "Theirs"})),
-        )
-        .await;
-    assert_eq!(mine.status, 201, "{}", mine.text);
+    server.create_customer(&admin_b, "Theirs").await;
     let first_for_b = next(&mut theirs).await;
     assert_eq!(
         first_for_b["payload"]["after"]["name"], "Theirs",
