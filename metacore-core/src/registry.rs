@@ -83,6 +83,8 @@ pub struct AddonDescriptor {
     pub tools: &'static [ToolDescriptor],
     /// Event subscriptions, in manifest order.
     pub subscriptions: &'static [SubscriptionDescriptor],
+    /// Notification rules (`contributions.notifications`), in manifest order.
+    pub notifications: &'static [NotificationRule],
     /// Lifecycle hooks (`install`, `uninstall`, `enable`, `disable`, then upgrade steps).
     pub hooks: &'static [HookDescriptor],
     /// Installation settings with their defaults.
@@ -109,6 +111,7 @@ impl AddonDescriptor {
         actions: &[],
         tools: &[],
         subscriptions: &[],
+        notifications: &[],
         hooks: &[],
         settings: &[],
         backend: BackendDescriptor::DEFAULT,
@@ -454,6 +457,56 @@ pub struct SubscriptionDescriptor {
     pub filter: Option<&'static str>,
     /// What runs.
     pub handler: Handler,
+}
+
+/// A notification rule: which canonical events become in-app notifications, for whom
+/// (`manifest.md`, `NotificationRule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationRule {
+    /// Rule key, unique within the addon.
+    pub key: &'static str,
+    /// The canonical event name it fires on (`tickets.Ticket.updated`).
+    pub on: &'static str,
+    /// Title template (`{{after.title}}` tokens).
+    pub title: &'static str,
+    /// Body template.
+    pub body: Option<&'static str>,
+    /// `info`, `success`, `warning` or `error`.
+    pub severity: &'static str,
+    /// Icon key.
+    pub icon: Option<&'static str>,
+    /// Deep link template.
+    pub link: Option<&'static str>,
+    /// Who receives it.
+    pub to: Audience,
+    /// Leave out the user who caused the event.
+    pub exclude_actor: bool,
+    /// Equality filters over the event payload, all of which must hold.
+    pub when: &'static [PayloadFilter],
+    /// Fire only when `after.<field>` entered one of the values (the before value differs).
+    pub entered: Option<PayloadFilter>,
+}
+
+/// A dotted path into an event payload and the values it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadFilter {
+    /// Dotted path (`after.status`), or the field name for [`NotificationRule::entered`].
+    pub path: &'static str,
+    /// Accepted values, compared as text.
+    pub values: &'static [&'static str],
+}
+
+/// The recipients of a notification rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every member of the organisation.
+    Org,
+    /// Members holding one of these roles.
+    Roles(&'static [&'static str]),
+    /// The user who caused the event.
+    Actor,
+    /// The user whose id is at this dotted path of the payload.
+    Field(&'static str),
 }
 
 /// A lifecycle hook.

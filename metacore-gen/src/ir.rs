@@ -75,6 +75,8 @@ pub struct Addon {
     pub tools: Vec<Tool>,
     /// Event subscriptions.
     pub subscriptions: Vec<Subscription>,
+    /// Notification rules.
+    pub notifications: Vec<NotificationRule>,
     /// UI slot contributions.
     pub slots: Vec<SlotContribution>,
     /// Events this addon publishes.
@@ -810,6 +812,48 @@ pub struct Subscription {
     pub filter: Option<String>,
     /// Where it was declared.
     pub src: Src,
+}
+
+/// A notification rule: canonical events that become in-app notifications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationRule {
+    /// Rule key.
+    pub key: String,
+    /// The canonical event (normalised to the model-key form).
+    pub on: String,
+    /// Title template.
+    pub title: String,
+    /// Body template.
+    pub body: Option<String>,
+    /// `info`, `success`, `warning` or `error`.
+    pub severity: String,
+    /// Icon key.
+    pub icon: Option<String>,
+    /// Deep link template.
+    pub link: Option<String>,
+    /// Who receives it.
+    pub to: Audience,
+    /// Leave out the acting user.
+    pub exclude_actor: bool,
+    /// Payload path → accepted values.
+    pub when: BTreeMap<String, Vec<String>>,
+    /// Field → values it must enter.
+    pub entered: Option<(String, Vec<String>)>,
+    /// Where it was declared.
+    pub src: Src,
+}
+
+/// The recipients of a notification rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Audience {
+    /// Every member of the organisation.
+    Org,
+    /// Members holding one of the roles.
+    Roles(Vec<String>),
+    /// The acting user.
+    Actor,
+    /// The user id at a dotted payload path.
+    Field(String),
 }
 
 /// A UI slot contribution.

@@ -967,6 +967,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         },
     ],
     subscriptions: &[],
+    notifications: &[],
     hooks: &[],
     settings: &[],
     backend: BackendDescriptor {

@@ -359,6 +359,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         },
     ],
     subscriptions: &[],
+    notifications: &[],
     hooks: &[],
     settings: &[
         SettingDescriptor {

@@ -587,6 +587,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         },
     ],
     subscriptions: &[],
+    notifications: &[],
     hooks: &[],
     settings: &[],
     backend: BackendDescriptor {

@@ -4,8 +4,8 @@
 
 use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    ModelDescriptor, ActionDescriptor, ToolDescriptor, Handler, FormField, FormValue,
-    WasmHandlerRef,
+    ModelDescriptor, ActionDescriptor, SubscriptionDescriptor, ToolDescriptor, Handler,
+    FormField, FormValue, WasmHandlerRef,
 };
 
 pub mod api;
@@ -427,7 +427,16 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
             handler: Handler::Wasm { function: "spin" },
         },
     ],
-    subscriptions: &[],
+    subscriptions: &[
+        SubscriptionDescriptor {
+            event: "showcase.Order.created",
+            filter: None,
+            handler: Handler::Wasm {
+                function: "on_order",
+            },
+        },
+    ],
+    notifications: &[],
     hooks: &[],
     settings: &[],
     backend: BackendDescriptor {
@@ -464,10 +473,14 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 function: "spin",
                 pointer: "/contributions/tools/1/handler/function",
             },
+            WasmHandlerRef {
+                function: "on_order",
+                pointer: "/contributions/subscriptions/0/handler/function",
+            },
         ],
         module: Some(include_bytes!("backend.wasm")),
         module_sha256: Some(
-            "0efbdd9fa21c0db75411a7969cbeeb5a318f2f97a6cb21c12473ac1cf20e2aa7",
+            "fd13e968daa0dcd407358eadfc48ba0ccfb4400c9d30a36d176a889e9cce98e9",
         ),
     },
 };

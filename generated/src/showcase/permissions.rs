@@ -92,4 +92,8 @@ pub const DECLARED: &[DeclaredCapability] = &[
         kind: "event:emit",
         target: "showcase.*",
     },
+    DeclaredCapability {
+        kind: "event:subscribe",
+        target: "showcase.Order.created",
+    },
 ];

@@ -51,6 +51,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         },
     ],
     subscriptions: &[],
+    notifications: &[],
     hooks: &[],
     settings: &[
         SettingDescriptor {

@@ -4,7 +4,8 @@
 
 use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    ModelDescriptor, ActionDescriptor, Handler, FormField, FormValue, SettingDescriptor,
+    ModelDescriptor, ActionDescriptor, Audience, NotificationRule, PayloadFilter,
+    Handler, FormField, FormValue, SettingDescriptor,
 };
 
 pub mod api;
@@ -305,6 +306,84 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     ],
     tools: &[],
     subscriptions: &[],
+    notifications: &[
+        NotificationRule {
+            key: "ticket_opened",
+            on: "tickets.Ticket.created",
+            title: "Nuevo ticket {{after.number}}",
+            body: Some("{{after.title}}"),
+            severity: "info",
+            icon: Some("TicketCheck"),
+            link: Some("/m/tickets/{{id}}"),
+            to: Audience::Roles(&["support"]),
+            exclude_actor: true,
+            when: &[],
+            entered: None,
+        },
+        NotificationRule {
+            key: "ticket_urgent",
+            on: "tickets.Ticket.created",
+            title: "Ticket urgente {{after.number}}",
+            body: None,
+            severity: "warning",
+            icon: None,
+            link: None,
+            to: Audience::Org,
+            exclude_actor: false,
+            when: &[
+                PayloadFilter {
+                    path: "after.priority",
+                    values: &["high", "urgent"],
+                },
+            ],
+            entered: None,
+        },
+        NotificationRule {
+            key: "ticket_started",
+            on: "tickets.Ticket.updated",
+            title: "{{after.number}} en progreso",
+            body: None,
+            severity: "info",
+            icon: None,
+            link: None,
+            to: Audience::Field("after.assignee_id"),
+            exclude_actor: true,
+            when: &[],
+            entered: Some(PayloadFilter {
+                path: "status",
+                values: &["in_progress"],
+            }),
+        },
+        NotificationRule {
+            key: "ticket_resolved",
+            on: "tickets.Ticket.updated",
+            title: "Ticket {{after.number}} resuelto",
+            body: Some("{{after.title}}"),
+            severity: "success",
+            icon: None,
+            link: Some("/m/tickets/{{id}}"),
+            to: Audience::Field("after.reporter_id"),
+            exclude_actor: false,
+            when: &[],
+            entered: Some(PayloadFilter {
+                path: "status",
+                values: &["resolved"],
+            }),
+        },
+        NotificationRule {
+            key: "ticket_deleted",
+            on: "tickets.Ticket.deleted",
+            title: "Eliminaste {{before.number}}",
+            body: None,
+            severity: "info",
+            icon: None,
+            link: None,
+            to: Audience::Actor,
+            exclude_actor: false,
+            when: &[],
+            entered: None,
+        },
+    ],
     hooks: &[],
     settings: &[
         SettingDescriptor {

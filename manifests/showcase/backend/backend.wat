@@ -11,6 +11,10 @@
 ;;   (`db_exec`) and emits `showcase.customers_promoted` (`event_emit`), both pending in the
 ;;   invocation's transaction; then declines as `vet` does when the document mentions `fraud`,
 ;;   which rolls both back, else answers `{"promoted": true}`;
+;; * `on_order` (ptr, len) -> packed: the subscription to `showcase.Order.created`: emits
+;;   `showcase.order_seen` (`event_emit`, in the invocation's own transaction); declines as `vet`
+;;   does when the event mentions `fraud` (so the host retries it, then gives up), which rolls
+;;   the emitted event back;
 ;; * `spin` (ptr, len) -> packed: never returns (an infinite loop); its deadline ends it. A
 ;;   demo of the sandbox's limits, used by the isolation tests and `cargo xtask bench-isolation`.
 ;;
@@ -27,6 +31,8 @@
   (data (i32.const 350) "showcase.customers_promoted")
   (data (i32.const 380) "{\"tier\":\"gold\"}")
   (data (i32.const 400) "{\"success\":true,\"data\":{\"promoted\":true}}")
+  (data (i32.const 450) "showcase.order_seen")
+  (data (i32.const 480) "{\"seen\":true}")
 
   ;; A bump allocator; every call gets a fresh instance, so nothing is ever freed.
   (func $alloc (export "alloc") (param $n i32) (result i32)
@@ -127,6 +133,26 @@
     i32.const 27
     i32.const 380
     i32.const 15
+    call $event_emit
+    drop
+    local.get $p
+    local.get $l
+    call $suspect
+    if (result i64)
+      i32.const 0
+      i32.const 147
+      call $pack
+    else
+      i32.const 400
+      i32.const 41
+      call $pack
+    end)
+
+  (func (export "on_order") (param $p i32) (param $l i32) (result i64)
+    i32.const 450
+    i32.const 19
+    i32.const 480
+    i32.const 13
     call $event_emit
     drop
     local.get $p

@@ -10,6 +10,7 @@ pub mod capabilities;
 pub mod identity;
 pub mod models;
 pub mod navigation;
+pub mod notifications;
 pub mod settings;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -68,6 +69,7 @@ pub fn check_addon(addon: &Addon, context: &Context) -> Vec<Diagnostic> {
     capabilities::check(addon, context, &mut out);
     settings::check(addon, context, &mut out);
     navigation::check(addon, context, &mut out);
+    notifications::check(addon, context, &mut out);
     wasm::check(addon, context, &mut out);
     out
 }

@@ -139,6 +139,16 @@ fn module_file(
         quote!(SubscriptionDescriptor),
     );
     import_if(!addon.tools.is_empty(), quote!(ToolDescriptor));
+    if !addon.notifications.is_empty() {
+        imports.extend([quote!(Audience), quote!(NotificationRule)]);
+        if addon
+            .notifications
+            .iter()
+            .any(|r| !r.when.is_empty() || r.entered.is_some())
+        {
+            imports.push(quote!(PayloadFilter));
+        }
+    }
     if handler_used {
         imports.push(quote!(Handler));
     }
@@ -207,6 +217,7 @@ pub(crate) fn addon_descriptor(
     let actions = handlers::actions(addon);
     let tools = handlers::tools(addon);
     let subscriptions = handlers::subscriptions(addon);
+    let notifications = handlers::notifications(addon);
     let hooks = handlers::hooks(addon);
     let settings = handlers::settings(addon);
     let backend = handlers::backend(addon, backend);
@@ -231,6 +242,7 @@ pub(crate) fn addon_descriptor(
             actions: #actions,
             tools: #tools,
             subscriptions: #subscriptions,
+            notifications: #notifications,
             hooks: #hooks,
             settings: #settings,
             backend: #backend,

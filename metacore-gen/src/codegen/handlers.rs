@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::descriptor::option_str;
 use metacore_core::registry::FormValue;
 
-use crate::ir::{Action, ActionField, Addon, HandlerKind, Setting, Tool};
+use crate::ir::{Action, ActionField, Addon, Audience, HandlerKind, Setting, Tool};
 
 /// The file the backend module is embedded from, beside the addon's `mod.rs`.
 pub(crate) const BACKEND_FILE: &str = "backend.wasm";
@@ -149,6 +149,52 @@ pub(crate) fn subscriptions(addon: &Addon) -> TokenStream {
         quote!(SubscriptionDescriptor { event: #event, filter: #filter, handler: #handler })
     });
     quote!(&[#(#subscriptions),*])
+}
+
+/// The `notifications` of the addon.
+pub(crate) fn notifications(addon: &Addon) -> TokenStream {
+    let rules = addon.notifications.iter().map(|rule| {
+        let key = &rule.key;
+        let on = &rule.on;
+        let title = &rule.title;
+        let body = option_str(rule.body.as_deref());
+        let severity = &rule.severity;
+        let icon = option_str(rule.icon.as_deref());
+        let link = option_str(rule.link.as_deref());
+        let to = match &rule.to {
+            Audience::Org => quote!(Audience::Org),
+            Audience::Roles(roles) => quote!(Audience::Roles(&[#(#roles),*])),
+            Audience::Actor => quote!(Audience::Actor),
+            Audience::Field(path) => quote!(Audience::Field(#path)),
+        };
+        let exclude_actor = rule.exclude_actor;
+        let when = rule
+            .when
+            .iter()
+            .map(|(path, values)| quote!(PayloadFilter { path: #path, values: &[#(#values),*] }));
+        let entered = match &rule.entered {
+            Some((field, values)) => {
+                quote!(Some(PayloadFilter { path: #field, values: &[#(#values),*] }))
+            }
+            None => quote!(None),
+        };
+        quote! {
+            NotificationRule {
+                key: #key,
+                on: #on,
+                title: #title,
+                body: #body,
+                severity: #severity,
+                icon: #icon,
+                link: #link,
+                to: #to,
+                exclude_actor: #exclude_actor,
+                when: &[#(#when),*],
+                entered: #entered,
+            }
+        }
+    });
+    quote!(&[#(#rules),*])
 }
 
 /// The `hooks` of the addon: the named hooks, then the upgrade steps that run a handler.

@@ -420,6 +420,7 @@ impl Lowerer<'_> {
             actions,
             tools,
             subscriptions: Vec::new(),
+            notifications: Vec::new(),
             slots: Vec::new(),
             published_events,
             slot_kinds: Vec::new(),

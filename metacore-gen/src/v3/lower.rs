@@ -123,6 +123,7 @@ pub fn lower(manifest: &v3::ManifestV3, root: &Node, out: &mut Vec<Diagnostic>) 
             })
             .collect(),
         subscriptions: Vec::new(),
+        notifications: Vec::new(),
         slots: contributions
             .and_then(|c| c.slots.as_ref())
             .into_iter()
@@ -230,14 +231,75 @@ pub fn lower(manifest: &v3::ManifestV3, root: &Node, out: &mut Vec<Diagnostic>) 
         .map(|(i, s)| {
             let src = format!("/contributions/subscriptions/{i}");
             Subscription {
-                event: normalise_event(&s.event, &addon, &src, out),
+                event: normalise_event(&s.event, &addon, &format!("{src}/event"), out),
                 handler: lower_handler(&s.handler, &format!("{src}/handler")),
                 filter: s.filter.clone(),
                 src,
             }
         })
         .collect();
+    addon.notifications = contributions
+        .and_then(|c| c.notifications.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, rule)| {
+            lower_notification(
+                rule,
+                &addon,
+                &format!("/contributions/notifications/{i}"),
+                out,
+            )
+        })
+        .collect();
     addon
+}
+
+fn lower_notification(
+    rule: &v3::NotificationRule,
+    addon: &Addon,
+    src: &str,
+    out: &mut Vec<Diagnostic>,
+) -> NotificationRule {
+    let to = rule.to.as_ref();
+    let to = match to.and_then(|t| t.audience_type) {
+        None | Some(v3::AudienceType::Org) => Audience::Org,
+        Some(v3::AudienceType::Roles) => {
+            Audience::Roles(to.and_then(|t| t.roles.clone()).unwrap_or_default())
+        }
+        Some(v3::AudienceType::Actor) => Audience::Actor,
+        Some(v3::AudienceType::Field) => {
+            Audience::Field(to.and_then(|t| t.path.clone()).unwrap_or_default())
+        }
+    };
+    NotificationRule {
+        key: rule.key.clone(),
+        on: normalise_event(&rule.on, addon, &format!("{src}/on"), out),
+        title: rule.title.clone(),
+        body: rule.body.clone(),
+        severity: rule.severity.map_or("info", |s| s.as_str()).to_string(),
+        icon: rule.icon.clone(),
+        link: rule.link.clone(),
+        to,
+        exclude_actor: rule.exclude_actor.unwrap_or(false),
+        when: rule
+            .when
+            .iter()
+            .flatten()
+            .map(|(path, when)| {
+                let values = match when {
+                    v3::NotificationWhen::One(value) => vec![value.clone()],
+                    v3::NotificationWhen::Any(values) => values.clone(),
+                };
+                (path.clone(), values)
+            })
+            .collect(),
+        entered: rule
+            .entered
+            .as_ref()
+            .map(|e| (e.field.clone(), e.values.clone())),
+        src: src.to_string(),
+    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> Json {
@@ -691,7 +753,8 @@ fn lower_nav_items(items: &[v3::NavItem], src: &str, addon: &Addon) -> Vec<NavIt
 }
 
 /// `<addon>.<table>.<verb>` → `<addon>.<ModelKey>.<verb>` for this addon's CRUD events.
-fn normalise_event(event: &str, addon: &Addon, src: &str, out: &mut Vec<Diagnostic>) -> String {
+/// `event` in the canonical model-key form; `pointer` locates it for the note.
+fn normalise_event(event: &str, addon: &Addon, pointer: &str, out: &mut Vec<Diagnostic>) -> String {
     let parts: Vec<&str> = event.split('.').collect();
     if let [owner, table, verb @ ("created" | "updated" | "deleted")] = parts.as_slice() {
         if *owner == addon.key {
@@ -706,7 +769,7 @@ fn normalise_event(event: &str, addon: &Addon, src: &str, out: &mut Vec<Diagnost
                         "MC0508",
                         format!("event `{event}` is read as the canonical `{normalised}`"),
                     )
-                    .at(format!("{src}/event"))
+                    .at(pointer)
                     .with_help(format!("write `{normalised}`")),
                 );
                 return normalised;
@@ -843,10 +906,6 @@ fn advanced_blocks(manifest: &v3::ManifestV3) -> BTreeMap<String, Json> {
         keep(
             "contributions/agent_capabilities",
             c.agent_capabilities.as_ref().map(to_json),
-        );
-        keep(
-            "contributions/notifications",
-            c.notifications.as_ref().map(to_json),
         );
         keep("contributions/dashboard", c.dashboard.as_ref().map(to_json));
         keep("contributions/documents", c.documents.as_ref().map(to_json));
