@@ -699,6 +699,24 @@ async fn an_event_written_through_one_process_reaches_a_socket_on_another() {
         3,
         "no duplicate of sequence 2 came first"
     );
+    // A notification made by whichever process's consumer handled the event reaches the
+    // user's socket on the second process once.
+    let (status, ticket) = call(
+        "POST",
+        format!("{}/api/data/tickets", served[0].base),
+        &token,
+        Some(
+            json!({"number": "X-1", "title": "Across", "priority": "urgent",
+                    "reporter_id": "00000000-0000-4000-8000-000000000001"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{ticket}");
+    let notification = next().await;
+    assert_eq!(notification["type"], "NOTIFICATION", "{notification}");
+    assert_eq!(notification["payload"]["title"], "Ticket urgente X-1");
+    let again = tokio::time::timeout(Duration::from_millis(700), next()).await;
+    assert!(again.is_err(), "a second frame arrived: {again:?}");
 }
 
 /// Nonsense configuration stops `serve` with one line naming the variable, before it

@@ -542,6 +542,12 @@ async fn serve<A: OpenApi + 'static>(
         eprintln!("warning: {note}");
     }
     crate::coherence::listen(&state).await?;
+    let consumers = crate::consumers::Settings::default();
+    crate::consumers::start(
+        &state,
+        crate::consumers::of_build(&state, &consumers, Vec::new()),
+        consumers,
+    );
     housekeeping(&state, event_retention_days);
     let metrics = options.metrics_token.is_some();
     let endpoint = endpoint_with(&app, state, options);

@@ -14,6 +14,9 @@
 //! hands them to this process's WebSocket hub, so a socket connected to any process sees the
 //! writes made through every other.
 //!
+//! It also pushes the notifications other processes made to the sockets of their users here
+//! ([`crate::notifications`]).
+//!
 //! SQLite has no notifications: there the TTL alone bounds staleness, and the hub sees this
 //! process's writes only (SQLite deployments serve from one process).
 
@@ -27,6 +30,7 @@ use crate::api::access::GRANTS_CHANNEL;
 use crate::api::ApiState;
 use crate::event_log::CHANNEL as EVENTS_CHANNEL;
 use crate::installations::CHANNEL as INSTALLATIONS_CHANNEL;
+use crate::notifications::CHANNEL as NOTIFICATIONS_CHANNEL;
 
 /// Starts the listener of `state`'s database (PostgreSQL only; a no-op on SQLite). Resolves
 /// once it listens, so that no change made after this returns is missed.
@@ -60,6 +64,9 @@ pub async fn listen(state: &ApiState) -> Result<(), String> {
                     Ok(notice) if notice.channel() == EVENTS_CHANNEL => {
                         relay(&state, notice.payload()).await;
                     }
+                    Ok(notice) if notice.channel() == NOTIFICATIONS_CHANNEL => {
+                        crate::notifications::relay(&state, notice.payload()).await;
+                    }
                     Ok(notice) => forget(&state, notice.channel(), notice.payload()),
                     Err(error) => {
                         tracing::warn!(%error, "the cache-change listener dropped; reconnecting");
@@ -78,6 +85,7 @@ async fn relay(state: &ApiState, payload: &str) {
     let Some((org, sequence)) = crate::event_log::parse_notice(payload) else {
         return;
     };
+    state.events_logged().notify_waiters();
     match crate::event_log::read(state.db(), org, sequence - 1, 1, &[]).await {
         Ok((events, _)) => {
             for event in events.into_iter().filter(|e| e.sequence == Some(sequence)) {
@@ -103,7 +111,12 @@ fn forget(state: &ApiState, channel: &str, payload: &str) {
 async fn connect(state: &ApiState) -> Result<PgListener, sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect_with(state.db().get_postgres_connection_pool()).await?;
     listener
-        .listen_all([GRANTS_CHANNEL, INSTALLATIONS_CHANNEL, EVENTS_CHANNEL])
+        .listen_all([
+            GRANTS_CHANNEL,
+            INSTALLATIONS_CHANNEL,
+            EVENTS_CHANNEL,
+            NOTIFICATIONS_CHANNEL,
+        ])
         .await?;
     Ok(listener)
 }

@@ -177,6 +177,19 @@ pub struct ToolCall {
     pub caller: CallerContext,
 }
 
+/// An event delivered to one of an addon's subscriptions.
+#[derive(Debug, Clone)]
+pub struct SubscriptionCall {
+    /// The subscribing addon.
+    pub addon_key: String,
+    /// The subscription's handler.
+    pub handler: Handler,
+    /// The event, as logged.
+    pub event: crate::events::Event,
+    /// The addon's installation in the event's organisation (no user: the host calls).
+    pub caller: CallerContext,
+}
+
 /// Dispatcher settings.
 #[derive(Debug, Clone)]
 pub struct DispatcherConfig {
@@ -348,6 +361,23 @@ impl Dispatcher {
             payload: &call.input,
             caller: &call.caller,
             webhook_timeout,
+        })
+        .await
+    }
+
+    /// Runs a subscription's handler with the event (in a transaction of its own for WASM).
+    pub async fn subscription(
+        &self,
+        call: SubscriptionCall,
+    ) -> Result<HandlerOutcome, DispatchError> {
+        let registered = self.registered(&call.addon_key)?;
+        self.invoke(Invocation {
+            registered: &registered,
+            handler: &call.handler,
+            kind: InvocationKind::Subscription { event: &call.event },
+            payload: &call.event.payload,
+            caller: &call.caller,
+            webhook_timeout: WEBHOOK_TIMEOUT,
         })
         .await
     }

@@ -90,6 +90,11 @@ pub enum InvocationKind<'a> {
         /// Tool key.
         tool: &'a str,
     },
+    /// An event delivered to a subscription.
+    Subscription {
+        /// The event.
+        event: &'a crate::events::Event,
+    },
 }
 
 impl InvocationKind<'_> {
@@ -98,6 +103,7 @@ impl InvocationKind<'_> {
         match self {
             InvocationKind::Action { .. } => "action",
             InvocationKind::Tool { .. } => "tool",
+            InvocationKind::Subscription { .. } => "subscription",
         }
     }
 
@@ -106,6 +112,7 @@ impl InvocationKind<'_> {
         match self {
             InvocationKind::Action { model, action, .. } => format!("action:{model}::{action}"),
             InvocationKind::Tool { tool } => format!("tool:{tool}"),
+            InvocationKind::Subscription { event } => format!("event:{}", event.topic),
         }
     }
 }
@@ -155,6 +162,19 @@ pub fn document(
             doc.insert("tool".into(), json!(tool));
             doc.insert("tool_id".into(), json!(tool));
             doc.insert("parameters".into(), payload.clone());
+        }
+        InvocationKind::Subscription { event } => {
+            doc.insert(
+                "event".into(),
+                json!({
+                    "name": event.topic,
+                    "sequence": event.sequence,
+                    "occurred_at": event.occurred_at.to_rfc3339(),
+                    "actor_id": event.actor_id.map(|a| a.to_string()),
+                    "producer": event.producer,
+                    "payload": event.payload,
+                }),
+            );
         }
     }
     doc.insert("payload".into(), payload.clone());

@@ -59,6 +59,12 @@ mod events;
 #[path = "http_api/ws.rs"]
 mod ws;
 
+#[path = "http_api/notifications.rs"]
+mod notifications;
+
+#[path = "http_api/consumers.rs"]
+mod consumers;
+
 #[path = "http_api/typed.rs"]
 mod typed;
 

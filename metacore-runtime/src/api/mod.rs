@@ -37,6 +37,7 @@ pub mod handlers;
 pub mod idempotency;
 pub mod key_operations;
 pub mod links;
+pub mod notifications;
 pub mod observe;
 pub mod path_enums;
 pub mod query;

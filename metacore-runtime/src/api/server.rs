@@ -17,6 +17,7 @@ use tracing::Instrument;
 use super::common::CommonApi;
 use super::error::ApiError;
 use super::events::EventsApi;
+use super::notifications::NotificationsApi;
 use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
@@ -50,14 +51,14 @@ pub struct Options {
     pub allowed_origins: AllowedOrigins,
 }
 
-/// The OpenAPI service of `api` plus the common, role administration and event log
-/// operations.
+/// The OpenAPI service of `api` plus the common, role administration, event log and
+/// notification operations.
 pub fn service<A: OpenApi>(
     api: A,
     info: Info<'_>,
-) -> OpenApiService<(A, CommonApi, RolesApi, EventsApi), ()> {
+) -> OpenApiService<(A, CommonApi, RolesApi, EventsApi, NotificationsApi), ()> {
     OpenApiService::new(
-        (api, CommonApi, RolesApi, EventsApi),
+        (api, CommonApi, RolesApi, EventsApi, NotificationsApi),
         info.title,
         info.version,
     )

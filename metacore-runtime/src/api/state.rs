@@ -50,6 +50,10 @@ struct Inner {
     /// instead of polling for the database's write lock (its busy handler sleeps between
     /// tries, which made the slowest writes wait most of a second under load).
     write_queue: Option<tokio::sync::Mutex<()>>,
+    /// The members this process recorded lately.
+    members_seen: crate::notifications::members::Seen,
+    /// Woken when another process announced an event ([`crate::consumers`] wait on it).
+    events_logged: Arc<tokio::sync::Notify>,
 }
 
 /// How long a loaded installation is reused before its row is read again. A rotation in
@@ -199,6 +203,8 @@ impl ApiState {
             hub,
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
                 .then(|| tokio::sync::Mutex::new(())),
+            events_logged: Arc::default(),
+            members_seen: Default::default(),
         }))
     }
 
@@ -423,8 +429,12 @@ impl ApiState {
         &self.0.access
     }
 
-    /// What `caller` may do: their role's grants, the stored grants and their own.
+    /// What `caller` may do: their role's grants, the stored grants and their own. Notes the
+    /// caller as a member of their organisation ([`crate::notifications::members`]).
     pub async fn access_of(&self, caller: &Caller) -> Result<Access, ApiError> {
+        if let Some(org) = caller.org {
+            crate::notifications::members::seen(self, org, caller.user, &caller.role);
+        }
         self.0
             .access
             .resolve(&self.0.db, &self.0.registry, caller)
@@ -472,6 +482,17 @@ impl ApiState {
             Some(queue) => Some(queue.lock().await),
             None => None,
         }
+    }
+
+    /// The members this process recorded lately ([`crate::notifications::members`]).
+    pub(crate) fn members_seen(&self) -> &crate::notifications::members::Seen {
+        &self.0.members_seen
+    }
+
+    /// What the event consumers wait on besides this process's bus: announcements of the
+    /// events other processes committed.
+    pub(crate) fn events_logged(&self) -> Arc<tokio::sync::Notify> {
+        self.0.events_logged.clone()
     }
 
     /// Publishes `event` of a write that has committed (counted in `events_written_total`).

@@ -67,6 +67,12 @@ pub const INSTALLATIONS: Tag = Tag {
     description: "The caller's organisation's addon installations and their install secrets.",
 };
 
+/// The caller's notifications.
+pub const NOTIFICATIONS: Tag = Tag {
+    name: "notifications",
+    description: "The caller's own notifications, made by the addons' notification rules.",
+};
+
 /// The organisation's event log.
 pub const EVENTS: Tag = Tag {
     name: "events",

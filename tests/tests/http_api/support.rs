@@ -131,10 +131,15 @@ impl Server {
         }
     }
 
-    /// A token for `user` in `org` with `role` and extra `grants`.
+    /// A token for a new user in `org` with `role` and extra `grants`.
     pub fn token(&self, org: Option<Uuid>, role: &str, grants: &[&str]) -> String {
+        self.token_for(Uuid::new_v4(), org, role, grants)
+    }
+
+    /// A token for `user` in `org` with `role` and extra `grants`.
+    pub fn token_for(&self, user: Uuid, org: Option<Uuid>, role: &str, grants: &[&str]) -> String {
         self.key.sign(&Claims {
-            sub: Uuid::new_v4(),
+            sub: user,
             org,
             role: Some(role.to_string()),
             email: None,

@@ -14,12 +14,12 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::support::{databases, Server, ORG_A, ORG_B};
 
-type Socket =
+pub(super) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens `/api/ws?query` with an optional bearer `token` and `Origin`; the HTTP status of a
 /// refusal.
-async fn open(
+pub(super) async fn open(
     server: &Server,
     query: &str,
     token: Option<&str>,
@@ -48,7 +48,7 @@ async fn open(
 }
 
 /// The next text frame as JSON (pings skipped), within five seconds.
-async fn next(socket: &mut Socket) -> Value {
+pub(super) async fn next(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await

@@ -1,0 +1,504 @@
+//! Delivery of the durable event log to its consumers (`runtime.md` §8, "Delivery after
+//! commit").
+//!
+//! A [`Consumer`] — the notification rules ([`crate::notifications`]), each addon's
+//! subscriptions ([`subscriptions`]), the application's in-process handlers ([`handlers`]) —
+//! reads every organisation's log in sequence order from a cursor of its own, kept in
+//! [`CURSORS_TABLE`] as `(consumer, organization_id, last_sequence)`. The cursor moves only
+//! after the consumer handled the event, so an event committed just before a crash (or a
+//! consumer killed mid-stream) is handled after the restart: delivery is at least once.
+//!
+//! One task per consumer ([`start`]) wakes when this process commits an event, when another
+//! process announces one ([`crate::coherence`]), and every [`Settings::poll`] otherwise; it
+//! finds the organisations whose log is ahead of its cursor and drains each on a task of its
+//! own, so one slow organisation does not hold up the others. Several processes may run the
+//! same consumers on one database: an organisation's cursor is *leased* (`leased_by`,
+//! `lease_until`, renewed as it moves) and only the lease holder reads past it; an expired
+//! lease (a killed process) is taken over.
+//!
+//! Each event is handled on a task of its own, so a consumer that panics is caught like one
+//! that fails. A failure is retried after each delay of the consumer's schedule
+//! ([`Consumer::retries`]); then the consumer gives up on that event ([`Consumer::gave_up`]),
+//! which is logged, and moves on.
+//!
+//! A cursor created for an organisation starts after the events that occurred before the
+//! consumer was first seen by this database ([`CONSUMERS_TABLE`]), so deploying a new
+//! consumer (say, a notification rule's addon) does not replay the whole retained log.
+
+pub mod handlers;
+pub mod subscriptions;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+use crate::api::ApiState;
+use crate::db::statement;
+use crate::event_log::{EVENTS_TABLE, SEQUENCES_TABLE};
+use crate::events::Event;
+
+/// Each consumer's position per organisation.
+pub const CURSORS_TABLE: &str = "metacore_event_cursors";
+
+/// When each consumer was first started against this database.
+pub const CONSUMERS_TABLE: &str = "metacore_event_consumers";
+
+/// One reader of the event log.
+pub trait Consumer: Send + Sync + 'static {
+    /// Its stable name: the key of its cursors (`notifications`, `subscriptions:<addon>`).
+    fn name(&self) -> &str;
+
+    /// Whether it handles `event` at all; the cursor passes the others without a call.
+    fn wants(&self, event: &Event) -> bool;
+
+    /// Handles one event; an error is retried ([`Consumer::retries`]).
+    fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>>;
+
+    /// The delays before the retries of a failed event (the default: none).
+    fn retries(&self) -> &[Duration] {
+        &[]
+    }
+
+    /// Called once the retries of `event` are spent, before the cursor passes it; the
+    /// default logs `error`.
+    fn gave_up<'a>(&'a self, event: &'a Event, error: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            tracing::error!(
+                consumer = self.name(),
+                org = %event.org_id,
+                sequence = event.sequence,
+                event = %event.topic,
+                %error,
+                "an event consumer gave up on an event"
+            );
+        })
+    }
+}
+
+/// How the consumers run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How often the log is looked at without a wake-up (events other processes wrote on
+    /// SQLite, leases to take over).
+    pub poll: Duration,
+    /// How long a lease lasts without being renewed: how long an organisation's events wait
+    /// after the process handling them was killed. Longer than any handler runs.
+    pub lease: Duration,
+    /// Events read per round trip.
+    pub batch: u64,
+    /// The delays before the retries of a failed subscription (`runtime.md` §8: 4 s, 16 s).
+    pub subscription_retries: Vec<Duration>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            poll: Duration::from_secs(1),
+            lease: Duration::from_secs(30),
+            batch: 100,
+            subscription_retries: subscriptions::RETRIES.to_vec(),
+        }
+    }
+}
+
+/// The statements creating the cursor tables when missing.
+pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
+    let uuid = match backend {
+        DatabaseBackend::Postgres => "UUID",
+        _ => "BLOB",
+    };
+    [
+        format!(
+            "CREATE TABLE IF NOT EXISTS {CURSORS_TABLE} (\
+             consumer TEXT NOT NULL, \
+             organization_id {uuid} NOT NULL, \
+             last_sequence BIGINT NOT NULL, \
+             leased_by {uuid}, \
+             lease_until BIGINT NOT NULL DEFAULT 0, \
+             PRIMARY KEY (consumer, organization_id))"
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS {CONSUMERS_TABLE} (\
+             consumer TEXT PRIMARY KEY, \
+             registered_at BIGINT NOT NULL)"
+        ),
+    ]
+    .into_iter()
+    .map(|sql| Statement::from_string(backend, sql))
+    .collect()
+}
+
+/// The running consumers; dropping this handle leaves them running.
+pub struct Running {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops every consumer at once, wherever it is — as a killed process would: handled
+    /// events whose cursor has not moved are handled again by the next run.
+    pub fn abort(self) {
+        for task in self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// Starts one task per consumer on `state`'s database. Nothing runs for an empty list.
+pub fn start(state: &ApiState, consumers: Vec<Arc<dyn Consumer>>, settings: Settings) -> Running {
+    let owner = Uuid::new_v4();
+    let tasks = consumers
+        .into_iter()
+        .map(|consumer| {
+            let runner = Runner {
+                state: state.clone(),
+                consumer,
+                settings: settings.clone(),
+                owner,
+            };
+            tokio::spawn(runner.run())
+        })
+        .collect();
+    Running { tasks }
+}
+
+/// The consumers of `state`'s build: the notification rules when any addon declares some,
+/// each addon's subscriptions, and `extra` (the application's in-process handlers).
+pub fn of_build(
+    state: &ApiState,
+    settings: &Settings,
+    extra: Vec<Arc<dyn Consumer>>,
+) -> Vec<Arc<dyn Consumer>> {
+    let mut consumers: Vec<Arc<dyn Consumer>> = Vec::new();
+    if let Some(rules) = crate::notifications::Rules::of(state) {
+        consumers.push(Arc::new(rules));
+    }
+    consumers.extend(subscriptions::of_build(
+        state,
+        &settings.subscription_retries,
+    ));
+    consumers.extend(extra);
+    consumers
+}
+
+#[derive(Clone)]
+struct Runner {
+    state: ApiState,
+    consumer: Arc<dyn Consumer>,
+    settings: Settings,
+    owner: Uuid,
+}
+
+impl Runner {
+    async fn run(self) {
+        let name = self.consumer.name().to_string();
+        let registered = loop {
+            match register(&self.state, &name).await {
+                Ok(at) => break at,
+                Err(error) => {
+                    tracing::warn!(consumer = %name, %error, "cannot register an event consumer; retrying");
+                    tokio::time::sleep(self.settings.poll).await;
+                }
+            }
+        };
+        let wake = self.state.events_logged();
+        let mut bus = self.state.bus().subscribe();
+        let mut draining: JoinSet<Uuid> = JoinSet::new();
+        let mut busy: HashSet<Uuid> = HashSet::new();
+        loop {
+            match behind(&self.state, &name).await {
+                Ok(orgs) => {
+                    for org in orgs {
+                        if busy.insert(org) {
+                            let runner = self.clone();
+                            draining.spawn(async move {
+                                runner.drain(org, registered).await;
+                                org
+                            });
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(consumer = %name, %error, "cannot read the event log"),
+            }
+            tokio::select! {
+                _ = bus.recv() => {}
+                () = wake.notified() => {}
+                Some(done) = draining.join_next() => {
+                    if let Ok(org) = done {
+                        busy.remove(&org);
+                    } else {
+                        // A drain cannot panic (handlers run on tasks of their own); should it,
+                        // forget every organisation so that the next round restarts them.
+                        busy.clear();
+                    }
+                }
+                () = tokio::time::sleep(self.settings.poll) => {}
+            }
+        }
+    }
+
+    /// Reads `org`'s log past the cursor while this process holds its lease. When it
+    /// cannot (another process holds the lease, the database fails), it waits one poll
+    /// before returning, so the organisation is not retried in a tight loop.
+    async fn drain(&self, org: Uuid, registered: DateTime<Utc>) {
+        if !self.drained(org, registered).await {
+            tokio::time::sleep(self.settings.poll).await;
+        }
+    }
+
+    /// [`Runner::drain`]'s work: true when it caught up with the log.
+    async fn drained(&self, org: Uuid, registered: DateTime<Utc>) -> bool {
+        let name = self.consumer.name();
+        let mut cursor = match self.claim(org, registered).await {
+            Ok(Some(cursor)) => cursor,
+            Ok(None) => return false,
+            Err(error) => {
+                tracing::warn!(consumer = name, %org, %error, "cannot lease an event cursor");
+                return false;
+            }
+        };
+        loop {
+            let events = match crate::event_log::read(
+                self.state.db(),
+                org,
+                cursor,
+                self.settings.batch,
+                &[],
+            )
+            .await
+            {
+                Ok((events, _)) => events,
+                Err(error) => {
+                    tracing::warn!(consumer = name, %org, %error, "cannot read the event log");
+                    let _ = self.release(org).await;
+                    return false;
+                }
+            };
+            if events.is_empty() {
+                break;
+            }
+            // The cursor is written after each handled event, and once per batch for the
+            // events the consumer skips.
+            let last = events.len() - 1;
+            for (i, event) in events.into_iter().enumerate() {
+                let sequence = event.sequence.unwrap_or(cursor + 1);
+                let wanted = self.consumer.wants(&event);
+                if wanted {
+                    self.deliver(event).await;
+                }
+                cursor = sequence;
+                if !wanted && i != last {
+                    continue;
+                }
+                match self.advance(org, cursor).await {
+                    Ok(true) => {}
+                    Ok(false) => return false, // the lease was lost: another process goes on
+                    Err(error) => {
+                        tracing::warn!(consumer = name, %org, %error, "cannot move an event cursor");
+                        return false;
+                    }
+                }
+            }
+        }
+        if let Err(error) = self.release(org).await {
+            tracing::warn!(consumer = name, %org, %error, "cannot release an event cursor");
+        }
+        true
+    }
+
+    /// Handles `event`, retrying on the consumer's schedule; gives up after the last retry.
+    async fn deliver(&self, event: Event) {
+        let event = Arc::new(event);
+        let mut delays = self.consumer.retries().iter();
+        loop {
+            let consumer = self.consumer.clone();
+            let handled = {
+                let event = event.clone();
+                tokio::spawn(async move { consumer.handle(&event).await })
+            };
+            let error = match handled.await {
+                Ok(Ok(())) => return,
+                Ok(Err(error)) => error,
+                Err(join) if join.is_panic() => "the handler panicked".to_string(),
+                Err(join) => join.to_string(),
+            };
+            match delays.next() {
+                Some(delay) => {
+                    tracing::warn!(
+                        consumer = self.consumer.name(),
+                        event = %event.topic,
+                        sequence = event.sequence,
+                        %error,
+                        retry_in_ms = delay.as_millis() as u64,
+                        "an event consumer failed; retrying"
+                    );
+                    // Keep the lease while waiting.
+                    let _ = self.advance_lease(event.org_id, *delay).await;
+                    tokio::time::sleep(*delay).await;
+                }
+                None => {
+                    self.consumer.gave_up(&event, &error).await;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn lease_until(&self, extra: Duration) -> i64 {
+        now_ms() + (self.settings.lease + extra).as_millis() as i64
+    }
+
+    /// Creates the cursor when missing, then leases it; its position, or `None` when
+    /// another live process holds it.
+    async fn claim(&self, org: Uuid, registered: DateTime<Utc>) -> Result<Option<i64>, DbErr> {
+        let db = self.state.db();
+        let name = self.consumer.name();
+        let exists = format!(
+            "SELECT last_sequence FROM {CURSORS_TABLE} WHERE consumer = $1 AND organization_id = $2"
+        );
+        let found = db
+            .query_one_raw(statement(db, &exists, vec![name.into(), org.into()]))
+            .await?;
+        if found.is_none() {
+            let start = format!(
+                "SELECT COALESCE(MAX(sequence), 0) AS start FROM {EVENTS_TABLE} \
+                 WHERE organization_id = $1 AND occurred_at < $2"
+            );
+            let start: i64 = match db
+                .query_one_raw(statement(db, &start, vec![org.into(), registered.into()]))
+                .await?
+            {
+                Some(row) => row.try_get("", "start")?,
+                None => 0,
+            };
+            let insert = format!(
+                "INSERT INTO {CURSORS_TABLE} (consumer, organization_id, last_sequence) \
+                 VALUES ($1, $2, $3) ON CONFLICT (consumer, organization_id) DO NOTHING"
+            );
+            let _turn = self.state.write_turn().await;
+            db.execute_raw(statement(
+                db,
+                &insert,
+                vec![name.into(), org.into(), start.into()],
+            ))
+            .await?;
+        }
+        let claim = format!(
+            "UPDATE {CURSORS_TABLE} SET leased_by = $3, lease_until = $4 \
+             WHERE consumer = $1 AND organization_id = $2 \
+             AND (leased_by IS NULL OR leased_by = $3 OR lease_until < $5) \
+             RETURNING last_sequence"
+        );
+        let values: Vec<Value> = vec![
+            name.into(),
+            org.into(),
+            self.owner.into(),
+            self.lease_until(Duration::ZERO).into(),
+            now_ms().into(),
+        ];
+        let _turn = self.state.write_turn().await;
+        let row = db.query_one_raw(statement(db, &claim, values)).await?;
+        row.map(|row| row.try_get("", "last_sequence")).transpose()
+    }
+
+    /// Moves the cursor to `sequence` and renews the lease; false when the lease was lost.
+    async fn advance(&self, org: Uuid, sequence: i64) -> Result<bool, DbErr> {
+        let sql = format!(
+            "UPDATE {CURSORS_TABLE} SET last_sequence = $4, lease_until = $5 \
+             WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"
+        );
+        let values: Vec<Value> = vec![
+            self.consumer.name().into(),
+            org.into(),
+            self.owner.into(),
+            sequence.into(),
+            self.lease_until(Duration::ZERO).into(),
+        ];
+        let db = self.state.db();
+        let _turn = self.state.write_turn().await;
+        let done = db.execute_raw(statement(db, &sql, values)).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Renews the lease for `extra` more than usual (a retry's wait).
+    async fn advance_lease(&self, org: Uuid, extra: Duration) -> Result<(), DbErr> {
+        let sql = format!(
+            "UPDATE {CURSORS_TABLE} SET lease_until = $4 \
+             WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"
+        );
+        let values: Vec<Value> = vec![
+            self.consumer.name().into(),
+            org.into(),
+            self.owner.into(),
+            self.lease_until(extra).into(),
+        ];
+        let db = self.state.db();
+        let _turn = self.state.write_turn().await;
+        db.execute_raw(statement(db, &sql, values)).await?;
+        Ok(())
+    }
+
+    async fn release(&self, org: Uuid) -> Result<(), DbErr> {
+        let sql = format!(
+            "UPDATE {CURSORS_TABLE} SET leased_by = NULL, lease_until = 0 \
+             WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"
+        );
+        let values: Vec<Value> = vec![self.consumer.name().into(), org.into(), self.owner.into()];
+        let db = self.state.db();
+        let _turn = self.state.write_turn().await;
+        db.execute_raw(statement(db, &sql, values)).await?;
+        Ok(())
+    }
+}
+
+/// Records when `consumer` was first seen (kept on later starts); returns that time.
+async fn register(state: &ApiState, consumer: &str) -> Result<DateTime<Utc>, DbErr> {
+    let db = state.db();
+    let insert = format!(
+        "INSERT INTO {CONSUMERS_TABLE} (consumer, registered_at) VALUES ($1, $2) \
+         ON CONFLICT (consumer) DO NOTHING"
+    );
+    {
+        let _turn = state.write_turn().await;
+        db.execute_raw(statement(
+            db,
+            &insert,
+            vec![consumer.into(), now_ms().into()],
+        ))
+        .await?;
+    }
+    let select = format!("SELECT registered_at FROM {CONSUMERS_TABLE} WHERE consumer = $1");
+    let millis: i64 = match db
+        .query_one_raw(statement(db, &select, vec![consumer.into()]))
+        .await?
+    {
+        Some(row) => row.try_get("", "registered_at")?,
+        None => now_ms(),
+    };
+    Ok(DateTime::from_timestamp_millis(millis).unwrap_or_else(Utc::now))
+}
+
+/// The organisations whose log is past `consumer`'s cursor (or that have no cursor yet).
+async fn behind(state: &ApiState, consumer: &str) -> Result<Vec<Uuid>, DbErr> {
+    let db = state.db();
+    let sql = format!(
+        "SELECT s.organization_id AS organization_id FROM {SEQUENCES_TABLE} s \
+         LEFT JOIN {CURSORS_TABLE} c ON c.organization_id = s.organization_id AND c.consumer = $1 \
+         WHERE c.last_sequence IS NULL OR s.last > c.last_sequence"
+    );
+    let rows = db
+        .query_all_raw(statement(db, &sql, vec![consumer.into()]))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get("", "organization_id"))
+        .collect()
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}

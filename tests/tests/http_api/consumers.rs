@@ -1,0 +1,267 @@
+//! The event log's consumers (`runtime.md` §8), on SQLite and PostgreSQL: a consumer killed
+//! mid-stream resumes from its cursor with nothing lost; a panicking in-process handler is
+//! retried, given up on and hurts no other consumer; the showcase addon's WASM subscription
+//! runs on each new order and, when it keeps failing, is retried on its schedule and then
+//! skipped with a `metacore.subscription_failed` event.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use metacore_runtime::consumers::handlers::Handler;
+use metacore_runtime::consumers::{self, Consumer};
+use metacore_runtime::events::Event;
+use metacore_runtime::testing;
+use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::notifications::quick;
+use super::support::{Server, ORG_A};
+
+#[tokio::test]
+async fn consumers_on_sqlite() {
+    consumers_resume_and_isolate(testing::sqlite_database("http_consumers").await).await;
+}
+
+#[tokio::test]
+async fn consumers_on_postgres() {
+    match testing::postgres_database("http_consumers").await {
+        Some(db) => consumers_resume_and_isolate(db).await,
+        None => {
+            eprintln!("SKIPPED: the PostgreSQL half of the consumer tests (no server configured)")
+        }
+    }
+}
+
+#[tokio::test]
+async fn subscriptions_on_sqlite() {
+    subscriptions(testing::sqlite_database("http_subscriptions").await).await;
+}
+
+#[tokio::test]
+async fn subscriptions_on_postgres() {
+    match testing::postgres_database("http_subscriptions").await {
+        Some(db) => subscriptions(db).await,
+        None => eprintln!(
+            "SKIPPED: the PostgreSQL half of the subscription tests (no server configured)"
+        ),
+    }
+}
+
+/// Records the sequences of the customer events it handles, slowly.
+struct Recorder {
+    seen: Arc<Mutex<Vec<i64>>>,
+}
+
+impl Consumer for Recorder {
+    fn name(&self) -> &str {
+        "test-recorder"
+    }
+
+    fn wants(&self, event: &Event) -> bool {
+        event.topic.starts_with("showcase.Customer.")
+    }
+
+    fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            self.seen
+                .lock()
+                .expect("lock")
+                .push(event.sequence.expect("logged"));
+            Ok(())
+        })
+    }
+}
+
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..400 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{what} never happened");
+}
+
+async fn consumers_resume_and_isolate(db: DatabaseConnection) {
+    let server = Server::start(db).await;
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let good = Arc::new(Mutex::new(Vec::new()));
+    let panics = Arc::new(Mutex::new(0));
+    let consumers_of = |seen: &Arc<Mutex<Vec<i64>>>| -> Vec<Arc<dyn Consumer>> {
+        let good = good.clone();
+        let panics = panics.clone();
+        vec![
+            Arc::new(Recorder { seen: seen.clone() }),
+            Arc::new(
+                Handler::new(
+                    "boom",
+                    "showcase.*",
+                    Arc::new(move |_event: Event| {
+                        *panics.lock().expect("lock") += 1;
+                        Box::pin(async { panic!("a handler that always panics") })
+                    }),
+                )
+                .with_retries(&[Duration::from_millis(10)]),
+            ),
+            Arc::new(Handler::new(
+                "good",
+                "showcase.Customer.created",
+                Arc::new(move |event: Event| {
+                    let good = good.clone();
+                    Box::pin(async move {
+                        good.lock()
+                            .expect("lock")
+                            .push(event.sequence.expect("logged"));
+                        Ok(())
+                    })
+                }),
+            )),
+        ]
+    };
+    // The consumers start first (a consumer first seen after events were written starts
+    // after them), then 40 events arrive faster than the recorder handles them.
+    let running = consumers::start(&server.state, consumers_of(&seen), quick());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for i in 0..40 {
+        server
+            .create_customer(&token, &format!("Customer {i}"))
+            .await;
+    }
+    wait_until("ten events recorded", || {
+        seen.lock().expect("lock").len() >= 10
+    })
+    .await;
+    running.abort(); // killed mid-stream
+    let before = seen.lock().expect("lock").len();
+    assert!(
+        before < 40,
+        "the consumer was not stopped mid-stream ({before} events)"
+    );
+    // More events while it is down, then a restart.
+    for i in 40..45 {
+        server
+            .create_customer(&token, &format!("Customer {i}"))
+            .await;
+    }
+    let running = consumers::start(&server.state, consumers_of(&seen), quick());
+    wait_until("every event recorded", || {
+        seen.lock()
+            .expect("lock")
+            .iter()
+            .collect::<BTreeSet<_>>()
+            .len()
+            == 45
+    })
+    .await;
+    let expected: BTreeSet<i64> = log(&server, &token)
+        .await
+        .iter()
+        .filter(|e| e["name"] == "showcase.Customer.created")
+        .map(|e| e["sequence"].as_i64().expect("a sequence"))
+        .collect();
+    assert_eq!(expected.len(), 45);
+    let seen = seen.lock().expect("lock").clone();
+    let distinct: BTreeSet<i64> = seen.iter().copied().collect();
+    assert_eq!(distinct, expected, "every event, none lost");
+    // In order; at most the event being handled at the kill is handled twice.
+    assert!(seen.len() - distinct.len() <= 1, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "in order: {seen:?}");
+    // The panicking handler hurt nobody: the good one saw every create.
+    wait_until("the good handler caught up", || {
+        good.lock().expect("lock").len() >= 45
+    })
+    .await;
+    let good: BTreeSet<i64> = good.lock().expect("lock").iter().copied().collect();
+    assert_eq!(good, expected);
+    // ... and it was tried twice per event (one retry), then given up on.
+    wait_until("the panicking handler gave up on every event", || {
+        *panics.lock().expect("lock") >= 90
+    })
+    .await;
+    // The API still serves.
+    server.create_customer(&token, "After the panics").await;
+    running.abort();
+}
+
+/// Every event of the organisation's log.
+async fn log(server: &Server, token: &str) -> Vec<Value> {
+    let reply = server
+        .send("GET", "/api/events?limit=200", Some(token), None)
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body["data"].as_array().expect("events").clone()
+}
+
+async fn subscriptions(db: DatabaseConnection) {
+    let server = Server::start(db).await;
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let running = consumers::start(
+        &server.state,
+        consumers::of_build(&server.state, &quick(), Vec::new()),
+        quick(),
+    );
+    let customer = server.create_customer(&token, "Buyer").await;
+    let order = |number: i64, notes: &str| json!({"customer_id": customer, "number": number, "notes": notes});
+    let placed = server
+        .send(
+            "POST",
+            "/api/data/orders",
+            Some(&token),
+            Some(&order(1, "leave at the door")),
+        )
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    let suspicious = server
+        .send(
+            "POST",
+            "/api/data/orders",
+            Some(&token),
+            Some(&order(2, "fraud, surely")),
+        )
+        .await;
+    assert_eq!(suspicious.status, 201, "{}", suspicious.text);
+    let mut events = Vec::new();
+    for _ in 0..400 {
+        events = log(&server, &token).await;
+        if events
+            .iter()
+            .any(|e| e["name"] == "metacore.subscription_failed")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let named =
+        |name: &str| -> Vec<&Value> { events.iter().filter(|e| e["name"] == name).collect() };
+    // The handler ran once for the good order (its emitted event committed) ...
+    let seen = named("showcase.order_seen");
+    assert_eq!(seen.len(), 1, "{events:#?}");
+    assert_eq!(seen[0]["producer"], "showcase");
+    assert_eq!(seen[0]["payload"], json!({"seen": true}));
+    // ... and for the suspicious one declined three times: skipped, announced, its emitted
+    // event rolled back each time.
+    let failed = named("metacore.subscription_failed");
+    assert_eq!(failed.len(), 1, "{events:#?}");
+    let orders = named("showcase.Order.created");
+    assert_eq!(orders.len(), 2);
+    assert_eq!(failed[0]["producer"], "metacore");
+    assert_eq!(failed[0]["payload"]["addon"], "showcase");
+    assert_eq!(
+        failed[0]["payload"]["subscription"],
+        "showcase.Order.created"
+    );
+    assert_eq!(failed[0]["payload"]["attempts"], 3);
+    assert_eq!(
+        failed[0]["payload"]["event"],
+        json!({"name": "showcase.Order.created", "sequence": orders[1]["sequence"]})
+    );
+    // Another organisation's orders never reach this one's log.
+    let other = server.token(Some(Uuid::from_u128(7)), "admin", &[]);
+    assert!(log(&server, &other).await.is_empty());
+    running.abort();
+}
