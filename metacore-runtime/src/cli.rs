@@ -350,6 +350,7 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
     let options = Options {
         metrics_token: lookup(METRICS_TOKEN_ENV).and_then(|token| MetricsToken::new(&token)),
         allowed_origins: crate::api::ws::AllowedOrigins::from_lookup(&lookup)?,
+        keepalive: crate::api::ws::Keepalive::default(),
     };
     Ok(ServeConfig {
         settings,

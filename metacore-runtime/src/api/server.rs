@@ -22,7 +22,7 @@ use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
 use super::state::ApiState;
-use super::ws::{self, AllowedOrigins};
+use super::ws::{self, AllowedOrigins, Keepalive};
 use super::{filter_params, idempotency, key_operations, links, path_enums, references};
 use crate::registry::Registry;
 
@@ -49,6 +49,8 @@ pub struct Options {
     /// The origins browsers may open `GET /api/ws` from (`METACORE_ALLOWED_ORIGINS`; empty:
     /// the server's own).
     pub allowed_origins: AllowedOrigins,
+    /// The WebSocket keepalive timings (the defaults everywhere but in tests).
+    pub keepalive: Keepalive,
 }
 
 /// The OpenAPI service of `api` plus the common, role administration, event log and
@@ -119,7 +121,10 @@ pub fn application_with<A: OpenApi + 'static>(
     let mut routes = Route::new()
         .nest("/docs", docs)
         .at("/api/openapi.json", spec)
-        .at("/api/ws", ws::ws.data(options.allowed_origins));
+        .at(
+            "/api/ws",
+            ws::ws.data(options.allowed_origins).data(options.keepalive),
+        );
     if let Some(token) = options.metrics_token {
         routes = routes.at("/metrics", poem::get(observe::metrics_endpoint(token)));
     }

@@ -40,6 +40,28 @@ pub const SILENCE: Duration = Duration::from_secs(60);
 /// How long one outbound frame may take to write.
 pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
 
+/// The keepalive timings of the connections (the defaults are `runtime.md` §7's; tests
+/// shorten them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalive {
+    /// How often the server pings.
+    pub ping_every: Duration,
+    /// How long a connection may send nothing before it is closed (1001).
+    pub silence: Duration,
+    /// How long one outbound frame may take to write.
+    pub write_deadline: Duration,
+}
+
+impl Default for Keepalive {
+    fn default() -> Self {
+        Keepalive {
+            ping_every: PING_EVERY,
+            silence: SILENCE,
+            write_deadline: WRITE_DEADLINE,
+        }
+    }
+}
+
 /// The environment variable listing the origins browsers may connect from.
 pub const ALLOWED_ORIGINS_ENV: &str = "METACORE_ALLOWED_ORIGINS";
 
@@ -96,6 +118,7 @@ pub async fn ws(
     upgrade: poem::Result<WebSocket>,
     Data(state): Data<&ApiState>,
     Data(origins): Data<&AllowedOrigins>,
+    Data(keepalive): Data<&Keepalive>,
 ) -> Response {
     let caller = match authenticate(state.jwt_key(), request) {
         Ok(caller) => caller,
@@ -142,6 +165,7 @@ pub async fn ws(
         .collect();
     let hub = state.hub().clone();
     let registry = *state.registry();
+    let keepalive = *keepalive;
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_INBOUND))
         .max_frame_size(Some(MAX_INBOUND));
@@ -154,6 +178,7 @@ pub async fn ws(
                 access,
                 caller: caller.clone(),
                 org,
+                keepalive,
             };
             member.run(socket, requested).await;
         })
@@ -167,6 +192,7 @@ struct Connection {
     access: Access,
     caller: Caller,
     org: uuid::Uuid,
+    keepalive: Keepalive,
 }
 
 impl Connection {
@@ -177,15 +203,20 @@ impl Connection {
             self.subscribe(id, &requested);
         }
         let (mut sink, mut stream) = socket.split();
-        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+        let Keepalive {
+            ping_every,
+            silence,
+            write_deadline,
+        } = self.keepalive;
+        let mut ping = tokio::time::interval_at(Instant::now() + ping_every, ping_every);
         let mut heard = Instant::now();
         let close = loop {
-            let silence = tokio::time::sleep_until(heard + SILENCE);
+            let silent = tokio::time::sleep_until(heard + silence);
             tokio::select! {
                 frame = registration.frames.recv() => {
                     let Some(frame) = frame else { break None };
                     let write = sink.send(Message::Text(frame.text.to_string()));
-                    match tokio::time::timeout(WRITE_DEADLINE, write).await {
+                    match tokio::time::timeout(write_deadline, write).await {
                         Ok(Ok(())) => {}
                         _ => break None,
                     }
@@ -215,7 +246,7 @@ impl Connection {
                         break None;
                     }
                 }
-                () = silence => break Some((CloseCode::Away, "no traffic")),
+                () = silent => break Some((CloseCode::Away, "no traffic")),
                 () = registration.kicked.notified() => {
                     break Some((CloseCode::Again, "slow consumer: reconnect and catch up from /api/events"));
                 }
@@ -224,7 +255,7 @@ impl Connection {
         self.hub.unregister(id);
         if let Some((code, reason)) = close {
             let _ = tokio::time::timeout(
-                WRITE_DEADLINE,
+                write_deadline,
                 sink.send(Message::Close(Some((code, reason.to_string())))),
             )
             .await;

@@ -240,3 +240,68 @@ async fn a_client_that_never_reads_is_dropped_while_others_keep_receiving() {
         "{metrics}"
     );
 }
+
+/// Keepalive (timings shortened): the server pings; a client that answers (tungstenite
+/// pongs while it reads) stays connected past the silence limit, one that sends nothing is
+/// closed with 1001.
+#[tokio::test]
+async fn keepalive_pings_and_closes_silent_clients() {
+    use metacore_runtime::api::server::Options;
+    use metacore_runtime::api::ws::Keepalive;
+    use metacore_runtime::api::HandlerSettings;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    let server = Server::start_with_options(
+        metacore_runtime::testing::sqlite_database("http_ws_keepalive").await,
+        super::support::sandbox(),
+        HandlerSettings::default(),
+        None,
+        Options {
+            keepalive: Keepalive {
+                ping_every: Duration::from_millis(100),
+                silence: Duration::from_millis(400),
+                write_deadline: Duration::from_secs(1),
+            },
+            ..Options::default()
+        },
+    )
+    .await;
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let mut lively = open(&server, "", Some(&token), None)
+        .await
+        .expect("connected");
+    let mut silent = open(&server, "", Some(&token), None)
+        .await
+        .expect("connected");
+    // The lively client reads (answering each ping) for a second: at least five pings,
+    // and still open.
+    let mut pings = 0;
+    let until = tokio::time::Instant::now() + Duration::from_secs(1);
+    while let Ok(message) = tokio::time::timeout_at(until, lively.next()).await {
+        match message.expect("open").expect("a frame") {
+            Message::Ping(_) => pings += 1,
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+    assert!(pings >= 5, "{pings} pings in a second");
+    send(&mut lively, json!({"type": "ping"})).await;
+    assert_eq!(next(&mut lively).await["type"], "pong");
+    // The silent client never answered: the server dropped it (the lively one is the only
+    // connection left), and its stream ends with the close "no traffic" — or, when
+    // tungstenite first tries to answer the pings it finds buffered, with the broken pipe of
+    // the connection the server closed.
+    assert_eq!(server.state.hub().connections(), 1);
+    let ended = loop {
+        match tokio::time::timeout(Duration::from_secs(2), silent.next())
+            .await
+            .expect("the silent client's stream ends within 2 s")
+        {
+            Some(Ok(Message::Ping(_))) => continue,
+            Some(Ok(Message::Close(frame))) => break frame.map(|f| (f.code, f.reason.to_string())),
+            Some(Ok(other)) => panic!("unexpected frame {other:?}"),
+            Some(Err(_)) | None => break None,
+        }
+    };
+    if let Some((code, reason)) = ended {
+        assert_eq!((code, reason.as_str()), (CloseCode::Away, "no traffic"));
+    }
+}
