@@ -192,14 +192,16 @@ impl Hub {
             .map(|(id, member)| (*id, member.queue.clone()))
             .collect();
         let mut slow = Vec::new();
+        let mut sent = 0;
         for (id, queue) in picked {
             match queue.try_send(frame.clone()) {
-                Ok(()) => self.0.metrics.ws_message_sent(&frame.kind),
+                Ok(()) => sent += 1,
                 Err(mpsc::error::TrySendError::Full(_)) => slow.push(id),
                 // The connection is closing: it unregisters itself.
                 Err(mpsc::error::TrySendError::Closed(_)) => {}
             }
         }
+        self.0.metrics.ws_messages_sent(&frame.kind, sent);
         if slow.is_empty() {
             return;
         }

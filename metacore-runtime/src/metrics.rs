@@ -357,6 +357,14 @@ impl Metrics {
 
     /// One frame of type `kind` queued to a WebSocket connection.
     pub fn ws_message_sent(&self, kind: &str) {
+        self.ws_messages_sent(kind, 1);
+    }
+
+    /// `count` WebSocket frames of type `kind` queued at once (one fan-out).
+    pub fn ws_messages_sent(&self, kind: &str, count: u64) {
+        if count == 0 {
+            return;
+        }
         let kind = FRAME_TYPES
             .iter()
             .find(|known| **known == kind)
@@ -365,7 +373,7 @@ impl Metrics {
         self.0
             .ws_messages
             .get_or_create(&FrameLabels { r#type: kind })
-            .inc();
+            .inc_by(count);
     }
 
     /// One WebSocket connection dropped as a slow consumer.

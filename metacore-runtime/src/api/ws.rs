@@ -40,6 +40,9 @@ pub const SILENCE: Duration = Duration::from_secs(60);
 /// How long one outbound frame may take to write.
 pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
 
+/// The most queued frames written with one flush.
+const WRITE_BATCH: usize = 64;
+
 /// The keepalive timings of the connections (the defaults are `runtime.md` §7's; tests
 /// shorten them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,7 +218,15 @@ impl Connection {
             tokio::select! {
                 frame = registration.frames.recv() => {
                     let Some(frame) = frame else { break None };
-                    let write = sink.send(Message::Text(frame.text.to_string()));
+                    // The frames queued meanwhile go out with it, in one flush.
+                    let write = async {
+                        sink.feed(Message::Text(frame.text.to_string())).await?;
+                        for _ in 1..WRITE_BATCH {
+                            let Ok(frame) = registration.frames.try_recv() else { break };
+                            sink.feed(Message::Text(frame.text.to_string())).await?;
+                        }
+                        sink.flush().await
+                    };
                     match tokio::time::timeout(write_deadline, write).await {
                         Ok(Ok(())) => {}
                         _ => break None,
