@@ -26,6 +26,7 @@ mod bench;
 mod bench_build;
 mod bench_http;
 mod bench_isolation;
+mod bench_ws;
 mod browser;
 mod codegen;
 mod conformance;
@@ -42,6 +43,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                                 wrk: metacore-app beside a hand-written baseline and PostGraphile
   bench-isolation [--quick] [--duration SECS] [--connections N] [--threads N] [--backends sqlite,postgres]
                                 wrk: health and get by id, idle and with the WASM pool running infinite loops
+  bench-ws [--clients 1000,5000] [--frames-per-sec N] [--backends ..] (see bench-ws --help)
+                                WebSocket fan-out: frames/s delivered and create-to-frame latency
   conformance [--max-examples N]
                                 openapi-spec-validator + schemathesis against the live demo server (default 100)
   browser                       the React runtime and Swagger UI in headless Chromium against the live demo server";
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Some("bench-http") => bench_http::run(&args[1..]),
         Some("bench-http-baseline") => bench_http::run_baseline(&args[1..]),
         Some("bench-isolation") => bench_isolation::run(&args[1..]),
+        Some("bench-ws") => bench_ws::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("browser") => browser::run(&args[1..]),
         _ => {
