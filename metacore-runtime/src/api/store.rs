@@ -74,8 +74,9 @@ fn db_error(error: DbErr) -> ApiError {
 ///
 /// The page is found on the list's index alone and only its rows are read (a deferred join:
 /// `… WHERE id IN (SELECT id … ORDER BY … LIMIT … OFFSET …)`), so a deep page skips index
-/// entries, not rows. An unfiltered page reads the organisation's row count in the same
-/// statement; otherwise the total comes from `counts::total`.
+/// entries, not rows; the first page reads the start of the range directly. An unfiltered
+/// page reads the organisation's row count in the same statement; otherwise the total comes
+/// from `counts::total`.
 pub async fn list(
     db: &impl ConnectionTrait,
     counts: &CountCache,
@@ -171,7 +172,8 @@ pub(crate) fn list_filter(
 const LIVE_ROWS_COLUMN: &str = "metacore_live_rows";
 
 /// `SELECT <columns> FROM t WHERE id IN (SELECT id FROM t <filter> <order> LIMIT … OFFSET …)
-/// <order>`, with the live-row count of `count_of` as [`LIVE_ROWS_COLUMN`] when given.
+/// <order>` — or, for the first page, `SELECT <columns> FROM t <filter> <order> LIMIT …` —
+/// with the live-row count of `count_of` as [`LIVE_ROWS_COLUMN`] when given.
 fn page_statement(
     model: &ModelDescriptor,
     filter: &Sql,
@@ -194,9 +196,17 @@ fn page_statement(
             .push(") AS ")
             .ident(LIVE_ROWS_COLUMN);
     }
+    select.push(" FROM ").ident(model.physical_table);
+    if offset == 0 {
+        // The first page is the start of the index range itself: nothing to skip.
+        select
+            .append(filter)
+            .append(order)
+            .push(" LIMIT ")
+            .bind(per_page as i64);
+        return select;
+    }
     select
-        .push(" FROM ")
-        .ident(model.physical_table)
         .push(" WHERE ")
         .ident(id)
         .push(" IN (SELECT ")
