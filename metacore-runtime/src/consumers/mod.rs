@@ -8,10 +8,11 @@
 //! after the consumer handled the event, so an event committed just before a crash (or a
 //! consumer killed mid-stream) is handled after the restart: delivery is at least once.
 //!
-//! One task per consumer ([`start`]) wakes when this process commits an event, when another
-//! process announces one ([`crate::coherence`]), and every [`Settings::poll`] otherwise; it
-//! finds the organisations whose log is ahead of its cursor and drains each on a task of its
-//! own, so one slow organisation does not hold up the others. Several processes may run the
+//! One task per consumer ([`start`]) drains an organisation's log on a task of its own (so
+//! one slow organisation does not hold up the others) when this process commits an event the
+//! consumer wants there; every [`Settings::poll`], and when another process announces an
+//! event ([`crate::coherence`]), it looks for every organisation whose log is ahead of its
+//! cursor (which also moves the cursor past the events it skips, in one write per batch). Several processes may run the
 //! same consumers on one database: an organisation's cursor is *leased* (`leased_by`,
 //! `lease_until`, renewed as it moves) and only the lease holder reads past it; an expired
 //! lease (a killed process) is taken over.
@@ -209,35 +210,58 @@ impl Runner {
         let wake = self.state.events_logged();
         let mut bus = self.state.bus().subscribe();
         let mut draining: JoinSet<Uuid> = JoinSet::new();
+        // Organisations being drained, and those of them that got events meanwhile.
         let mut busy: HashSet<Uuid> = HashSet::new();
+        let mut dirty: HashSet<Uuid> = HashSet::new();
+        let mut poll = tokio::time::interval(self.settings.poll);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            match behind(&self.state, &name).await {
-                Ok(orgs) => {
-                    for org in orgs {
-                        if busy.insert(org) {
-                            let runner = self.clone();
-                            draining.spawn(async move {
-                                runner.drain(org, registered).await;
-                                org
-                            });
+            // Which organisations to drain now: all that are behind (a poll, another
+            // process's announcement, a lagging bus), or the one this process just wrote to.
+            let mut due: Vec<Uuid> = Vec::new();
+            let mut scan = false;
+            tokio::select! {
+                event = bus.recv() => match event {
+                    // An event this consumer skips moves its cursor at the next poll.
+                    Ok(event) if self.consumer.wants(&event) => due.push(event.org_id),
+                    Ok(_) => {}
+                    Err(_) => scan = true,
+                },
+                () = wake.notified() => scan = true,
+                Some(done) = draining.join_next() => match done {
+                    Ok(org) => {
+                        busy.remove(&org);
+                        if dirty.remove(&org) {
+                            due.push(org);
                         }
                     }
-                }
-                Err(error) => tracing::warn!(consumer = %name, %error, "cannot read the event log"),
-            }
-            tokio::select! {
-                _ = bus.recv() => {}
-                () = wake.notified() => {}
-                Some(done) = draining.join_next() => {
-                    if let Ok(org) = done {
-                        busy.remove(&org);
-                    } else {
-                        // A drain cannot panic (handlers run on tasks of their own); should it,
-                        // forget every organisation so that the next round restarts them.
+                    // A drain cannot panic (handlers run on tasks of their own); should it,
+                    // forget every organisation so that the next scan restarts them.
+                    Err(_) => {
                         busy.clear();
+                        dirty.clear();
+                    }
+                },
+                _ = poll.tick() => scan = true,
+            }
+            if scan {
+                match behind(&self.state, &name).await {
+                    Ok(orgs) => due.extend(orgs),
+                    Err(error) => {
+                        tracing::warn!(consumer = %name, %error, "cannot read the event log")
                     }
                 }
-                () = tokio::time::sleep(self.settings.poll) => {}
+            }
+            for org in due {
+                if !busy.insert(org) {
+                    dirty.insert(org);
+                    continue;
+                }
+                let runner = self.clone();
+                draining.spawn(async move {
+                    runner.drain(org, registered).await;
+                    org
+                });
             }
         }
     }
