@@ -149,7 +149,8 @@ fn read_entries<R: Read>(archive: &mut tar::Archive<R>) -> Result<Vec<Entry>, Bu
         if let Some(first) = seen.insert(fold_case(&path), path.clone()) {
             return Err(Invalid::Duplicate { path, first }.into());
         }
-        let size = entry.header().entry_size().map_err(unreadable)?;
+        // The effective size: a PAX `size` record overrides the ustar header's.
+        let size = entry.size();
         let limit = entry_limit(&path);
         if size > limit {
             return Err(Invalid::EntryTooLarge { path, size, limit }.into());

@@ -67,11 +67,21 @@ impl std::fmt::Debug for SecretKey {
 pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
-    /// Parses 64 hex characters (surrounding whitespace ignored) that encode a valid point.
+    /// Parses 64 hex characters (surrounding whitespace ignored) that encode a valid point
+    /// canonically; small-order (weak) keys are refused.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
-        VerifyingKey::from_bytes(&hex32(text, "public key")?)
-            .map(PublicKey)
-            .map_err(|_| KeyError("the public key is not a valid Ed25519 point".to_string()))
+        let bytes = hex32(text, "public key")?;
+        let key = VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| KeyError("the public key is not a valid Ed25519 point".to_string()))?;
+        if key.to_bytes() != bytes {
+            return Err(KeyError(
+                "the public key is not canonically encoded".to_string(),
+            ));
+        }
+        if key.is_weak() {
+            return Err(KeyError("the public key has small order".to_string()));
+        }
+        Ok(PublicKey(key))
     }
 
     /// The key in lowercase hex.
@@ -285,6 +295,11 @@ mod tests {
         assert!(PublicKey::from_hex("abcd").is_err());
         assert!(PublicKey::from_hex(&"zz".repeat(32)).is_err());
         assert!(SecretKey::from_hex(&"00".repeat(33)).is_err());
+        // y = p + 1: a non-canonical encoding of the point y = 1.
+        let mut non_canonical = [0xffu8; 32];
+        non_canonical[0] = 0xee;
+        non_canonical[31] = 0x7f;
+        assert!(PublicKey::from_hex(&hex::encode(non_canonical)).is_err());
         assert_ne!(SecretKey::generate().unwrap().to_hex(), secret.to_hex());
     }
 
@@ -296,7 +311,8 @@ mod tests {
         identity[0] = 1;
         let mut sig = [0u8; 64];
         sig[0] = 1;
-        let key = PublicKey::from_hex(&hex::encode(identity)).unwrap();
+        assert!(PublicKey::from_hex(&hex::encode(identity)).is_err());
+        let key = PublicKey(VerifyingKey::from_bytes(&identity).unwrap());
         let signature = Signature(ed25519_dalek::Signature::from_bytes(&sig));
         let digest = sha256(b"anything");
         assert!(ed25519_dalek::Verifier::verify(&key.0, &digest, &signature.0).is_ok());

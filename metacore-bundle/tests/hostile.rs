@@ -290,6 +290,30 @@ fn an_oversize_compressed_upload_is_too_large() {
 }
 
 #[test]
+fn a_pax_size_record_cannot_hide_an_oversize_entry() {
+    // The ustar header says 1 byte; the PAX record that overrides it says 20 MiB.
+    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::best()));
+    builder
+        .append(&header(&file(b"manifest.json", 2)), &b"{}"[..])
+        .unwrap();
+    let size = (20 * MIB).to_string();
+    builder
+        .append_pax_extensions([("size", size.as_bytes())])
+        .unwrap();
+    builder
+        .append(
+            &header(&file(b"assets/x.bin", 1)),
+            io::repeat(0).take(20 * MIB),
+        )
+        .unwrap();
+    let bytes = builder.into_inner().unwrap().finish().unwrap();
+    assert!(matches!(
+        invalid(&bytes),
+        Invalid::EntryTooLarge { size, .. } if size == 20 * MIB
+    ));
+}
+
+#[test]
 fn a_missing_manifest_is_invalid() {
     let bytes = archive(&[file(b"README.md", 3)], false, Compression::default());
     assert_eq!(invalid(&bytes), Invalid::MissingManifest);
