@@ -361,8 +361,10 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
 }
 
 /// The operator's handler settings from the environment `lookup`:
-/// [`EGRESS_ALLOW_ENV`], [`CAPABILITY_MODE_ENV`] and [`idempotency::TTL_ENV`] (unset or
-/// empty: strict guard, `enforce`, 24 h). A malformed value is an error naming the variable.
+/// [`EGRESS_ALLOW_ENV`], [`CAPABILITY_MODE_ENV`], [`idempotency::TTL_ENV`] and the outbound
+/// webhook variables ([`crate::webhooks::WebhookSettings::from_lookup`]) (unset or empty:
+/// strict guard, `enforce`, 24 h, 4 workers). A malformed value is an error naming the
+/// variable.
 pub fn handler_settings(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<HandlerSettings, String> {
@@ -382,6 +384,7 @@ pub fn handler_settings(
         egress,
         capability_mode,
         idempotency_ttl: idempotency::ttl_from(&lookup)?,
+        webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
     })
 }
 

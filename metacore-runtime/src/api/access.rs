@@ -257,6 +257,7 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
     .chain(crate::installations::change_notices(backend))
     .chain(super::idempotency::create_table(backend))
     .chain(crate::event_log::create_tables(backend))
+    .chain(crate::webhooks::create_tables(backend))
     .collect()
 }
 
