@@ -21,6 +21,7 @@ use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
 use super::state::ApiState;
+use super::webhooks::WebhooksApi;
 use super::ws::{self, AllowedOrigins};
 use super::{filter_params, idempotency, key_operations, links, path_enums, references};
 use crate::registry::Registry;
@@ -50,14 +51,14 @@ pub struct Options {
     pub allowed_origins: AllowedOrigins,
 }
 
-/// The OpenAPI service of `api` plus the common, role administration and event log
-/// operations.
+/// The OpenAPI service of `api` plus the common, role administration, event log and
+/// webhook operations.
 pub fn service<A: OpenApi>(
     api: A,
     info: Info<'_>,
-) -> OpenApiService<(A, CommonApi, RolesApi, EventsApi), ()> {
+) -> OpenApiService<(A, CommonApi, RolesApi, EventsApi, WebhooksApi), ()> {
     OpenApiService::new(
-        (api, CommonApi, RolesApi, EventsApi),
+        (api, CommonApi, RolesApi, EventsApi, WebhooksApi),
         info.title,
         info.version,
     )
