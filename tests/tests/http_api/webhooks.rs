@@ -3,8 +3,8 @@
 //! events the API writes, the retry schedule (a 10 ms unit instead of a second), `dead`
 //! after `retry_max`, replays, the synchronous test on an inactive webhook, rotation, the
 //! log's paging and filters, soft delete killing pending deliveries, secrets sealed at rest
-//! and absent from every GET and log line — and a matrix of every route across two
-//! organisations.
+//! and absent from every GET and log line, expired leases claimed again with the dead
+//! worker's late outcome refused — and a matrix of every route across two organisations.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -733,4 +733,83 @@ async fn isolation(db: DatabaseConnection) {
     assert_eq!(last["organization_id"], ORG_A.to_string());
     assert_eq!(last["data"]["after"]["name"], "Ours");
     assert!(pool.shutdown(Duration::from_secs(5)).await);
+}
+
+#[tokio::test]
+async fn expired_leases_are_claimed_again_on_sqlite() {
+    leases(testing::sqlite_database("http_webhooks_leases").await).await;
+}
+
+#[tokio::test]
+async fn expired_leases_are_claimed_again_on_postgres() {
+    let Some(db) = testing::postgres_database("http_webhooks_leases").await else {
+        eprintln!("METACORE_TEST_POSTGRES_URL is not set: skipped");
+        return;
+    };
+    leases(db).await;
+}
+
+/// A claimed delivery is nobody else's while its lease runs; once it expires (its worker
+/// died) the next claim takes it as a new attempt with a new token, and the dead worker's
+/// late outcome is refused — the attempt is recorded once.
+async fn leases(db: DatabaseConnection) {
+    use metacore_runtime::webhooks::queue::{self, Outcome, Recorded};
+    let receiver = Receiver::start().await;
+    let server = start(db).await;
+    let admin = server.token(Some(ORG_A), "admin", &[]);
+    let created = server
+        .send(
+            "POST",
+            "/api/webhooks",
+            Some(&admin),
+            Some(&json!({"name": "lease", "url": receiver.url, "events": ["*"]})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    server.create_customer(&admin, "Lease").await;
+    let db = server.state.db();
+    let first = queue::claim(db, 10).await.expect("a claim");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].attempt, 1);
+    assert!(
+        queue::claim(db, 10).await.expect("a claim").is_empty(),
+        "leased"
+    );
+    // The worker dies: its lease runs out.
+    db.execute_unprepared(
+        "UPDATE metacore_webhook_deliveries SET locked_until = locked_until - 3600000",
+    )
+    .await
+    .expect("an update");
+    let second = queue::claim(db, 10).await.expect("a claim");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].id, first[0].id, "the same delivery");
+    assert_eq!(second[0].attempt, 2, "a new attempt");
+    assert_ne!(second[0].token, first[0].token);
+    let ok = Outcome {
+        succeeded: true,
+        status: Some(200),
+        error: None,
+        excerpt: None,
+    };
+    assert_eq!(
+        queue::record(db, &first[0], &ok, 3, Some(10))
+            .await
+            .expect("a record"),
+        Recorded::LeaseLost,
+        "the dead worker's outcome is refused"
+    );
+    assert!(!queue::release(db, &first[0]).await.expect("a release"));
+    assert_eq!(
+        queue::record(db, &second[0], &ok, 3, Some(10))
+            .await
+            .expect("a record"),
+        Recorded::Succeeded
+    );
+    assert!(queue::claim(db, 10).await.expect("a claim").is_empty());
+    let hook = created.body["data"]["id"].as_str().expect("an id");
+    let shown = server
+        .send("GET", &format!("/api/webhooks/{hook}"), Some(&admin), None)
+        .await;
+    assert_eq!(shown.body["data"]["success_count"], 1, "counted once");
 }
