@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use super::deliver::{self, Message};
 use super::queue::{self, Claimed, Outcome, Recorded};
-use super::{store, RetrySchedule};
+use super::store::{self, WebhookError};
+use super::RetrySchedule;
 use crate::events::EventBus;
 use crate::installations::MasterKey;
 use crate::metrics::Metrics;
@@ -63,9 +64,25 @@ impl Context {
         retry: bool,
         even_inactive: bool,
     ) -> Result<Attempted, String> {
-        let target = store::secret_of(&self.db, self.master_key.as_ref(), claimed.webhook_id)
-            .await
-            .map_err(|e| e.to_string())?;
+        let target =
+            match store::secret_of(&self.db, self.master_key.as_ref(), claimed.webhook_id).await {
+                Ok(target) => target,
+                // A secret that does not open (no or another master key) will not open on a
+                // retry either: the delivery is dead, with the reason (never the secret).
+                Err(WebhookError::Secret(reason)) => {
+                    queue::abandon(&self.db, claimed, &reason)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    self.metrics.webhook_delivery("dead", Duration::ZERO);
+                    return Ok(Attempted {
+                        status: super::STATUS_DEAD,
+                        status_code: None,
+                        error: Some(reason),
+                        duration: Duration::ZERO,
+                    });
+                }
+                Err(error) => return Err(error.to_string()),
+            };
         let target = match target {
             Some(target) if !target.deleted && (target.webhook.active || even_inactive) => target,
             other => {
