@@ -14,7 +14,9 @@
 //!   secret (sealed at rest under `METACORE_MASTER_KEY`, see [`crate::installations`]), handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
-//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token; every request
+//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token;
+//!   `METACORE_WEBHOOK_WORKERS` delivery workers (default 4) send the organisations'
+//!   outbound webhooks until SIGTERM, which stops them claiming ([`crate::webhooks`]); every request
 //!   is logged (one line, with its request id, in `text` or `json`) — see
 //!   [`crate::api::observe`] and [`crate::metrics`];
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
