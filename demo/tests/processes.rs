@@ -736,6 +736,8 @@ fn serve_refuses_nonsense_configuration_in_one_line() {
         ("METACORE_EXPORT_MAX_ROWS", "lots"),
         ("METACORE_IMPORT_MAX_ROWS", "0"),
         ("METACORE_WASM_MAX_TIMEOUT_MS", "-5"),
+        ("METACORE_WEBHOOK_WORKERS", "lots"),
+        ("METACORE_WEBHOOK_POLL_MS", "0"),
     ];
     for (name, value) in cases {
         let output = testing::serve_command(BINARY, &dir, &database, SECRET)

@@ -14,7 +14,9 @@
 //!   secret (sealed at rest under `METACORE_MASTER_KEY`, see [`crate::installations`]), handlers'
 //!   outbound calls pass the egress guard with the `METACORE_EGRESS_ALLOW` allow-list, and
 //!   `METACORE_CAPABILITY_MODE` (`enforce`/`shadow`) decides what a capability violation does;
-//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token; every request
+//!   `METACORE_METRICS_TOKEN` enables `GET /metrics` behind that bearer token;
+//!   `METACORE_WEBHOOK_WORKERS` delivery workers (default 4) send the organisations'
+//!   outbound webhooks until SIGTERM, which stops them claiming ([`crate::webhooks`]); every request
 //!   is logged (one line, with its request id, in `text` or `json`) — see
 //!   [`crate::api::observe`] and [`crate::metrics`];
 //! * `migrate [--database-url URL]` — apply pending migrations and exit;
@@ -120,8 +122,8 @@ impl<A> App<A> {
 const ENVIRONMENT_HELP: &str = "Environment:\n  \
         DATABASE_URL               database when --database-url is not given\n  \
         METACORE_JWT_SECRET        HS256 secret of bearer tokens (unset: random per process)\n  \
-        METACORE_MASTER_KEY        32-byte key (hex or base64) sealing install secrets at rest\n                             \
-        (unset: stored unencrypted, with a warning)\n  \
+        METACORE_MASTER_KEY        32-byte key (hex or base64) sealing install and webhook\n                             \
+        secrets at rest (unset: stored unencrypted, with a warning)\n  \
         METACORE_EGRESS_ALLOW      egress allow-list of handlers' outbound calls: host names,\n                             \
         *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
@@ -129,6 +131,10 @@ const ENVIRONMENT_HELP: &str = "Environment:\n  \
         METACORE_IDEMPOTENCY_TTL   how long answers to requests with an Idempotency-Key are\n                             \
         kept for replay, e.g. 24h (default), 30m, 90s\n  \
         METACORE_EVENT_RETENTION_DAYS  days the event log keeps events (default 30)\n  \
+        METACORE_WEBHOOK_WORKERS   outbound webhook delivery workers of this process (default 4;\n                             \
+        0: none)\n  \
+        METACORE_WEBHOOK_POLL_MS   how often idle webhook workers look for due deliveries\n                             \
+        (default 1000)\n  \
         METACORE_ALLOWED_ORIGINS   origins browsers may open /api/ws from, comma-separated\n                             \
         (default: the server's own)\n  \
         METACORE_METRICS_TOKEN     serve GET /metrics (Prometheus/OpenMetrics text) to requests\n                             \
@@ -362,8 +368,10 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
 }
 
 /// The operator's handler settings from the environment `lookup`:
-/// [`EGRESS_ALLOW_ENV`], [`CAPABILITY_MODE_ENV`] and [`idempotency::TTL_ENV`] (unset or
-/// empty: strict guard, `enforce`, 24 h). A malformed value is an error naming the variable.
+/// [`EGRESS_ALLOW_ENV`], [`CAPABILITY_MODE_ENV`], [`idempotency::TTL_ENV`] and the outbound
+/// webhook variables ([`crate::webhooks::WebhookSettings::from_lookup`]) (unset or empty:
+/// strict guard, `enforce`, 24 h, 4 workers). A malformed value is an error naming the
+/// variable.
 pub fn handler_settings(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<HandlerSettings, String> {
@@ -383,6 +391,7 @@ pub fn handler_settings(
         egress,
         capability_mode,
         idempotency_ttl: idempotency::ttl_from(&lookup)?,
+        webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
     })
 }
 
@@ -518,12 +527,15 @@ async fn serve<A: OpenApi + 'static>(
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     if master_key.is_none() {
-        tracing::warn!("{MASTER_KEY_ENV} is not set: install secrets are stored unencrypted");
+        tracing::warn!(
+            "{MASTER_KEY_ENV} is not set: install and webhook secrets are stored unencrypted"
+        );
         eprintln!(
-            "WARNING: {MASTER_KEY_ENV} is not set: install secrets are stored UNENCRYPTED \
-             (development only; set a 32-byte key, hex or base64)"
+            "WARNING: {MASTER_KEY_ENV} is not set: install and webhook secrets are stored \
+             UNENCRYPTED (development only; set a 32-byte key, hex or base64)"
         );
     }
+    let webhook_settings = settings.webhooks;
     if std::env::var(WEBHOOK_SECRET_ENV).is_ok_and(|s| !s.is_empty()) {
         eprintln!(
             "warning: {WEBHOOK_SECRET_ENV} is ignored: webhook calls are signed with each \
@@ -550,6 +562,16 @@ async fn serve<A: OpenApi + 'static>(
         consumers,
     );
     housekeeping(&state, event_retention_days);
+    // Outbound webhook deliveries (§6.2): claimed until SIGTERM, then the attempts in
+    // flight get the drain bound to finish before they are released.
+    let workers = crate::webhooks::Workers::start(
+        state.webhook_context(),
+        webhook_settings.workers,
+        webhook_settings.poll,
+        timeouts.drain,
+        state.bus(),
+    );
+    let stop_workers = workers.stopper();
     let metrics = options.metrics_token.is_some();
     let endpoint = endpoint_with(&app, state, options);
     eprintln!("metacore-app listening on http://{address}");
@@ -563,8 +585,19 @@ async fn serve<A: OpenApi + 'static>(
     eprintln!(
         "  token:     METACORE_JWT_SECRET=… metacore-app token --user <uuid> --org <uuid> --role admin"
     );
-    let drained =
-        crate::connection::serve_until(listener, endpoint, timeouts, termination()).await?;
+    let signal = async move {
+        termination().await;
+        // Stop claiming at once, while the requests in progress drain.
+        let _ = stop_workers.send(true);
+    };
+    let drained = crate::connection::serve_until(listener, endpoint, timeouts, signal).await;
+    let workers_done = workers
+        .shutdown(timeouts.drain + Duration::from_secs(1))
+        .await;
+    if !workers_done {
+        eprintln!("metacore-app: webhook workers did not stop in time; their leases will expire");
+    }
+    let drained = drained?;
     match drained {
         Drained::Completely => eprintln!("metacore-app stopped: every request finished"),
         Drained::TimedOut(open) => eprintln!(

@@ -178,6 +178,40 @@ impl EgressGuard {
         }
     }
 
+    /// Steps 1–2 without resolving: scheme, userinfo, refused names, and a literal IP host
+    /// in a blocked range — what can be decided about a URL when it is stored (outbound
+    /// webhooks at create and update); [`EgressGuard::check_url`] still runs at each
+    /// connection.
+    pub fn check_literal(&self, url: &Url) -> Result<(), EgressRefusal> {
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(refuse(
+                RefusalKind::Scheme,
+                format!("scheme `{}` is not allowed", url.scheme()),
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(refuse(
+                RefusalKind::Userinfo,
+                "URLs with user information are not allowed",
+            ));
+        }
+        match url.host() {
+            None => Err(refuse(RefusalKind::NoHost, "the URL has no host")),
+            Some(Host::Ipv4(ip)) => self.check_address(IpAddr::V4(ip)),
+            Some(Host::Ipv6(ip)) => self.check_address(IpAddr::V6(ip)),
+            Some(Host::Domain(name)) => {
+                let name = name.trim_end_matches('.').to_ascii_lowercase();
+                if !self.name_allowed(&name) && is_refused_name(&name) {
+                    return Err(refuse(
+                        RefusalKind::RefusedName,
+                        format!("host name `{name}` is not allowed"),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Resolves `name` and vets every address: refused when **any** is blocked.
     async fn resolve_vetted(
         &self,

@@ -9,6 +9,9 @@
 //! transaction, so a rollback undoes the increment and concurrent writers of one
 //! organisation serialise on that row.
 //!
+//! Each appended event also queues its outbound webhook deliveries in the same transaction
+//! ([`crate::webhooks::queue::enqueue`]), so a committed event is never without them.
+//!
 //! On PostgreSQL each event is also announced on [`CHANNEL`] when it commits, so the other
 //! server processes can hand it to their WebSocket hubs. `GET /api/events`
 //! ([`crate::api::events`]) replays the caller's organisation's log by
@@ -99,6 +102,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         "INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, actor_id, \
          occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     );
+    let payload = event.payload.to_string();
     let mut values: Vec<Value> = vec![
         event.org_id.into(),
         sequence.into(),
@@ -106,7 +110,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         event.producer.clone().into(),
         event.actor_id.into(),
         event.occurred_at.into(),
-        event.payload.to_string().into(),
+        payload.clone().into(),
     ];
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // Announced to every process at the commit (and never if it rolls back), in the same
@@ -120,6 +124,8 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
     } else {
         txn.execute_raw(statement(txn, &insert, values)).await?;
     }
+    // The outbound webhooks' deliveries of this event, in its transaction (§6.2).
+    crate::webhooks::queue::enqueue(txn, event, sequence, &payload).await?;
     event.sequence = Some(sequence);
     Ok(sequence)
 }

@@ -168,18 +168,28 @@ pub fn seal(
     org: Uuid,
     addon_key: &str,
 ) -> Result<String, InstallationError> {
+    seal_bound(key, secret, &associated_data(org, addon_key))
+}
+
+/// `secret` sealed under `key` with `aad` as associated data (what the sealed value is bound
+/// to: its row), or `plain:<secret>` without a key. [`seal`] binds install secrets to their
+/// (organisation, addon); other runtime secrets (outbound webhooks) bind to their own rows.
+pub fn seal_bound(
+    key: Option<&MasterKey>,
+    secret: &Secret,
+    aad: &[u8],
+) -> Result<String, InstallationError> {
     let Some(key) = key else {
         return Ok(format!("{PLAIN_PREFIX}{}", secret.expose()));
     };
     let nonce = random::<NONCE_BYTES>()?;
-    let aad = associated_data(org, addon_key);
     let sealed = key
         .cipher()
         .encrypt(
             &Nonce::from(nonce),
             Payload {
                 msg: secret.expose().as_bytes(),
-                aad: &aad,
+                aad,
             },
         )
         .map_err(|_| InstallationError::Undecryptable)?;
@@ -198,6 +208,15 @@ pub fn open(
     stored: &str,
     org: Uuid,
     addon_key: &str,
+) -> Result<Secret, InstallationError> {
+    open_bound(key, stored, &associated_data(org, addon_key))
+}
+
+/// The secret stored as `stored` by [`seal_bound`] with the associated data `aad`.
+pub fn open_bound(
+    key: Option<&MasterKey>,
+    stored: &str,
+    aad: &[u8],
 ) -> Result<Secret, InstallationError> {
     if let Some(plain) = stored.strip_prefix(PLAIN_PREFIX) {
         return Ok(Secret::new(plain));
@@ -218,16 +237,9 @@ pub fn open(
     let nonce: [u8; NONCE_BYTES] = nonce
         .try_into()
         .map_err(|_| InstallationError::Undecryptable)?;
-    let aad = associated_data(org, addon_key);
     let plain = key
         .cipher()
-        .decrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: sealed,
-                aad: &aad,
-            },
-        )
+        .decrypt(&Nonce::from(nonce), Payload { msg: sealed, aad })
         .map_err(|_| InstallationError::Undecryptable)?;
     String::from_utf8(plain)
         .map(Secret::new)

@@ -27,6 +27,8 @@
 //! * [`db`] — opening the application database (pool, WAL, the SQL guard);
 //!   [`schema_lock`] — one process at a time migrates it; [`coherence`] — caches kept
 //!   coherent across processes on one PostgreSQL.
+//! * [`webhooks`] — organisation-configured outbound webhooks: the durable, signed delivery
+//!   queue and its workers (§6.2).
 //! * [`testing`] — throw-away SQLite and PostgreSQL databases for tests.
 
 pub mod api;
@@ -54,6 +56,7 @@ pub mod signing;
 pub mod sql;
 pub mod testing;
 pub mod types;
+pub mod webhooks;
 
 pub use metacore_core::{registry, wasm};
 /// serde, for the derives of generated entities (`#[serde(crate = "metacore_runtime::serde")]`).

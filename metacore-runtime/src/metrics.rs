@@ -17,16 +17,15 @@
 //! | `egress_refused_total{reason}` | the guarded outbound client, for each hop the egress guard refuses ([`crate::outbound`]) |
 //! | `events_written_total` | every event published after its write committed: the API's canonical events and handlers' `event_emit` |
 //! | `ws_connections`, `ws_messages_sent_total{type}`, `ws_slow_consumer_disconnects_total` | the WebSocket hub, as connections register and leave, frames are queued and slow consumers dropped ([`crate::hub`]) |
+//! | `webhook_deliveries_total{result}`, `webhook_delivery_duration_seconds` | the outbound webhook deliveries, once per recorded attempt: `succeeded`, `failed` (to be retried) or `dead` ([`crate::webhooks`]) |
 //!
 //! Labels are bounded: route templates (never raw paths; `unmatched` when no route matched),
 //! the standard HTTP methods (anything else is `other`), status codes, addon keys (bounded by
 //! the build), capability kinds and modes, import names, and the fixed refusal kinds of
 //! [`RefusalKind`]. No user, organisation or record id is ever a label.
 //!
-//! Not registered yet, because the subsystems they measure do not exist in this runtime:
-//! the outbound webhook workers' `webhook_deliveries_total` and
-//! `webhook_delivery_duration_seconds` (§6.2), and the event log consumers'
-//! `event_consumer_lag` (§8). A registered metric that nothing updates would report a
+//! Not registered yet, because the subsystem it measures does not exist in this runtime:
+//! the event log consumers' `event_consumer_lag` (§8). A registered metric that nothing updates would report a
 //! misleading zero; each arrives with its subsystem.
 //!
 //! The exposition is the OpenMetrics text format (the standardised Prometheus text format,
@@ -106,6 +105,17 @@ struct ReasonLabels {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResultLabels {
+    result: &'static str,
+}
+
+/// Upper bounds of the webhook delivery duration buckets, in seconds (up to the 60 s
+/// timeout).
+const WEBHOOK_BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0,
+];
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct FrameLabels {
     r#type: &'static str,
 }
@@ -172,6 +182,8 @@ struct Inner {
     ws_connections: Gauge,
     ws_messages: Family<FrameLabels, Counter>,
     ws_slow: Counter,
+    webhook_deliveries: Family<ResultLabels, Counter>,
+    webhook_duration: Histogram,
 }
 
 /// One server's metrics: a registry and its families; clone freely (one `Arc`).
@@ -264,6 +276,19 @@ impl Metrics {
             "WebSocket connections dropped because their outbound queue was full",
             ws_slow.clone(),
         );
+        let webhook_deliveries = Family::<ResultLabels, Counter>::default();
+        registry.register(
+            "webhook_deliveries",
+            "Outbound webhook delivery attempts, by result (succeeded, failed, dead)",
+            webhook_deliveries.clone(),
+        );
+        let webhook_duration = Histogram::new(WEBHOOK_BUCKETS);
+        registry.register_with_unit(
+            "webhook_delivery_duration",
+            "Time an outbound webhook delivery attempt took",
+            Unit::Seconds,
+            webhook_duration.clone(),
+        );
         Metrics(Arc::new(Inner {
             registry,
             http_requests,
@@ -277,6 +302,8 @@ impl Metrics {
             ws_connections,
             ws_messages,
             ws_slow,
+            webhook_deliveries,
+            webhook_duration,
         }))
     }
 
@@ -333,6 +360,16 @@ impl Metrics {
                 mode,
             })
             .inc();
+    }
+
+    /// One outbound webhook delivery attempt recorded as `result` (`succeeded`, `failed` or
+    /// `dead`) after `elapsed`.
+    pub fn webhook_delivery(&self, result: &'static str, elapsed: Duration) {
+        self.0
+            .webhook_deliveries
+            .get_or_create(&ResultLabels { result })
+            .inc();
+        self.0.webhook_duration.observe(elapsed.as_secs_f64());
     }
 
     /// One hop refused by the egress guard for `reason`.
@@ -421,6 +458,7 @@ mod tests {
         metrics.capability_violation("showcase", "http:fetch", "enforce");
         metrics.egress_refused(RefusalKind::BlockedAddress);
         metrics.events_written(2);
+        metrics.webhook_delivery("dead", Duration::from_millis(5));
         let text = metrics.encode();
         for line in [
             r#"http_requests_total{method="GET",route="/api/data/customers/:id",status="200"} 1"#,
@@ -432,6 +470,8 @@ mod tests {
             r#"capability_violations_total{addon="showcase",kind="http:fetch",mode="enforce"} 1"#,
             r#"egress_refused_total{reason="blocked_address"} 1"#,
             "events_written_total 2",
+            r#"webhook_deliveries_total{result="dead"} 1"#,
+            "webhook_delivery_duration_seconds_count 1",
         ] {
             assert!(
                 text.lines().any(|l| l == line),

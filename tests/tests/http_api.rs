@@ -26,6 +26,9 @@
 //!   on PostgreSQL, exact decimals, capability wildcards;
 //! * revalidation of metadata, navigation and manifests (`ETag`, 304) and what the OpenAPI
 //!   document declares: bearer security, tags per addon, option sets as enums.
+//! * outbound webhooks: signed deliveries of the API's events to a real receiver, the retry
+//!   schedule, `dead`, replays, tests, rotation, the log, secrets never readable, and every
+//!   route across two organisations;
 //! * observability: `GET /metrics` counts a scripted workload exactly, behind its token, with
 //!   bounded labels; `X-Request-Id` echoed or generated on every response.
 
@@ -85,3 +88,6 @@ mod spec_and_cache;
 
 #[path = "http_api/metrics.rs"]
 mod metrics;
+
+#[path = "http_api/webhooks.rs"]
+mod webhooks;

@@ -17,6 +17,9 @@
 //! * `cargo xtask bench-isolation [--quick] [--duration SECS] ...` — `wrk` against
 //!   `metacore-app` (health, get by id) idle and while the WASM pool is saturated with
 //!   infinite loops; prints p50/p99, req/s and their ratios (target: p99 < 50 ms loaded).
+//! * `cargo xtask bench-webhooks [--quick] [--deliveries N] [--workers 1,16,64] ...` —
+//!   outbound webhook deliveries per second from `metacore-app` to a local receiver, at 1,
+//!   16 and 64 delivery workers, on SQLite and PostgreSQL.
 //! * `cargo xtask conformance [--max-examples N]` — openapi-spec-validator and schemathesis
 //!   against the live demo server (`.ci/conformance.sh`), 100 examples per operation.
 //! * `cargo xtask browser` — the official React runtime in a Vite host (`browser/`) against the
@@ -26,6 +29,7 @@ mod bench;
 mod bench_build;
 mod bench_http;
 mod bench_isolation;
+mod bench_webhooks;
 mod bench_ws;
 mod browser;
 mod codegen;
@@ -45,6 +49,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                                 wrk: health and get by id, idle and with the WASM pool running infinite loops
   bench-ws [--clients 1000,5000] [--frames-per-sec N] [--backends ..] (see bench-ws --help)
                                 WebSocket fan-out: frames/s delivered and create-to-frame latency
+  bench-webhooks [--quick] [--deliveries N] [--workers 1,16,64] [--backends sqlite,postgres] [--app PATH]
+                                outbound webhook deliveries/s to a local receiver by worker count
   conformance [--max-examples N]
                                 openapi-spec-validator + schemathesis against the live demo server (default 100)
   browser                       the React runtime and Swagger UI in headless Chromium against the live demo server";
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Some("bench-http-baseline") => bench_http::run_baseline(&args[1..]),
         Some("bench-isolation") => bench_isolation::run(&args[1..]),
         Some("bench-ws") => bench_ws::run(&args[1..]),
+        Some("bench-webhooks") => bench_webhooks::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("browser") => browser::run(&args[1..]),
         _ => {

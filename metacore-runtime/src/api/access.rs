@@ -260,6 +260,7 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
     .chain(crate::consumers::create_tables(backend))
     .chain(crate::notifications::create_tables(backend))
     .chain(crate::notifications::members::create_tables(backend))
+    .chain(crate::webhooks::create_tables(backend))
     .collect()
 }
 

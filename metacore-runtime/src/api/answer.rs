@@ -495,6 +495,8 @@ pub trait DocumentKind: Send + Sync + 'static {
     const DESCRIPTION: &'static str;
     /// `object` or `array`.
     const JSON_TYPE: &'static str = "object";
+    /// The success status (200 unless the document is something created, 201).
+    const STATUS: u16 = 200;
     /// Served revalidatable ([`Answer::revalidated`]).
     const REVALIDATED: bool = false;
     /// Produced by an addon handler ([`SuccessBody::RUNS_HANDLERS`]).
@@ -617,6 +619,7 @@ impl<K> Serialize for Document<K> {
 }
 
 impl<K: DocumentKind> SuccessBody for Document<K> {
+    const STATUS: u16 = K::STATUS;
     const DESCRIPTION: &'static str = K::DESCRIPTION;
     const REVALIDATED: bool = K::REVALIDATED;
     const RUNS_HANDLERS: bool = K::RUNS_HANDLERS;

@@ -16,7 +16,7 @@
 //!   answers replayed for retried creates, imports, actions and tool calls.
 //! * [`state`] — shared state and transactions with after-commit events; [`common`] — the
 //!   operations every build serves; [`roles`] — role administration; [`events`] — the event
-//!   log by cursor; [`ws`] — the WebSocket endpoint of the hub; [`server`] — the
+//!   log by cursor; [`webhooks`] — the organisation's outbound webhooks; [`ws`] — the WebSocket endpoint of the hub; [`server`] — the
 //!   assembled application; [`observe`] — request ids, request logs, HTTP metrics and
 //!   `GET /metrics`.
 //! * [`transfer`] — export and import files; [`summary`] — aggregates and facets.
@@ -54,6 +54,7 @@ pub mod summary;
 pub mod tags;
 pub mod transfer;
 pub mod value;
+pub mod webhooks;
 pub mod ws;
 
 pub use access::Access;

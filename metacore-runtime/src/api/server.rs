@@ -22,6 +22,7 @@ use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
 use super::roles::RolesApi;
 use super::state::ApiState;
+use super::webhooks::WebhooksApi;
 use super::ws::{self, AllowedOrigins, Keepalive};
 use super::{filter_params, idempotency, key_operations, links, path_enums, references};
 use crate::registry::Registry;
@@ -53,14 +54,31 @@ pub struct Options {
     pub keepalive: Keepalive,
 }
 
-/// The OpenAPI service of `api` plus the common, role administration, event log and
-/// notification operations.
+/// The OpenAPI service of `api` plus the common, role administration, event log,
+/// notification and webhook operations.
 pub fn service<A: OpenApi>(
     api: A,
     info: Info<'_>,
-) -> OpenApiService<(A, CommonApi, RolesApi, EventsApi, NotificationsApi), ()> {
+) -> OpenApiService<
+    (
+        A,
+        CommonApi,
+        RolesApi,
+        EventsApi,
+        NotificationsApi,
+        WebhooksApi,
+    ),
+    (),
+> {
     OpenApiService::new(
-        (api, CommonApi, RolesApi, EventsApi, NotificationsApi),
+        (
+            api,
+            CommonApi,
+            RolesApi,
+            EventsApi,
+            NotificationsApi,
+            WebhooksApi,
+        ),
         info.title,
         info.version,
     )

@@ -29,6 +29,7 @@ use crate::outbound::OutboundClient;
 use crate::policy::CapabilityMode;
 use crate::registry::{AddonDescriptor, Registry};
 use crate::sandbox::HostServices;
+use crate::webhooks::WebhookSettings;
 
 /// The shared state of a server (cheap to clone).
 #[derive(Clone)]
@@ -45,6 +46,8 @@ struct Inner {
     counts: CountCache,
     /// How long stored idempotent answers live.
     idempotency_ttl: Duration,
+    /// The operator's outbound webhook settings.
+    webhooks: WebhookSettings,
     hub: Hub,
     /// On SQLite, which has one writer at a time: the API's writes queue here, in order,
     /// instead of polling for the database's write lock (its busy handler sleeps between
@@ -83,6 +86,9 @@ pub struct HandlerSettings {
     pub capability_mode: CapabilityMode,
     /// How long stored idempotent answers live (default: 24 h; [`idempotency`]).
     pub idempotency_ttl: Duration,
+    /// Outbound webhooks: workers, poll interval, retry schedule
+    /// ([`crate::webhooks::WebhookSettings`]; `serve` starts the workers).
+    pub webhooks: WebhookSettings,
 }
 
 impl Default for HandlerSettings {
@@ -91,6 +97,7 @@ impl Default for HandlerSettings {
             egress: EgressGuard::default(),
             capability_mode: CapabilityMode::default(),
             idempotency_ttl: idempotency::DEFAULT_TTL,
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -148,6 +155,7 @@ impl ApiState {
             }),
             master_key,
             settings.idempotency_ttl,
+            settings.webhooks,
         ))
     }
 
@@ -169,6 +177,7 @@ impl ApiState {
             dispatcher,
             master_key,
             idempotency::DEFAULT_TTL,
+            WebhookSettings::default(),
         )
     }
 
@@ -179,6 +188,7 @@ impl ApiState {
         dispatcher: Dispatcher,
         master_key: Option<MasterKey>,
         idempotency_ttl: Duration,
+        webhooks: WebhookSettings,
     ) -> Self {
         let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         let hub = Hub::new(dispatcher.services().metrics.clone());
@@ -200,12 +210,30 @@ impl ApiState {
             },
             counts: CountCache::default(),
             idempotency_ttl,
+            webhooks,
             hub,
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
                 .then(|| tokio::sync::Mutex::new(())),
             events_logged: Arc::default(),
             members_seen: Default::default(),
         }))
+    }
+
+    /// The operator's outbound webhook settings.
+    pub fn webhook_settings(&self) -> WebhookSettings {
+        self.0.webhooks
+    }
+
+    /// What outbound webhook attempts run with: this state's database, guarded outbound
+    /// client (the handlers' egress guard), master key, metrics and retry schedule.
+    pub fn webhook_context(&self) -> crate::webhooks::Context {
+        crate::webhooks::Context {
+            db: self.0.db.clone(),
+            client: self.0.dispatcher.services().outbound.clone(),
+            master_key: self.0.installations.master_key.clone(),
+            metrics: self.metrics().clone(),
+            retry: self.0.webhooks.retry,
+        }
     }
 
     /// The dispatcher of action and tool handlers.

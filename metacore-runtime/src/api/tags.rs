@@ -78,3 +78,10 @@ pub const EVENTS: Tag = Tag {
     name: "events",
     description: "The caller's organisation's durable event log, by cursor.",
 };
+
+/// The organisation's outbound webhooks.
+pub const WEBHOOKS: Tag = Tag {
+    name: "webhooks",
+    description: "The caller's organisation's outbound webhooks: signed, durable deliveries of \
+                  its events, their log, tests and replays.",
+};

@@ -71,7 +71,7 @@ impl Write for Capture {
 }
 
 /// Records every log event, at every level, of every crate (the server's, sqlx's, …).
-fn capture_logs() {
+pub(super) fn capture_logs() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         use tracing_subscriber::util::SubscriberInitExt;
@@ -84,7 +84,7 @@ fn capture_logs() {
     });
 }
 
-fn captured_logs() -> String {
+pub(super) fn captured_logs() -> String {
     String::from_utf8_lossy(&logs().lock().unwrap_or_else(|p| p.into_inner())).into_owned()
 }
 
