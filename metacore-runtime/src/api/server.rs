@@ -128,6 +128,7 @@ pub fn application_with<A: OpenApi + 'static>(
     // Swagger UI embeds the document as poem-openapi made it (without the completions).
     let docs = service.swagger_ui();
     let document = completed(&service.spec(), state.registry());
+    let allow = std::sync::Arc::new(AllowedMethods::of_document(&document));
     let spec = poem::endpoint::make_sync(move |_| {
         Response::builder()
             .content_type("application/json")
@@ -152,6 +153,7 @@ pub fn application_with<A: OpenApi + 'static>(
         .around(move |endpoint, mut request| {
             let metrics = metrics.clone();
             let state = keyed.clone();
+            let allow = allow.clone();
             async move {
                 let started = Instant::now();
                 let method = request.method().as_str().to_string();
@@ -159,7 +161,8 @@ pub fn application_with<A: OpenApi + 'static>(
                 request.set_data(request_id.clone());
                 let span = tracing::info_span!("request", request_id = %request_id.as_str());
                 async move {
-                    let (route, response) = served(&registry, &state, endpoint, request).await;
+                    let (route, response) =
+                        served(&registry, &state, &allow, endpoint, request).await;
                     Ok(observe::finish(
                         &metrics,
                         &method,
@@ -182,6 +185,7 @@ pub fn application_with<A: OpenApi + 'static>(
 async fn served<E: Endpoint<Output = Response> + 'static>(
     registry: &crate::registry::Registry,
     state: &ApiState,
+    allow: &AllowedMethods,
     endpoint: std::sync::Arc<E>,
     request: Request,
 ) -> (std::sync::Arc<str>, Response) {
@@ -205,7 +209,7 @@ async fn served<E: Endpoint<Output = Response> + 'static>(
     };
     // Read before `enveloped`, which may replace the response (and its data).
     let route = observe::route_of(&response);
-    (route, enveloped(&path, response))
+    (route, enveloped(&path, allow, response))
 }
 
 /// Refuses bodies above [`MAX_BODY_BYTES`] (imports: [`super::transfer::MAX_UPLOAD_BYTES`])
@@ -271,7 +275,7 @@ fn no_nul_in_query(request: Request) -> Result<Request, ApiError> {
 }
 
 /// Gives poem's own plain-text errors (404 route, 405 method, 413) the JSON envelope.
-fn enveloped(path: &str, response: Response) -> Response {
+fn enveloped(path: &str, allow: &AllowedMethods, response: Response) -> Response {
     let plain = response
         .content_type()
         .is_none_or(|t| !t.starts_with("application/json"));
@@ -297,7 +301,7 @@ fn enveloped(path: &str, response: Response) -> Response {
     let message = status.canonical_reason().unwrap_or("error").to_lowercase();
     let mut enveloped = ApiError::new(status, code, message).into_response();
     if status == StatusCode::METHOD_NOT_ALLOWED {
-        if let Ok(allow) = poem::http::HeaderValue::from_str(allowed_methods(path)) {
+        if let Ok(allow) = poem::http::HeaderValue::from_str(&allow.at(path)) {
             enveloped
                 .headers_mut()
                 .insert(poem::http::header::ALLOW, allow);
@@ -306,22 +310,58 @@ fn enveloped(path: &str, response: Response) -> Response {
     enveloped
 }
 
-/// The methods served at `path` (for the `Allow` header of a 405).
-fn allowed_methods(path: &str) -> &'static str {
-    let segments: Vec<&str> = match path.strip_prefix("/api/data/") {
-        Some(rest) => rest.split('/').collect(),
-        None if path.starts_with("/api/metacore/tools/") => return "POST",
-        None if path.starts_with("/api/metacore/installations/") => return "POST",
-        None if path.starts_with("/api/permissions/roles/") => return "PUT",
-        None => return "GET",
-    };
-    match segments[..] {
-        [_] => "GET, POST",
-        [_, "export" | "aggregate" | "facets"] | [_, "export", "template"] => "GET",
-        [_, "import"] | [_, "import", "validate"] => "POST",
-        [_, _] => "GET, PUT, PATCH, DELETE",
-        [_, "action", _] | [_, _, "action", _] => "POST",
-        _ => "GET",
+/// The methods the served document declares per path template, for the `Allow` header of a
+/// 405: read from the document itself, so a new operation can never be left out.
+struct AllowedMethods(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl AllowedMethods {
+    /// The methods of every path of the OpenAPI `document` (JSON text).
+    fn of_document(document: &str) -> AllowedMethods {
+        const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+        let parsed: serde_json::Value = serde_json::from_str(document).unwrap_or_default();
+        let paths = parsed["paths"].as_object().cloned().unwrap_or_default();
+        AllowedMethods(
+            paths
+                .into_iter()
+                .map(|(template, operations)| {
+                    let segments = template.split('/').map(str::to_string).collect();
+                    let methods = METHODS
+                        .into_iter()
+                        .filter(|m| operations.get(m.to_lowercase()).is_some())
+                        .collect();
+                    (segments, methods)
+                })
+                .collect(),
+        )
+    }
+
+    /// The methods of the templates `path` matches (`{parameter}` segments match any
+    /// segment), in the usual order; `GET` when none does.
+    fn at(&self, path: &str) -> String {
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut methods: Vec<&str> = Vec::new();
+        for (template, served) in &self.0 {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
+                });
+            if matches {
+                for method in served {
+                    if !methods.contains(method) {
+                        methods.push(method);
+                    }
+                }
+            }
+        }
+        if methods.is_empty() {
+            return "GET".into();
+        }
+        methods.sort_by_key(|m| {
+            ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                .iter()
+                .position(|x| x == m)
+        });
+        methods.join(", ")
     }
 }
 

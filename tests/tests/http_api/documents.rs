@@ -171,6 +171,30 @@ async fn documents_are_served_and_gated_per_caller() {
         405,
         "method_not_allowed",
     );
+    // `Allow` lists what the served document declares for the path, whatever route it is.
+    let id = "00000000-0000-4000-8000-000000000001";
+    for (method, path, allow) in [
+        ("DELETE", "/api/data/customers".to_string(), "GET, POST"),
+        (
+            "POST",
+            format!("/api/data/customers/{id}"),
+            "GET, PUT, PATCH, DELETE",
+        ),
+        ("GET", "/api/notifications/read-all".to_string(), "POST"),
+        ("GET", format!("/api/notifications/{id}/read"), "POST"),
+        ("DELETE", "/api/webhooks".to_string(), "GET, POST"),
+        ("POST", format!("/api/webhooks/{id}"), "GET, PUT, DELETE"),
+        ("GET", format!("/api/webhooks/{id}/rotate-secret"), "POST"),
+        ("GET", "/api/permissions/roles/clerk".to_string(), "PUT"),
+    ] {
+        let reply = server.send(method, &path, Some(&admin), None).await;
+        assert_error(&reply, 405, "method_not_allowed");
+        assert_eq!(
+            reply.headers.get("allow").and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
+    }
 }
 
 /// `generated/openapi.json` is the spec the demo application (`metacore-demo`: the generated
