@@ -145,37 +145,16 @@ impl EgressGuard {
 
     /// Steps 1–3 for one URL (one redirect hop): scheme, userinfo, names, resolution.
     pub async fn check_url(&self, url: &Url) -> Result<(), EgressRefusal> {
-        if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(refuse(
-                RefusalKind::Scheme,
-                format!("scheme `{}` is not allowed", url.scheme()),
-            ));
+        self.check_literal(url)?;
+        let Some(Host::Domain(name)) = url.host() else {
+            return Ok(());
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if self.name_allowed(&name) {
+            return Ok(());
         }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(refuse(
-                RefusalKind::Userinfo,
-                "URLs with user information are not allowed",
-            ));
-        }
-        match url.host() {
-            None => Err(refuse(RefusalKind::NoHost, "the URL has no host")),
-            Some(Host::Ipv4(ip)) => self.check_address(IpAddr::V4(ip)),
-            Some(Host::Ipv6(ip)) => self.check_address(IpAddr::V6(ip)),
-            Some(Host::Domain(name)) => {
-                let name = name.trim_end_matches('.').to_ascii_lowercase();
-                if self.name_allowed(&name) {
-                    return Ok(());
-                }
-                if is_refused_name(&name) {
-                    return Err(refuse(
-                        RefusalKind::RefusedName,
-                        format!("host name `{name}` is not allowed"),
-                    ));
-                }
-                let port = url.port_or_known_default().unwrap_or(80);
-                self.resolve_vetted(&name, port).await.map(drop)
-            }
-        }
+        let port = url.port_or_known_default().unwrap_or(80);
+        self.resolve_vetted(&name, port).await.map(drop)
     }
 
     /// Steps 1–2 without resolving: scheme, userinfo, refused names, and a literal IP host
