@@ -17,7 +17,11 @@ use std::time::Duration;
 use metacore::testing;
 use serde_json::{json, Value};
 
+#[path = "support/served.rs"]
+mod served;
 mod support;
+
+use served::{call, tempdir};
 
 const SECRET: &str = "processes-test";
 const BINARY: &str = env!("CARGO_BIN_EXE_metacore-demo");
@@ -67,31 +71,7 @@ fn token(dir: &Path) -> String {
 }
 
 fn token_for(dir: &Path, role: &str) -> String {
-    let output = Command::new(BINARY)
-        .args([
-            "token",
-            "--user",
-            "00000000-0000-4000-8000-000000000001",
-            "--org",
-            ORG,
-            "--role",
-            role,
-        ])
-        .current_dir(dir)
-        .env("METACORE_JWT_SECRET", SECRET)
-        .output()
-        .expect("token runs");
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8(output.stdout)
-        .expect("UTF-8")
-        .trim()
-        .to_string()
-}
-
-async fn call(method: &str, url: String, token: &str, body: Option<Value>) -> (u16, Value) {
-    // reqwest is built without a default TLS provider (plain HTTP here, but the client wants one).
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    support::request(method, url, token, body).await
+    served::token(BINARY, dir, SECRET, ORG, role)
 }
 
 /// Three processes started together on `database` all serve it; creates through each are
@@ -757,11 +737,4 @@ fn serve_refuses_nonsense_configuration_in_one_line() {
         );
         assert!(!file.exists(), "{name}={value}: the database was touched");
     }
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir =
-        std::env::temp_dir().join(testing::unique_name(&format!("metacore-processes-{name}")));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
 }

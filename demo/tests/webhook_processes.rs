@@ -19,7 +19,11 @@ use metacore::poem::{self, EndpointExt};
 use metacore::testing;
 use serde_json::{json, Value};
 
+#[path = "support/served.rs"]
+mod served;
 mod support;
+
+use served::{call, tempdir};
 
 const SECRET: &str = "webhook-processes-test";
 const BINARY: &str = env!("CARGO_BIN_EXE_metacore-demo");
@@ -108,30 +112,7 @@ fn serve_with(dir: &Path, database: &str, workers: &str, args: &[&str]) -> Serve
 }
 
 fn token(dir: &Path) -> String {
-    let output = Command::new(BINARY)
-        .args([
-            "token",
-            "--user",
-            "00000000-0000-4000-8000-000000000001",
-            "--org",
-            ORG,
-            "--role",
-            "admin",
-        ])
-        .current_dir(dir)
-        .env("METACORE_JWT_SECRET", SECRET)
-        .output()
-        .expect("token runs");
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8(output.stdout)
-        .expect("UTF-8")
-        .trim()
-        .to_string()
-}
-
-async fn call(method: &str, url: String, token: &str, body: Option<Value>) -> (u16, Value) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    support::request(method, url, token, body).await
+    served::token(BINARY, dir, SECRET, ORG, "admin")
 }
 
 /// A create that may meet a dead process: the status, or `None` when no answer came.
@@ -409,10 +390,4 @@ async fn two_processes_never_deliver_one_attempt_twice() {
     let seen = seen.lock().expect("seen");
     assert_eq!(seen.by_delivery.len(), 80);
     assert!(seen.by_delivery.values().all(|b| b.len() == 2));
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(testing::unique_name(&format!("metacore-{name}")));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    dir
 }
