@@ -335,17 +335,27 @@ impl AllowedMethods {
         )
     }
 
-    /// The methods of the templates `path` matches (`{parameter}` segments match any
-    /// segment), in the usual order; `GET` when none does.
+    /// The methods of the most specific templates `path` matches (`{parameter}` segments
+    /// match any segment; a literal segment beats a parameter, as in routing), in the usual
+    /// order; `GET` when none does.
     fn at(&self, path: &str) -> String {
         let segments: Vec<&str> = path.split('/').collect();
+        let mut best = 0;
         let mut methods: Vec<&str> = Vec::new();
         for (template, served) in &self.0 {
             let matches = template.len() == segments.len()
                 && template.iter().zip(&segments).all(|(t, s)| {
                     (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
                 });
-            if matches {
+            if !matches {
+                continue;
+            }
+            let literal = template.iter().filter(|t| !t.starts_with('{')).count();
+            if literal > best {
+                best = literal;
+                methods.clear();
+            }
+            if literal == best {
                 for method in served {
                     if !methods.contains(method) {
                         methods.push(method);

@@ -186,6 +186,8 @@ async fn documents_are_served_and_gated_per_caller() {
         ("POST", format!("/api/webhooks/{id}"), "GET, PUT, DELETE"),
         ("GET", format!("/api/webhooks/{id}/rotate-secret"), "POST"),
         ("GET", "/api/permissions/roles/clerk".to_string(), "PUT"),
+        ("DELETE", "/api/data/customers/export".to_string(), "GET"),
+        ("DELETE", "/api/data/customers/import".to_string(), "POST"),
     ] {
         let reply = server.send(method, &path, Some(&admin), None).await;
         assert_error(&reply, 405, "method_not_allowed");
