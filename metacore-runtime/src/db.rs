@@ -98,6 +98,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// The column types of the runtime's own tables on `backend`: `(uuid, timestamp)` —
+/// `UUID`/`TIMESTAMPTZ` on PostgreSQL, `BLOB`/`TEXT` on SQLite (as sqlx binds them there).
+pub(crate) fn column_types(backend: DatabaseBackend) -> (&'static str, &'static str) {
+    match backend {
+        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
+        _ => ("BLOB", "TEXT"),
+    }
+}
+
 /// A statement with `$n` placeholders, translated to `?n` on SQLite.
 pub(crate) fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
     let backend = db.get_database_backend();

@@ -40,10 +40,7 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 
 /// The statements creating the log's tables when missing.
 pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
-    let (uuid, time) = match backend {
-        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
-        _ => ("BLOB", "TEXT"),
-    };
+    let (uuid, time) = crate::db::column_types(backend);
     [
         format!(
             "CREATE TABLE IF NOT EXISTS {SEQUENCES_TABLE} (\
@@ -135,8 +132,9 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
 /// events other processes wrote and hands them to its WebSocket hub ([`crate::coherence`]).
 pub const CHANNEL: &str = "metacore_events";
 
-/// This process's id in [`CHANNEL`] notices (its own events reach its hub through the bus).
-fn process_id() -> Uuid {
+/// This process's id in the notices it sends (on [`CHANNEL`], and the notifications'):
+/// what it announced itself, it already handled.
+pub(crate) fn process_id() -> Uuid {
     static ID: std::sync::OnceLock<Uuid> = std::sync::OnceLock::new();
     *ID.get_or_init(Uuid::new_v4)
 }

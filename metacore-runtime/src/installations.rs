@@ -249,10 +249,7 @@ pub fn open_bound(
 /// The statement creating `metacore_installations` when it does not exist; part of the
 /// runtime's own tables ([`crate::api::access::bootstrap_statements`]).
 pub fn create_table(backend: DatabaseBackend) -> Statement {
-    let (uuid, time) = match backend {
-        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
-        _ => ("BLOB", "TEXT"),
-    };
+    let (uuid, time) = crate::db::column_types(backend);
     let sql = format!(
         "CREATE TABLE IF NOT EXISTS {TABLE} (\
          id {uuid} NOT NULL UNIQUE, \

@@ -110,10 +110,7 @@ impl Default for Settings {
 
 /// The statements creating the cursor tables when missing.
 pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
-    let uuid = match backend {
-        DatabaseBackend::Postgres => "UUID",
-        _ => "BLOB",
-    };
+    let (uuid, _) = crate::db::column_types(backend);
     [
         format!(
             "CREATE TABLE IF NOT EXISTS {CURSORS_TABLE} (\

@@ -25,10 +25,7 @@ const REFRESH: Duration = Duration::from_secs(3600);
 
 /// The statements creating the table when missing.
 pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
-    let (uuid, time) = match backend {
-        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
-        _ => ("BLOB", "TEXT"),
-    };
+    let (uuid, time) = crate::db::column_types(backend);
     vec![Statement::from_string(
         backend,
         format!(

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::CHANNEL;
 use crate::db::statement;
+use crate::event_log::process_id;
 
 /// The notifications, one row per recipient.
 pub const TABLE: &str = "metacore_notifications";
@@ -99,10 +100,7 @@ const COLUMNS: &str = "id, organization_id, user_id, addon_key, rule, event_sequ
 
 /// The statements creating the table when missing.
 pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
-    let (uuid, time) = match backend {
-        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
-        _ => ("BLOB", "TEXT"),
-    };
+    let (uuid, time) = crate::db::column_types(backend);
     [
         format!(
             "CREATE TABLE IF NOT EXISTS {TABLE} (\
@@ -178,12 +176,6 @@ pub(crate) async fn insert(
     }
     txn.commit().await?;
     Ok(created)
-}
-
-/// This process's id in [`CHANNEL`] notices (it pushes its own notifications directly).
-fn process_id() -> Uuid {
-    static ID: std::sync::OnceLock<Uuid> = std::sync::OnceLock::new();
-    *ID.get_or_init(Uuid::new_v4)
 }
 
 fn notice(id: Uuid) -> String {

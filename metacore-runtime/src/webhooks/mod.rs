@@ -157,10 +157,7 @@ impl WebhookSettings {
 /// The statements creating the webhook tables when missing (run by `migrate` and `serve`
 /// with the runtime's other tables, [`crate::api::access::bootstrap_statements`]).
 pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
-    let (uuid, time) = match backend {
-        DatabaseBackend::Postgres => ("UUID", "TIMESTAMPTZ"),
-        _ => ("BLOB", "TEXT"),
-    };
+    let (uuid, time) = crate::db::column_types(backend);
     [
         format!(
             "CREATE TABLE IF NOT EXISTS {WEBHOOKS_TABLE} (\
