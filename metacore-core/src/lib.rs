@@ -15,6 +15,7 @@ pub mod finding;
 pub mod fnv;
 pub mod names;
 pub mod registry;
+pub mod semver;
 pub mod storage;
 pub mod ui;
 pub mod wasm;

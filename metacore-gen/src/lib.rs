@@ -27,7 +27,7 @@ pub mod ir;
 pub mod json;
 pub mod list_indexes;
 pub mod schema_check;
-pub mod semver;
+pub use metacore_core::semver;
 pub mod source;
 pub mod suggest;
 pub mod ui;
