@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use metacore_core::registry::{AddonDescriptor, Handler};
+use sea_orm::DatabaseTransaction;
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -190,6 +191,34 @@ pub struct SubscriptionCall {
     pub caller: CallerContext,
 }
 
+/// A lifecycle hook of an installation, run inside the operation's transaction.
+#[derive(Debug, Clone)]
+pub struct LifecycleCall {
+    /// The addon whose hook runs.
+    pub addon_key: String,
+    /// The hook's handler.
+    pub handler: Handler,
+    /// `install`, `enable`, `disable`, `uninstall` or `upgrade`.
+    pub phase: String,
+    /// The installed version an upgrade starts from.
+    pub from_version: Option<String>,
+    /// The version an install or upgrade arrives at.
+    pub to_version: Option<String>,
+    /// The invocation's `payload` (the installation's settings).
+    pub payload: Value,
+    /// The installation (the acting user, when a person asked).
+    pub caller: CallerContext,
+    /// The operation's transaction: a WASM hook's database work is a savepoint of it.
+    pub within: Arc<DatabaseTransaction>,
+}
+
+/// The outer transaction of a lifecycle hook and the events it emitted, published only
+/// after that transaction commits.
+struct Within {
+    transaction: Arc<DatabaseTransaction>,
+    events: Mutex<Vec<crate::events::Event>>,
+}
+
 /// Dispatcher settings.
 #[derive(Debug, Clone)]
 pub struct DispatcherConfig {
@@ -227,6 +256,7 @@ struct Invocation<'a> {
     payload: &'a Value,
     caller: &'a CallerContext,
     webhook_timeout: Duration,
+    within: Option<&'a Within>,
 }
 
 impl Dispatcher {
@@ -323,6 +353,7 @@ impl Dispatcher {
             payload: &call.payload,
             caller: &call.caller,
             webhook_timeout: WEBHOOK_TIMEOUT,
+            within: None,
         })
         .await
     }
@@ -361,6 +392,7 @@ impl Dispatcher {
             payload: &call.input,
             caller: &call.caller,
             webhook_timeout,
+            within: None,
         })
         .await
     }
@@ -378,8 +410,44 @@ impl Dispatcher {
             payload: &call.event.payload,
             caller: &call.caller,
             webhook_timeout: WEBHOOK_TIMEOUT,
+            within: None,
         })
         .await
+    }
+
+    /// Runs a lifecycle hook (`runtime.md` §9): a WASM hook inside `call.within` (its
+    /// writes and events commit or roll back with the operation), a webhook hook with the
+    /// longest deadline. Returns the outcome and the events the hook emitted, logged in the
+    /// operation's transaction, for the caller to publish once it has committed.
+    pub async fn lifecycle(
+        &self,
+        call: LifecycleCall,
+    ) -> Result<(HandlerOutcome, Vec<crate::events::Event>), DispatchError> {
+        let registered = self.registered(&call.addon_key)?;
+        let within = Within {
+            transaction: call.within.clone(),
+            events: Mutex::new(Vec::new()),
+        };
+        let outcome = self
+            .invoke(Invocation {
+                registered: &registered,
+                handler: &call.handler,
+                kind: InvocationKind::Lifecycle {
+                    phase: &call.phase,
+                    from_version: call.from_version.as_deref(),
+                    to_version: call.to_version.as_deref(),
+                },
+                payload: &call.payload,
+                caller: &call.caller,
+                webhook_timeout: MAX_TIMEOUT,
+                within: Some(&within),
+            })
+            .await?;
+        let events = within
+            .events
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok((outcome, events))
     }
 
     fn slot(&self, installation: Uuid) -> Arc<Semaphore> {
@@ -486,11 +554,12 @@ impl Dispatcher {
         let addon = invocation.registered.addon.key;
         let started = Instant::now();
         let called = module
-            .call(
+            .call_within(
                 function,
                 &request,
                 invocation.caller.clone(),
                 self.inner.services.clone(),
+                invocation.within.map(|w| w.transaction.clone()),
             )
             .await;
         let elapsed = started.elapsed();
@@ -520,6 +589,19 @@ impl Dispatcher {
         };
         if outcome.is_success() {
             metrics.wasm_invocation(addon, WasmResult::Ok, elapsed);
+            if let Some(within) = invocation.within {
+                let events = completed
+                    .effects
+                    .release(&within.transaction)
+                    .await
+                    .map_err(|e| DispatchError::new(DispatchErrorCode::Internal, e))?;
+                within
+                    .events
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .extend(events);
+                return Ok(outcome);
+            }
             let published = completed
                 .effects
                 .commit(&self.inner.services)

@@ -95,6 +95,15 @@ pub enum InvocationKind<'a> {
         /// The event.
         event: &'a crate::events::Event,
     },
+    /// A lifecycle hook of the addon's installation (`runtime.md` §9).
+    Lifecycle {
+        /// `install`, `enable`, `disable`, `uninstall` or `upgrade`.
+        phase: &'a str,
+        /// The installed version an upgrade starts from.
+        from_version: Option<&'a str>,
+        /// The version an install or upgrade arrives at.
+        to_version: Option<&'a str>,
+    },
 }
 
 impl InvocationKind<'_> {
@@ -104,6 +113,7 @@ impl InvocationKind<'_> {
             InvocationKind::Action { .. } => "action",
             InvocationKind::Tool { .. } => "tool",
             InvocationKind::Subscription { .. } => "subscription",
+            InvocationKind::Lifecycle { .. } => "lifecycle",
         }
     }
 
@@ -113,6 +123,7 @@ impl InvocationKind<'_> {
             InvocationKind::Action { model, action, .. } => format!("action:{model}::{action}"),
             InvocationKind::Tool { tool } => format!("tool:{tool}"),
             InvocationKind::Subscription { event } => format!("event:{}", event.topic),
+            InvocationKind::Lifecycle { phase, .. } => format!("lifecycle:{phase}"),
         }
     }
 }
@@ -175,6 +186,15 @@ pub fn document(
                     "payload": event.payload,
                 }),
             );
+        }
+        InvocationKind::Lifecycle {
+            phase,
+            from_version,
+            to_version,
+        } => {
+            doc.insert("phase".into(), json!(phase));
+            doc.insert("from_version".into(), json!(from_version));
+            doc.insert("to_version".into(), json!(to_version));
         }
     }
     doc.insert("payload".into(), payload.clone());

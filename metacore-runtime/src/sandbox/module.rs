@@ -122,6 +122,35 @@ impl Effects {
         Ok(published)
     }
 
+    /// For a call made inside the outer transaction `parent`
+    /// ([`AddonModule::call_within`]): appends the emitted events to the event log in the
+    /// call's savepoint (or in `parent` when the call opened none), releases the savepoint,
+    /// and hands the events back unpublished — they are published only once `parent` has
+    /// committed.
+    pub async fn release(self, parent: &DatabaseTransaction) -> Result<Vec<Event>, String> {
+        let Effects {
+            transaction,
+            mut events,
+        } = self;
+        let logged = match &transaction {
+            Some(transaction) => crate::event_log::append_all(transaction, &mut events).await,
+            None => crate::event_log::append_all(parent, &mut events).await,
+        };
+        if let Err(error) = logged {
+            if let Some(transaction) = transaction {
+                let _ = transaction.rollback().await;
+            }
+            return Err(format!("cannot log the handler's events: {error}"));
+        }
+        if let Some(transaction) = transaction {
+            transaction
+                .commit()
+                .await
+                .map_err(|e| format!("cannot release the handler's savepoint: {e}"))?;
+        }
+        Ok(events)
+    }
+
     /// Rolls the transaction back and drops the events.
     pub async fn rollback(self) {
         if let Some(transaction) = self.transaction {
@@ -188,6 +217,22 @@ impl AddonModule {
         caller: CallerContext,
         services: Arc<HostServices>,
     ) -> Result<Completed, CallFailure> {
+        self.call_within(function, request, caller, services, None)
+            .await
+    }
+
+    /// [`AddonModule::call`] whose database work happens inside `within` when given: the
+    /// invocation's transaction is a savepoint of it (a lifecycle hook runs inside its
+    /// operation's transaction, `runtime.md` §9), so committing the effects releases the
+    /// savepoint and the outer transaction decides what is kept.
+    pub async fn call_within(
+        &self,
+        function: &str,
+        request: &[u8],
+        caller: CallerContext,
+        services: Arc<HostServices>,
+        within: Option<Arc<DatabaseTransaction>>,
+    ) -> Result<Completed, CallFailure> {
         let abi = self
             .handler_abi(function)
             .ok_or_else(|| CallFailure::UnknownHandler(function.to_string()))?;
@@ -196,7 +241,16 @@ impl AddonModule {
         let function = function.to_string();
         let request = request.to_vec();
         let job = async move {
-            invoke(&parts, abi, &function, &request, caller, services, deadline).await
+            let state = HostState::new(
+                parts.addon,
+                caller,
+                parts.policy.clone(),
+                services,
+                parts.memory_limit,
+                deadline,
+            )
+            .within(within);
+            invoke(&parts, abi, &function, &request, state).await
         };
         match self.parts.sandbox.pool.run(job).await {
             Ok(result) => result,
@@ -213,23 +267,13 @@ async fn invoke(
     abi: HandlerAbi,
     function: &str,
     request: &[u8],
-    caller: CallerContext,
-    services: Arc<HostServices>,
-    deadline: Instant,
+    state: HostState,
 ) -> Result<Completed, CallFailure> {
     let timeout = parts.timeout;
-    let remaining = deadline.saturating_duration_since(Instant::now());
+    let remaining = state.deadline.saturating_duration_since(Instant::now());
     if remaining.is_zero() {
         return Err(CallFailure::Timeout(timeout));
     }
-    let state = HostState::new(
-        parts.addon,
-        caller,
-        parts.policy.clone(),
-        services,
-        parts.memory_limit,
-        deadline,
-    );
     let mut store = Store::new(parts.sandbox.engine(), state);
     store.limiter(|state| &mut state.limits);
     // At every epoch tick the guest yields its pool worker (queued calls get a turn), and

@@ -106,6 +106,8 @@ pub struct HostState {
     pub(crate) budgets: Budgets,
     pub(crate) log_overflow_reported: bool,
     pub(crate) transaction: Option<Arc<DatabaseTransaction>>,
+    /// The outer transaction the invocation's own one is a savepoint of, if any.
+    pub(crate) parent: Option<Arc<DatabaseTransaction>>,
     pub(crate) emitted: Vec<Event>,
 }
 
@@ -137,8 +139,15 @@ impl HostState {
             budgets: Budgets::default(),
             log_overflow_reported: false,
             transaction: None,
+            parent: None,
             emitted: Vec::new(),
         }
+    }
+
+    /// The state of an invocation whose transaction is a savepoint of `parent`.
+    pub(crate) fn within(mut self, parent: Option<Arc<DatabaseTransaction>>) -> HostState {
+        self.parent = parent;
+        self
     }
 
     /// After a write on SQLite, where the invocation's transaction now holds the database's

@@ -28,11 +28,15 @@ pub(super) async fn transaction(
     if let Some(transaction) = &state.transaction {
         return Ok(Some(transaction.clone()));
     }
-    let Some(database) = state.services.database.clone() else {
-        return Ok(None);
-    };
     let org = state.org();
-    let transaction = database.begin().await.map_err(|e| e.to_string())?;
+    let transaction = if let Some(parent) = state.parent.clone() {
+        parent.begin().await.map_err(|e| e.to_string())?
+    } else {
+        let Some(database) = state.services.database.clone() else {
+            return Ok(None);
+        };
+        database.begin().await.map_err(|e| e.to_string())?
+    };
     if transaction.get_database_backend() == DatabaseBackend::Postgres {
         let set = Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
