@@ -72,6 +72,23 @@ pub const CAPABILITY_MODE_ENV: &str = "METACORE_CAPABILITY_MODE";
 /// unset or empty, the route is not served.
 pub const METRICS_TOKEN_ENV: &str = "METACORE_METRICS_TOKEN";
 
+/// The environment variable turning the auto-install of compiled addons off
+/// (`runtime.md` §9; default `true`).
+pub const AUTO_INSTALL_ENV: &str = "METACORE_AUTO_INSTALL";
+
+/// A boolean variable: `true|1|yes` or `false|0|no` (case-insensitive); `None` when unset or
+/// empty; an error naming the variable otherwise.
+pub fn flag(lookup: impl Fn(&str) -> Option<String>, name: &str) -> Result<Option<bool>, String> {
+    let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(Some(true)),
+        "false" | "0" | "no" => Ok(Some(false)),
+        _ => Err(format!("{name}: `{value}` is neither true nor false")),
+    }
+}
+
 /// How `serve` writes its log lines to stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -128,6 +145,9 @@ const ENVIRONMENT_HELP: &str = "Environment:\n  \
         *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
         (violations are logged and proceed)\n  \
+        METACORE_AUTO_INSTALL      true (default): addons compiled into the build install\n                             \
+        themselves for an organisation on its first request; false: only\n                             \
+        POST /api/metacore/installations/{key} installs them\n  \
         METACORE_IDEMPOTENCY_TTL   how long answers to requests with an Idempotency-Key are\n                             \
         kept for replay, e.g. 24h (default), 30m, 90s\n  \
         METACORE_EVENT_RETENTION_DAYS  days the event log keeps events (default 30)\n  \
@@ -392,6 +412,7 @@ pub fn handler_settings(
         capability_mode,
         idempotency_ttl: idempotency::ttl_from(&lookup)?,
         webhooks: crate::webhooks::WebhookSettings::from_lookup(&lookup)?,
+        auto_install: flag(&lookup, AUTO_INSTALL_ENV)?.unwrap_or(true),
     })
 }
 

@@ -28,6 +28,10 @@ use crate::events::{Event, EventBus};
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 
+/// The prefix of the lifecycle events (`metacore.addon.installed`, …), which reach the
+/// organisation's sockets as `ADDON_MANIFEST_CHANGED`.
+pub const LIFECYCLE_PREFIX: &str = "metacore.addon.";
+
 /// Frames a connection may have queued before it counts as a slow consumer.
 pub const QUEUE: usize = 256;
 
@@ -241,6 +245,24 @@ pub fn forward(hub: Hub, bus: &EventBus, registry: Registry) {
 /// Sends the canonical `event` to the `model:<table>` members of its organisation (other
 /// events reach no socket in this version).
 pub fn deliver(hub: &Hub, registry: &Registry, event: Event) {
+    if event.topic.starts_with(LIFECYCLE_PREFIX) {
+        // An addon was installed, enabled, disabled, upgraded or uninstalled: every socket of
+        // the organisation reloads its manifests, navigation and metadata.
+        let mut payload = event.payload;
+        if let Value::Object(fields) = &mut payload {
+            fields.insert(
+                "operation".into(),
+                json!(&event.topic[LIFECYCLE_PREFIX.len()..]),
+            );
+        }
+        let frame = Frame::new(
+            "ADDON_MANIFEST_CHANGED",
+            payload,
+            &[("sequence", json!(event.sequence))],
+        );
+        hub.send_to_org(event.org_id, frame);
+        return;
+    }
     let Some(table) = model_route(registry, &event.topic) else {
         return;
     };

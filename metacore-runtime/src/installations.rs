@@ -13,9 +13,10 @@
 //! `installed_at`, `enabled_at`, `disabled_at`, `updated_at`; primary key
 //! (`organization_id`, `addon_key`).
 //!
-//! * **Auto-install**: an addon compiled into the build is installed for an organisation the
-//!   first time it is used there ([`ensure`]): `INSERT … ON CONFLICT DO NOTHING`, then the
-//!   row is read, so concurrent first uses agree on one row and one secret.
+//! * **Lifecycle**: [`insert`], [`set_status`], [`set_version`], [`set_settings`] and
+//!   [`delete`] are the row changes of the lifecycle operations, which run them inside their
+//!   transaction with the hooks (`crate::api::lifecycle`); an addon compiled into the build
+//!   is installed for an organisation on first use the same way.
 //! * **The secret**: 32 bytes from the operating system's CSPRNG as 64 lowercase hex
 //!   characters, whose ASCII bytes are the HMAC key (§6.1). It is returned once, by
 //!   [`rotate_secret`]; listings never carry it; it is never logged ([`Secret`]'s `Debug`
@@ -54,8 +55,14 @@ pub const MASTER_KEY_ENV: &str = "METACORE_MASTER_KEY";
 /// `status` of an installation whose addon runs.
 pub const STATUS_ENABLED: &str = "enabled";
 
+/// `status` of an installation whose addon is off for its organisation (data kept).
+pub const STATUS_DISABLED: &str = "disabled";
+
 /// `source` of an addon compiled into the build.
 pub const SOURCE_COMPILED: &str = "compiled";
+
+/// `source` of an addon installed from a signed bundle.
+pub const SOURCE_BUNDLE: &str = "bundle";
 
 const SEALED_PREFIX: &str = "aes256gcm:";
 const PLAIN_PREFIX: &str = "plain:";
@@ -378,50 +385,161 @@ fn record(row: &QueryResult) -> Result<InstallationRecord, InstallationError> {
     })
 }
 
-/// What a compiled addon is installed with.
-#[derive(Debug, Clone, Copy)]
-pub struct CompiledAddon<'a> {
+/// A new installation ([`insert`]).
+#[derive(Debug, Clone)]
+pub struct NewInstallation<'a> {
     /// The addon key.
     pub key: &'a str,
-    /// The compiled version.
+    /// The installed version.
     pub version: &'a str,
-    /// The declared settings' defaults, a JSON object.
-    pub default_settings: &'a serde_json::Value,
+    /// [`SOURCE_COMPILED`] or [`SOURCE_BUNDLE`].
+    pub source: &'a str,
+    /// The settings, as stored (secret settings sealed).
+    pub settings: &'a serde_json::Value,
+    /// SHA-256 of the manifest bytes (bundles).
+    pub manifest_sha256: Option<&'a str>,
+    /// SHA-256 of the backend module (bundles).
+    pub module_sha256: Option<&'a str>,
 }
 
-/// Installs `addon` for `org` unless it already is (the auto-install of §9): one row,
-/// `enabled`, with a new secret. Idempotent and safe under concurrency — the insert does
-/// nothing when another request installed it first. True when this call installed it.
-pub async fn ensure(
+/// Inserts the installation of `new` in `org`, `enabled`, with a fresh install secret;
+/// returns its record and the secret (shown once).
+pub async fn insert(
     db: &impl ConnectionTrait,
     key: Option<&MasterKey>,
     org: Uuid,
-    addon: CompiledAddon<'_>,
-) -> Result<bool, InstallationError> {
+    new: &NewInstallation<'_>,
+) -> Result<(InstallationRecord, Secret), InstallationError> {
     let secret = new_secret()?;
     let now = Utc::now();
+    let id = Uuid::new_v4();
     let sql = format!(
         "INSERT INTO {TABLE} (id, organization_id, addon_key, version, status, source, \
-         secret_hash, secret_enc, settings, installed_at, enabled_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-         ON CONFLICT (organization_id, addon_key) DO NOTHING"
+         manifest_sha256, module_sha256, secret_hash, secret_enc, settings, installed_at, \
+         enabled_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     );
     let values: Vec<Value> = vec![
-        Uuid::new_v4().into(),
+        id.into(),
         org.into(),
-        addon.key.into(),
-        addon.version.into(),
+        new.key.into(),
+        new.version.into(),
         STATUS_ENABLED.into(),
-        SOURCE_COMPILED.into(),
+        new.source.into(),
+        new.manifest_sha256.map(str::to_string).into(),
+        new.module_sha256.map(str::to_string).into(),
         secret_hash(&secret).into(),
-        seal(key, &secret, org, addon.key)?.into(),
-        addon.default_settings.to_string().into(),
+        seal(key, &secret, org, new.key)?.into(),
+        new.settings.to_string().into(),
         now.into(),
         now.into(),
         now.into(),
     ];
-    let result = db.execute_raw(statement(db, &sql, values)).await?;
-    Ok(result.rows_affected() > 0)
+    db.execute_raw(statement(db, &sql, values)).await?;
+    let record = InstallationRecord {
+        id,
+        organization_id: org,
+        addon_key: new.key.to_string(),
+        version: new.version.to_string(),
+        status: STATUS_ENABLED.to_string(),
+        source: new.source.to_string(),
+        settings: new.settings.clone(),
+        webhook_base_url: None,
+        installed_at: now,
+        enabled_at: Some(now),
+        disabled_at: None,
+        updated_at: now,
+    };
+    Ok((record, secret))
+}
+
+/// Sets the status of the installation of `addon_key` in `org` (and `enabled_at` or
+/// `disabled_at`).
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    addon_key: &str,
+    status: &str,
+) -> Result<(), InstallationError> {
+    let stamp = if status == STATUS_ENABLED {
+        "enabled_at"
+    } else {
+        "disabled_at"
+    };
+    let now = Utc::now();
+    let sql = format!(
+        "UPDATE {TABLE} SET status = $1, {stamp} = $2, updated_at = $3 \
+         WHERE organization_id = $4 AND addon_key = $5"
+    );
+    let values: Vec<Value> = vec![
+        status.into(),
+        now.into(),
+        now.into(),
+        org.into(),
+        addon_key.into(),
+    ];
+    db.execute_raw(statement(db, &sql, values)).await?;
+    Ok(())
+}
+
+/// Replaces the settings (as stored) of the installation of `addon_key` in `org`.
+pub async fn set_settings(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    addon_key: &str,
+    settings: &serde_json::Value,
+) -> Result<(), InstallationError> {
+    let sql = format!(
+        "UPDATE {TABLE} SET settings = $1, updated_at = $2 \
+         WHERE organization_id = $3 AND addon_key = $4"
+    );
+    let values: Vec<Value> = vec![
+        settings.to_string().into(),
+        Utc::now().into(),
+        org.into(),
+        addon_key.into(),
+    ];
+    db.execute_raw(statement(db, &sql, values)).await?;
+    Ok(())
+}
+
+/// Records an upgrade of the installation of `addon_key` in `org`: its new version,
+/// source, hashes and merged settings.
+pub async fn set_version(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    addon_key: &str,
+    new: &NewInstallation<'_>,
+) -> Result<(), InstallationError> {
+    let sql = format!(
+        "UPDATE {TABLE} SET version = $1, source = $2, manifest_sha256 = $3, \
+         module_sha256 = $4, settings = $5, updated_at = $6 \
+         WHERE organization_id = $7 AND addon_key = $8"
+    );
+    let values: Vec<Value> = vec![
+        new.version.into(),
+        new.source.into(),
+        new.manifest_sha256.map(str::to_string).into(),
+        new.module_sha256.map(str::to_string).into(),
+        new.settings.to_string().into(),
+        Utc::now().into(),
+        org.into(),
+        addon_key.into(),
+    ];
+    db.execute_raw(statement(db, &sql, values)).await?;
+    Ok(())
+}
+
+/// Deletes the installation of `addon_key` in `org` (its settings and secret with it).
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    addon_key: &str,
+) -> Result<(), InstallationError> {
+    let sql = format!("DELETE FROM {TABLE} WHERE organization_id = $1 AND addon_key = $2");
+    db.execute_raw(statement(db, &sql, vec![org.into(), addon_key.into()]))
+        .await?;
+    Ok(())
 }
 
 /// The installation of `addon_key` in `org` with its secret, when installed.

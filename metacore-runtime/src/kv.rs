@@ -160,6 +160,19 @@ pub async fn set(
     Ok(())
 }
 
+/// Deletes every key of `ns` (an uninstall with `drop=true`); how many there were.
+pub async fn drop_namespace(db: &impl ConnectionTrait, ns: Namespace<'_>) -> Result<u64, KvError> {
+    let sql = "DELETE FROM metacore_kv WHERE addon_key = $1 AND organization_id = $2";
+    let result = db
+        .execute_raw(statement(
+            db,
+            sql,
+            vec![ns.addon_key.into(), ns.org_id.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
 /// Deletes `key`; true when it existed.
 pub async fn delete(
     db: &impl ConnectionTrait,

@@ -50,6 +50,9 @@ mod actions;
 #[path = "http_api/installations.rs"]
 mod installations;
 
+#[path = "http_api/lifecycle.rs"]
+mod lifecycle;
+
 #[path = "http_api/idempotency.rs"]
 mod idempotency;
 

@@ -4,8 +4,8 @@
 
 use metacore_runtime::registry::{
     AddonDescriptor, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    ModelDescriptor, ActionDescriptor, SubscriptionDescriptor, ToolDescriptor, Handler,
-    FormField, FormValue, WasmHandlerRef,
+    ModelDescriptor, ActionDescriptor, HookDescriptor, SubscriptionDescriptor,
+    ToolDescriptor, Handler, FormField, FormValue, SettingDescriptor, WasmHandlerRef,
 };
 
 pub mod api;
@@ -437,8 +437,79 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
         },
     ],
     notifications: &[],
-    hooks: &[],
-    settings: &[],
+    hooks: &[
+        HookDescriptor {
+            hook: "install",
+            from: None,
+            handler: Handler::Wasm {
+                function: "on_lifecycle",
+            },
+        },
+        HookDescriptor {
+            hook: "uninstall",
+            from: None,
+            handler: Handler::Wasm {
+                function: "on_lifecycle",
+            },
+        },
+        HookDescriptor {
+            hook: "enable",
+            from: None,
+            handler: Handler::Wasm {
+                function: "on_lifecycle",
+            },
+        },
+        HookDescriptor {
+            hook: "disable",
+            from: None,
+            handler: Handler::Wasm {
+                function: "on_lifecycle",
+            },
+        },
+        HookDescriptor {
+            hook: "upgrade",
+            from: Some(">=0.5.0 <1.0.0"),
+            handler: Handler::Wasm {
+                function: "on_upgrade",
+            },
+        },
+        HookDescriptor {
+            hook: "upgrade",
+            from: Some("<0.5.0"),
+            handler: Handler::Wasm {
+                function: "on_upgrade_legacy",
+            },
+        },
+    ],
+    settings: &[
+        SettingDescriptor {
+            key: "greeting",
+            setting_type: "string",
+            label: Some("Greeting"),
+            default_json: Some("\"hello\""),
+            required: false,
+            options: &[],
+            validation: None,
+        },
+        SettingDescriptor {
+            key: "tier",
+            setting_type: "select",
+            label: Some("Default tier"),
+            default_json: Some("\"basic\""),
+            required: false,
+            options: &["basic", "gold"],
+            validation: None,
+        },
+        SettingDescriptor {
+            key: "api_key",
+            setting_type: "secret",
+            label: Some("API key"),
+            default_json: None,
+            required: false,
+            options: &[],
+            validation: None,
+        },
+    ],
     backend: BackendDescriptor {
         entry: "backend/backend.wasm",
         memory_limit_mb: 64,
@@ -477,10 +548,34 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
                 function: "on_order",
                 pointer: "/contributions/subscriptions/0/handler/function",
             },
+            WasmHandlerRef {
+                function: "on_lifecycle",
+                pointer: "/lifecycle/install",
+            },
+            WasmHandlerRef {
+                function: "on_lifecycle",
+                pointer: "/lifecycle/uninstall",
+            },
+            WasmHandlerRef {
+                function: "on_lifecycle",
+                pointer: "/lifecycle/enable",
+            },
+            WasmHandlerRef {
+                function: "on_lifecycle",
+                pointer: "/lifecycle/disable",
+            },
+            WasmHandlerRef {
+                function: "on_upgrade",
+                pointer: "/lifecycle/upgrade/0/function",
+            },
+            WasmHandlerRef {
+                function: "on_upgrade_legacy",
+                pointer: "/lifecycle/upgrade/1/function",
+            },
         ],
         module: Some(include_bytes!("backend.wasm")),
         module_sha256: Some(
-            "fd13e968daa0dcd407358eadfc48ba0ccfb4400c9d30a36d176a889e9cce98e9",
+            "4e4f0cd7758ed47f40dab93f8c7edebe319769d239da56a973ae889cab12f619",
         ),
     },
 };

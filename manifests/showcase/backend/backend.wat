@@ -17,11 +17,18 @@
 ;;   the emitted event back;
 ;; * `spin` (ptr, len) -> packed: never returns (an infinite loop); its deadline ends it. A
 ;;   demo of the sandbox's limits, used by the isolation tests and `cargo xtask bench-isolation`.
+;; * `on_lifecycle` (ptr, len) -> packed: the install, enable, disable and uninstall hooks:
+;;   sets the key-value entry `lifecycle_ran` (in the operation's transaction), then fails as the
+;;   invocation document (which carries the settings) asks: `fraud` declines, `crash` traps,
+;;   `sleep` never returns; otherwise it succeeds;
+;; * `on_upgrade` / `on_upgrade_legacy` (ptr, len) -> packed: the two `lifecycle.upgrade`
+;;   steps: set the key-value entry `upgrade_step` to `"recent"` or `"legacy"`.
 ;;
 ;; A packed i64 holds a pointer in its high 32 bits and a length in its low 32 bits.
 (module
   (import "metacore_host" "db_exec" (func $db_exec (param i32 i32 i32 i32) (result i64)))
   (import "metacore_host" "event_emit" (func $event_emit (param i32 i32 i32 i32) (result i64)))
+  (import "metacore_host" "kv_set" (func $kv_set (param i32 i32 i32 i32) (result i64)))
   (memory (export "memory") 2)
   (global $bump (mut i32) (i32.const 1024))
   (data (i32.const 0) "{\"success\":false,\"message\":\"not vetted\",\"error\":{\"code\":\"not_vetted\",\"message\":\"not vetted\"},\"errors\":{\"reason\":[{\"code\":\"rejected\",\"params\":{}}]}}")
@@ -33,6 +40,13 @@
   (data (i32.const 400) "{\"success\":true,\"data\":{\"promoted\":true}}")
   (data (i32.const 450) "showcase.order_seen")
   (data (i32.const 480) "{\"seen\":true}")
+  (data (i32.const 500) "crash")
+  (data (i32.const 510) "sleep")
+  (data (i32.const 520) "lifecycle_ran")
+  (data (i32.const 550) "true")
+  (data (i32.const 570) "upgrade_step")
+  (data (i32.const 600) "\"recent\"")
+  (data (i32.const 620) "\"legacy\"")
 
   ;; A bump allocator; every call gets a fresh instance, so nothing is ever freed.
   (func $alloc (export "alloc") (param $n i32) (result i32)
@@ -64,6 +78,13 @@
 
   ;; Whether the `$l` bytes at `$p` hold the 5 bytes of `fraud` (at 256).
   (func $suspect (param $p i32) (param $l i32) (result i32)
+    local.get $p
+    local.get $l
+    i32.const 256
+    call $contains5)
+
+  ;; Whether the `$l` bytes at `$p` hold the 5 bytes at `$needle`.
+  (func $contains5 (param $p i32) (param $l i32) (param $needle i32) (result i32)
     (local $i i32) (local $j i32)
     (block $absent
       (loop $scan
@@ -91,7 +112,7 @@
             i32.add
             i32.load8_u
             local.get $j
-            i32.const 256
+            local.get $needle
             i32.add
             i32.load8_u
             i32.ne
@@ -170,4 +191,60 @@
 
   (func (export "spin") (param $p i32) (param $l i32) (result i64)
     (loop $forever br $forever)
-    i64.const 0))
+    i64.const 0)
+
+  (func (export "on_lifecycle") (param $p i32) (param $l i32) (result i64)
+    i32.const 520
+    i32.const 13
+    i32.const 550
+    i32.const 4
+    call $kv_set
+    drop
+    local.get $p
+    local.get $l
+    i32.const 500
+    call $contains5
+    if
+      unreachable
+    end
+    local.get $p
+    local.get $l
+    i32.const 510
+    call $contains5
+    if
+      (loop $forever br $forever)
+    end
+    local.get $p
+    local.get $l
+    call $suspect
+    if (result i64)
+      i32.const 0
+      i32.const 147
+      call $pack
+    else
+      i32.const 400
+      i32.const 41
+      call $pack
+    end)
+
+  (func (export "on_upgrade") (param $p i32) (param $l i32) (result i64)
+    i32.const 570
+    i32.const 12
+    i32.const 600
+    i32.const 8
+    call $kv_set
+    drop
+    i32.const 400
+    i32.const 41
+    call $pack)
+
+  (func (export "on_upgrade_legacy") (param $p i32) (param $l i32) (result i64)
+    i32.const 570
+    i32.const 12
+    i32.const 620
+    i32.const 8
+    call $kv_set
+    drop
+    i32.const 400
+    i32.const 41
+    call $pack))

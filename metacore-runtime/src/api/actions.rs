@@ -286,6 +286,7 @@ async fn run_action<M: ModelSchema>(
     let model = M::model();
     let (caller, access) = state.caller(request).await?;
     let org = caller.organization()?;
+    state.require_enabled(M::addon(), org).await?;
     let not_found = || ApiError::not_found("action_not_found", format!("no action `{key}`"));
     let addon = state.dispatcher().addon(M::addon()).ok_or_else(not_found)?;
     let action = addon.model_action(model.route, key).ok_or_else(not_found)?;
@@ -410,6 +411,7 @@ async fn run_tool(
     };
     let addon = state.dispatcher().addon(addon_key).ok_or_else(not_found)?;
     let tool = addon.tool(tool_key).ok_or_else(not_found)?;
+    state.require_enabled(addon.key, org).await?;
     access.require(&format!("{addon_key}.tools.{tool_key}"))?;
     if input.len() == 1 {
         if let Some(Value::Object(parameters)) = input.get("parameters") {
@@ -442,12 +444,17 @@ async fn run_tool(
     answer(result, meta, started, false)
 }
 
-/// `GET /api/metacore/tools[?addon_key=]`: the tools of registered addons the caller may
-/// execute.
-pub fn tool_list(state: &ApiState, access: &super::Access, addon_key: Option<&str>) -> Value {
+/// `GET /api/metacore/tools[?addon_key=]`: the tools of registered addons enabled for the
+/// caller's organisation (`enabled`) that the caller may execute.
+pub fn tool_list(
+    state: &ApiState,
+    access: &super::Access,
+    addon_key: Option<&str>,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Value {
     let mut tools = Vec::new();
     for descriptor in state.registry().addons {
-        if addon_key.is_some_and(|k| k != descriptor.key) {
+        if addon_key.is_some_and(|k| k != descriptor.key) || !enabled(descriptor.key) {
             continue;
         }
         let Some(addon) = state.dispatcher().addon(descriptor.key) else {

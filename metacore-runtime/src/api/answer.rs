@@ -38,6 +38,9 @@ pub trait SuccessBody: Type + Serialize {
     const RUNS_HANDLERS: bool = false;
     /// When the operation answers 503 for a reason of its own, the reason (for the spec).
     const UNAVAILABLE: Option<&'static str> = None;
+    /// For a 201 body: what a 200 with the same body means (nothing was created), if the
+    /// operation can answer so.
+    const ALSO_OK: Option<&'static str> = None;
 }
 
 /// The statuses of a handler that failed, for operations that run one.
@@ -250,6 +253,15 @@ impl<T: SuccessBody> ApiResponse for Answer<T> {
                 Vec::new()
             },
         }];
+        if let Some(description) = T::ALSO_OK.filter(|_| T::STATUS != 200) {
+            responses.push(MetaResponse {
+                description,
+                status: Some(200),
+                status_range: None,
+                content: json(T::schema_ref()),
+                headers: Vec::new(),
+            });
+        }
         if T::REVALIDATED {
             responses.push(MetaResponse {
                 description: "`If-None-Match` matched: the caller's copy is current (no body).",
@@ -503,6 +515,8 @@ pub trait DocumentKind: Send + Sync + 'static {
     const RUNS_HANDLERS: bool = false;
     /// Its own 503 ([`SuccessBody::UNAVAILABLE`]).
     const UNAVAILABLE: Option<&'static str> = None;
+    /// A 200 beside its 201 ([`SuccessBody::ALSO_OK`]).
+    const ALSO_OK: Option<&'static str> = None;
 
     /// The schema of the envelope's `data` (an object kind), or of each item (an array kind).
     fn data() -> MetaSchemaRef {
@@ -624,6 +638,7 @@ impl<K: DocumentKind> SuccessBody for Document<K> {
     const REVALIDATED: bool = K::REVALIDATED;
     const RUNS_HANDLERS: bool = K::RUNS_HANDLERS;
     const UNAVAILABLE: Option<&'static str> = K::UNAVAILABLE;
+    const ALSO_OK: Option<&'static str> = K::ALSO_OK;
 }
 
 /// Declares a [`DocumentKind`]: `(doc, Type, "SchemaName", "object" | "array", "description"

@@ -21,9 +21,8 @@ use super::schema::table_metadata;
 use super::sql::Sql;
 use super::state::{ApiState, Call};
 use super::store::scoped;
-use super::tags::{INSTALLATIONS, METADATA, OPTIONS, PERMISSIONS, SYSTEM, TOOLS};
+use super::tags::{METADATA, OPTIONS, PERMISSIONS, SYSTEM, TOOLS};
 use super::value::decode;
-use crate::installations::InstallationRecord;
 use crate::registry::{AddonDescriptor, ColumnRole, ModelDescriptor};
 
 document_kind!(
@@ -69,16 +68,6 @@ document_kind!(
     /// The raw manifests array.
     revalidated Manifests, "LegacyManifests", "array", "The legacy projection of every enabled addon.");
 document_kind!(
-    /// `{"success": true, "data": [{addon_key, version, status, source, installed_at, …}]}`.
-    InstallationList, "InstallationsEnvelope", "object",
-    "The caller's organisation's installations (never their secrets).",
-    data: array(installation()));
-document_kind!(
-    /// `{"success": true, "data": {"installation", "install_secret"}}`.
-    RotatedSecret, "RotatedSecretEnvelope", "object",
-    "The installation and its new install secret, shown this once.",
-    data: object(&[("installation", installation()), ("install_secret", string())]));
-document_kind!(
 /// `{"success": true, "data": {user_id, organization_id, role, is_admin, permissions}}`.
 Permissions, "PermissionsEnvelope", "object", "The caller's expanded capability set.",
 data: object(&[
@@ -103,23 +92,6 @@ document_kind!(
     /// `{"success": true, "data": [Option], "meta": {"type", "count"}}`.
     Options, "OptionsEnvelope", "object", "Options of a field.",
     data: array(object(&[("value", any()), ("label", any())])));
-
-/// An installation as `GET /api/metacore/installations` shows it.
-fn installation() -> poem_openapi::registry::MetaSchemaRef {
-    use crate::api::answer::shape::*;
-    object(&[
-        ("id", formatted("uuid")),
-        ("addon_key", string()),
-        ("version", string()),
-        ("status", string()),
-        ("source", string()),
-        ("installed_at", formatted("date-time")),
-        ("enabled_at", nullable(formatted("date-time"))),
-        ("disabled_at", nullable(formatted("date-time"))),
-        ("updated_at", formatted("date-time")),
-        ("settings", any()),
-    ])
-}
 
 /// The shared operations.
 pub struct CommonApi;
@@ -211,8 +183,9 @@ impl CommonApi {
     ) -> Answer<Document<TableMetadata>> {
         answer(
             async {
-                let (_, access) = call.state.caller(call.request).await?;
-                let (_, model) = resolve(call.state, &model)?;
+                let (caller, access) = call.state.caller(call.request).await?;
+                let (addon, model) = resolve(call.state, &model)?;
+                call.state.enabled_for(&caller).await?.require(addon.key)?;
                 require_index(model, &access)?;
                 Ok(envelope(gated_table(model, &access)))
             }
@@ -235,8 +208,9 @@ impl CommonApi {
     ) -> Answer<Document<ModalMetadata>> {
         answer(
             async {
-                let (_, access) = call.state.caller(call.request).await?;
-                let (_, model) = resolve(call.state, &model)?;
+                let (caller, access) = call.state.caller(call.request).await?;
+                let (addon, model) = resolve(call.state, &model)?;
+                call.state.enabled_for(&caller).await?.require(addon.key)?;
                 require_index(model, &access)?;
                 Ok(envelope(parse(model.modal_metadata_json)))
             }
@@ -255,10 +229,14 @@ impl CommonApi {
     async fn all_metadata(&self, call: Call<'_>) -> Answer<Document<AllMetadata>> {
         answer(
             async {
-                let (_, access) = call.state.caller(call.request).await?;
+                let (caller, access) = call.state.caller(call.request).await?;
+                let enabled = call.state.enabled_for(&caller).await?;
                 let mut tables = Map::new();
                 let mut modals = Map::new();
                 for addon in call.state.registry().addons {
+                    if !enabled.allows(addon.key) {
+                        continue;
+                    }
                     for model in addon.models {
                         if require_index(model, &access).is_ok() {
                             tables.insert(model.route.into(), gated_table(model, &access));
@@ -290,11 +268,13 @@ impl CommonApi {
                 if caller.org.is_none() {
                     return Ok(json!([]));
                 }
+                let enabled = call.state.enabled_for(&caller).await?;
                 let contributions: Vec<Contribution> = call
                     .state
                     .registry()
                     .addons
                     .iter()
+                    .filter(|a| enabled.allows(a.key))
                     .filter_map(|a| serde_json::from_str(a.navigation_json).ok())
                     .collect();
                 let merged = merge_navigation(Vec::new(), &contributions, &|_| true);
@@ -321,11 +301,13 @@ impl CommonApi {
                 if caller.org.is_none() {
                     return Ok(json!([]));
                 }
+                let enabled = call.state.enabled_for(&caller).await?;
                 Ok(Value::Array(
                     call.state
                         .registry()
                         .addons
                         .iter()
+                        .filter(|a| enabled.allows(a.key))
                         .map(|a| parse(a.legacy_manifest_json))
                         .collect(),
                 ))
@@ -337,65 +319,6 @@ impl CommonApi {
             "3.0.0",
         )
         .revalidated(call.request)
-    }
-
-    /// The installations of the caller's organisation (`http-api.md` §9.3; authenticated
-    /// members). Addons compiled into the build are installed on first use; secret settings
-    /// are masked and install secrets never shown.
-    #[oai(
-        path = "/api/metacore/installations",
-        method = "get",
-        operation_id = "installations_list",
-        tag = "INSTALLATIONS"
-    )]
-    async fn installations(&self, call: Call<'_>) -> Answer<Document<InstallationList>> {
-        let Call { state, request } = call;
-        answer(
-            async {
-                let (caller, _) = state.caller(request).await?;
-                let org = caller.organization()?;
-                let records = state.installations_of(org).await?;
-                Ok(envelope(Value::Array(
-                    records
-                        .iter()
-                        .map(|r| r.to_json(shown_settings(state, r)))
-                        .collect(),
-                )))
-            }
-            .await,
-        )
-        .header(poem::http::header::CACHE_CONTROL, "no-store")
-    }
-
-    /// A new install secret for the caller's organisation's installation of `key`
-    /// (`metacore.installations.manage`): returned this once; the old secret stops
-    /// verifying at once. 404 `addon_not_found` for an unknown addon.
-    #[oai(
-        path = "/api/metacore/installations/:key/rotate-secret",
-        method = "post",
-        operation_id = "installations_rotate_secret",
-        tag = "INSTALLATIONS"
-    )]
-    async fn rotate_secret(
-        &self,
-        call: Call<'_>,
-        key: Path<String>,
-    ) -> Answer<Document<RotatedSecret>> {
-        let Call { state, request } = call;
-        answer(
-            async {
-                let org = state
-                    .organisation_with(request, INSTALLATIONS_MANAGE)
-                    .await?;
-                let (record, secret) = state.rotate_installation_secret(&key, org).await?;
-                Ok(envelope(json!({
-                    "installation": record.to_json(shown_settings(state, &record)),
-                    "install_secret": secret.expose(),
-                })))
-            }
-            .await,
-        )
-        .header(poem::http::header::CACHE_CONTROL, "no-store")
     }
 
     /// The caller's identity and expanded capabilities.
@@ -448,6 +371,7 @@ impl CommonApi {
                 let (caller, _) = call.state.caller(call.request).await?;
                 let org = caller.organization()?;
                 let (addon, model) = resolve(call.state, &model)?;
+                call.state.require_enabled(addon.key, org).await?;
                 let field = Some(field.0)
                     .filter(|f| !f.trim().is_empty())
                     .ok_or_else(|| ApiError::bad_request("invalid_param", "`field` is required"))?;
@@ -510,11 +434,13 @@ impl CommonApi {
     ) -> Answer<Document<Tools>> {
         answer(
             async {
-                let (_, access) = call.state.caller(call.request).await?;
+                let (caller, access) = call.state.caller(call.request).await?;
+                let enabled = call.state.enabled_for(&caller).await?;
                 Ok(actions::tool_list(
                     call.state,
                     &access,
                     addon_key.0.as_deref(),
+                    &|key| enabled.allows(key),
                 ))
             }
             .await,
@@ -603,27 +529,6 @@ fn execute_fields(fields: &Map<String, Value>) -> Result<(), ApiError> {
     } else {
         Err(ApiError::validation(refused))
     }
-}
-
-/// The capability of the installation routes that change something (`http-api.md` §10.1).
-pub const INSTALLATIONS_MANAGE: &str = "metacore.installations.manage";
-
-/// The settings of an installation as listings show them: `secret` settings are `null`
-/// (`http-api.md` §9.4); an addon this build does not know shows none.
-fn shown_settings(state: &ApiState, record: &InstallationRecord) -> Value {
-    let Some(addon) = state.registry().addon(&record.addon_key) else {
-        return json!({});
-    };
-    let mut settings = match &record.settings {
-        Value::Object(settings) => settings.clone(),
-        _ => Map::new(),
-    };
-    for declared in addon.settings {
-        if declared.setting_type == "secret" {
-            settings.insert(declared.key.to_string(), Value::Null);
-        }
-    }
-    Value::Object(settings)
 }
 
 fn option_json(value: &str, label: &str) -> Value {

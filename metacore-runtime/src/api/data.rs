@@ -61,14 +61,17 @@ impl ApiState {
 }
 
 impl Data<'_> {
-    fn admit<M: ModelSchema>(&self, verb: &str) -> Result<(), ApiError> {
+    async fn admit<M: ModelSchema>(&self, verb: &str) -> Result<(), ApiError> {
+        self.state
+            .require_enabled(M::addon(), self.scope.org)
+            .await?;
         self.access.require(&format!("{}.{verb}", M::model().route))
     }
 
     /// Creates `row`. Server-maintained columns (tenancy, timestamps, actors) are set by the
     /// server; a nil `id` gets a fresh one.
     pub async fn create<M: ModelEntity>(&self, row: &ModelOf<M>) -> Result<ModelOf<M>, ApiError> {
-        self.admit::<M>("create")?;
+        self.admit::<M>("create").await?;
         let mut fields = writable_fields::<M>(&mut serialised::<M>(row)?, true);
         if fields.get("id") == Some(&Value::String(Uuid::nil().to_string())) {
             fields.remove("id");
@@ -79,7 +82,7 @@ impl Data<'_> {
 
     /// The row `id`, when it exists in the caller's organisation.
     pub async fn get<M: ModelEntity>(&self, id: Uuid) -> Result<Option<ModelOf<M>>, ApiError> {
-        self.admit::<M>("index")?;
+        self.admit::<M>("index").await?;
         match store::get(self.state.db(), M::model(), self.scope.org, id).await? {
             Some(cells) => model_of::<M>(&cells).map(Some),
             None => Ok(None),
@@ -89,7 +92,7 @@ impl Data<'_> {
     /// Writes every client-writable column of `row` to the row with its `id` (404
     /// `record_not_found` when the caller's organisation has none).
     pub async fn update<M: ModelEntity>(&self, row: &ModelOf<M>) -> Result<ModelOf<M>, ApiError> {
-        self.admit::<M>("update")?;
+        self.admit::<M>("update").await?;
         let mut all = serialised::<M>(row)?;
         let id = all
             .get(M::model().id_column().name)
@@ -103,7 +106,7 @@ impl Data<'_> {
 
     /// Deletes the row `id` (soft when the model says so).
     pub async fn delete<M: ModelEntity>(&self, id: Uuid) -> Result<(), ApiError> {
-        self.admit::<M>("delete")?;
+        self.admit::<M>("delete").await?;
         delete_row::<M>(self.state, self.scope, id).await
     }
 
@@ -112,7 +115,7 @@ impl Data<'_> {
         &self,
         params: &ListParams,
     ) -> Result<(Vec<ModelOf<M>>, u64), ApiError> {
-        self.admit::<M>("index")?;
+        self.admit::<M>("index").await?;
         let backend = sea_orm::ConnectionTrait::get_database_backend(self.state.db());
         let query = parse_list(M::model(), params, &[], backend)?;
         let (rows, total) = store::list(

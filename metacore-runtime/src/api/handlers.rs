@@ -38,6 +38,7 @@ pub(crate) async fn admit_all<M: ModelSchema>(
 ) -> Result<Scope, ApiError> {
     let (caller, access) = state.caller(request).await?;
     let org = caller.organization()?;
+    state.require_enabled(M::addon(), org).await?;
     for verb in verbs {
         access.require(&format!("{}.{verb}", M::model().route))?;
     }

@@ -17,6 +17,7 @@ use tracing::Instrument;
 use super::common::CommonApi;
 use super::error::ApiError;
 use super::events::EventsApi;
+use super::installations::InstallationsApi;
 use super::notifications::NotificationsApi;
 use super::observe::{self, MetricsToken, RequestId};
 use super::request::RawBody;
@@ -54,22 +55,20 @@ pub struct Options {
     pub keepalive: Keepalive,
 }
 
+/// The generated operations `A` and every operation the runtime serves itself.
+pub type Operations<A> = (
+    A,
+    CommonApi,
+    RolesApi,
+    EventsApi,
+    NotificationsApi,
+    WebhooksApi,
+    InstallationsApi,
+);
+
 /// The OpenAPI service of `api` plus the common, role administration, event log,
 /// notification and webhook operations.
-pub fn service<A: OpenApi>(
-    api: A,
-    info: Info<'_>,
-) -> OpenApiService<
-    (
-        A,
-        CommonApi,
-        RolesApi,
-        EventsApi,
-        NotificationsApi,
-        WebhooksApi,
-    ),
-    (),
-> {
+pub fn service<A: OpenApi>(api: A, info: Info<'_>) -> OpenApiService<Operations<A>, ()> {
     OpenApiService::new(
         (
             api,
@@ -78,6 +77,7 @@ pub fn service<A: OpenApi>(
             EventsApi,
             NotificationsApi,
             WebhooksApi,
+            InstallationsApi,
         ),
         info.title,
         info.version,

@@ -2,7 +2,7 @@
 //! capability resolver, the event bus, the server's metrics, and the dispatcher of action and
 //! tool handlers with the addons' installations.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,7 @@ use crate::dispatch::{Dispatcher, DispatcherConfig};
 use crate::egress::EgressGuard;
 use crate::events::{Event, EventBus};
 use crate::hub::{self, Hub};
-use crate::installations::{self, CompiledAddon, InstallationRecord, MasterKey};
+use crate::installations::{self, InstallationRecord, MasterKey};
 use crate::invocation::{Installation, Secret};
 use crate::metrics::Metrics;
 use crate::outbound::OutboundClient;
@@ -57,6 +57,8 @@ struct Inner {
     members_seen: crate::notifications::members::Seen,
     /// Woken when another process announced an event ([`crate::consumers`] wait on it).
     events_logged: Arc<tokio::sync::Notify>,
+    /// The lifecycle operations running in this process ([`super::lifecycle`]).
+    lifecycle: super::lifecycle::Running,
 }
 
 /// How long a loaded installation is reused before its row is read again. A rotation in
@@ -68,11 +70,20 @@ const INSTALLATION_TTL: Duration = Duration::from_secs(5);
 /// Loaded installations by (addon key, organisation), with when they were read.
 type LoadedInstallations = HashMap<(String, Uuid), (Instant, Arc<Installation>)>;
 
+/// Each organisation's installations, with when they were read.
+type ListedInstallations = HashMap<Uuid, (Instant, Arc<Vec<InstallationRecord>>)>;
+
 /// Each addon's installation per organisation ([`crate::installations`]): the durable row,
 /// made on first use (auto-install), and the loaded copies with their install secret.
 struct Installations {
     master_key: Option<MasterKey>,
     loaded: Mutex<LoadedInstallations>,
+    /// Each organisation's installations (what is enabled where), with when they were read.
+    listed: Mutex<ListedInstallations>,
+    /// Whether compiled addons install themselves on first use (`METACORE_AUTO_INSTALL`).
+    auto_install: bool,
+    /// Serialises this process's auto-installs.
+    auto_installing: tokio::sync::Mutex<()>,
 }
 
 /// What the operator decides about addon handlers and requests (`runtime.md` appendix:
@@ -89,6 +100,9 @@ pub struct HandlerSettings {
     /// Outbound webhooks: workers, poll interval, retry schedule
     /// ([`crate::webhooks::WebhookSettings`]; `serve` starts the workers).
     pub webhooks: WebhookSettings,
+    /// Whether compiled addons are installed for an organisation on its first request
+    /// (`METACORE_AUTO_INSTALL`, default true; `runtime.md` §9).
+    pub auto_install: bool,
 }
 
 impl Default for HandlerSettings {
@@ -98,6 +112,7 @@ impl Default for HandlerSettings {
             capability_mode: CapabilityMode::default(),
             idempotency_ttl: idempotency::DEFAULT_TTL,
             webhooks: WebhookSettings::default(),
+            auto_install: true,
         }
     }
 }
@@ -140,7 +155,7 @@ impl ApiState {
         let services = HostServices {
             database: Some(db.clone()),
             events: bus.clone(),
-            outbound: OutboundClient::new(settings.egress, metrics.clone())?,
+            outbound: OutboundClient::new(settings.egress.clone(), metrics.clone())?,
             metrics,
             shared_tables: Vec::new(),
             sql_checks: Default::default(),
@@ -154,8 +169,7 @@ impl ApiState {
                 capability_mode: settings.capability_mode,
             }),
             master_key,
-            settings.idempotency_ttl,
-            settings.webhooks,
+            &settings,
         ))
     }
 
@@ -176,8 +190,7 @@ impl ApiState {
             key,
             dispatcher,
             master_key,
-            idempotency::DEFAULT_TTL,
-            WebhookSettings::default(),
+            &HandlerSettings::default(),
         )
     }
 
@@ -187,8 +200,7 @@ impl ApiState {
         key: JwtKey,
         dispatcher: Dispatcher,
         master_key: Option<MasterKey>,
-        idempotency_ttl: Duration,
-        webhooks: WebhookSettings,
+        settings: &HandlerSettings,
     ) -> Self {
         let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         let hub = Hub::new(dispatcher.services().metrics.clone());
@@ -207,15 +219,19 @@ impl ApiState {
             installations: Installations {
                 master_key,
                 loaded: Mutex::new(HashMap::new()),
+                listed: Mutex::new(HashMap::new()),
+                auto_install: settings.auto_install,
+                auto_installing: tokio::sync::Mutex::new(()),
             },
             counts: CountCache::default(),
-            idempotency_ttl,
-            webhooks,
+            idempotency_ttl: settings.idempotency_ttl,
+            webhooks: settings.webhooks,
             hub,
             write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
                 .then(|| tokio::sync::Mutex::new(())),
             events_logged: Arc::default(),
             members_seen: Default::default(),
+            lifecycle: Default::default(),
         }))
     }
 
@@ -241,10 +257,11 @@ impl ApiState {
         &self.0.dispatcher
     }
 
-    /// The installation of `addon` in `org`, with its install secret: installed on first
-    /// use when the addon is compiled into the build (`runtime.md` §9 auto-install), 404
-    /// `addon_not_found` when it is not. Reused for a few seconds
-    /// (`INSTALLATION_TTL`); a rotation through this state replaces it at once.
+    /// The installation of `addon` in `org`, with its install secret and its settings as
+    /// handlers see them (secrets opened): 404 `addon_not_installed` unless it is enabled
+    /// there (compiled addons install themselves on first use, [`ApiState::installed`]).
+    /// Reused for a few seconds (`INSTALLATION_TTL`); a change through this state replaces
+    /// it at once.
     pub async fn installation(
         &self,
         addon: &str,
@@ -256,28 +273,21 @@ impl ApiState {
                 return Ok(loaded.clone());
             }
         }
-        let master_key = self.0.installations.master_key.as_ref();
-        let mut found = installations::load(&self.0.db, master_key, org, addon)
+        self.require_enabled(addon, org).await?;
+        let descriptor = self.compiled(addon)?;
+        let master_key = self.master_key();
+        let (record, secret) = installations::load(&self.0.db, master_key, org, addon)
             .await
-            .map_err(ApiError::internal)?;
-        if found.is_none() {
-            self.auto_install(self.compiled(addon)?, org).await?;
-            found = installations::load(&self.0.db, master_key, org, addon)
-                .await
-                .map_err(ApiError::internal)?;
-        }
-        let (record, secret) = found.ok_or_else(|| {
-            ApiError::internal(format!(
-                "the installation of `{addon}` vanished after install"
-            ))
-        })?;
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| super::lifecycle::not_installed(addon))?;
+        let stored = match record.settings {
+            serde_json::Value::Object(stored) => stored,
+            _ => serde_json::Map::new(),
+        };
         let installation = Arc::new(Installation {
             id: record.id,
             org_id: org,
-            settings: match record.settings {
-                serde_json::Value::Object(settings) => settings.into_iter().collect(),
-                _ => BTreeMap::new(),
-            },
+            settings: super::lifecycle::settings::opened(descriptor, &stored, master_key, org),
             secret: Some(secret),
             webhook_base_url: record.webhook_base_url,
         });
@@ -286,61 +296,122 @@ impl ApiState {
         Ok(installation)
     }
 
-    /// The installations of `org` (installing the compiled addons it lacks first), by addon
-    /// key; never their secrets.
-    pub async fn installations_of(&self, org: Uuid) -> Result<Vec<InstallationRecord>, ApiError> {
+    /// The installations of `org`, by addon key, never with their secrets: read at most
+    /// every few seconds (`INSTALLATION_TTL`; a change through this state, or announced by
+    /// another process, is seen at once). With auto-install on (`METACORE_AUTO_INSTALL`),
+    /// each addon compiled into the build that `org` lacks is installed first — the install
+    /// operation with its hooks and declared defaults ([`ApiState::apply`]); one whose
+    /// install fails stays uninstalled (logged) and is tried again later.
+    pub async fn installed(&self, org: Uuid) -> Result<Arc<Vec<InstallationRecord>>, ApiError> {
+        if let Some((at, records)) = self.listed().get(&org) {
+            if at.elapsed() < INSTALLATION_TTL {
+                return Ok(records.clone());
+            }
+        }
         let mut records = installations::list(&self.0.db, org)
             .await
             .map_err(ApiError::internal)?;
-        let missing: Vec<_> = self
-            .0
-            .registry
-            .addons
-            .iter()
-            .filter(|a| !records.iter().any(|r| r.addon_key == a.key))
-            .collect();
-        if !missing.is_empty() {
+        if self.0.installations.auto_install && self.missing(&records).next().is_some() {
+            let _auto = self.0.installations.auto_installing.lock().await;
+            records = installations::list(&self.0.db, org)
+                .await
+                .map_err(ApiError::internal)?;
+            let missing: Vec<_> = self.missing(&records).collect();
             for addon in missing {
-                self.auto_install(addon, org).await?;
+                let install = super::lifecycle::Change::Install {
+                    settings: serde_json::Map::new(),
+                };
+                match self.apply_locked(org, addon, install, None, true).await {
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(
+                        addon = %addon.key, org = %org, code = %error.code, message = %error.message,
+                        "the addon could not be installed automatically"
+                    ),
+                }
             }
             records = installations::list(&self.0.db, org)
                 .await
                 .map_err(ApiError::internal)?;
         }
+        let records = Arc::new(records);
+        self.listed().insert(org, (Instant::now(), records.clone()));
         Ok(records)
     }
 
-    /// Gives the installation of `addon` in `org` a new install secret (installing a
-    /// compiled addon first) and returns the record and the secret — the only time the
-    /// secret is shown. The old secret stops verifying at once. 404 `addon_not_found` for
-    /// an addon that is neither installed nor compiled into the build.
+    /// The compiled addons `records` lack.
+    fn missing<'a>(
+        &'a self,
+        records: &'a [InstallationRecord],
+    ) -> impl Iterator<Item = &'static AddonDescriptor> + 'a {
+        self.0
+            .registry
+            .addons
+            .iter()
+            .filter(|a| !records.iter().any(|r| r.addon_key == a.key))
+    }
+
+    /// Which addons are enabled for `caller`'s organisation (every one for a caller without
+    /// an organisation, who reads no organisation's data).
+    pub async fn enabled_for(&self, caller: &Caller) -> Result<Enabled, ApiError> {
+        Ok(Enabled(match caller.org {
+            Some(org) => Some(self.installed(org).await?),
+            None => None,
+        }))
+    }
+
+    /// `Ok` when `addon` is installed and enabled in `org`, else 404 `addon_not_installed`.
+    pub async fn require_enabled(&self, addon: &str, org: Uuid) -> Result<(), ApiError> {
+        if self.is_enabled(addon, org).await? {
+            Ok(())
+        } else {
+            Err(super::lifecycle::not_installed(addon))
+        }
+    }
+
+    /// Whether `addon` is installed and enabled in `org`.
+    pub async fn is_enabled(&self, addon: &str, org: Uuid) -> Result<bool, ApiError> {
+        Ok(self
+            .installed(org)
+            .await?
+            .iter()
+            .any(|r| r.addon_key == addon && r.status == installations::STATUS_ENABLED))
+    }
+
+    /// The installations of `org` (installing the compiled addons it lacks first), by addon
+    /// key; never their secrets.
+    pub async fn installations_of(&self, org: Uuid) -> Result<Vec<InstallationRecord>, ApiError> {
+        Ok(self.installed(org).await?.as_ref().clone())
+    }
+
+    /// Gives the installation of `addon` in `org` a new install secret and returns the
+    /// record and the secret — the only time the secret is shown. The old secret stops
+    /// verifying at once. 404 `addon_not_installed` when it is not installed there.
     pub async fn rotate_installation_secret(
         &self,
         addon: &str,
         org: Uuid,
     ) -> Result<(InstallationRecord, Secret), ApiError> {
-        let master_key = self.0.installations.master_key.as_ref();
-        if let Ok(compiled) = self.compiled(addon) {
-            self.auto_install(compiled, org).await?;
-        }
+        self.compiled(addon)?;
+        self.installed(org).await?;
+        let master_key = self.master_key();
         let rotated = {
             let _turn = self.write_turn().await;
             installations::rotate_secret(&self.0.db, master_key, org, addon)
                 .await
                 .map_err(ApiError::internal)?
         };
-        self.loaded().remove(&(addon.to_string(), org));
-        let secret = rotated.ok_or_else(|| unknown_addon(addon))?;
+        self.forget_installations(org);
+        let secret = rotated.ok_or_else(|| super::lifecycle::not_installed(addon))?;
         let (record, _) = installations::load(&self.0.db, master_key, org, addon)
             .await
             .map_err(ApiError::internal)?
-            .ok_or_else(|| unknown_addon(addon))?;
+            .ok_or_else(|| super::lifecycle::not_installed(addon))?;
         Ok((record, secret))
     }
 
-    /// The descriptor of `addon` when compiled into the build (or registered with the
-    /// dispatcher), else 404 `addon_not_found`.
-    fn compiled(&self, addon: &str) -> Result<&'static AddonDescriptor, ApiError> {
+    /// The descriptor of `addon` when this server serves it (compiled into the build or
+    /// registered with the dispatcher), else 404 `addon_not_found`.
+    pub fn compiled(&self, addon: &str) -> Result<&'static AddonDescriptor, ApiError> {
         self.0
             .registry
             .addon(addon)
@@ -348,38 +419,35 @@ impl ApiState {
             .ok_or_else(|| unknown_addon(addon))
     }
 
-    /// Installs the compiled `addon` for `org` unless it already is (idempotent, safe under
-    /// concurrency: a second request's insert does nothing).
-    async fn auto_install(&self, addon: &AddonDescriptor, org: Uuid) -> Result<(), ApiError> {
-        let defaults = default_settings(addon);
-        let _turn = self.write_turn().await;
-        let installed = installations::ensure(
-            &self.0.db,
-            self.0.installations.master_key.as_ref(),
-            org,
-            CompiledAddon {
-                key: addon.key,
-                version: addon.version,
-                default_settings: &defaults,
-            },
-        )
-        .await
-        .map_err(ApiError::internal)?;
-        if installed {
-            tracing::info!(addon = %addon.key, org = %org, "addon installed for the organisation");
-        }
-        Ok(())
+    /// The key install secrets and secret settings are sealed with.
+    pub(crate) fn master_key(&self) -> Option<&MasterKey> {
+        self.0.installations.master_key.as_ref()
+    }
+
+    /// The lifecycle operations running in this process.
+    pub(crate) fn lifecycle_running(&self) -> &super::lifecycle::Running {
+        &self.0.lifecycle
     }
 
     /// Forgets the loaded installations of `org` (another process changed one): the next
     /// use reads them again.
     pub fn forget_installations(&self, org: Uuid) {
         self.loaded().retain(|(_, cached), _| *cached != org);
+        self.listed().remove(&org);
     }
 
     /// Forgets every loaded installation (changes may have been missed).
     pub fn forget_all_installations(&self) {
         self.loaded().clear();
+        self.listed().clear();
+    }
+
+    fn listed(&self) -> std::sync::MutexGuard<'_, ListedInstallations> {
+        self.0
+            .installations
+            .listed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn loaded(&self) -> std::sync::MutexGuard<'_, LoadedInstallations> {
@@ -530,25 +598,35 @@ impl ApiState {
     }
 }
 
+/// The addons enabled for an organisation ([`ApiState::enabled_for`]).
+#[derive(Debug, Clone)]
+pub struct Enabled(Option<Arc<Vec<InstallationRecord>>>);
+
+impl Enabled {
+    /// Whether `addon` is enabled.
+    pub fn allows(&self, addon: &str) -> bool {
+        self.0.as_ref().is_none_or(|records| {
+            records
+                .iter()
+                .any(|r| r.addon_key == addon && r.status == installations::STATUS_ENABLED)
+        })
+    }
+
+    /// `Ok` when `addon` is enabled, else 404 `addon_not_installed`.
+    pub fn require(&self, addon: &str) -> Result<(), ApiError> {
+        if self.allows(addon) {
+            Ok(())
+        } else {
+            Err(super::lifecycle::not_installed(addon))
+        }
+    }
+}
+
 /// 404 `addon_not_found` for `addon`.
 fn unknown_addon(addon: &str) -> ApiError {
     ApiError::not_found(
         "addon_not_found",
-        format!("addon `{addon}` is not installed in this organisation"),
-    )
-}
-
-/// The declared settings' defaults of `addon`, a JSON object.
-pub(crate) fn default_settings(addon: &AddonDescriptor) -> serde_json::Value {
-    serde_json::Value::Object(
-        addon
-            .settings
-            .iter()
-            .filter_map(|s| {
-                let default = serde_json::from_str(s.default_json?).ok()?;
-                Some((s.key.to_string(), default))
-            })
-            .collect(),
+        format!("this server has no addon `{addon}`"),
     )
 }
 

@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use super::access::Access;
 use super::error::ApiError;
 use super::request::{authenticate, query_pairs, Caller};
-use super::state::ApiState;
+use super::state::{ApiState, Enabled};
 use crate::hub::{Frame, Hub};
 use crate::registry::Registry;
 
@@ -161,6 +161,10 @@ pub async fn ws(
         Ok(access) => access,
         Err(error) => return error.into_response(),
     };
+    let enabled = match state.enabled_for(&caller).await {
+        Ok(enabled) => enabled,
+        Err(error) => return error.into_response(),
+    };
     let requested: Vec<String> = query_pairs(request)
         .into_iter()
         .filter(|(name, _)| name == "channel")
@@ -179,6 +183,7 @@ pub async fn ws(
                 hub,
                 registry,
                 access,
+                enabled,
                 caller: caller.clone(),
                 org,
                 keepalive,
@@ -193,6 +198,9 @@ struct Connection {
     hub: Hub,
     registry: Registry,
     access: Access,
+    /// The addons enabled for the organisation when the socket opened (a lifecycle change
+    /// sends `ADDON_MANIFEST_CHANGED`, after which clients reconnect).
+    enabled: Enabled,
     caller: Caller,
     org: uuid::Uuid,
     keepalive: Keepalive,
@@ -333,16 +341,18 @@ impl Connection {
         );
     }
 
-    /// The channel authoriser: `model:<table>` with `<table>.index`, `addon:<key>` of an addon
-    /// of the build, and `public:*`.
+    /// The channel authoriser: `model:<table>` with `<table>.index` of an enabled addon,
+    /// `addon:<key>` of an addon enabled for the organisation, and `public:*`.
     fn may_join(&self, channel: &str) -> bool {
         if let Some(route) = channel.strip_prefix("model:") {
-            return self.registry.model(route).is_some_and(|(_, model)| {
-                model.route == route && self.access.allows(&format!("{route}.index"))
+            return self.registry.model(route).is_some_and(|(addon, model)| {
+                model.route == route
+                    && self.enabled.allows(addon.key)
+                    && self.access.allows(&format!("{route}.index"))
             });
         }
         if let Some(addon) = channel.strip_prefix("addon:") {
-            return self.registry.addon(addon).is_some();
+            return self.registry.addon(addon).is_some() && self.enabled.allows(addon);
         }
         channel
             .strip_prefix("public:")

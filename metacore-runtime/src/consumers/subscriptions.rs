@@ -98,6 +98,15 @@ impl Consumer for Subscription {
 
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
+            // A disabled or uninstalled addon's subscriptions do not run in that organisation.
+            if !self
+                .state
+                .is_enabled(self.addon.key, event.org_id)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                return Ok(());
+            }
             let installation = self
                 .state
                 .installation(self.addon.key, event.org_id)

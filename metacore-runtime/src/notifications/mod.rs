@@ -74,6 +74,15 @@ impl Consumer for Rules {
                 if !fires(rule, event) {
                     continue;
                 }
+                // The rules of an addon disabled in the event's organisation stay silent.
+                if !self
+                    .state
+                    .is_enabled(addon.key, event.org_id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                {
+                    continue;
+                }
                 let users = self.recipients(rule, event).await?;
                 for user in users {
                     pending.push(render(addon.key, rule, event, user));

@@ -266,10 +266,12 @@ async fn workload_is_counted(server: &mut Server) {
         );
     }
 
-    // The two WASM handler calls, by addon and result, and their durations.
+    // The two WASM handler calls, by addon and result, and their durations, plus the
+    // showcase's `install` and `enable` lifecycle hooks of its auto-install in the one
+    // organisation.
     let wasm = "wasm_invocations_total";
     for (result, count) in [
-        ("ok", 1.0),
+        ("ok", 3.0),
         ("declined", 1.0),
         ("trap", 0.0),
         ("timeout", 0.0),
@@ -286,7 +288,7 @@ async fn workload_is_counted(server: &mut Server) {
             "wasm_invocation_duration_seconds_count",
             &[("addon", "showcase")]
         ),
-        2.0
+        4.0
     );
     // Committed events: exactly what the bus carried (the three creates' canonical events).
     let published = server.drain_events().len() as f64;
