@@ -67,9 +67,7 @@ pub(crate) fn metadata_path(model: &Model, kind: &str) -> PathBuf {
 
 /// Pretty JSON with a final newline (keys sorted: serde_json maps are ordered).
 fn json_text(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("metadata serialises");
-    text.push('\n');
-    text
+    super::values::document_text(value)
 }
 
 fn module_file(
