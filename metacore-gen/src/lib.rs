@@ -14,10 +14,12 @@
 //! 8. [`codegen`] — IR → a Rust crate: sea-orm entities, migrations, registry (`build`).
 //!
 //! [`frontend`] ties the front-end stages together and [`build`] the whole build; the
-//! `metacore-gen` binary is a thin clap front.
+//! `metacore-gen` binary is a thin clap front. [`canonical`] hashes the IR so a server can
+//! tell whether a bundle is the addon it was compiled with.
 //! (Section numbers refer to `spec/manifest.md`.)
 
 pub mod build;
+pub mod canonical;
 pub mod checks;
 pub mod codegen;
 pub mod defaults;

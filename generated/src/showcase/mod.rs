@@ -320,6 +320,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Showcase",
     version: "1.0.0",
     manifest: "manifests/showcase/manifest.json",
+    ir_sha256: "a0eb614ab1a354d622f49dd776764fd4eca40ea6453d8ff7f028123c30cac45f",
     models: &[CUSTOMERS_MODEL, ORDERS_MODEL],
     permissions: permissions::ADDON,
     roles: permissions::ROLES,
