@@ -2,7 +2,7 @@
 //! addon.
 //!
 //! A server compiled with `metacore-gen build` records each addon's hash in its
-//! `AddonDescriptor::ir_sha256`; an install at run time computes the
+//! `AddonDescriptor::ir_sha256`; an install at run time ([`crate::dynamic`]) computes the
 //! hash of the bundle's manifest the same way, and an addon that declares models installs
 //! only when the two are equal (`runtime.md` §10.4 step 9).
 //!

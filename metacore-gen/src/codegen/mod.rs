@@ -14,7 +14,8 @@
 //! `#[metacore::model]` expands to).
 //!
 //! What each registry descriptor holds is decided once, in `values` (IR → the runtime's
-//! registry values), and `tokens` writes those values as Rust.
+//! registry values), and `tokens` writes those values as Rust; [`crate::dynamic`] serves the
+//! same values at run time without writing them out.
 //!
 //! [`plan`] decides the migrations; [`emit`] writes the file tree. Both are pure: the same
 //! inputs give byte-identical output.

@@ -1,15 +1,16 @@
 //! IR → the runtime's registry values: the one place that decides what an addon's
 //! `AddonDescriptor` holds.
 //!
-//! Code generation renders the values these functions return as Rust constants
-//! (`super::tokens`), so what a descriptor holds is decided here and nowhere else. The
-//! registry types borrow `'static` data, so the values are built from leaked copies of the
-//! IR's strings: code generation leaks as much as the descriptors it writes hold, once per
-//! build or macro expansion.
+//! Both ways of getting a descriptor go through these functions: code generation renders the
+//! values they return as Rust constants ([`super::tokens`]), and [`crate::dynamic`] hands
+//! them to the runtime as they are. The registry types borrow `'static` data, so the values
+//! are built from leaked copies of the IR's strings (see [`crate::dynamic`] for why that is
+//! bounded); code generation leaks as much as the descriptors it writes hold, once per build
+//! or macro expansion.
 
 use metacore_core::registry::{
-    ActionDescriptor, Audience, BackendDescriptor, ColumnDescriptor, ColumnKind, ColumnRole,
-    DeclaredCapability, FormField, FormValue, Handler, HookDescriptor, ModelDescriptor,
+    ActionDescriptor, AddonDescriptor, Audience, BackendDescriptor, ColumnDescriptor, ColumnKind,
+    ColumnRole, DeclaredCapability, FormField, FormValue, Handler, HookDescriptor, ModelDescriptor,
     NotificationRule, PayloadFilter, RoleGrants, SettingDescriptor, SubscriptionDescriptor,
     ToolDescriptor, WasmHandlerRef,
 };
@@ -318,6 +319,15 @@ pub(crate) fn declared_permissions(table: &PermissionTable) -> Vec<Grantable> {
         .collect()
 }
 
+/// The capabilities no single model owns (`permissions::ADDON`): the tools', then the
+/// `rbac.permissions`, each list without repeats.
+pub(crate) fn addon_permissions(table: &PermissionTable) -> &'static [&'static str] {
+    let declared = declared_permissions(table);
+    let tools = distinct_capabilities(&table.tools);
+    let declared = distinct_capabilities(&declared);
+    leak_strs(tools.into_iter().chain(declared).map(|g| &g.capability))
+}
+
 /// The manifest's roles with their grants (`permissions::ROLES`).
 pub(crate) fn roles(table: &PermissionTable) -> &'static [RoleGrants] {
     leak_slice(
@@ -453,10 +463,62 @@ fn is_actor(column: &Column, stem: &str) -> bool {
         && (column.name == stem || column.name == format!("{stem}_id"))
 }
 
+/// The whole `AddonDescriptor` of `addon`, compiled from `manifest` with its backend module
+/// `module` (embedded when the addon names WASM handlers): what a generated crate's `ADDON`
+/// constant holds, its JSON documents as the files beside it hold them.
+pub(crate) fn addon_descriptor(
+    addon: &Addon,
+    manifest: &str,
+    module: Option<&[u8]>,
+) -> AddonDescriptor {
+    let table = ui::permissions(addon);
+    let references = AddonReferences::of(addon);
+    let models = addon
+        .models
+        .iter()
+        .map(|model| {
+            let table_json = ui::table_metadata(addon, model);
+            let documents = (
+                document(&table_json),
+                document(&ui::modal_metadata(addon, model)),
+            );
+            model_descriptor(&references, model, &table, &table_json, documents)
+        })
+        .collect();
+    let mut backend = backend(addon, module);
+    backend.module = embedded_backend(addon, module).map(|bytes| leak_slice(bytes.to_vec()));
+    AddonDescriptor {
+        key: leak_str(&addon.key),
+        name: leak_str(&addon.name),
+        version: String::leak(addon.version.to_string()),
+        manifest: leak_str(manifest),
+        ir_sha256: String::leak(crate::canonical::ir_sha256(addon)),
+        models: leak_slice(models),
+        permissions: addon_permissions(&table),
+        roles: roles(&table),
+        capabilities: declared_capabilities(&table),
+        navigation_json: document(&ui::navigation(addon)),
+        permission_table_json: document(&table),
+        legacy_manifest_json: document(&ui::legacy_manifest(addon)),
+        actions: actions(addon),
+        tools: tools(addon),
+        subscriptions: subscriptions(addon),
+        notifications: notifications(addon),
+        hooks: hooks(addon),
+        settings: settings(addon),
+        backend,
+    }
+}
+
 /// A served JSON document as a generated crate stores it: pretty, with a final newline
 /// (members in the order `serde_json` keeps them).
 pub(crate) fn document_text(value: &impl serde::Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).expect("metadata serialises");
     text.push('\n');
     text
+}
+
+/// A `'static` copy of [`document_text`].
+fn document(value: &impl serde::Serialize) -> &'static str {
+    String::leak(document_text(value))
 }
