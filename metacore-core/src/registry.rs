@@ -59,8 +59,13 @@ pub struct AddonDescriptor {
     pub name: &'static str,
     /// Semantic version of the manifest that was compiled.
     pub version: &'static str,
-    /// The manifest file it was compiled from, relative to the build's working directory.
+    /// The manifest file it was compiled from, relative to the build's working directory
+    /// (`manifest.json` for an addon compiled at run time from a bundle).
     pub manifest: &'static str,
+    /// Lowercase hex SHA-256 of the addon's canonical IR (`metacore_gen::canonical`): equal
+    /// for two manifests that compile to the same addon, so an installer can tell whether a
+    /// bundle is the addon this server was built with. Empty for hand-built descriptors.
+    pub ir_sha256: &'static str,
     /// Its data models, in manifest order.
     pub models: &'static [ModelDescriptor],
     /// Capability strings no single model owns: tool capabilities (`<addon>.tools.<tool>`)
@@ -101,6 +106,7 @@ impl AddonDescriptor {
         name: "",
         version: "0.0.0",
         manifest: "",
+        ir_sha256: "",
         models: &[],
         permissions: &[],
         roles: &[],

@@ -3,8 +3,8 @@
 //! For each file: the reading rules of `manifest.md` §1 (size, encoding, emptiness, syntax,
 //! depth, top-level object, duplicate keys), dialect detection (§1.1), the dialect's
 //! structural pass and lowering, the per-addon semantic checks, and the WASM module checks
-//! when a `backend/backend.wasm` sits beside the manifest. Then the build-wide checks across
-//! all inputs (duplicate addon keys, clashing routes).
+//! when a `backend/backend.wasm` sits beside the manifest (or is given in memory). Then the
+//! build-wide checks across all inputs (duplicate addon keys, clashing routes).
 
 use std::path::{Path, PathBuf};
 
@@ -38,9 +38,13 @@ pub struct Manifest {
 pub struct Options {
     /// A WASM module to check instead of `backend/backend.wasm` beside each manifest.
     pub wasm_override: Option<PathBuf>,
-    /// The manifest exists only in memory (`#[metacore::model]` builds one): nothing is
-    /// looked for beside its path — no backend module, no bundle files.
+    /// The manifest exists only in memory (`#[metacore::model]` builds one, a dynamic install
+    /// hands one over): nothing is looked for beside its path — no backend module (but
+    /// [`Options::wasm_module`]), no bundle files.
     pub detached: bool,
+    /// The backend module to check, given in memory: used instead of any file (also when
+    /// `detached`), under the addon's `backend.entry` as its name in messages.
+    pub wasm_module: Option<Vec<u8>>,
 }
 
 /// Expands files and directories into the manifest files to read, sorted. A directory that
@@ -283,7 +287,13 @@ fn analyse(
     }?;
     let mut addon = addon;
     crate::list_indexes::add(&mut addon, diagnostics);
-    let context = if options.detached {
+    let context = if let Some(module) = &options.wasm_module {
+        checks::Context {
+            manifest_dir: manifest_dir.to_path_buf(),
+            wasm: Some((addon.backend.entry.clone(), module.clone())),
+            has_bundle_dir: false,
+        }
+    } else if options.detached {
         checks::Context::default()
     } else {
         checks::Context::discover(&addon, manifest_dir, options.wasm_override.as_deref())

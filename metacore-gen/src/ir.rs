@@ -17,7 +17,7 @@ use crate::semver::{Range, Version};
 pub type Src = String;
 
 /// Which dialect a manifest was written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// Module Contract v3 (`apiVersion: asteby.com/v3`).
     V3,
@@ -26,7 +26,7 @@ pub enum Dialect {
 }
 
 /// The `kind` of a v3 package (v2 manifests are always addons).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PackageKind {
     /// An addon: the only kind that generates code.
     Addon,
@@ -39,7 +39,7 @@ pub enum PackageKind {
 }
 
 /// One addon.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Addon {
     /// Identity: schema `addon_<key>`, event namespace, route owner.
     pub key: String,
@@ -102,7 +102,7 @@ pub struct Addon {
 }
 
 /// Marketplace and display metadata.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Default)]
 pub struct AddonInfo {
     /// Description.
     pub description: Option<String>,
@@ -127,7 +127,7 @@ pub struct AddonInfo {
 }
 
 /// An icon.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Icon {
     /// `brand`, `lucide`, `url` or `svg`.
     pub icon_type: String,
@@ -138,7 +138,7 @@ pub struct Icon {
 }
 
 /// A requirement on the kernel or another addon.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Requirement {
     /// `kernel` or an addon key.
     pub key: String,
@@ -155,7 +155,7 @@ pub struct Requirement {
 }
 
 /// Data isolation between organisations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Isolation {
     /// One table set scoped by the tenancy column.
     Shared,
@@ -166,7 +166,7 @@ pub enum Isolation {
 }
 
 /// Tenancy of the addon's models.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Tenancy {
     /// Isolation mode.
     pub isolation: Isolation,
@@ -175,7 +175,7 @@ pub struct Tenancy {
 }
 
 /// A declared capability.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Capability {
     /// The kind, e.g. `http:fetch`.
     pub kind: String,
@@ -220,7 +220,7 @@ pub const UNENFORCED_CAPABILITY_KINDS: [&str; 8] = [
 ];
 
 /// A data model: one table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Model {
     /// PascalCase key (`Ticket`).
     pub key: String,
@@ -268,7 +268,7 @@ impl Model {
 }
 
 /// A canonical column type (§4.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
     /// `uuid`
     Uuid,
@@ -377,7 +377,7 @@ impl ColumnType {
 }
 
 /// The part a column plays for the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SystemRole {
     /// An ordinary data column.
     None,
@@ -412,7 +412,7 @@ pub enum ColumnDefault {
 }
 
 /// One column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Column {
     /// Column name.
     pub name: String,
@@ -491,7 +491,7 @@ impl Column {
 }
 
 /// A field or column validation block (§6.4).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Validation {
     /// Regular expression the value must match.
     pub regex: Option<String>,
@@ -506,7 +506,7 @@ pub struct Validation {
 }
 
 /// An index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     /// Index name.
     pub name: String,
@@ -525,7 +525,7 @@ pub struct Index {
 }
 
 /// A foreign key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct ForeignKey {
     /// Local columns.
     pub columns: Vec<String>,
@@ -542,7 +542,7 @@ pub struct ForeignKey {
 }
 
 /// A relation between models.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Relation {
     /// Relation name.
     pub name: String,
@@ -563,7 +563,7 @@ pub struct Relation {
 }
 
 /// The federated frontend.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Frontend {
     /// Entry URL.
     pub entry: String,
@@ -580,7 +580,7 @@ pub struct Frontend {
 }
 
 /// A navigation group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct NavGroup {
     /// Title (literal or i18n key).
     pub title: String,
@@ -597,7 +597,7 @@ pub struct NavGroup {
 }
 
 /// A navigation item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct NavItem {
     /// Title.
     pub title: String,
@@ -628,7 +628,7 @@ pub struct NavItem {
 }
 
 /// What runs when an action, tool, subscription or hook fires (§4.3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub enum HandlerKind {
     /// A WASM export.
     Wasm {
@@ -676,7 +676,7 @@ impl HandlerKind {
 }
 
 /// A handler with its declaration site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Handler {
     /// What runs.
     pub kind: HandlerKind,
@@ -687,7 +687,7 @@ pub struct Handler {
 }
 
 /// An action.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Action {
     /// Key.
     pub key: String,
@@ -745,7 +745,7 @@ impl Action {
 }
 
 /// A wizard step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct ActionStep {
     /// Title.
     pub title: String,
@@ -756,7 +756,7 @@ pub struct ActionStep {
 }
 
 /// A form field of an action.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct ActionField {
     /// Key (v2 `name`).
     pub key: String,
@@ -781,7 +781,7 @@ pub struct ActionField {
 }
 
 /// An LLM tool.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Tool {
     /// Key (v2 `id`).
     pub key: String,
@@ -802,7 +802,7 @@ pub struct Tool {
 }
 
 /// An event subscription.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Subscription {
     /// Event name or pattern (normalised to the model-key form).
     pub event: String,
@@ -815,7 +815,7 @@ pub struct Subscription {
 }
 
 /// A notification rule: canonical events that become in-app notifications.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct NotificationRule {
     /// Rule key.
     pub key: String,
@@ -844,7 +844,7 @@ pub struct NotificationRule {
 }
 
 /// The recipients of a notification rule.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub enum Audience {
     /// Every member of the organisation.
     Org,
@@ -857,7 +857,7 @@ pub enum Audience {
 }
 
 /// A UI slot contribution.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct SlotContribution {
     /// `<addon>.<slot>`.
     pub slot_kind: String,
@@ -872,7 +872,7 @@ pub struct SlotContribution {
 }
 
 /// A published event or slot kind.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Published {
     /// Name.
     pub name: String,
@@ -885,7 +885,7 @@ pub struct Published {
 }
 
 /// A string with its declaration site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// The string.
     pub name: String,
@@ -894,7 +894,7 @@ pub struct Named {
 }
 
 /// Lifecycle hooks.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Default)]
 pub struct Lifecycle {
     /// After install.
     pub install: Option<HandlerRef>,
@@ -924,7 +924,7 @@ impl Lifecycle {
 }
 
 /// A handler reference string (`wasm:x`, `webhook:/p`, `compiled:f`, a URL, or an export).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct HandlerRef {
     /// As written.
     pub raw: String,
@@ -976,7 +976,7 @@ impl HandlerRef {
 }
 
 /// One upgrade step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct UpgradeStep {
     /// Version range the step upgrades from.
     pub from_text: String,
@@ -991,7 +991,7 @@ pub struct UpgradeStep {
 }
 
 /// Translations.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Default)]
 pub struct I18n {
     /// Default locale.
     pub default_locale: Option<String>,
@@ -1004,7 +1004,7 @@ pub struct I18n {
 }
 
 /// Roles and permissions.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Default)]
 pub struct Rbac {
     /// Roles.
     pub roles: Vec<Role>,
@@ -1013,7 +1013,7 @@ pub struct Rbac {
 }
 
 /// A role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct Role {
     /// Key.
     pub key: String,
@@ -1026,7 +1026,7 @@ pub struct Role {
 }
 
 /// A declared permission.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct PermissionDef {
     /// Key.
     pub key: String,
@@ -1039,7 +1039,7 @@ pub struct PermissionDef {
 }
 
 /// A canonical setting type (§4.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingType {
     /// Text.
     String,
@@ -1076,7 +1076,7 @@ impl SettingType {
 }
 
 /// An installation setting.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Setting {
     /// Key.
     pub key: String,
@@ -1103,7 +1103,7 @@ pub struct Setting {
 }
 
 /// Backend module limits and declarations.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
 pub struct Backend {
     /// Module path, bundle-relative.
     pub entry: String,

@@ -14,14 +14,18 @@
 //! 8. [`codegen`] — IR → a Rust crate: sea-orm entities, migrations, registry (`build`).
 //!
 //! [`frontend`] ties the front-end stages together and [`build`] the whole build; the
-//! `metacore-gen` binary is a thin clap front.
+//! `metacore-gen` binary is a thin clap front. [`dynamic`] compiles one manifest at run time
+//! into the runtime's descriptor (bundles installed without a rebuild), and [`canonical`]
+//! hashes the IR so a server can tell whether a bundle is the addon it was compiled with.
 //! (Section numbers refer to `spec/manifest.md`.)
 
 pub mod build;
+pub mod canonical;
 pub mod checks;
 pub mod codegen;
 pub mod defaults;
 pub mod diagnostics;
+pub mod dynamic;
 pub mod frontend;
 pub mod ir;
 pub mod json;

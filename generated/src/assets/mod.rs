@@ -923,6 +923,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Activos Fijos",
     version: "1.0.0",
     manifest: "manifests/assets/manifest.json",
+    ir_sha256: "23484ea732117a00d984755c0a03dedf21d2cb37de6caa9dfdd131a0e82bf868",
     models: &[
         ASSET_CATEGORIES_MODEL,
         ASSETS_MODEL,

@@ -267,6 +267,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Facturación Electrónica México (CFDI 4.0)",
     version: "1.0.0",
     manifest: "manifests/fiscal_mexico/manifest.json",
+    ir_sha256: "1834428c985dd92ed476bfdae91b3cf963d1b4c2edbd79af8459ed09bcd6fa94",
     models: &[FISCAL_DOCUMENTS_MODEL],
     permissions: permissions::ADDON,
     roles: permissions::ROLES,

@@ -550,6 +550,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Gestión de Proyectos",
     version: "1.0.0",
     manifest: "manifests/projects/manifest.json",
+    ir_sha256: "652cb6d662601fdd24d7cb68259178d0609cb42ae1891c2a5ae9554b8b1e1040",
     models: &[PROJECTS_MODEL, PROJECT_TASKS_MODEL, TIME_ENTRIES_MODEL],
     permissions: permissions::ADDON,
     roles: permissions::ROLES,

@@ -320,6 +320,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Showcase",
     version: "1.0.0",
     manifest: "manifests/showcase/manifest.json",
+    ir_sha256: "28ad5c95051a02ee5f62b96e2942a6da0bf2f034549272a5cbc62e91c01d2943",
     models: &[CUSTOMERS_MODEL, ORDERS_MODEL],
     permissions: permissions::ADDON,
     roles: permissions::ROLES,

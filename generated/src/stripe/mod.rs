@@ -14,6 +14,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Stripe",
     version: "1.0.0",
     manifest: "manifests/stripe/manifest.json",
+    ir_sha256: "9746f827bfe549597fcb15e55ab231ba962af9337014423e81fb649401fafa5b",
     models: &[],
     permissions: permissions::ADDON,
     roles: permissions::ROLES,

@@ -260,6 +260,7 @@ pub const ADDON: AddonDescriptor = AddonDescriptor {
     name: "Tickets & Pedidos",
     version: "1.0.0",
     manifest: "manifests/tickets-addon/manifest.json",
+    ir_sha256: "946330e19c9581b79118d2573d7c9831f357ca870d690ba9d5c319c60198191f",
     models: &[TICKETS_MODEL, TICKET_COMMENTS_MODEL],
     permissions: permissions::ADDON,
     roles: permissions::ROLES,

@@ -67,9 +67,7 @@ pub(crate) fn metadata_path(model: &Model, kind: &str) -> PathBuf {
 
 /// Pretty JSON with a final newline (keys sorted: serde_json maps are ordered).
 fn json_text(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("metadata serialises");
-    text.push('\n');
-    text
+    super::values::document_text(value)
 }
 
 fn module_file(
@@ -213,6 +211,7 @@ pub(crate) fn addon_descriptor(
     let key = &addon.key;
     let name = &addon.name;
     let version = addon.version.to_string();
+    let ir_sha256 = crate::canonical::ir_sha256(addon);
     let models = addon.models.iter().map(descriptor::descriptor_ident);
     let actions = handlers::actions(addon);
     let tools = handlers::tools(addon);
@@ -232,6 +231,7 @@ pub(crate) fn addon_descriptor(
             name: #name,
             version: #version,
             manifest: #manifest,
+            ir_sha256: #ir_sha256,
             models: &[#(#models),*],
             permissions: permissions::ADDON,
             roles: permissions::ROLES,

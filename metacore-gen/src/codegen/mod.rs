@@ -13,6 +13,10 @@
 //! [`model_module`] assembles the same pieces for one model into a single module body (what
 //! `#[metacore::model]` expands to).
 //!
+//! What each registry descriptor holds is decided once, in `values` (IR → the runtime's
+//! registry values), and `tokens` writes those values as Rust; [`crate::dynamic`] serves the
+//! same values at run time without writing them out.
+//!
 //! [`plan`] decides the migrations; [`emit`] writes the file tree. Both are pure: the same
 //! inputs give byte-identical output.
 
@@ -33,6 +37,8 @@ pub mod permissions;
 pub(crate) mod references;
 pub mod roundtrip;
 pub mod schema;
+mod tokens;
+pub(crate) mod values;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

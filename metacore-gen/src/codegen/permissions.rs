@@ -12,6 +12,8 @@ use quote::quote;
 
 use super::names::{const_ident, snake_ident};
 use super::rust_file;
+use super::tokens::ToRust;
+use super::values;
 use crate::ui::{Grantable, PermissionTable};
 
 /// The permissions module of one addon, formatted.
@@ -46,29 +48,14 @@ pub fn tokens(table: &PermissionTable) -> TokenStream {
     let tools = constants(&table.tools.iter().collect::<Vec<_>>(), |g| {
         format!("tool_{}", g.key)
     });
-    let declared: Vec<Grantable> = table
-        .permissions
-        .iter()
-        .map(|p| Grantable {
-            key: p.key.clone(),
-            label: p.label.clone().unwrap_or_else(|| p.key.clone()),
-            capability: p.key.clone(),
-        })
-        .collect();
+    let declared = values::declared_permissions(table);
     let declared = constants(&declared.iter().collect::<Vec<_>>(), |g| {
         format!("permission_{}", g.key)
     });
     let addon_level = tools.iter().chain(&declared).map(|(name, _)| name);
     let items = tools.iter().chain(&declared).map(|(_, item)| item);
-    let roles = table.roles.iter().map(|role| {
-        let key = &role.key;
-        let grants = &role.grants;
-        quote!(RoleGrants { role: #key, grants: &[#(#grants),*] })
-    });
-    let capabilities = table.declared_capabilities.iter().map(|c| {
-        let (kind, target) = (&c.kind, &c.target);
-        quote!(DeclaredCapability { kind: #kind, target: #target })
-    });
+    let roles = values::roles(table).to_rust();
+    let capabilities = values::declared_capabilities(table).to_rust();
     quote! {
         #![doc = #doc]
 
@@ -83,10 +70,10 @@ pub fn tokens(table: &PermissionTable) -> TokenStream {
         pub const ADDON: &[&str] = &[#(#addon_level),*];
 
         /// The roles the manifest declares, with what each grants.
-        pub const ROLES: &[RoleGrants] = &[#(#roles),*];
+        pub const ROLES: &[RoleGrants] = #roles;
 
         /// What the addon declares it may do outside its own tables.
-        pub const DECLARED: &[DeclaredCapability] = &[#(#capabilities),*];
+        pub const DECLARED: &[DeclaredCapability] = #capabilities;
     }
 }
 
@@ -97,12 +84,8 @@ fn constants(
     name: impl Fn(&Grantable) -> String,
 ) -> Vec<(Ident, TokenStream)> {
     let mut seen_names = BTreeSet::new();
-    let mut seen_capabilities = BTreeSet::new();
     let mut out = Vec::new();
-    for grantable in grantables {
-        if !seen_capabilities.insert(grantable.capability.as_str()) {
-            continue;
-        }
+    for grantable in values::distinct_capabilities(grantables.iter().copied()) {
         let base = const_ident(&name(grantable)).to_string();
         let mut unique = base.clone();
         let mut n = 2;
