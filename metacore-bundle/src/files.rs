@@ -107,7 +107,8 @@ fn with_suffix(prefix: &Path, extension: &str) -> PathBuf {
 
 impl SecretKey {
     /// Generates a key pair and writes `PREFIX.key` (the secret, hex, mode 0600) and
-    /// `PREFIX.pub` (the public key, hex). Refuses to overwrite either file.
+    /// `PREFIX.pub` (the public key, hex), creating `PREFIX`'s directory when missing.
+    /// Refuses to overwrite either file.
     pub fn generate_files(prefix: &Path) -> Result<(SecretKey, [PathBuf; 2]), FileError> {
         let secret_path = with_suffix(prefix, ".key");
         let public_path = with_suffix(prefix, ".pub");
@@ -120,6 +121,9 @@ impl SecretKey {
             path: secret_path.clone(),
             message: e.to_string(),
         })?;
+        if let Some(parent) = secret_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
         create_new(&secret_path, &secret.to_hex(), 0o600)?;
         create_new(&public_path, &secret.public_key().to_hex(), 0o644)?;
         Ok((secret, [secret_path, public_path]))

@@ -11,6 +11,7 @@
 //! * [`wasm`] — the WASM host ABI and the backend module checks both sides run.
 //! * [`finding`], [`names`], [`fnv`] — what those share.
 
+pub mod compiler;
 pub mod finding;
 pub mod fnv;
 pub mod names;

@@ -194,3 +194,29 @@ pub fn compile_manifest(bytes: &[u8], backend: Option<&[u8]>) -> Result<DynamicA
 pub fn declares_models(addon: &Addon) -> bool {
     !addon.models.is_empty() || addon.extras.contains_key("extensions")
 }
+
+/// The front end as the runtime's installer calls it ([`metacore_core::compiler`]): the
+/// application hands `Arc::new(Compiler)` to the server, which never depends on this crate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Compiler;
+
+impl metacore_core::compiler::ManifestCompiler for Compiler {
+    fn compile(
+        &self,
+        manifest: &[u8],
+        backend: Option<&[u8]>,
+    ) -> Result<metacore_core::compiler::CompiledManifest, metacore_core::compiler::RejectedManifest>
+    {
+        match compile_manifest(manifest, backend) {
+            Ok(addon) => Ok(metacore_core::compiler::CompiledManifest {
+                descriptor: addon.descriptor,
+                declares_models: addon.declares_models,
+            }),
+            Err(rejected) => Err(metacore_core::compiler::RejectedManifest {
+                message: summary(&rejected.diagnostics),
+                diagnostics: serde_json::to_value(&rejected.diagnostics)
+                    .unwrap_or(serde_json::Value::Null),
+            }),
+        }
+    }
+}
