@@ -145,6 +145,11 @@ const ENVIRONMENT_HELP: &str = "Environment:\n  \
         *.suffix, IP addresses or CIDRs, comma-separated (default: empty)\n  \
         METACORE_CAPABILITY_MODE   enforce (default: violations are refused) or shadow\n                             \
         (violations are logged and proceed)\n  \
+        METACORE_TRUSTED_KEYS      Ed25519 public keys (hex, comma-separated) that may sign\n                             \
+        addon bundles (MARKETPLACE_PUBKEYS is read too)\n  \
+        METACORE_ALLOW_UNSIGNED_BUNDLES  true: install unsigned bundles when no key is\n                             \
+        trusted (development only; default false)\n  \
+        METACORE_DATA_DIR          staged and installed bundle files (default ./metacore-data)\n  \
         METACORE_AUTO_INSTALL      true (default): addons compiled into the build install\n                             \
         themselves for an organisation on its first request; false: only\n                             \
         POST /api/metacore/installations/{key} installs them\n  \
@@ -231,6 +236,16 @@ enum Command {
 
 /// Runs the command line of `app`.
 pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
+    main_with(app, None)
+}
+
+/// [`main`] for an application that links the compiler's front end: `serve` installs signed
+/// bundles with `compiler` checking their manifests (`runtime.md` §10.4) and restores the
+/// installed ones at start. Without one, a bundle install answers 501.
+pub fn main_with<A: OpenApi + 'static>(
+    app: App<A>,
+    compiler: Option<Arc<dyn crate::api::bundles::ManifestCompiler>>,
+) -> ExitCode {
     let cli = Cli::parse();
     let log_format = match cli.command {
         Command::Serve { log_format, .. } => log_format,
@@ -291,7 +306,7 @@ pub fn main<A: OpenApi + 'static>(app: App<A>) -> ExitCode {
             };
             let db = connect(database_url).await?;
             prepare(&db, app.migrate, &app.registry).await?;
-            serve(app, db, &bind, config, timeouts).await
+            serve(app, db, &bind, config, timeouts, compiler).await
         }),
     }
 }
@@ -351,6 +366,9 @@ pub struct ServeConfig {
     pub options: Options,
     /// How many days the event log keeps events (`METACORE_EVENT_RETENTION_DAYS`).
     pub event_retention_days: u32,
+    /// Trusted bundle keys, the unsigned flag and the data directory
+    /// (`METACORE_TRUSTED_KEYS`, `METACORE_ALLOW_UNSIGNED_BUNDLES`, `METACORE_DATA_DIR`).
+    pub bundles: crate::api::bundles::BundleSettings,
 }
 
 /// Variables read later, per request, that must hold a positive whole number when set.
@@ -384,6 +402,7 @@ pub fn serve_config(lookup: impl Fn(&str) -> Option<String>) -> Result<ServeConf
         sandbox,
         options,
         event_retention_days: crate::event_log::retention_from(&lookup)?,
+        bundles: crate::api::bundles::BundleSettings::from_lookup(&lookup)?,
     })
 }
 
@@ -533,6 +552,7 @@ async fn serve<A: OpenApi + 'static>(
     bind: &str,
     config: ServeConfig,
     timeouts: Timeouts,
+    compiler: Option<Arc<dyn crate::api::bundles::ManifestCompiler>>,
 ) -> Result<(), String> {
     let ServeConfig {
         settings,
@@ -540,6 +560,7 @@ async fn serve<A: OpenApi + 'static>(
         sandbox,
         options,
         event_retention_days,
+        bundles,
     } = config;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -574,6 +595,16 @@ async fn serve<A: OpenApi + 'static>(
     let sandbox = Sandbox::new(sandbox)?;
     for note in register_handlers(&state, &app.registry, &sandbox) {
         eprintln!("warning: {note}");
+    }
+    if let Some(compiler) = compiler {
+        state.set_installer(crate::api::bundles::Installer::new(
+            bundles,
+            compiler,
+            sandbox.clone(),
+        ));
+        for note in crate::api::bundles::restore_all(&state).await {
+            eprintln!("warning: {note}");
+        }
     }
     crate::coherence::listen(&state).await?;
     let consumers = crate::consumers::Settings::default();

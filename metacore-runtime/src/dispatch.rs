@@ -228,6 +228,21 @@ pub struct DispatcherConfig {
     pub capability_mode: CapabilityMode,
 }
 
+/// What [`Dispatcher::replace`] replaced, for [`Dispatcher::put_back`].
+pub struct Replaced {
+    key: String,
+    previous: Option<Arc<RegisteredAddon>>,
+}
+
+impl std::fmt::Debug for Replaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replaced")
+            .field("key", &self.key)
+            .field("previous", &self.previous.as_ref().map(|r| r.addon.version))
+            .finish()
+    }
+}
+
 struct RegisteredAddon {
     addon: &'static AddonDescriptor,
     module: Option<AddonModule>,
@@ -284,6 +299,16 @@ impl Dispatcher {
         addon: &'static AddonDescriptor,
         module: Option<AddonModule>,
     ) -> Result<(), String> {
+        self.replace(addon, module).map(drop)
+    }
+
+    /// Registers `addon` like [`Dispatcher::register`] and hands back what it replaced, so
+    /// an operation that fails later can [`Dispatcher::put_back`] the previous state.
+    pub fn replace(
+        &self,
+        addon: &'static AddonDescriptor,
+        module: Option<AddonModule>,
+    ) -> Result<Replaced, String> {
         let mut tool_schemas = HashMap::new();
         for tool in addon.tools {
             if let Some(text) = tool.input_schema_json {
@@ -301,12 +326,41 @@ impl Dispatcher {
             module,
             tool_schemas,
         };
-        self.inner
+        let previous = self
+            .inner
             .addons
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(addon.key.to_string(), Arc::new(registered));
-        Ok(())
+        Ok(Replaced {
+            key: addon.key.to_string(),
+            previous,
+        })
+    }
+
+    /// Restores what a [`Dispatcher::replace`] replaced: the previous registration, or none.
+    pub fn put_back(&self, replaced: Replaced) {
+        let mut addons = self
+            .inner
+            .addons
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match replaced.previous {
+            Some(previous) => addons.insert(replaced.key, previous),
+            None => addons.remove(&replaced.key),
+        };
+    }
+
+    /// Every registered addon, by key.
+    pub fn addons(&self) -> Vec<&'static AddonDescriptor> {
+        let addons = self
+            .inner
+            .addons
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut all: Vec<_> = addons.values().map(|r| r.addon).collect();
+        all.sort_by_key(|a| a.key);
+        all
     }
 
     /// The descriptor of registered addon `key`.

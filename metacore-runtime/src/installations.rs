@@ -350,6 +350,7 @@ impl InstallationRecord {
         let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         json!({
             "id": self.id.to_string(),
+            "organization_id": self.organization_id.to_string(),
             "addon_key": self.addon_key,
             "version": self.version,
             "status": self.status,
@@ -560,6 +561,22 @@ pub async fn load(
     let stored: String = row.try_get("", "secret_enc")?;
     let secret = open(key, &stored, org, addon_key)?;
     Ok(Some((record(&row)?, secret)))
+}
+
+/// The (addon, version) pairs installed from bundles in any organisation, sorted.
+pub async fn bundles(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(String, String)>, InstallationError> {
+    let sql = format!(
+        "SELECT DISTINCT addon_key, version FROM {TABLE} WHERE source = $1 \
+         ORDER BY addon_key, version"
+    );
+    let rows = db
+        .query_all_raw(statement(db, &sql, vec![SOURCE_BUNDLE.into()]))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "addon_key")?, row.try_get("", "version")?)))
+        .collect()
 }
 
 /// The installations of `org`, by addon key; never their secrets.

@@ -53,6 +53,9 @@ mod installations;
 #[path = "http_api/lifecycle.rs"]
 mod lifecycle;
 
+#[path = "http_api/bundles.rs"]
+mod bundles;
+
 #[path = "http_api/idempotency.rs"]
 mod idempotency;
 

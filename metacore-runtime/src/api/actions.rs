@@ -453,7 +453,7 @@ pub fn tool_list(
     enabled: &dyn Fn(&str) -> bool,
 ) -> Value {
     let mut tools = Vec::new();
-    for descriptor in state.registry().addons {
+    for descriptor in state.addons() {
         if addon_key.is_some_and(|k| k != descriptor.key) || !enabled(descriptor.key) {
             continue;
         }

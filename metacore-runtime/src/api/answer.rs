@@ -505,7 +505,8 @@ pub trait DocumentKind: Send + Sync + 'static {
     const NAME: &'static str;
     /// What it is.
     const DESCRIPTION: &'static str;
-    /// `object` or `array`.
+    /// `object` (an envelope), `array` (a raw array) or `raw` (the object [`Self::data`]
+    /// describes, without an envelope).
     const JSON_TYPE: &'static str = "object";
     /// The success status (200 unless the document is something created, 201).
     const STATUS: u16 = 200;
@@ -614,6 +615,12 @@ named_schema_type!(
                     description: Some(K::DESCRIPTION),
                     items: Some(Box::new(K::data())),
                     ..MetaSchema::new("array")
+                };
+            }
+            if let (true, MetaSchemaRef::Inline(schema)) = (K::JSON_TYPE == "raw", K::data()) {
+                return MetaSchema {
+                    description: Some(K::DESCRIPTION),
+                    ..*schema
                 };
             }
             // `{success, data, …}`: `message` and `meta` where the kind has them.

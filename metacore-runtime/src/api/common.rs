@@ -271,9 +271,8 @@ impl CommonApi {
                 let enabled = call.state.enabled_for(&caller).await?;
                 let contributions: Vec<Contribution> = call
                     .state
-                    .registry()
-                    .addons
-                    .iter()
+                    .addons()
+                    .into_iter()
                     .filter(|a| enabled.allows(a.key))
                     .filter_map(|a| serde_json::from_str(a.navigation_json).ok())
                     .collect();
@@ -304,9 +303,8 @@ impl CommonApi {
                 let enabled = call.state.enabled_for(&caller).await?;
                 Ok(Value::Array(
                     call.state
-                        .registry()
-                        .addons
-                        .iter()
+                        .addons()
+                        .into_iter()
                         .filter(|a| enabled.allows(a.key))
                         .map(|a| parse(a.legacy_manifest_json))
                         .collect(),

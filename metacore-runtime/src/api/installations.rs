@@ -11,9 +11,10 @@ use serde_json::{json, Map, Value};
 
 use super::actions::InvocationBody;
 use super::answer::{document_kind, Answer, Document};
+use super::bundles::upload::{BundleUpload, InstallBody};
 use super::common::{answer, envelope};
 use super::error::ApiError;
-use super::lifecycle::{settings, Applied, Change};
+use super::lifecycle::{settings, Applied, Change, Source};
 use super::state::{ApiState, Call};
 use super::tags::INSTALLATIONS;
 use crate::installations::{self, InstallationRecord};
@@ -26,6 +27,7 @@ fn installation() -> poem_openapi::registry::MetaSchemaRef {
     use crate::api::answer::shape::*;
     object(&[
         ("id", formatted("uuid")),
+        ("organization_id", formatted("uuid")),
         ("addon_key", string()),
         ("version", string()),
         ("status", string()),
@@ -80,8 +82,52 @@ document_kind!(
     "Every declared setting with its value or default; secret settings are `null`.",
     data: any());
 
+/// One entry of the catalogue, as the React runtime's `MarketplaceClient` reads it.
+fn catalog_entry() -> poem_openapi::registry::MetaSchemaRef {
+    use crate::api::answer::shape::*;
+    object(&[
+        ("manifest", any()),
+        ("installable", boolean()),
+        ("entitled", boolean()),
+        ("installed", boolean()),
+        ("enabled", boolean()),
+    ])
+}
+
+document_kind!(
+    /// The raw catalogue array.
+    Catalog, "Catalog", "array",
+    "Every addon this server serves, with whether the caller's organisation installed and enabled it.",
+    data: super::installations::catalog_entry());
+
+/// One catalogue entry, raw.
+pub struct CatalogItem;
+
+impl super::answer::DocumentKind for CatalogItem {
+    const NAME: &'static str = "CatalogEntry";
+    const JSON_TYPE: &'static str = "raw";
+    const DESCRIPTION: &'static str =
+        "An addon this server serves, with whether the caller's organisation installed and enabled it.";
+
+    fn data() -> poem_openapi::registry::MetaSchemaRef {
+        catalog_entry()
+    }
+}
+
 /// The installation routes.
 pub struct InstallationsApi;
+
+/// The catalogue entry of `addon` for an organisation with installations `records`.
+fn entry(addon: &crate::registry::AddonDescriptor, records: &[InstallationRecord]) -> Value {
+    let record = records.iter().find(|r| r.addon_key == addon.key);
+    json!({
+        "manifest": serde_json::from_str::<Value>(addon.legacy_manifest_json).unwrap_or(Value::Null),
+        "installable": true,
+        "entitled": true,
+        "installed": record.is_some(),
+        "enabled": record.is_some_and(|r| r.status == installations::STATUS_ENABLED),
+    })
+}
 
 /// `record` as shown: settings masked.
 fn shown(state: &ApiState, record: &InstallationRecord) -> Value {
@@ -103,15 +149,148 @@ async fn manager(
     Ok((org, caller.user))
 }
 
-/// The body's `settings` object (absent: none).
-fn supplied_settings(body: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
-    match body.get("settings") {
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(Value::Object(settings)) => Ok(settings.clone()),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_json",
-            "`settings` must be a JSON object",
-        )),
+/// Where the served version of `addon` comes from: the build, or the live bundle.
+fn served_source(state: &ApiState, addon: &crate::registry::AddonDescriptor) -> Source {
+    if state.registry().addon(addon.key).is_some() {
+        return Source::Compiled;
+    }
+    match state
+        .installer()
+        .and_then(|installer| installer.live_digests(addon.key, addon.version))
+    {
+        Some((manifest_sha256, module_sha256)) => Source::Bundle {
+            manifest_sha256,
+            module_sha256,
+        },
+        None => Source::Compiled,
+    }
+}
+
+/// What a bundle upload is for.
+enum BundleOp {
+    /// A first install, with supplied settings.
+    Install(Map<String, Value>),
+    /// An upgrade of the organisation's installation, with supplied settings.
+    Upgrade {
+        settings: Map<String, Value>,
+        allow_downgrade: bool,
+    },
+}
+
+/// Installs or upgrades `key` for `org` from the bundle `upload` (`runtime.md` §10.4):
+/// checks and stages it, makes it the version this server serves (its hooks run in the
+/// operation), runs the operation, then swaps the staged files live — or, on any failure,
+/// deletes them and puts back what was served before.
+///
+/// A server serves one version of an addon, as a deployment of compiled addons does: an
+/// upgrade makes the new version live for every organisation that installed the addon,
+/// and each organisation's installation moves (running its upgrade step) when it upgrades.
+/// A different build under a version already live is refused (409 `version_conflict`).
+async fn deploy_bundle(
+    state: &ApiState,
+    org: uuid::Uuid,
+    user: uuid::Uuid,
+    key: &str,
+    upload: &BundleUpload,
+    op: BundleOp,
+) -> Result<(&'static crate::registry::AddonDescriptor, Applied), ApiError> {
+    let installer = state.installer().ok_or_else(|| {
+        ApiError::new(
+            poem::http::StatusCode::NOT_IMPLEMENTED,
+            "bundles_unsupported",
+            "this server was started without a manifest compiler and installs no bundles",
+        )
+    })?;
+    let prepared = installer.prepare(key, upload, state.registry())?;
+    let addon = prepared.descriptor;
+    let source = Source::Bundle {
+        manifest_sha256: prepared.manifest_sha256.clone(),
+        module_sha256: prepared.module_sha256.clone(),
+    };
+    let conflict = |message: String| {
+        ApiError::new(
+            poem::http::StatusCode::CONFLICT,
+            "version_conflict",
+            message,
+        )
+    };
+    let live = state.dispatcher().addon(key);
+    let (change, allow_downgrade) = match op {
+        BundleOp::Install(settings) => (Change::Install { settings, source }, false),
+        BundleOp::Upgrade {
+            settings,
+            allow_downgrade,
+        } => (
+            Change::Upgrade {
+                allow_downgrade,
+                settings,
+                source,
+            },
+            allow_downgrade,
+        ),
+    };
+    let replaces = match live {
+        Some(live) if live.version == addon.version => {
+            if !installer.is_live_build(&prepared) {
+                return Err(conflict(format!(
+                    "another build of `{key}` {} is live on this server; publish this one \
+                     under a new version",
+                    live.version
+                )));
+            }
+            false
+        }
+        Some(live) if matches!(change, Change::Install { .. }) => {
+            return Err(conflict(format!(
+                "`{key}` {} is live on this server; upgrade to install another version",
+                live.version
+            )));
+        }
+        Some(live) => {
+            let older =
+                |text: &str| metacore_core::semver::Version::parse_lenient(text).map(|v| v.0);
+            if older(addon.version) < older(live.version) && !allow_downgrade {
+                return Err(conflict(format!(
+                    "`{key}` {} is live on this server; {} would be a downgrade \
+                     (allow_downgrade=true to force it)",
+                    live.version, addon.version
+                )));
+            }
+            true
+        }
+        None => true,
+    };
+    let replaced = if replaces {
+        let replaced = state
+            .dispatcher()
+            .replace(addon, prepared.module)
+            .map_err(|e| {
+                ApiError::new(
+                    poem::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "bundle_invalid",
+                    e,
+                )
+            })?;
+        Some(replaced)
+    } else {
+        None
+    };
+    match state.apply(org, addon, change, Some(user)).await {
+        Ok(applied) => {
+            // The same build already live keeps its files; the staged copy is deleted.
+            if replaces {
+                if let Err(error) = prepared.staged.swap() {
+                    tracing::error!(addon = %key, %error, "the installed bundle's files were not moved live");
+                }
+            }
+            Ok((addon, applied))
+        }
+        Err(error) => {
+            if let Some(replaced) = replaced {
+                state.dispatcher().put_back(replaced);
+            }
+            Err(error)
+        }
     }
 }
 
@@ -161,6 +340,63 @@ impl InstallationsApi {
         .header(poem::http::header::CACHE_CONTROL, "no-store")
     }
 
+    /// The catalogue: every addon this server serves (compiled, and bundles registered at run
+    /// time), sorted by key, each `{manifest, installable, entitled, installed, enabled}` for
+    /// the caller's organisation. A raw array, as the React runtime's `MarketplaceClient`
+    /// reads it.
+    #[oai(
+        path = "/api/metacore/catalog",
+        method = "get",
+        operation_id = "catalog",
+        tag = "INSTALLATIONS"
+    )]
+    async fn catalog(&self, call: Call<'_>) -> Answer<Document<Catalog>> {
+        let Call { state, request } = call;
+        answer(
+            async {
+                let (caller, _) = state.caller(request).await?;
+                let org = caller.organization()?;
+                let records = state.installed(org).await?;
+                Ok(Value::Array(
+                    state
+                        .addons()
+                        .into_iter()
+                        .map(|a| entry(a, &records))
+                        .collect(),
+                ))
+            }
+            .await,
+        )
+        .header(poem::http::header::CACHE_CONTROL, "no-store")
+    }
+
+    /// One catalogue entry (raw); 404 `addon_not_found` for an addon this server does not
+    /// serve.
+    #[oai(
+        path = "/api/metacore/catalog/:key",
+        method = "get",
+        operation_id = "catalog_entry",
+        tag = "INSTALLATIONS"
+    )]
+    async fn catalog_entry(
+        &self,
+        call: Call<'_>,
+        key: Path<String>,
+    ) -> Answer<Document<CatalogItem>> {
+        let Call { state, request } = call;
+        answer(
+            async {
+                let (caller, _) = state.caller(request).await?;
+                let org = caller.organization()?;
+                let addon = state.compiled(&key)?;
+                let records = state.installed(org).await?;
+                Ok(entry(addon, &records))
+            }
+            .await,
+        )
+        .header(poem::http::header::CACHE_CONTROL, "no-store")
+    }
+
     /// Installs the addon `key` compiled into this build for the caller's organisation
     /// (`metacore.installations.manage`), body `{"settings"?: {…}}` (validated; declared
     /// defaults fill the rest). Runs the `install` and `enable` hooks in the operation's
@@ -178,16 +414,33 @@ impl InstallationsApi {
         &self,
         call: Call<'_>,
         key: Path<String>,
-        body: InvocationBody,
+        body: InstallBody,
     ) -> Answer<Document<Installed>> {
         let Call { state, request } = call;
         let result = async {
             let (org, user) = manager(state, request).await?;
-            let addon = state.compiled(&key)?;
-            let settings = supplied_settings(&body.0)?;
-            let applied = state
-                .apply(org, addon, Change::Install { settings }, Some(user))
-                .await?;
+            let body = body.0?;
+            let (addon, applied) = match body.bundle {
+                None => {
+                    let addon = state.compiled(&key)?;
+                    let change = Change::Install {
+                        settings: body.settings,
+                        source: Source::Compiled,
+                    };
+                    (addon, state.apply(org, addon, change, Some(user)).await?)
+                }
+                Some(upload) => {
+                    deploy_bundle(
+                        state,
+                        org,
+                        user,
+                        &key,
+                        &upload,
+                        BundleOp::Install(body.settings),
+                    )
+                    .await?
+                }
+            };
             let manifest: Value =
                 serde_json::from_str(addon.legacy_manifest_json).unwrap_or(Value::Null);
             let body = envelope(json!({
@@ -242,11 +495,13 @@ impl InstallationsApi {
         answer(Self::change(call.state, call.request, &key, Change::Disable).await)
     }
 
-    /// Upgrades the organisation's installation of `key` to the version this build serves:
-    /// runs the first `lifecycle.upgrade[]` step whose `from` range matches the installed
-    /// version and merges the settings (new ones get defaults, removed ones are dropped).
-    /// Same version → 200, unchanged; a downgrade → 409 `version_conflict` unless
-    /// `allow_downgrade=true`.
+    /// Upgrades the organisation's installation of `key` to the version this server serves,
+    /// or, with a `multipart/form-data` body (`bundle`, `signature`, optional `settings`),
+    /// to the version of that signed bundle, which becomes the one this server serves. Runs
+    /// the first `lifecycle.upgrade[]` step whose `from` range matches the installed version
+    /// and merges the settings (new ones get defaults, removed ones are dropped, supplied
+    /// ones are applied). Same version → 200, unchanged; a downgrade → 409
+    /// `version_conflict` unless `allow_downgrade=true`.
     #[oai(
         path = "/api/metacore/installations/:key/upgrade",
         method = "post",
@@ -259,11 +514,37 @@ impl InstallationsApi {
         key: Path<String>,
         /// Accept a version lower than the installed one.
         allow_downgrade: Query<Option<bool>>,
+        body: InstallBody,
     ) -> Answer<Document<InstallationChanged>> {
-        let change = Change::Upgrade {
-            allow_downgrade: allow_downgrade.0.unwrap_or(false),
-        };
-        answer(Self::change(call.state, call.request, &key, change).await)
+        let Call { state, request } = call;
+        let allow_downgrade = allow_downgrade.0.unwrap_or(false);
+        let result = async {
+            let (org, user) = manager(state, request).await?;
+            let body = body.0?;
+            match body.bundle {
+                None => {
+                    let addon = state.compiled(&key)?;
+                    let source = served_source(state, addon);
+                    let change = Change::Upgrade {
+                        allow_downgrade,
+                        settings: body.settings,
+                        source,
+                    };
+                    let applied = state.apply(org, addon, change, Some(user)).await?;
+                    Ok(changed(state, &applied))
+                }
+                Some(upload) => {
+                    let op = BundleOp::Upgrade {
+                        settings: body.settings,
+                        allow_downgrade,
+                    };
+                    let (_, applied) = deploy_bundle(state, org, user, &key, &upload, op).await?;
+                    Ok(changed(state, &applied))
+                }
+            }
+        }
+        .await;
+        answer(result)
     }
 
     /// Uninstalls `key` from the caller's organisation (its `disable` hook when enabled,
@@ -343,6 +624,24 @@ impl InstallationsApi {
         .header(poem::http::header::CACHE_CONTROL, "no-store")
     }
 
+    /// As `PUT /api/addons/{key}/settings`, at the path the React runtime's
+    /// `MarketplaceClient.updateSettings` posts to.
+    #[oai(
+        path = "/api/metacore/installations/:key/settings",
+        method = "post",
+        operation_id = "installations_settings",
+        tag = "INSTALLATIONS"
+    )]
+    async fn post_settings(
+        &self,
+        call: Call<'_>,
+        key: Path<String>,
+        body: InvocationBody,
+    ) -> Answer<Document<AddonSettings>> {
+        answer(update_settings(call.state, call.request, &key, &body.0).await)
+            .header(poem::http::header::CACHE_CONTROL, "no-store")
+    }
+
     /// Changes settings of the organisation's installation of `key`
     /// (`metacore.installations.manage`) with a partial object: values are validated
     /// against the declared types and options (422 with `errors`; unknown keys too);
@@ -359,33 +658,31 @@ impl InstallationsApi {
         key: Path<String>,
         body: InvocationBody,
     ) -> Answer<Document<AddonSettings>> {
-        let Call { state, request } = call;
-        answer(
-            async {
-                let (org, _) = manager(state, request).await?;
-                let addon = state.compiled(&key)?;
-                let record = installed(state, org, addon.key).await?;
-                let next =
-                    settings::update(addon, &stored(&record), &body.0, state.master_key(), org)?;
-                {
-                    let _turn = state.write_turn().await;
-                    installations::set_settings(
-                        state.db(),
-                        org,
-                        addon.key,
-                        &Value::Object(next.clone()),
-                    )
-                    .await
-                    .map_err(ApiError::internal)?;
-                }
-                state.forget_installations(org);
-                let (data, secrets_set) = settings::shown(addon, &next);
-                Ok(json!({"success": true, "data": data, "meta": {"secrets_set": secrets_set}}))
-            }
-            .await,
-        )
-        .header(poem::http::header::CACHE_CONTROL, "no-store")
+        answer(update_settings(call.state, call.request, &key, &body.0).await)
+            .header(poem::http::header::CACHE_CONTROL, "no-store")
     }
+}
+
+/// Applies the partial settings `patch` to the caller's organisation's installation of `key`.
+async fn update_settings(
+    state: &ApiState,
+    request: &poem::Request,
+    key: &str,
+    patch: &Map<String, Value>,
+) -> Result<Value, ApiError> {
+    let (org, _) = manager(state, request).await?;
+    let addon = state.compiled(key)?;
+    let record = installed(state, org, addon.key).await?;
+    let next = settings::update(addon, &stored(&record), patch, state.master_key(), org)?;
+    {
+        let _turn = state.write_turn().await;
+        installations::set_settings(state.db(), org, addon.key, &Value::Object(next.clone()))
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    state.forget_installations(org);
+    let (data, secrets_set) = settings::shown(addon, &next);
+    Ok(json!({"success": true, "data": data, "meta": {"secrets_set": secrets_set}}))
 }
 
 /// The installation of `addon` in `org`, else 404 `addon_not_installed`.

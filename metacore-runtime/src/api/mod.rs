@@ -26,6 +26,7 @@ pub mod access;
 pub mod actions;
 pub mod answer;
 pub mod auth;
+pub mod bundles;
 pub mod cache;
 pub mod common;
 pub mod counts;

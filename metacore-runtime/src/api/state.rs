@@ -59,6 +59,8 @@ struct Inner {
     events_logged: Arc<tokio::sync::Notify>,
     /// The lifecycle operations running in this process ([`super::lifecycle`]).
     lifecycle: super::lifecycle::Running,
+    /// What installs bundles, when the application provides a manifest compiler.
+    installer: std::sync::OnceLock<super::bundles::Installer>,
 }
 
 /// How long a loaded installation is reused before its row is read again. A rotation in
@@ -232,6 +234,7 @@ impl ApiState {
             events_logged: Arc::default(),
             members_seen: Default::default(),
             lifecycle: Default::default(),
+            installer: std::sync::OnceLock::new(),
         }))
     }
 
@@ -320,6 +323,7 @@ impl ApiState {
             for addon in missing {
                 let install = super::lifecycle::Change::Install {
                     settings: serde_json::Map::new(),
+                    source: super::lifecycle::Source::Compiled,
                 };
                 match self.apply_locked(org, addon, install, None, true).await {
                     Ok(_) => {}
@@ -417,6 +421,29 @@ impl ApiState {
             .addon(addon)
             .or_else(|| self.0.dispatcher.addon(addon))
             .ok_or_else(|| unknown_addon(addon))
+    }
+
+    /// Lets this server install bundles with `installer` (set once, at start-up).
+    pub fn set_installer(&self, installer: super::bundles::Installer) {
+        let _ = self.0.installer.set(installer);
+    }
+
+    /// What installs bundles, when the application provides a manifest compiler.
+    pub fn installer(&self) -> Option<&super::bundles::Installer> {
+        self.0.installer.get()
+    }
+
+    /// Every addon this server serves: those compiled into the build, then the bundles
+    /// registered at run time, by key.
+    pub fn addons(&self) -> Vec<&'static AddonDescriptor> {
+        let mut all: Vec<&'static AddonDescriptor> = self.0.registry.addons.iter().collect();
+        for addon in self.0.dispatcher.addons() {
+            if !all.iter().any(|a| a.key == addon.key) {
+                all.push(addon);
+            }
+        }
+        all.sort_by_key(|a| a.key);
+        all
     }
 
     /// The key install secrets and secret settings are sealed with.

@@ -210,6 +210,43 @@ async fn scenario(db: DatabaseConnection) {
         "the hook's write committed"
     );
 
+    // The catalogue (raw, as the React runtime's MarketplaceClient reads it).
+    let catalog = server
+        .send("GET", "/api/metacore/catalog", Some(&member), None)
+        .await;
+    assert_eq!(catalog.status, 200, "{}", catalog.text);
+    let entry = catalog
+        .body
+        .as_array()
+        .expect("a raw array")
+        .iter()
+        .find(|e| e["manifest"]["key"] == "showcase")
+        .expect("showcase is in the catalogue")
+        .clone();
+    assert_eq!(
+        (entry["installed"].clone(), entry["enabled"].clone()),
+        (json!(true), json!(true))
+    );
+    let entry_b = server
+        .send(
+            "GET",
+            "/api/metacore/catalog/showcase",
+            Some(&admin_b),
+            None,
+        )
+        .await;
+    assert_eq!(entry_b.status, 200, "{}", entry_b.text);
+    assert_eq!(entry_b.body["installed"], false, "{}", entry_b.text);
+    let unknown = server
+        .send(
+            "GET",
+            "/api/metacore/catalog/nothing_here",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_error(&unknown, 404, "addon_not_found");
+
     // Settings: defaults, secrets masked, validation, null keeps a secret.
     let shown = server
         .send("GET", "/api/addons/showcase/settings", Some(&member), None)
@@ -238,10 +275,11 @@ async fn scenario(db: DatabaseConnection) {
         )
         .await;
     assert_error(&put, 422, "validation_failed");
+    // The MarketplaceClient's path does the same as PUT /api/addons/{key}/settings.
     let put = server
         .send(
-            "PUT",
-            "/api/addons/showcase/settings",
+            "POST",
+            "/api/metacore/installations/showcase/settings",
             Some(&admin),
             Some(&json!({"tier": "gold", "api_key": null})),
         )

@@ -50,6 +50,8 @@ pub enum Change {
     Install {
         /// Setting values supplied by the caller.
         settings: Map<String, Value>,
+        /// Where the addon comes from.
+        source: Source,
     },
     /// Enable a disabled installation.
     Enable,
@@ -59,6 +61,11 @@ pub enum Change {
     Upgrade {
         /// Whether a lower version is accepted (`?allow_downgrade=true`).
         allow_downgrade: bool,
+        /// Setting values supplied by the caller, validated and applied over the merged
+        /// settings.
+        settings: Map<String, Value>,
+        /// Where the new version comes from.
+        source: Source,
     },
     /// Uninstall.
     Uninstall {
@@ -66,6 +73,38 @@ pub enum Change {
         /// namespace.
         drop: bool,
     },
+}
+
+/// Where an installed addon comes from.
+#[derive(Debug, Clone, Default)]
+pub enum Source {
+    /// Compiled into the build.
+    #[default]
+    Compiled,
+    /// A signed bundle ([`super::bundles`]).
+    Bundle {
+        /// SHA-256 of its `manifest.json`, hex.
+        manifest_sha256: String,
+        /// SHA-256 of its backend module, hex.
+        module_sha256: Option<String>,
+    },
+}
+
+impl Source {
+    /// The installation's `source`, `manifest_sha256` and `module_sha256` columns.
+    fn columns(&self) -> (&'static str, Option<&str>, Option<&str>) {
+        match self {
+            Source::Compiled => (SOURCE_COMPILED, None, None),
+            Source::Bundle {
+                manifest_sha256,
+                module_sha256,
+            } => (
+                installations::SOURCE_BUNDLE,
+                Some(manifest_sha256.as_str()),
+                module_sha256.as_deref(),
+            ),
+        }
+    }
 }
 
 impl Change {
@@ -284,7 +323,9 @@ impl<'a> Operation<'a> {
             .map_err(ApiError::internal)?;
         let operation = change.name();
         let applied = match (change, current) {
-            (Change::Install { settings }, None) => self.install(&settings).await?,
+            (Change::Install { settings, source }, None) => {
+                self.install(&settings, &source).await?
+            }
             (Change::Install { .. }, Some((record, _))) => {
                 if record.version != self.addon.version {
                     return Err(version_conflict(format!(
@@ -311,8 +352,16 @@ impl<'a> Operation<'a> {
                     self.set_status(record, STATUS_DISABLED).await?
                 }
             }
-            (Change::Upgrade { allow_downgrade }, Some((record, secret))) => {
-                self.upgrade(record, &secret, allow_downgrade).await?
+            (
+                Change::Upgrade {
+                    allow_downgrade,
+                    settings,
+                    source,
+                },
+                Some((record, secret)),
+            ) => {
+                self.upgrade(record, &secret, allow_downgrade, &settings, &source)
+                    .await?
             }
             (Change::Uninstall { drop }, Some((record, secret))) => {
                 if record.status == STATUS_ENABLED {
@@ -339,9 +388,14 @@ impl<'a> Operation<'a> {
         Ok((applied, self.events))
     }
 
-    async fn install(&mut self, supplied: &Map<String, Value>) -> Result<Applied, ApiError> {
+    async fn install(
+        &mut self,
+        supplied: &Map<String, Value>,
+        source: &Source,
+    ) -> Result<Applied, ApiError> {
         let master_key = self.state.master_key();
         let stored = settings::initial(self.addon, supplied, master_key, self.org)?;
+        let (source, manifest_sha256, module_sha256) = source.columns();
         let (record, secret) = installations::insert(
             &**self.txn,
             master_key,
@@ -349,10 +403,10 @@ impl<'a> Operation<'a> {
             &NewInstallation {
                 key: self.addon.key,
                 version: self.addon.version,
-                source: SOURCE_COMPILED,
+                source,
                 settings: &Value::Object(stored),
-                manifest_sha256: None,
-                module_sha256: None,
+                manifest_sha256,
+                module_sha256,
             },
         )
         .await
@@ -373,6 +427,8 @@ impl<'a> Operation<'a> {
         record: InstallationRecord,
         secret: &Secret,
         allow_downgrade: bool,
+        supplied: &Map<String, Value>,
+        source: &Source,
     ) -> Result<Applied, ApiError> {
         let parse = |text: &str| Version::parse_lenient(text).map(|(v, _)| v);
         let (Some(installed), Some(target)) = (parse(&record.version), parse(self.addon.version))
@@ -411,7 +467,12 @@ impl<'a> Operation<'a> {
             Value::Object(stored) => stored.clone(),
             _ => Map::new(),
         };
-        let merged = Value::Object(settings::merged(self.addon, &stored));
+        let merged = settings::merged(self.addon, &stored);
+        let master_key = self.state.master_key();
+        let merged = Value::Object(settings::update(
+            self.addon, &merged, supplied, master_key, self.org,
+        )?);
+        let (kind, manifest_sha256, module_sha256) = source.columns();
         installations::set_version(
             &**self.txn,
             self.org,
@@ -419,10 +480,10 @@ impl<'a> Operation<'a> {
             &NewInstallation {
                 key: self.addon.key,
                 version: self.addon.version,
-                source: &record.source,
+                source: kind,
                 settings: &merged,
-                manifest_sha256: None,
-                module_sha256: None,
+                manifest_sha256,
+                module_sha256,
             },
         )
         .await
