@@ -1,6 +1,8 @@
 //! `metacore-demo`: serve, migrate, mint a development token or print the OpenAPI document
-//! of the demo application (`metacore-demo --help`).
+//! of the demo application (`metacore-demo --help`). The compiler's front end goes with it so
+//! the server can install signed bundles of model-less addons.
 
 fn main() -> std::process::ExitCode {
-    metacore::cli::main(metacore_demo::app())
+    let compiler = std::sync::Arc::new(metacore_gen::dynamic::Compiler);
+    metacore::cli::main_with(metacore_demo::app(), Some(compiler))
 }

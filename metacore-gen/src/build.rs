@@ -25,7 +25,7 @@ pub struct BuildRequest {
     /// Record destructive schema changes.
     pub allow_destructive: bool,
     /// The `metacore-runtime` crate the generated crate depends on; default: the one beside
-    /// this compiler's sources.
+    /// this compiler's sources. The `metacore-gen` crate it also depends on is its sibling.
     pub runtime_path: Option<PathBuf>,
 }
 
@@ -105,7 +105,8 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, String> {
     let new_migrations = new_migration_names(&previous, &lock);
     let options = BuildOptions {
         crate_name: request.crate_name.clone(),
-        runtime_dependency: runtime_dependency(request)?,
+        runtime_dependency: sibling_dependency(request, "metacore-runtime")?,
+        compiler_dependency: sibling_dependency(request, "metacore-gen")?,
         standalone: !inside_this_workspace(&request.out),
     };
     let tree = codegen::emit(&inputs, &lock, &options);
@@ -193,14 +194,18 @@ fn absolute(path: &Path) -> Option<PathBuf> {
     Some(resolved)
 }
 
-fn runtime_dependency(request: &BuildRequest) -> Result<String, String> {
+fn sibling_dependency(request: &BuildRequest, krate: &str) -> Result<String, String> {
     let runtime = request
         .runtime_path
         .clone()
         .unwrap_or_else(|| workspace_root().join("metacore-runtime"));
+    let runtime = match runtime.parent() {
+        Some(parent) if krate != "metacore-runtime" => parent.join(krate),
+        _ => runtime,
+    };
     let runtime = std::fs::canonicalize(&runtime).map_err(|e| {
         format!(
-            "cannot find the metacore-runtime crate at `{}`: {e}",
+            "cannot find the {krate} crate at `{}`: {e}",
             runtime.display()
         )
     })?;

@@ -63,7 +63,8 @@ enum Command {
         /// Record destructive schema changes (drops, narrowing) instead of refusing them.
         #[arg(long)]
         allow_destructive: bool,
-        /// The metacore-runtime crate to depend on (default: the one beside this compiler).
+        /// The metacore-runtime crate to depend on (default: the one beside this compiler);
+        /// metacore-gen, which the app links to install bundles, is taken from beside it.
         #[arg(long, value_name = "DIR")]
         runtime_path: Option<PathBuf>,
         /// Output format of diagnostics.

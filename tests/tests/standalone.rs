@@ -5,6 +5,10 @@
 //! The binary is built here with `cargo build -p metacore-generated --bin metacore-app` (the
 //! same target directory as the test run, so it is normally a no-op) and run as a child
 //! process on a real socket with a SQLite file in the directory.
+//!
+//! The README's publish flow runs here too, command for command: `metacore-gen keygen`,
+//! `bundle` and `sign` on `examples/toolbox`, then `curl` installs the signed bundle into a
+//! served `metacore-app` whose tool then runs, before and after a restart.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -23,26 +27,24 @@ fn workspace() -> PathBuf {
 
 /// Builds `metacore-app` and returns its path.
 fn built_binary() -> PathBuf {
+    built("metacore-generated", "metacore-app")
+}
+
+/// Builds the binary `bin` of `package` and returns its path.
+fn built(package: &str, bin: &str) -> PathBuf {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| workspace().join("target"));
     let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            "metacore-generated",
-            "--bin",
-            "metacore-app",
-        ])
+        .args(["build", "-q", "-p", package, "--bin", bin])
         .current_dir(workspace())
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "metacore-app builds");
+    assert!(status.success(), "{bin} builds");
     target
         .join("debug")
-        .join(format!("metacore-app{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("{bin}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// A fresh directory holding nothing but a copy of the binary.
@@ -70,10 +72,14 @@ impl Drop for Served {
 }
 
 fn serve(dir: &Path, binary: &Path) -> Served {
+    serve_with(dir, binary, &[])
+}
+
+fn serve_with(dir: &Path, binary: &Path, env: &[(&str, &str)]) -> Served {
     let database = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
-    let mut child = testing::serve_command(binary, dir, &database, SECRET)
-        .spawn()
-        .expect("metacore-app starts");
+    let mut command = testing::serve_command(binary, dir, &database, SECRET);
+    command.envs(env.iter().copied());
+    let mut child = command.spawn().expect("metacore-app starts");
     let (base, _) = testing::announced_base(&mut child, Duration::from_secs(60));
     Served { child, base }
 }
@@ -165,6 +171,93 @@ async fn manifests_on_disk_change_nothing() {
     std::fs::write(addon.join("backend/backend.wasm"), b"not wasm").expect("write");
     let served = serve(&dir, &binary);
     serves_everything(&served.base, &token(&dir, &binary)).await;
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `command`, which must succeed; returns its standard output.
+fn run(command: &mut Command) -> String {
+    let output = command.output().expect("the command runs");
+    assert!(
+        output.status.success(),
+        "{command:?}: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The README's publish flow: keygen → bundle → sign → install with curl → the tool runs, and
+/// still runs after a restart.
+#[tokio::test]
+async fn the_readme_publish_flow_installs_a_signed_bundle() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let example = workspace().join("examples/toolbox");
+    let source = example.join("backend/backend.wat");
+    let compiled = wat::parse_file(&source).expect("the example's WAT parses");
+    let committed = std::fs::read(example.join("backend/backend.wasm")).expect("backend.wasm");
+    assert_eq!(
+        compiled, committed,
+        "examples/toolbox/backend/backend.wasm is not backend.wat compiled"
+    );
+
+    let (dir, app) = lone_copy("publish");
+    let gen = built("metacore-gen", "metacore-gen");
+    let metacore_gen = || {
+        let mut command = Command::new(&gen);
+        command.current_dir(&dir);
+        command
+    };
+    run(metacore_gen().args(["keygen", "--out", "keys/acme"]));
+    let public = std::fs::read_to_string(dir.join("keys/acme.pub")).expect("the public key");
+    run(metacore_gen().arg("bundle").arg(&example));
+    run(metacore_gen().args(["sign", "--key", "keys/acme.key", "toolbox-1.0.0.tar.gz"]));
+
+    let served = serve_with(&dir, &app, &[("METACORE_TRUSTED_KEYS", public.trim())]);
+    let token = token(&dir, &app);
+    let installed = run(Command::new("curl")
+        .current_dir(&dir)
+        .args(["-sS", "-X", "POST", "-H"])
+        .arg(format!("Authorization: Bearer {token}"))
+        .args([
+            "-F",
+            "bundle=@toolbox-1.0.0.tar.gz",
+            "-F",
+            "signature=<toolbox-1.0.0.tar.gz.sig",
+        ])
+        .arg(format!(
+            "{}/api/metacore/installations/toolbox",
+            served.base
+        )));
+    let installed: Value = serde_json::from_str(&installed).expect("JSON");
+    assert_eq!(
+        installed["data"]["installation"]["source"], "bundle",
+        "{installed}"
+    );
+    assert_eq!(
+        installed["data"]["installation"]["version"], "1.0.0",
+        "{installed}"
+    );
+    assert!(dir
+        .join("metacore-data/addons/toolbox/1.0.0/backend/backend.wasm")
+        .is_file());
+    let echo = |base: String, token: String| async move {
+        post(
+            &base,
+            &token,
+            "/api/metacore/tools/toolbox/echo",
+            json!({"text": "hi"}),
+        )
+        .await
+    };
+    let (status, answer) = echo(served.base.clone(), token.clone()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"]["payload"], json!({"text": "hi"}), "{answer}");
+
+    drop(served);
+    let served = serve_with(&dir, &app, &[("METACORE_TRUSTED_KEYS", public.trim())]);
+    let (status, answer) = echo(served.base.clone(), token).await;
+    assert_eq!(status, 200, "after a restart: {answer}");
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
 }

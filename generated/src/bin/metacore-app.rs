@@ -1,6 +1,8 @@
 //! `metacore-app`: serve, migrate, mint a development token or print the OpenAPI document
-//! for the addons of this build (`metacore-app --help`).
+//! for the addons of this build (`metacore-app --help`). The compiler's front end goes
+//! with it so the server can install signed bundles of model-less addons.
 
 fn main() -> std::process::ExitCode {
-    metacore_runtime::cli::main(metacore_generated::app())
+    let compiler = std::sync::Arc::new(metacore_gen::dynamic::Compiler);
+    metacore_runtime::cli::main_with(metacore_generated::app(), Some(compiler))
 }

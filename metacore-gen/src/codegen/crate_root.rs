@@ -44,9 +44,11 @@ path = "src/bin/metacore-app.rs"
 
 [dependencies]
 metacore-runtime = {runtime}
+metacore-gen = {compiler}
 {DEPENDENCIES}"#,
         name = options.crate_name,
         runtime = options.runtime_dependency,
+        compiler = options.compiler_dependency,
     );
     if options.standalone {
         // Outside this workspace: an empty `[workspace]` stops cargo from looking for one
@@ -184,10 +186,12 @@ pub fn main_rs(crate_name: &str) -> String {
     let krate = snake_ident(&crate_name.replace('-', "_"));
     rust_file(quote! {
         //! `metacore-app`: serve, migrate, mint a development token or print the OpenAPI document
-        //! for the addons of this build (`metacore-app --help`).
+        //! for the addons of this build (`metacore-app --help`). The compiler's front end goes
+        //! with it so the server can install signed bundles of model-less addons.
 
         fn main() -> std::process::ExitCode {
-            metacore_runtime::cli::main(#krate::app())
+            let compiler = std::sync::Arc::new(metacore_gen::dynamic::Compiler);
+            metacore_runtime::cli::main_with(#krate::app(), Some(compiler))
         }
     })
 }
@@ -255,6 +259,7 @@ mod tests {
         let mut options = BuildOptions {
             crate_name: "demo".into(),
             runtime_dependency: r#"{ path = "../metacore-runtime" }"#.into(),
+            compiler_dependency: r#"{ path = "../metacore-gen" }"#.into(),
             standalone: false,
         };
         let inside = cargo_toml(&options, &["a", "b"]);

@@ -70,6 +70,10 @@ pub struct BuildOptions {
     /// The TOML value of the generated crate's `metacore-runtime` dependency
     /// (`{ path = "../metacore-runtime" }`).
     pub runtime_dependency: String,
+    /// The TOML value of the generated crate's `metacore-gen` dependency: the binary hands
+    /// the front end to the server so it can install signed bundles
+    /// (`{ path = "../metacore-gen" }`).
+    pub compiler_dependency: String,
     /// Add an empty `[workspace]` table, for a crate built outside any workspace.
     pub standalone: bool,
 }
