@@ -168,7 +168,13 @@ pub struct Sandbox {
     linker: Linker<HostState>,
     config: SandboxConfig,
     pool: pool::Pool,
+    /// Compiled modules by the SHA-256 of their bytes: a bundle installed again, restored at
+    /// start-up or installed by another organisation is not compiled twice.
+    compiled: std::sync::Mutex<std::collections::HashMap<[u8; 32], Module>>,
 }
+
+/// Compiled modules kept at most; past it the cache starts afresh.
+const COMPILED_CACHE: usize = 64;
 
 impl Sandbox {
     /// An engine with `config`, its epoch ticker and worker pool started.
@@ -203,7 +209,41 @@ impl Sandbox {
             linker,
             config,
             pool,
+            compiled: std::sync::Mutex::new(std::collections::HashMap::new()),
         }))
+    }
+
+    /// `bytes` compiled, from the cache when the same bytes were compiled before.
+    fn compile(&self, bytes: &[u8]) -> Result<Module, LoadError> {
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let cached = self
+            .compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&digest)
+            .cloned();
+        if let Some(module) = cached {
+            return Ok(module);
+        }
+        let module =
+            Module::new(&self.engine, bytes).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let mut compiled = self
+            .compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if compiled.len() >= COMPILED_CACHE {
+            compiled.clear();
+        }
+        compiled.insert(digest, module.clone());
+        Ok(module)
+    }
+
+    /// How many compiled modules the cache holds.
+    pub fn compiled_modules(&self) -> usize {
+        self.compiled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
     }
 
     /// Invocations admitted to the pool and not finished yet.
@@ -302,8 +342,7 @@ impl Sandbox {
         if !findings.is_empty() {
             return Err(LoadError::Refused { findings });
         }
-        let module =
-            Module::new(&self.engine, bytes).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let module = self.compile(bytes)?;
         let pre = self
             .linker
             .instantiate_pre(&module)

@@ -82,3 +82,36 @@ fn both_handler_signatures_are_detected() {
     assert_eq!(module.handler_abi("echo"), Some(HandlerAbi::PtrLen));
     assert_eq!(module.handler_abi("echo_packed"), Some(HandlerAbi::Packed));
 }
+
+#[test]
+fn the_same_bytes_are_compiled_once() {
+    // A sandbox of its own: other tests load modules into the shared one concurrently.
+    let sandbox = metacore_runtime::Sandbox::new(metacore_runtime::SandboxConfig::default())
+        .expect("the sandbox starts");
+    let addon = addon("cached", &["echo"]).leak();
+    let module = |body: &str| {
+        wat::parse_str(format!(
+            r#"(module
+                 (memory (export "memory") 1)
+                 (func (export "alloc") (param i32) (result i32) i32.const 8)
+                 (func (export "echo") (param i32 i32) (result i64) {body}))"#
+        ))
+        .expect("valid WAT")
+    };
+    assert_eq!(sandbox.compiled_modules(), 0);
+    sandbox.load(addon, &module("i64.const 0")).expect("loads");
+    sandbox
+        .load(addon, &module("i64.const 0"))
+        .expect("loads again");
+    assert_eq!(
+        sandbox.compiled_modules(),
+        1,
+        "one compilation for one module"
+    );
+    sandbox.load(addon, &module("i64.const 1")).expect("loads");
+    assert_eq!(
+        sandbox.compiled_modules(),
+        2,
+        "other bytes, another compilation"
+    );
+}
