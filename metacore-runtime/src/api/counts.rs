@@ -10,7 +10,9 @@
 //!   rows — the row-counts `version` grows with every write — and keeps the result in a
 //!   [`CountCache`] of the server: the next page, or the same list again, reads the version
 //!   and reuses the count while no write happened. The version is read before the count, so a
-//!   count can only be newer than its version, never older: a cached total is exact.
+//!   count can only be newer than its version, never older: a cached total is exact. A page
+//!   reads the version and the live rows in its own statement (`store::list`), so a list
+//!   whose total is cached is one round trip.
 //! * Tables without counting (no organisation), and organisations without a count, are
 //!   counted each time.
 
@@ -28,29 +30,50 @@ use crate::registry::ModelDescriptor;
 const MAX_ENTRIES: usize = 4096;
 
 /// `(table, organisation, condition)` of a filtered count.
-type Key = (&'static str, Uuid, String);
+pub(crate) type Key = (&'static str, Uuid, String);
+
+/// The cache key of a list of `model` in `org` whose `WHERE` is `filter`.
+pub(crate) fn key(model: &'static ModelDescriptor, org: Uuid, filter: &Sql) -> Key {
+    (model.physical_table, org, filter.cache_key())
+}
+
+/// A filtered total and the organisation's live rows, counted at one row version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counted {
+    /// The row-counts `version` the total was counted at (or after).
+    pub version: i64,
+    /// Rows matching the filter.
+    pub matching: u64,
+    /// The organisation's live rows at `version`.
+    pub live: u64,
+}
 
 /// Filtered totals by the row version they were counted at (one per server).
 #[derive(Debug, Default)]
 pub struct CountCache {
-    entries: Mutex<HashMap<Key, (i64, u64)>>,
+    entries: Mutex<HashMap<Key, Counted>>,
 }
 
 impl CountCache {
     fn get(&self, key: &Key, version: i64) -> Option<u64> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(key)
-            .filter(|(at, _)| *at == version)
-            .map(|(_, total)| *total)
+        self.latest(key)
+            .filter(|counted| counted.version == version)
+            .map(|counted| counted.matching)
     }
 
-    fn put(&self, key: Key, version: i64, total: u64) {
+    /// The last total counted for `key`, whatever its version: usable only once a read of
+    /// the row version in the same snapshot as the page shows it unchanged.
+    pub(crate) fn latest(&self, key: &Key) -> Option<Counted> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.get(key).copied()
+    }
+
+    pub(crate) fn put(&self, key: Key, counted: Counted) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
             entries.clear();
         }
-        entries.insert(key, (version, total));
+        entries.insert(key, counted);
     }
 }
 
@@ -79,7 +102,7 @@ async fn counted(
 }
 
 /// `SELECT COUNT(*)` of `model`'s rows matching `filter` (a `WHERE …`).
-async fn count_all(
+pub(crate) async fn count_all(
     db: &impl ConnectionTrait,
     model: &ModelDescriptor,
     filter: &Sql,
@@ -139,12 +162,19 @@ pub(crate) async fn total(
     if !filtered || live == 0 {
         return Ok(totals(live));
     }
-    let key = (model.physical_table, org, filter.cache_key());
+    let key = key(model, org, filter);
     if let Some(total) = cache.get(&key, version) {
         return Ok(totals(total));
     }
     let total = count_all(db, model, filter).await?;
-    cache.put(key, version, total);
+    cache.put(
+        key,
+        Counted {
+            version,
+            matching: total,
+            live,
+        },
+    );
     Ok(totals(total))
 }
 
@@ -152,11 +182,19 @@ pub(crate) async fn total(
 mod tests {
     use super::*;
 
+    fn counted(version: i64, matching: u64) -> Counted {
+        Counted {
+            version,
+            matching,
+            live: 100,
+        }
+    }
+
     #[test]
     fn a_cached_total_serves_only_its_version() {
         let cache = CountCache::default();
         let key = ("t", Uuid::nil(), "WHERE x = $1|[1]".to_string());
-        cache.put(key.clone(), 7, 42);
+        cache.put(key.clone(), counted(7, 42));
         assert_eq!(cache.get(&key, 7), Some(42));
         assert_eq!(cache.get(&key, 8), None, "a write since makes it stale");
         let other = ("t", Uuid::nil(), "WHERE x = $1|[2]".to_string());
@@ -167,9 +205,9 @@ mod tests {
     fn a_full_cache_starts_over() {
         let cache = CountCache::default();
         for i in 0..MAX_ENTRIES {
-            cache.put(("t", Uuid::nil(), i.to_string()), 1, 1);
+            cache.put(("t", Uuid::nil(), i.to_string()), counted(1, 1));
         }
-        cache.put(("t", Uuid::nil(), "new".into()), 1, 5);
+        cache.put(("t", Uuid::nil(), "new".into()), counted(1, 5));
         let entries = cache.entries.lock().unwrap();
         assert_eq!(entries.len(), 1);
     }

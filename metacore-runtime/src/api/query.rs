@@ -424,14 +424,17 @@ fn day_range(
 }
 
 /// Case-insensitive substring match of `text` on `column`, wildcards escaped.
+///
+/// SQLite's `LIKE` folds the case of ASCII letters and of nothing else — exactly what its
+/// `lower` folds (SQLite is built without ICU) — so the plain `LIKE` matches as
+/// `lower(column) LIKE lower(pattern)` would, without two lowered copies per tested value.
 pub fn like(sql: &mut Sql, column: &str, text: &str) {
     let pattern = format!("%{}%", escape_like(text));
     if sql.sqlite() {
-        sql.push("lower(")
-            .ident(column)
-            .push(") LIKE lower(")
+        sql.ident(column)
+            .push(" LIKE ")
             .bind(pattern)
-            .push(") ESCAPE '\\'");
+            .push(" ESCAPE '\\'");
     } else {
         sql.ident(column)
             .push(" ILIKE ")
@@ -469,7 +472,7 @@ pub struct SearchCondition {
 /// On SQLite, when the model's full-text index covers `columns` and the text has at least
 /// three characters (a trigram), the rows are first narrowed to the index's matches — a
 /// superset of the `LIKE` matches, as the trigram tokenizer folds case at least as widely as
-/// `lower` — and the `LIKE` then decides exactly as without the index; the `LIKE` alone is
+/// `LIKE` — and the `LIKE` then decides exactly as without the index; the `LIKE` alone is
 /// [`SearchCondition::unindexed`]. On PostgreSQL the `pg_trgm` indexes serve the `ILIKE`
 /// itself.
 pub fn search_condition(

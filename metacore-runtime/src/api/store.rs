@@ -74,9 +74,12 @@ fn db_error(error: DbErr) -> ApiError {
 ///
 /// The page is found on the list's index alone and only its rows are read (a deferred join:
 /// `… WHERE id IN (SELECT id … ORDER BY … LIMIT … OFFSET …)`), so a deep page skips index
-/// entries, not rows; the first page reads the start of the range directly. An unfiltered
-/// page reads the organisation's row count in the same statement; otherwise the total comes
-/// from `counts::total`.
+/// entries, not rows; the first page reads the start of the range directly. When the
+/// organisation's rows are counted, the page reads their count and version in the same
+/// statement (one snapshot): an unfiltered total is that count, a filtered one the
+/// [`CountCache`]'s when counted at that version — one round trip either way — else it is
+/// counted after the page. An empty page, or an organisation without a count, takes the
+/// general path: the total from `counts::total` first, then the page if it has rows.
 pub async fn list(
     db: &impl ConnectionTrait,
     counts: &CountCache,
@@ -85,7 +88,8 @@ pub async fn list(
     query: &ListQuery,
 ) -> Result<(Vec<Cells>, u64), ApiError> {
     let backend = db.get_database_backend();
-    let mut filter = list_filter(backend, model, org, &query.condition);
+    let filtered = !query.condition.is_empty();
+    let filter = list_filter(backend, model, org, &query.condition);
     let offset = (query.page - 1).saturating_mul(query.per_page);
     let mut order = Sql::new(backend);
     order.push(" ORDER BY ");
@@ -96,25 +100,48 @@ pub async fn list(
         super::query::compared(column, &mut order);
         order.push(if *descending { " DESC" } else { " ASC" });
     }
-    // An unfiltered page carries the organisation's row count in the same statement: one
-    // round trip. An empty page, or no count, takes the general path.
-    if query.condition.is_empty() && counts::is_counted(model) {
-        let statement = page_statement(model, &filter, &order, query.per_page, offset, Some(org));
-        let rows = db
-            .query_all_raw(statement.statement())
-            .await
-            .map_err(db_error)?;
-        let live = match rows.first() {
-            Some(row) => row
-                .try_get::<Option<i64>>("", LIVE_ROWS_COLUMN)
-                .map_err(db_error)?,
-            None => None,
-        };
-        if let Some(live) = live {
-            return Ok((decode_rows(model, &rows)?, live.max(0) as u64));
+    if counts::is_counted(model) {
+        let key = filtered.then(|| counts::key(model, org, &filter));
+        let cached = key.as_ref().and_then(|key| counts.latest(key));
+        // A page past the cached total is empty: the general path answers it from the
+        // version alone.
+        let past_end = cached.is_some_and(|c| offset >= c.matching);
+        if !past_end {
+            let page_filter = match (&query.scan_condition, cached) {
+                (Some(scan), Some(c)) if scans_in_order(query, offset, c.live, c.matching) => {
+                    list_filter(backend, model, org, scan)
+                }
+                _ => filter.clone(),
+            };
+            let statement = page_statement(
+                model,
+                &page_filter,
+                &order,
+                query.per_page,
+                offset,
+                Some(org),
+            );
+            let rows = db
+                .query_all_raw(statement.statement())
+                .await
+                .map_err(db_error)?;
+            if let Some(seen) = rows.first().map(counted_in).transpose()?.flatten() {
+                let matching = match (key, cached) {
+                    (None, _) => seen.live,
+                    (Some(_), Some(c)) if c.version == seen.version => c.matching,
+                    (Some(key), _) => {
+                        let matching = counts::count_all(db, model, &filter)
+                            .await
+                            .map_err(db_error)?;
+                        counts.put(key, counts::Counted { matching, ..seen });
+                        matching
+                    }
+                };
+                return Ok((decode_rows(model, &rows)?, matching));
+            }
         }
     }
-    let totals = counts::total(db, counts, model, org, &filter, !query.condition.is_empty())
+    let totals = counts::total(db, counts, model, org, &filter, filtered)
         .await
         .map_err(db_error)?;
     let total = totals.matching;
@@ -123,17 +150,34 @@ pub async fn list(
     }
     // Common matches of an indexed search: testing rows in the list's order finds the page
     // sooner than collecting every full-text match first.
+    let mut page_filter = filter;
     if let (Some(scan), Some(live)) = (&query.scan_condition, totals.live) {
         if scans_in_order(query, offset, live, total) {
-            filter = list_filter(backend, model, org, scan);
+            page_filter = list_filter(backend, model, org, scan);
         }
     }
-    let statement = page_statement(model, &filter, &order, query.per_page, offset, None);
+    let statement = page_statement(model, &page_filter, &order, query.per_page, offset, None);
     let rows = db
         .query_all_raw(statement.statement())
         .await
         .map_err(db_error)?;
     Ok((decode_rows(model, &rows)?, total))
+}
+
+/// The organisation's live rows and row version a page read beside its rows (`None` when
+/// the organisation has no count).
+fn counted_in(row: &sea_orm::QueryResult) -> Result<Option<counts::Counted>, ApiError> {
+    let live = row
+        .try_get::<Option<i64>>("", LIVE_ROWS_COLUMN)
+        .map_err(db_error)?;
+    let version = row
+        .try_get::<Option<i64>>("", VERSION_COLUMN)
+        .map_err(db_error)?;
+    Ok(live.zip(version).map(|(live, version)| counts::Counted {
+        version,
+        matching: 0,
+        live: live.max(0) as u64,
+    }))
 }
 
 /// How many rows of `model` in `org` match `query`'s condition (paging ignored): from the row
@@ -170,10 +214,13 @@ pub(crate) fn list_filter(
 
 /// The extra column of a page that carries the organisation's live-row count.
 const LIVE_ROWS_COLUMN: &str = "metacore_live_rows";
+/// The extra column of a page that carries the organisation's row version.
+const VERSION_COLUMN: &str = "metacore_row_version";
 
 /// `SELECT <columns> FROM t WHERE id IN (SELECT id FROM t <filter> <order> LIMIT … OFFSET …)
 /// <order>` — or, for the first page, `SELECT <columns> FROM t <filter> <order> LIMIT …` —
-/// with the live-row count of `count_of` as [`LIVE_ROWS_COLUMN`] when given.
+/// with the live-row count and row version of `count_of` as [`LIVE_ROWS_COLUMN`] and
+/// [`VERSION_COLUMN`] when given.
 fn page_statement(
     model: &ModelDescriptor,
     filter: &Sql,
@@ -186,15 +233,19 @@ fn page_statement(
     let mut select = Sql::new(filter.backend());
     select.push("SELECT ").push(&select_columns(model));
     if let Some(org) = count_of {
-        select
-            .push(", (SELECT \"live_rows\" FROM ")
-            .ident(ROW_COUNTS_TABLE)
-            .push(" WHERE \"table_name\" = ")
-            .bind(model.physical_table)
-            .push(" AND \"organization_id\" = ")
-            .bind(org)
-            .push(") AS ")
-            .ident(LIVE_ROWS_COLUMN);
+        for (column, alias) in [("live_rows", LIVE_ROWS_COLUMN), ("version", VERSION_COLUMN)] {
+            select
+                .push(", (SELECT ")
+                .ident(column)
+                .push(" FROM ")
+                .ident(ROW_COUNTS_TABLE)
+                .push(" WHERE \"table_name\" = ")
+                .bind(model.physical_table)
+                .push(" AND \"organization_id\" = ")
+                .bind(org)
+                .push(") AS ")
+                .ident(alias);
+        }
     }
     select.push(" FROM ").ident(model.physical_table);
     if offset == 0 {
