@@ -41,8 +41,9 @@ pub const MAX_CHANNELS: usize = 64;
 /// One outbound frame: its JSON text and its `type` (for the metrics).
 #[derive(Debug, Clone)]
 pub struct Frame {
-    /// The `type` of the frame.
-    pub kind: String,
+    /// The `type` of the frame (shared, like the text: a frame is cloned for every
+    /// recipient).
+    pub kind: Arc<str>,
     /// The frame's JSON text.
     pub text: Arc<str>,
 }
@@ -57,7 +58,7 @@ impl Frame {
             object.insert((*key).to_string(), value.clone());
         }
         Frame {
-            kind: kind.to_string(),
+            kind: kind.into(),
             text: Value::Object(object).to_string().into(),
         }
     }
