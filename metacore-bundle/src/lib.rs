@@ -14,6 +14,8 @@
 
 mod error;
 mod files;
+#[cfg(feature = "hostile")]
+pub mod hostile;
 mod path;
 mod reader;
 pub mod signature;

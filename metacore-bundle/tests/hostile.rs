@@ -7,60 +7,14 @@
 use std::io::{self, Read, Write};
 
 use flate2::write::GzEncoder;
-use flate2::Compression;
+use metacore_bundle::hostile::{archive, file, header, Compression, EntryType, Raw};
 use metacore_bundle::signature::{verify, SecretKey};
 use metacore_bundle::{read, write, BundleError, EntryKind, Input, Invalid, PathProblem};
-use tar::{EntryType, Header};
 
 const MIB: u64 = 1024 * 1024;
 
-/// One raw entry: path bytes as stored, type, size and data (streamed), link target.
-struct Raw<'a> {
-    path: &'a [u8],
-    kind: EntryType,
-    size: u64,
-    link: Option<&'a [u8]>,
-}
-
-fn file(path: &[u8], size: u64) -> Raw<'_> {
-    Raw {
-        path,
-        kind: EntryType::Regular,
-        size,
-        link: None,
-    }
-}
-
-fn header(raw: &Raw) -> Header {
-    let mut header = Header::new_ustar();
-    let name = &mut header.as_old_mut().name;
-    name[..raw.path.len()].copy_from_slice(raw.path);
-    if let Some(link) = raw.link {
-        header.as_old_mut().linkname[..link.len()].copy_from_slice(link);
-    }
-    header.set_entry_type(raw.kind);
-    header.set_mode(0o644);
-    header.set_mtime(0);
-    header.set_size(raw.size);
-    header.set_cksum();
-    header
-}
-
-/// A gzip-compressed tar of `entries` (each preceded by `manifest.json` unless `manifest`
-/// is false); data is zeros, streamed.
-fn archive(entries: &[Raw], manifest: bool, level: Compression) -> Vec<u8> {
-    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), level));
-    if manifest {
-        let m = file(b"manifest.json", 2);
-        builder.append(&header(&m), &b"{}"[..]).unwrap();
-    }
-    for raw in entries {
-        builder
-            .append(&header(raw), io::repeat(0).take(raw.size))
-            .unwrap();
-    }
-    builder.into_inner().unwrap().finish().unwrap()
-}
+/// The manifest of the hostile archives: the reader checks entries, not the manifest.
+const MANIFEST: &[u8] = b"{}";
 
 fn refused(bytes: &[u8]) -> BundleError {
     read(bytes).expect_err("the bundle must be refused")
@@ -152,13 +106,17 @@ fn traversal_absolute_and_backslash_paths_are_invalid() {
         (b"a//b", PathProblem::EmptyComponent),
     ];
     for (path, problem) in cases {
-        let bytes = archive(&[file(path, 1)], true, Compression::default());
+        let bytes = archive(Some(MANIFEST), &[file(path, 1)], Compression::default());
         match invalid(&bytes) {
             Invalid::Path { problem: found, .. } => assert_eq!(found, problem),
             other => panic!("{}: {other}", String::from_utf8_lossy(path)),
         }
     }
-    let bytes = archive(&[file(b"a/\xff", 1)], true, Compression::default());
+    let bytes = archive(
+        Some(MANIFEST),
+        &[file(b"a/\xff", 1)],
+        Compression::default(),
+    );
     assert!(matches!(
         invalid(&bytes),
         Invalid::Path {
@@ -184,7 +142,7 @@ fn links_devices_and_fifos_are_invalid() {
             size: 0,
             link: Some(b"/etc/passwd"),
         };
-        let bytes = archive(&[raw], true, Compression::default());
+        let bytes = archive(Some(MANIFEST), &[raw], Compression::default());
         assert_eq!(
             invalid(&bytes),
             Invalid::EntryType {
@@ -204,8 +162,8 @@ fn directories_are_skipped() {
         link: None,
     };
     let bytes = archive(
+        Some(MANIFEST),
         &[dir, file(b"frontend/app.js", 3)],
-        true,
         Compression::default(),
     );
     let bundle = read(bytes.as_slice()).unwrap();
@@ -216,8 +174,8 @@ fn directories_are_skipped() {
 #[test]
 fn names_differing_only_in_case_are_duplicates() {
     let bytes = archive(
+        Some(MANIFEST),
         &[file(b"frontend/App.js", 1), file(b"FRONTEND/app.JS", 1)],
-        true,
         Compression::default(),
     );
     assert_eq!(
@@ -227,7 +185,11 @@ fn names_differing_only_in_case_are_duplicates() {
             first: "frontend/App.js".into()
         }
     );
-    let exact = archive(&[file(b"manifest.json", 2)], true, Compression::default());
+    let exact = archive(
+        Some(MANIFEST),
+        &[file(b"manifest.json", 2)],
+        Compression::default(),
+    );
     assert!(matches!(invalid(&exact), Invalid::Duplicate { .. }));
 }
 
@@ -236,9 +198,9 @@ fn more_than_ten_thousand_entries_are_invalid() {
     let names: Vec<String> = (0..10_000).map(|i| format!("assets/{i}")).collect();
     let entries: Vec<Raw> = names.iter().map(|n| file(n.as_bytes(), 0)).collect();
     // 10,000 files plus manifest.json: 10,001 entries.
-    let bytes = archive(&entries, true, Compression::fast());
+    let bytes = archive(Some(MANIFEST), &entries, Compression::fast());
     assert_eq!(invalid(&bytes), Invalid::TooManyEntries { limit: 10_000 });
-    let at_limit = archive(&entries[1..], true, Compression::fast());
+    let at_limit = archive(Some(MANIFEST), &entries[1..], Compression::fast());
     assert_eq!(read(at_limit.as_slice()).unwrap().entries().len(), 10_000);
 }
 
@@ -248,7 +210,7 @@ fn a_decompression_bomb_is_invalid() {
     // compressed.
     let names: Vec<String> = (0..5).map(|i| format!("assets/{i}.bin")).collect();
     let entries: Vec<Raw> = names.iter().map(|n| file(n.as_bytes(), 15 * MIB)).collect();
-    let bytes = archive(&entries, true, Compression::best());
+    let bytes = archive(Some(MANIFEST), &entries, Compression::best());
     assert!(bytes.len() < 1024 * 1024, "{}", bytes.len());
     assert_eq!(
         invalid(&bytes),
@@ -280,7 +242,7 @@ fn an_oversize_compressed_upload_is_too_large() {
     // under every decompressed limit.
     let names: Vec<String> = (0..5).map(|i| format!("assets/{i}.bin")).collect();
     let entries: Vec<Raw> = names.iter().map(|n| file(n.as_bytes(), 7 * MIB)).collect();
-    let bytes = archive(&entries, true, Compression::none());
+    let bytes = archive(Some(MANIFEST), &entries, Compression::none());
     assert!(bytes.len() as u64 > 32 * MIB);
     let err = refused(&bytes);
     assert_eq!(err.code(), "payload_too_large");
@@ -315,17 +277,17 @@ fn a_pax_size_record_cannot_hide_an_oversize_entry() {
 
 #[test]
 fn a_missing_manifest_is_invalid() {
-    let bytes = archive(&[file(b"README.md", 3)], false, Compression::default());
+    let bytes = archive(None, &[file(b"README.md", 3)], Compression::default());
     assert_eq!(invalid(&bytes), Invalid::MissingManifest);
-    let upper = archive(&[file(b"MANIFEST.JSON", 3)], false, Compression::default());
+    let upper = archive(None, &[file(b"MANIFEST.JSON", 3)], Compression::default());
     assert_eq!(invalid(&upper), Invalid::MissingManifest);
 }
 
 #[test]
 fn entries_over_their_limit_are_invalid() {
     let bytes = archive(
+        Some(MANIFEST),
         &[file(b"assets/big.bin", 16 * MIB + 1)],
-        true,
         Compression::best(),
     );
     assert_eq!(
@@ -337,8 +299,8 @@ fn entries_over_their_limit_are_invalid() {
         }
     );
     let wasm = archive(
+        Some(MANIFEST),
         &[file(b"backend/backend.wasm", 10 * MIB + 1)],
-        true,
         Compression::best(),
     );
     assert!(matches!(
@@ -346,8 +308,8 @@ fn entries_over_their_limit_are_invalid() {
         Invalid::EntryTooLarge { limit, .. } if limit == 10 * MIB
     ));
     let at_limit = archive(
+        Some(MANIFEST),
         &[file(b"backend/backend.wasm", 10 * MIB)],
-        true,
         Compression::best(),
     );
     assert!(read(at_limit.as_slice()).is_ok());

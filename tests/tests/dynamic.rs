@@ -148,7 +148,7 @@ const TOOLBOX: &str = r#"{
         "key": "shout",
         "description": "Upper-cases its text.",
         "input_schema": {"type": "object", "properties": {"text": {"type": "string"}}},
-        "handler": {"type": "wasm", "function": "shout"}
+        "handler": {"type": "wasm", "function": "echo"}
       }
     ],
     "navigation": [
@@ -161,23 +161,14 @@ const TOOLBOX: &str = r#"{
   ]
 }"#;
 
-/// A backend exporting what the runtime's ABI asks of a module with one handler, `shout`.
+/// The example addon's backend (`examples/toolbox`): one handler, `echo`, that answers
+/// with its invocation document.
 fn toolbox_module() -> Vec<u8> {
-    wat::parse_str(
-        r#"(module
-          (memory (export "memory") 1)
-          (global $next (mut i32) (i32.const 1024))
-          (func (export "alloc") (param $size i32) (result i32)
-            (local $at i32)
-            (local.set $at (global.get $next))
-            (global.set $next (i32.add (global.get $next) (local.get $size)))
-            (local.get $at))
-          (func (export "shout") (param $ptr i32) (param $len i32) (result i64)
-            (i64.or
-              (i64.shl (i64.extend_i32_u (local.get $ptr)) (i64.const 32))
-              (i64.extend_i32_u (local.get $len)))))"#,
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/toolbox/backend/backend.wasm"),
     )
-    .expect("the WAT parses")
+    .expect("the example's backend module")
 }
 
 #[test]
@@ -196,7 +187,7 @@ fn a_model_less_addon_compiles_with_its_module() {
     assert_eq!(descriptor.tools[0].key, "shout");
     assert_eq!(
         descriptor.tools[0].handler,
-        Handler::Wasm { function: "shout" }
+        Handler::Wasm { function: "echo" }
     );
     assert_eq!(descriptor.permissions, ["toolbox.tools.shout"]);
     assert_eq!(descriptor.backend.module, Some(module.as_slice()));
@@ -243,7 +234,7 @@ fn a_model_less_addon_compiles_with_its_module() {
 #[test]
 fn a_manifest_with_errors_is_rejected_with_located_diagnostics() {
     let broken = TOOLBOX.replace(
-        r#""handler": {"type": "wasm", "function": "shout"}"#,
+        r#""handler": {"type": "wasm", "function": "echo"}"#,
         r#""handler": {"type": "teleport"}"#,
     );
     let rejected = compile_manifest(broken.as_bytes(), None).expect_err("an unknown handler type");
@@ -255,7 +246,7 @@ fn a_manifest_with_errors_is_rejected_with_located_diagnostics() {
     assert_eq!(error.file, MANIFEST_PATH);
     let line = TOOLBOX
         .lines()
-        .position(|l| l.contains(r#""function": "shout""#))
+        .position(|l| l.contains(r#""function": "echo""#))
         .unwrap()
         + 1;
     assert_eq!(error.line, line, "{}", rejected.rendered);

@@ -5,19 +5,16 @@
 //! refused with the spec's codes, leaving no installation and no file outside staging (and
 //! nothing in staging either).
 
-use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
+use metacore_bundle::hostile::{archive, file, Compression, EntryType, Raw};
 use metacore_bundle::signature::SecretKey;
 use metacore_bundle::{write, Input};
 use metacore_runtime::api::bundles::{BundleSettings, Installer};
 use metacore_runtime::{testing, Sandbox, SandboxConfig};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
-use tar::{EntryType, Header};
 
 use super::support::{assert_error, Server, ORG_A, ORG_B};
 
@@ -54,29 +51,20 @@ const TOOLBOX: &str = r#"{
         "key": "shout",
         "description": "Answers its invocation.",
         "input_schema": {"type": "object", "properties": {"text": {"type": "string"}}},
-        "handler": {"type": "wasm", "function": "shout"}
+        "handler": {"type": "wasm", "function": "echo"}
       }
     ]
   },
   "settings": [{"key": "greeting", "type": "string", "label": "Greeting", "default": "hello"}]
 }"#;
 
+/// The example addon's backend (`examples/toolbox`): one handler, `echo`, that answers
+/// with its invocation document.
 fn module() -> Vec<u8> {
-    wat::parse_str(
-        r#"(module
-          (memory (export "memory") 1)
-          (global $next (mut i32) (i32.const 1024))
-          (func (export "alloc") (param $size i32) (result i32)
-            (local $at i32)
-            (local.set $at (global.get $next))
-            (global.set $next (i32.add (global.get $next) (local.get $size)))
-            (local.get $at))
-          (func (export "shout") (param $ptr i32) (param $len i32) (result i64)
-            (i64.or
-              (i64.shl (i64.extend_i32_u (local.get $ptr)) (i64.const 32))
-              (i64.extend_i32_u (local.get $len)))))"#,
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/toolbox/backend/backend.wasm"),
     )
-    .expect("the WAT parses")
+    .expect("the example's backend module")
 }
 
 fn bundle_of(manifest: &str) -> Vec<u8> {
@@ -132,6 +120,19 @@ async fn upload(
     post_bundle(server, INSTALL, token, bundle, signature).await
 }
 
+/// The bundle's tool `shout`, called by `token`'s organisation.
+async fn shout(server: &Server, token: &str) -> super::support::Reply {
+    let input = json!({"text": "hi"});
+    server
+        .send(
+            "POST",
+            "/api/metacore/tools/toolbox/shout",
+            Some(token),
+            Some(&input),
+        )
+        .await
+}
+
 async fn post_bundle(
     server: &Server,
     path: &str,
@@ -145,57 +146,9 @@ async fn post_bundle(
         .await
 }
 
-/// One raw tar entry, for archives the writer refuses to make.
-struct Raw<'a> {
-    path: &'a [u8],
-    kind: EntryType,
-    size: u64,
-    link: Option<&'a [u8]>,
-}
-
-fn file(path: &[u8], size: u64) -> Raw<'_> {
-    Raw {
-        path,
-        kind: EntryType::Regular,
-        size,
-        link: None,
-    }
-}
-
-fn header(raw: &Raw) -> Header {
-    let mut header = Header::new_ustar();
-    header.as_old_mut().name[..raw.path.len()].copy_from_slice(raw.path);
-    if let Some(link) = raw.link {
-        header.as_old_mut().linkname[..link.len()].copy_from_slice(link);
-    }
-    header.set_entry_type(raw.kind);
-    header.set_mode(0o644);
-    header.set_mtime(0);
-    header.set_size(raw.size);
-    header.set_cksum();
-    header
-}
-
 /// The toolbox manifest followed by `entries` (zeros), gzip-compressed at `level`.
 fn hostile(entries: &[Raw], level: Compression) -> Vec<u8> {
-    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), level));
-    let manifest = TOOLBOX.as_bytes();
-    builder
-        .append(
-            &header(&file(b"manifest.json", manifest.len() as u64)),
-            manifest,
-        )
-        .expect("appends");
-    for raw in entries {
-        builder
-            .append(&header(raw), io::repeat(0).take(raw.size))
-            .expect("appends");
-    }
-    builder
-        .into_inner()
-        .expect("the tar ends")
-        .finish()
-        .expect("the gzip ends")
+    archive(Some(TOOLBOX.as_bytes()), entries, level)
 }
 
 /// Every file under `dir`, relative, sorted (empty directories are not files).
@@ -345,7 +298,7 @@ async fn scenario(db: DatabaseConnection) {
         (
             "manifest with errors",
             bundle_of(&TOOLBOX.replace(
-                r#""type": "wasm", "function": "shout""#,
+                r#""type": "wasm", "function": "echo""#,
                 r#""type": "teleport""#,
             )),
             422,
@@ -374,7 +327,7 @@ async fn scenario(db: DatabaseConnection) {
     }
     // The manifest's diagnostics come back located.
     let broken = bundle_of(&TOOLBOX.replace(
-        r#""type": "wasm", "function": "shout""#,
+        r#""type": "wasm", "function": "echo""#,
         r#""type": "teleport""#,
     ));
     let reply = upload(&server, &admin, &broken, Some(&signed(&broken))).await;
@@ -457,26 +410,11 @@ async fn scenario(db: DatabaseConnection) {
             "addons/toolbox/1.2.0/manifest.json"
         ]
     );
-    let shout = json!({"text": "hi"});
-    let ran = server
-        .send(
-            "POST",
-            "/api/metacore/tools/toolbox/shout",
-            Some(&admin),
-            Some(&shout),
-        )
-        .await;
+    let ran = shout(&server, &admin).await;
     assert_eq!(ran.status, 200, "{}", ran.text);
     assert_eq!(ran.body["data"]["invocation"], "tool", "{}", ran.text);
     assert_eq!(ran.body["data"]["org_id"], ORG_A.to_string());
-    let refused = server
-        .send(
-            "POST",
-            "/api/metacore/tools/toolbox/shout",
-            Some(&admin_b),
-            Some(&shout),
-        )
-        .await;
+    let refused = shout(&server, &admin_b).await;
     assert_error(&refused, 404, "addon_not_installed");
     let tools_b = server
         .send("GET", "/api/metacore/tools", Some(&admin_b), None)
@@ -506,14 +444,7 @@ async fn scenario(db: DatabaseConnection) {
         upgraded.text
     );
     assert!(files_under(&data).contains(&"addons/toolbox/1.3.0/manifest.json".to_string()));
-    let ran = server
-        .send(
-            "POST",
-            "/api/metacore/tools/toolbox/shout",
-            Some(&admin),
-            Some(&shout),
-        )
-        .await;
+    let ran = shout(&server, &admin).await;
     assert_eq!(ran.status, 200, "after the upgrade: {}", ran.text);
     // Another version than the live one is not installed, a live version is not rebuilt,
     // and a downgrade needs allow_downgrade.
@@ -538,14 +469,7 @@ async fn scenario(db: DatabaseConnection) {
     assert_error(&reply, 409, "version_conflict");
     let downgrade = post_bundle(&server, UPGRADE, &admin, &bundle, Some(&signature)).await;
     assert_error(&downgrade, 409, "version_conflict");
-    let ran = server
-        .send(
-            "POST",
-            "/api/metacore/tools/toolbox/shout",
-            Some(&admin),
-            Some(&shout),
-        )
-        .await;
+    let ran = shout(&server, &admin).await;
     assert_eq!(
         ran.status, 200,
         "the refusals changed nothing: {}",
@@ -559,14 +483,7 @@ async fn scenario(db: DatabaseConnection) {
     // A restart keeps it: a new server on the same database and data directory.
     let restarted = start(db, &data, &key).await;
     let admin = restarted.token(Some(ORG_A), "admin", &[]);
-    let ran = restarted
-        .send(
-            "POST",
-            "/api/metacore/tools/toolbox/shout",
-            Some(&admin),
-            Some(&shout),
-        )
-        .await;
+    let ran = shout(&restarted, &admin).await;
     assert_eq!(ran.status, 200, "after a restart: {}", ran.text);
     let listed = restarted
         .send("GET", "/api/metacore/installations", Some(&admin), None)
