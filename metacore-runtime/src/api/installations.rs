@@ -166,17 +166,6 @@ fn served_source(state: &ApiState, addon: &crate::registry::AddonDescriptor) -> 
     }
 }
 
-/// What a bundle upload is for.
-enum BundleOp {
-    /// A first install, with supplied settings.
-    Install(Map<String, Value>),
-    /// An upgrade of the organisation's installation, with supplied settings.
-    Upgrade {
-        settings: Map<String, Value>,
-        allow_downgrade: bool,
-    },
-}
-
 /// Installs or upgrades `key` for `org` from the bundle `upload` (`runtime.md` §10.4):
 /// checks and stages it, makes it the version this server serves (its hooks run in the
 /// operation), runs the operation, then swaps the staged files live — or, on any failure,
@@ -186,13 +175,15 @@ enum BundleOp {
 /// upgrade makes the new version live for every organisation that installed the addon,
 /// and each organisation's installation moves (running its upgrade step) when it upgrades.
 /// A different build under a version already live is refused (409 `version_conflict`).
+///
+/// `change` makes the operation (an install or an upgrade) from the bundle's [`Source`].
 async fn deploy_bundle(
     state: &ApiState,
     org: uuid::Uuid,
     user: uuid::Uuid,
     key: &str,
     upload: &BundleUpload,
-    op: BundleOp,
+    change: impl FnOnce(Source) -> Change,
 ) -> Result<(&'static crate::registry::AddonDescriptor, Applied), ApiError> {
     let installer = state.installer().ok_or_else(|| {
         ApiError::new(
@@ -214,21 +205,15 @@ async fn deploy_bundle(
             message,
         )
     };
+    let change = change(source);
+    let allow_downgrade = matches!(
+        change,
+        Change::Upgrade {
+            allow_downgrade: true,
+            ..
+        }
+    );
     let live = state.dispatcher().addon(key);
-    let (change, allow_downgrade) = match op {
-        BundleOp::Install(settings) => (Change::Install { settings, source }, false),
-        BundleOp::Upgrade {
-            settings,
-            allow_downgrade,
-        } => (
-            Change::Upgrade {
-                allow_downgrade,
-                settings,
-                source,
-            },
-            allow_downgrade,
-        ),
-    };
     let replaces = match live {
         Some(live) if live.version == addon.version => {
             if !installer.is_live_build(&prepared) {
@@ -247,9 +232,9 @@ async fn deploy_bundle(
             )));
         }
         Some(live) => {
-            let older =
+            let version =
                 |text: &str| metacore_core::semver::Version::parse_lenient(text).map(|v| v.0);
-            if older(addon.version) < older(live.version) && !allow_downgrade {
+            if version(addon.version) < version(live.version) && !allow_downgrade {
                 return Err(conflict(format!(
                     "`{key}` {} is live on this server; {} would be a downgrade \
                      (allow_downgrade=true to force it)",
@@ -430,14 +415,10 @@ impl InstallationsApi {
                     (addon, state.apply(org, addon, change, Some(user)).await?)
                 }
                 Some(upload) => {
-                    deploy_bundle(
-                        state,
-                        org,
-                        user,
-                        &key,
-                        &upload,
-                        BundleOp::Install(body.settings),
-                    )
+                    deploy_bundle(state, org, user, &key, &upload, |source| Change::Install {
+                        settings: body.settings,
+                        source,
+                    })
                     .await?
                 }
             };
@@ -534,11 +515,13 @@ impl InstallationsApi {
                     Ok(changed(state, &applied))
                 }
                 Some(upload) => {
-                    let op = BundleOp::Upgrade {
-                        settings: body.settings,
+                    let change = |source| Change::Upgrade {
                         allow_downgrade,
+                        settings: body.settings,
+                        source,
                     };
-                    let (_, applied) = deploy_bundle(state, org, user, &key, &upload, op).await?;
+                    let (_, applied) =
+                        deploy_bundle(state, org, user, &key, &upload, change).await?;
                     Ok(changed(state, &applied))
                 }
             }

@@ -480,6 +480,23 @@ async fn scenario(db: DatabaseConnection) {
     assert_eq!(installed_b.status, 201, "{}", installed_b.text);
     assert_eq!(installed_b.body["data"]["installation"]["version"], "1.3.0");
 
+    // A restore takes the same checks as an upload: files left under the key of an addon
+    // compiled into this server are not registered over it.
+    let stray = data.join("addons/fiscal_mexico/1.0.0");
+    std::fs::create_dir_all(&stray).expect("a directory");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/fiscal_mexico/manifest.json"),
+        stray.join("manifest.json"),
+    )
+    .expect("copies");
+    let installer = server.state.installer().expect("an installer");
+    let refused = match installer.restore("fiscal_mexico", "1.0.0", server.state.registry()) {
+        Ok(_) => panic!("a compiled addon must not be restored from a bundle"),
+        Err(refused) => refused,
+    };
+    assert!(refused.contains("compiled into this server"), "{refused}");
+    std::fs::remove_dir_all(data.join("addons/fiscal_mexico")).expect("removes");
+
     // A restart keeps it: a new server on the same database and data directory.
     let restarted = start(db, &data, &key).await;
     let admin = restarted.token(Some(ORG_A), "admin", &[]);

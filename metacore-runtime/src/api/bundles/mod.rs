@@ -28,8 +28,9 @@
 //! [`Installer::restore`] registers again every bundle an organisation has installed, from
 //! those directories, through the same checks.
 //!
-//! One version of a bundle's addon is live per server: installing another version of an
-//! addon that is already live is 409 `version_conflict`.
+//! One version of a bundle's addon is live per server, as with a redeploy: installing another
+//! version of an addon that is already live is 409 `version_conflict`; an upgrade with a
+//! newer bundle makes that version the live one ([`super::installations`]).
 
 pub mod upload;
 
@@ -218,9 +219,17 @@ impl Installer {
                     .map_err(|e| refused(&e))?;
             }
         }
-        let checked = self.check(key, &bundle, registry)?;
-        let staged = self.stage(checked.descriptor, &bundle)?;
-        Ok(Prepared { staged, ..checked })
+        let backend = bundle
+            .entry(metacore_bundle::BACKEND_PATH)
+            .map(|e| e.bytes.as_slice());
+        let (descriptor, module) = self.check(key, bundle.manifest(), backend, registry)?;
+        Ok(Prepared {
+            descriptor,
+            module,
+            manifest_sha256: hex::encode(metacore_bundle::sha256(bundle.manifest())),
+            module_sha256: backend.map(|b| hex::encode(metacore_bundle::sha256(b))),
+            staged: self.stage(descriptor, &bundle)?,
+        })
     }
 
     /// The signature over the bundle's `digest` (before the archive is parsed).
@@ -252,14 +261,18 @@ impl Installer {
         }
     }
 
-    /// Steps 6–10: the manifest through the front end, identity, build membership, module.
-    fn check(&self, key: &str, bundle: &Bundle, registry: &Registry) -> Result<Prepared, ApiError> {
-        let backend = bundle
-            .entry(metacore_bundle::BACKEND_PATH)
-            .map(|e| e.bytes.as_slice());
+    /// Steps 6–10, for an upload and for a restore alike: the manifest through the front
+    /// end, identity, build membership, module.
+    fn check(
+        &self,
+        key: &str,
+        manifest: &[u8],
+        backend: Option<&[u8]>,
+        registry: &Registry,
+    ) -> Result<(&'static AddonDescriptor, Option<AddonModule>), ApiError> {
         let compiled = self
             .compiler
-            .compile(bundle.manifest(), backend)
+            .compile(manifest, backend)
             .map_err(|rejected| {
                 let mut error = unprocessable("manifest_invalid", rejected.message);
                 error.meta = Some(Box::new(json!({"errors": rejected.diagnostics})));
@@ -311,16 +324,7 @@ impl Installer {
             }
             None => None,
         };
-        Ok(Prepared {
-            descriptor,
-            module,
-            manifest_sha256: hex::encode(metacore_bundle::sha256(bundle.manifest())),
-            module_sha256: backend.map(|b| hex::encode(metacore_bundle::sha256(b))),
-            staged: Staged {
-                path: None,
-                live: PathBuf::new(),
-            },
-        })
+        Ok((descriptor, module))
     }
 
     /// Step 11: the bundle's files under a fresh staging directory.
@@ -379,38 +383,29 @@ impl Installer {
     }
 
     /// Registers again, at start-up, the bundle `key` at `version` an organisation has
-    /// installed, from its live directory: the same front end and module checks as an
-    /// install. Returns the descriptor and module to register.
+    /// installed, from its live directory: the same checks as an upload (`check`),
+    /// so a bundle whose key this server now has compiled in is not restored over it.
+    /// Returns the descriptor and module to register.
     pub fn restore(
         &self,
         key: &str,
         version: &str,
+        registry: &Registry,
     ) -> Result<(&'static AddonDescriptor, Option<AddonModule>), String> {
         let dir = self.live_dir(key, version);
         let manifest = std::fs::read(dir.join(metacore_bundle::MANIFEST_PATH))
             .map_err(|e| format!("{}: {e}", dir.display()))?;
         let backend = std::fs::read(dir.join(metacore_bundle::BACKEND_PATH)).ok();
-        let compiled = self
-            .compiler
-            .compile(&manifest, backend.as_deref())
+        let (descriptor, module) = self
+            .check(key, &manifest, backend.as_deref(), registry)
             .map_err(|e| e.message)?;
-        let descriptor = compiled.descriptor;
-        if descriptor.key != key || descriptor.version != version {
+        if descriptor.version != version {
             return Err(format!(
-                "{} holds `{}` {}, not `{key}` {version}",
+                "{} holds `{key}` {}, not {version}",
                 dir.display(),
-                descriptor.key,
                 descriptor.version
             ));
         }
-        let module = match &backend {
-            Some(bytes) => Some(
-                self.sandbox
-                    .load(descriptor, bytes)
-                    .map_err(|e| e.to_string())?,
-            ),
-            None => None,
-        };
         Ok((descriptor, module))
     }
 }
@@ -490,7 +485,7 @@ pub async fn restore_all(state: &super::state::ApiState) -> Vec<String> {
     }
     let mut notes = Vec::new();
     for (key, version) in newest {
-        match installer.restore(&key, &version) {
+        match installer.restore(&key, &version, state.registry()) {
             Ok((addon, module)) => {
                 if let Err(error) = state.dispatcher().register(addon, module) {
                     notes.push(format!("bundle `{key}` {version}: {error}"));
