@@ -23,7 +23,7 @@
 //!   transaction the row as it was (what the API's event and `If-Match` need), then
 //!   `UPDATE … RETURNING`; the row, 404 when absent.
 //!
-//! Writes do the API's event-log work in their transaction ([`log_event`]): a baseline that
+//! Writes do the API's event-log work in their transaction (the `log_event!` macro): a baseline that
 //! skipped it would measure a server without the durable event log, not a leaner one.
 //!
 //! The pool is the one `metacore-app` gets from sea-orm's defaults: one connection on SQLite,
@@ -145,11 +145,11 @@ macro_rules! log_event {
     }};
 }
 
-/// The event row of [`log_event`].
+/// The event row of `log_event!`.
 const INSERT_EVENT: &str = "INSERT INTO metacore_events (organization_id, sequence, name, \
     producer, actor_id, occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-/// The event row of [`log_event`] on PostgreSQL, announced at the commit in one statement.
+/// The event row of `log_event!` on PostgreSQL, announced at the commit in one statement.
 const NOTIFY_EVENT: &str = "WITH logged AS (INSERT INTO metacore_events (organization_id, \
     sequence, name, producer, actor_id, occurred_at, payload) \
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING sequence) \
