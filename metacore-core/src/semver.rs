@@ -116,6 +116,13 @@ impl Version {
         })
     }
 
+    /// [`Version::parse_lenient`] without the normalised flag: what comparing two installed
+    /// versions needs.
+    #[must_use]
+    pub fn lenient(s: &str) -> Option<Version> {
+        Version::parse_lenient(s).map(|(version, _)| version)
+    }
+
     /// Parses the v2 lenient form,
     /// `^v?(\d+)(\.\d+)?(\.\d+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`.
     ///
@@ -985,6 +992,8 @@ mod tests {
             "1.2.3-rc.1+exp.sha.5114f85"
         );
         assert_eq!(Version::parse_lenient("v1").unwrap().0.to_string(), "1.0.0");
+        assert_eq!(Version::lenient("v1.2"), Some(Version::new(1, 2, 0)));
+        assert_eq!(Version::lenient("1.x"), None);
     }
 
     #[test]

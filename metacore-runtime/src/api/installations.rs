@@ -232,8 +232,7 @@ async fn deploy_bundle(
             )));
         }
         Some(live) => {
-            let version =
-                |text: &str| metacore_core::semver::Version::parse_lenient(text).map(|v| v.0);
+            let version = metacore_core::semver::Version::lenient;
             if version(addon.version) < version(live.version) && !allow_downgrade {
                 return Err(conflict(format!(
                     "`{key}` {} is live on this server; {} would be a downgrade \

@@ -474,7 +474,7 @@ pub async fn restore_all(state: &super::state::ApiState) -> Vec<String> {
     };
     // One version of an addon is served: the highest any organisation installed.
     let mut newest: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    let parse = |text: &str| metacore_core::semver::Version::parse_lenient(text).map(|v| v.0);
+    let parse = metacore_core::semver::Version::lenient;
     for (key, version) in installed {
         let newer = newest
             .get(&key)

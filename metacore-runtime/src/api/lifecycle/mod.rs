@@ -430,7 +430,7 @@ impl<'a> Operation<'a> {
         supplied: &Map<String, Value>,
         source: &Source,
     ) -> Result<Applied, ApiError> {
-        let parse = |text: &str| Version::parse_lenient(text).map(|(v, _)| v);
+        let parse = Version::lenient;
         let (Some(installed), Some(target)) = (parse(&record.version), parse(self.addon.version))
         else {
             return Err(ApiError::internal(format!(
