@@ -70,6 +70,8 @@ options:
   --servers LIST       metacore,baseline,postgraphile (default all; metacore-app is built in
                        any case, it creates the schema)
   --startups N         start-up measurements of metacore-app per table (default 5)
+  --workloads LIST     get,list,filter-sort,search,page-400,create,update (default all; the
+                       target ratios need get and the workload compared with it)
   -h, --help           this text";
 
 /// Which servers are measured.
@@ -88,6 +90,7 @@ struct Options {
     sizes: Vec<usize>,
     servers: Servers,
     startups: u32,
+    workloads: Vec<Workload>,
 }
 
 impl Options {
@@ -106,6 +109,7 @@ impl Options {
                 postgraphile: true,
             },
             startups: 5,
+            workloads: ALL.to_vec(),
         };
         // `--quick` sets defaults, which the other flags override wherever it stands.
         if args.iter().any(|arg| arg == "--quick") {
@@ -134,6 +138,7 @@ impl Options {
                 "--backends" => options.backends = parse_list(value, parse_backend)?,
                 "--sizes" => options.sizes = parse_list(value, parse_size)?,
                 "--servers" => options.servers = parse_servers(value)?,
+                "--workloads" => options.workloads = parse_list(value, Workload::parse)?,
                 _ => return Err(format!("unknown flag `{flag}`")),
             }
         }
@@ -394,7 +399,7 @@ impl Bench<'_> {
         );
         let token = fixture::token(self.app, SECRET)?;
         let targets = self.start_targets(&database.url)?;
-        for workload in ALL {
+        for &workload in &self.options.workloads {
             self.measure(workload, &targets, &token, &seeded, report);
         }
         drop(targets);

@@ -44,6 +44,27 @@ pub const ALL: [Workload; 7] = [
 ];
 
 impl Workload {
+    /// The workload `--workloads` names `key`.
+    pub fn parse(key: &str) -> Result<Workload, String> {
+        ALL.into_iter().find(|w| w.key() == key).ok_or_else(|| {
+            let keys: Vec<&str> = ALL.iter().map(|w| w.key()).collect();
+            format!("unknown workload `{key}` ({})", keys.join(", "))
+        })
+    }
+
+    /// The workload's name on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Workload::Get => "get",
+            Workload::List => "list",
+            Workload::FilterSort => "filter-sort",
+            Workload::Search => "search",
+            Workload::DeepPage => "page-400",
+            Workload::Create => "create",
+            Workload::Update => "update",
+        }
+    }
+
     /// The name in the tables.
     pub fn name(self) -> &'static str {
         match self {
