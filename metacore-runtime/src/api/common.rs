@@ -558,8 +558,8 @@ async fn dynamic_options(
     }
     sql.push(" ORDER BY ")
         .ident(label.name)
-        .push(" ASC LIMIT ")
-        .bind(limit)
+        .push(" ASC")
+        .limit(limit)
         .push(" OFFSET ")
         .bind(offset);
     use sea_orm::ConnectionTrait;

@@ -63,6 +63,21 @@ impl Sql {
         self
     }
 
+    /// Appends ` LIMIT <n>` with `n` as an integer literal, not a parameter.
+    ///
+    /// SQLite (3.47 and later) reads a bound `LIMIT` while planning and marks the statement
+    /// to be re-planned whenever that parameter is bound again: a cached list statement with
+    /// `LIMIT ?` was parsed and planned anew on every request. A literal keeps one cached
+    /// plan per page size (a handful), on PostgreSQL too, whose generic plans would otherwise
+    /// guess the row count a `LIMIT $n` asks for.
+    /// Callers pass a validated, positive page size.
+    pub fn limit(&mut self, n: impl TryInto<i64>) -> &mut Self {
+        let n: i64 = n.try_into().unwrap_or(i64::MAX);
+        self.text.push_str(" LIMIT ");
+        self.text.push_str(&n.to_string());
+        self
+    }
+
     /// Appends `other` (its placeholders renumbered).
     pub fn append(&mut self, other: &Sql) -> &mut Self {
         if self.sqlite() {
@@ -142,6 +157,24 @@ mod tests {
         let mut lite = Sql::new(DatabaseBackend::Sqlite);
         lite.push("a = ").bind(1);
         assert_eq!(lite.text, "a = ?");
+    }
+
+    #[test]
+    fn a_limit_is_a_literal_not_a_parameter() {
+        for backend in [DatabaseBackend::Sqlite, DatabaseBackend::Postgres] {
+            let mut sql = Sql::new(backend);
+            sql.push("SELECT 1").limit(20u64).push(" OFFSET ").bind(40);
+            let offset = if backend == DatabaseBackend::Sqlite {
+                "?"
+            } else {
+                "$1"
+            };
+            assert_eq!(sql.text, format!("SELECT 1 LIMIT 20 OFFSET {offset}"));
+            assert_eq!(sql.values.len(), 1, "only the offset is bound");
+        }
+        let mut huge = Sql::new(DatabaseBackend::Sqlite);
+        huge.limit(u64::MAX);
+        assert_eq!(huge.text, format!(" LIMIT {}", i64::MAX));
     }
 
     #[test]

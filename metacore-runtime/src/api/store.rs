@@ -250,11 +250,7 @@ fn page_statement(
     select.push(" FROM ").ident(model.physical_table);
     if offset == 0 {
         // The first page is the start of the index range itself: nothing to skip.
-        select
-            .append(filter)
-            .append(order)
-            .push(" LIMIT ")
-            .bind(per_page as i64);
+        select.append(filter).append(order).limit(per_page);
         return select;
     }
     select
@@ -266,8 +262,7 @@ fn page_statement(
         .ident(model.physical_table)
         .append(filter)
         .append(order)
-        .push(" LIMIT ")
-        .bind(per_page as i64)
+        .limit(per_page)
         .push(" OFFSET ")
         .bind(offset.min(i64::MAX as u64) as i64)
         .push(")")

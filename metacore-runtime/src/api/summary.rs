@@ -266,8 +266,7 @@ pub async fn facets<M: ModelSchema>(call: Call<'_>, params: FacetParams) -> Face
             .ident(column.name)
             .push(" ORDER BY \"n\" DESC, ")
             .ident(column.name)
-            .push(" LIMIT ")
-            .bind(if needle.is_empty() { limit } else { MAX_GROUPS });
+            .limit(if needle.is_empty() { limit } else { MAX_GROUPS });
         let rows = state
             .db()
             .query_all_raw(sql.statement())
