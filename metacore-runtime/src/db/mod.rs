@@ -4,10 +4,13 @@
 //! * SQLite files get a pool of [`SQLITE_POOL_SIZE`] connections in WAL mode (readers never
 //!   wait for the one writer; sea-orm's default is a single connection, which let one addon
 //!   invocation holding it stall every request), a busy timeout, foreign keys on every
-//!   connection, and the addon SQL guard on each connection ([`crate::sql::sqlite_guard`]).
+//!   connection, and the addon SQL guard on each connection ([`crate::sql::sqlite_guard`]);
+//!   SQLite's memory statistics are off and its query plans stable ([`sqlite`]: why).
 //!   In-memory databases keep one connection (each connection would be its own database).
 //! * PostgreSQL URLs connect as they are; the database guard there is roles and row-level
 //!   security ([`crate::sql::pg_guard`]).
+
+mod sqlite;
 
 use std::time::Duration;
 
@@ -17,6 +20,8 @@ use sea_orm::{
     DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
     TransactionTrait, Value,
 };
+
+use crate::sql::sqlite_guard;
 
 /// Connections of a SQLite file pool.
 pub const SQLITE_POOL_SIZE: u32 = 8;
@@ -61,7 +66,20 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
             }
         });
     }
-    crate::sql::sqlite_guard::guard_connections(&mut options);
+    if url.starts_with("sqlite:") {
+        sqlite::configure_process();
+        // Each new connection gets the planner setting, then the addon SQL guard (as
+        // `sqlite_guard::guard_connections` installs it, which this replaces).
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlite::configure_connection(conn).await?;
+                    sqlite_guard::install(conn).await
+                })
+            })
+            .after_release(|conn, _| Box::pin(sqlite_guard::releasable(conn)))
+        });
+    }
     // Processes opening one SQLite file at the same moment can find it locked while another
     // switches it to WAL (that pragma does not wait on the busy handler): retry, within the
     // busy timeout, instead of failing to start.

@@ -170,7 +170,7 @@ fn control_leave(state: &State, args: &[Option<String>]) -> Result<Option<String
 }
 
 /// Installs the guard on a freshly opened connection.
-async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
+pub(crate) async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
     let state = Arc::new(State::default());
     let mut handle = conn.lock_handle().await?;
     ffi::install(&mut handle, &state)
@@ -182,7 +182,7 @@ async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error
 
 /// Whether a connection going back to the pool may be reused: not with the guard still on
 /// (a missing [`leave`]); such a connection is closed instead.
-async fn releasable(conn: &mut SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+pub(crate) async fn releasable(conn: &mut SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let on = ffi::installed(&mut handle).is_some_and(|state| state.is_active());
     if on {
