@@ -183,6 +183,11 @@ pub(crate) async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::
 /// Whether a connection going back to the pool may be reused: not with the guard still on
 /// (a missing [`leave`]); such a connection is closed instead.
 pub(crate) async fn releasable(conn: &mut SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+    // No guard on anywhere in the process: this connection's is off too, and asking its
+    // worker thread (a round trip on every release) would only confirm it.
+    if !state::any_active() {
+        return Ok(true);
+    }
     let mut handle = conn.lock_handle().await?;
     let on = ffi::installed(&mut handle).is_some_and(|state| state.is_active());
     if on {

@@ -2,7 +2,7 @@
 
 use metacore_core::storage::{search_table, ROW_COUNTS_TABLE};
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -93,6 +93,16 @@ struct Inner {
     denial: Option<String>,
 }
 
+/// Guards switched on right now, across every connection of the process: while none is, a
+/// connection going back to the pool needs no look at its own state (which would cost a
+/// round trip to the connection's worker thread on every release).
+static ACTIVE_GUARDS: AtomicUsize = AtomicUsize::new(0);
+
+/// True when some connection of the process has its guard on.
+pub(crate) fn any_active() -> bool {
+    ACTIVE_GUARDS.load(Ordering::SeqCst) > 0
+}
+
 /// One connection's guard, shared by its authorizer, progress handler and control functions.
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -146,6 +156,13 @@ fn is_system_table(table: &str) -> bool {
     table.starts_with("sqlite_") || table.starts_with("pragma_")
 }
 
+impl Drop for State {
+    /// A connection closed with its guard on no longer counts as guarded.
+    fn drop(&mut self) {
+        self.set_active(false);
+    }
+}
+
 impl State {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A poisoned lock only means a callback panicked (caught at the FFI boundary); the
@@ -154,6 +171,17 @@ impl State {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Switches the fast-path flag, keeping [`ACTIVE_GUARDS`] in step.
+    fn set_active(&self, on: bool) {
+        if self.active.swap(on, Ordering::SeqCst) != on {
+            if on {
+                ACTIVE_GUARDS.fetch_add(1, Ordering::SeqCst);
+            } else {
+                ACTIVE_GUARDS.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
     }
 
     /// Whether an addon statement is confined right now.
@@ -190,7 +218,7 @@ impl State {
                 .collect(),
         });
         inner.denial = None;
-        self.active.store(true, Ordering::SeqCst);
+        self.set_active(true);
         Ok(())
     }
 
@@ -200,7 +228,7 @@ impl State {
     /// caller rolls it back.
     pub(super) fn leave(&self) -> Option<String> {
         let mut inner = self.lock();
-        self.active.store(false, Ordering::SeqCst);
+        self.set_active(false);
         let stray = inner.rules.take().and_then(|rules| rules.stray_read());
         inner.denial.take().or(stray)
     }
