@@ -484,7 +484,9 @@ async fn list(
     let rows = if offset >= total {
         Vec::new()
     } else {
-        let limit = condition.bind(Bind::Int(per_page as i64));
+        // A literal (a validated integer): SQLite re-plans a statement whose bound LIMIT
+        // changes, which `metacore-app` avoids the same way.
+        let limit = per_page;
         let skip = condition.bind(Bind::Int(offset.min(i64::MAX as u64) as i64));
         let page_sql = format!(
             "SELECT {} FROM {TABLE} WHERE id IN (SELECT id FROM {TABLE} WHERE {} \
