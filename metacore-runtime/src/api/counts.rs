@@ -16,7 +16,7 @@
 //! * Tables without counting (no organisation), and organisations without a count, are
 //!   counted each time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use metacore_core::storage::ROW_COUNTS_TABLE;
@@ -48,10 +48,36 @@ pub(crate) struct Counted {
     pub live: u64,
 }
 
-/// Filtered totals by the row version they were counted at (one per server).
+/// Filtered totals by the row version they were counted at, and where pages of a list start
+/// (one per server).
 #[derive(Debug, Default)]
 pub struct CountCache {
     entries: Mutex<HashMap<Key, Counted>>,
+    starts: Mutex<HashMap<Key, PageStarts>>,
+}
+
+/// Most lists whose page starts a server remembers (all are forgotten when full).
+const MAX_LISTS: usize = 1024;
+/// Most page starts remembered per list (they are forgotten when full).
+const MAX_STARTS: usize = 64;
+
+/// Rows of one list at known offsets, valid at one row version.
+#[derive(Debug)]
+struct PageStarts {
+    version: i64,
+    /// The id (in its served form) of the row at each offset.
+    ids: BTreeMap<u64, String>,
+}
+
+/// A row of a list at a known offset, seen at a row version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PageStart {
+    /// The row version the row was at `offset`.
+    pub version: i64,
+    /// Its 0-based position in the list.
+    pub offset: u64,
+    /// Its id, as served.
+    pub id: String,
 }
 
 impl CountCache {
@@ -74,6 +100,36 @@ impl CountCache {
             entries.clear();
         }
         entries.insert(key, counted);
+    }
+
+    /// The remembered row of list `key` nearest before (or at) `offset`.
+    pub(crate) fn start_before(&self, key: &Key, offset: u64) -> Option<PageStart> {
+        let starts = self.starts.lock().unwrap_or_else(|p| p.into_inner());
+        let list = starts.get(key)?;
+        let (&at, id) = list.ids.range(..=offset).next_back()?;
+        Some(PageStart {
+            version: list.version,
+            offset: at,
+            id: id.clone(),
+        })
+    }
+
+    /// Remembers the rows of list `key` at `rows` (offset, id) as seen at `version`;
+    /// forgets those of other versions.
+    pub(crate) fn note_starts(&self, key: Key, version: i64, rows: &[(u64, String)]) {
+        let mut starts = self.starts.lock().unwrap_or_else(|p| p.into_inner());
+        if starts.len() >= MAX_LISTS && !starts.contains_key(&key) {
+            starts.clear();
+        }
+        let list = starts.entry(key).or_insert_with(|| PageStarts {
+            version,
+            ids: BTreeMap::new(),
+        });
+        if list.version != version || list.ids.len() + rows.len() > MAX_STARTS {
+            list.version = version;
+            list.ids.clear();
+        }
+        list.ids.extend(rows.iter().cloned());
     }
 }
 
@@ -199,6 +255,23 @@ mod tests {
         assert_eq!(cache.get(&key, 8), None, "a write since makes it stale");
         let other = ("t", Uuid::nil(), "WHERE x = $1|[2]".to_string());
         assert_eq!(cache.get(&other, 7), None, "values are part of the key");
+    }
+
+    #[test]
+    fn a_page_starts_from_the_nearest_row_of_its_version() {
+        let cache = CountCache::default();
+        let key = ("t", Uuid::nil(), String::new());
+        assert_eq!(cache.start_before(&key, 10), None);
+        cache.note_starts(key.clone(), 3, &[(20, "a".into()), (39, "b".into())]);
+        let start = |offset| cache.start_before(&key, offset).map(|s| (s.offset, s.id));
+        assert_eq!(start(19), None);
+        assert_eq!(start(20), Some((20, "a".into())));
+        assert_eq!(start(38), Some((20, "a".into())));
+        assert_eq!(start(7980), Some((39, "b".into())));
+        assert_eq!(cache.start_before(&key, 20).unwrap().version, 3);
+        cache.note_starts(key.clone(), 4, &[(60, "c".into())]);
+        assert_eq!(start(59), None, "rows of an older version are forgotten");
+        assert_eq!(start(60), Some((60, "c".into())));
     }
 
     #[test]

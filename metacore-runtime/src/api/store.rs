@@ -16,7 +16,9 @@ use super::query::ListQuery;
 use super::schema::{required_on_create, served_columns, Row};
 use super::sql::{quote, Sql};
 use super::value::{decode, parse_json, Cell, Parsed};
-use crate::registry::{AddonDescriptor, ColumnDescriptor, ColumnRole, ModelDescriptor, RowRule};
+use crate::registry::{
+    AddonDescriptor, ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor, RowRule,
+};
 use metacore_core::storage::ROW_COUNTS_TABLE;
 
 /// A row as cells by column name.
@@ -78,8 +80,11 @@ fn db_error(error: DbErr) -> ApiError {
 /// organisation's rows are counted, the page reads their count and version in the same
 /// statement (one snapshot): an unfiltered total is that count, a filtered one the
 /// [`CountCache`]'s when counted at that version — one round trip either way — else it is
-/// counted after the page. An empty page, or an organisation without a count, takes the
-/// general path: the total from `counts::total` first, then the page if it has rows.
+/// counted after the page. A later page starts from the nearest row an earlier page of the
+/// same list showed at that version ([`seek`]), skipping only the entries after it; a page
+/// that finds the version changed is read again from the start of the list. An empty page,
+/// or an organisation without a count, takes the general path: the total from
+/// `counts::total` first, then the page if it has rows.
 pub async fn list(
     db: &impl ConnectionTrait,
     counts: &CountCache,
@@ -106,39 +111,64 @@ pub async fn list(
         // A page past the cached total is empty: the general path answers it from the
         // version alone.
         let past_end = cached.is_some_and(|c| offset >= c.matching);
-        if !past_end {
-            let page_filter = match (&query.scan_condition, cached) {
+        let starts_key = seekable(model, query).then(|| {
+            let (table, org, filter) = counts::key(model, org, &filter);
+            (table, org, format!("{filter}{}", order.cache_key()))
+        });
+        let start = match &starts_key {
+            Some(key) if offset > 0 && !past_end => counts.start_before(key, offset),
+            _ => None,
+        };
+        let attempts = if past_end {
+            Vec::new()
+        } else if start.is_some() {
+            vec![start, None]
+        } else {
+            vec![None]
+        };
+        for start in attempts {
+            let mut page_filter = match (&query.scan_condition, cached) {
                 (Some(scan), Some(c)) if scans_in_order(query, offset, c.live, c.matching) => {
                     list_filter(backend, model, org, scan)
                 }
                 _ => filter.clone(),
             };
-            let statement = page_statement(
-                model,
-                &page_filter,
-                &order,
-                query.per_page,
-                offset,
-                Some(org),
-            );
+            let mut skip = offset;
+            if let Some(start) = &start {
+                let Some(seek) = seek(model, query, backend, &start.id) else {
+                    continue;
+                };
+                page_filter.push(" AND ").append(&seek);
+                skip = offset - start.offset;
+            }
+            let statement =
+                page_statement(model, &page_filter, &order, query.per_page, skip, Some(org));
             let rows = db
                 .query_all_raw(statement.statement())
                 .await
                 .map_err(db_error)?;
-            if let Some(seen) = rows.first().map(counted_in).transpose()?.flatten() {
-                let matching = match (key, cached) {
-                    (None, _) => seen.live,
-                    (Some(_), Some(c)) if c.version == seen.version => c.matching,
-                    (Some(key), _) => {
-                        let matching = counts::count_all(db, model, &filter)
-                            .await
-                            .map_err(db_error)?;
-                        counts.put(key, counts::Counted { matching, ..seen });
-                        matching
-                    }
-                };
-                return Ok((decode_rows(model, &rows)?, matching));
+            let Some(seen) = rows.first().map(counted_in).transpose()?.flatten() else {
+                continue;
+            };
+            if start.as_ref().is_some_and(|s| s.version != seen.version) {
+                continue;
             }
+            let matching = match (&key, cached) {
+                (None, _) => seen.live,
+                (Some(_), Some(c)) if c.version == seen.version => c.matching,
+                (Some(key), _) => {
+                    let matching = counts::count_all(db, model, &filter)
+                        .await
+                        .map_err(db_error)?;
+                    counts.put(key.clone(), counts::Counted { matching, ..seen });
+                    matching
+                }
+            };
+            let rows = decode_rows(model, &rows)?;
+            if let Some(key) = starts_key {
+                counts.note_starts(key, seen.version, &page_ends(model, offset, &rows));
+            }
+            return Ok((rows, matching));
         }
     }
     let totals = counts::total(db, counts, model, org, &filter, filtered)
@@ -162,6 +192,78 @@ pub async fn list(
         .await
         .map_err(db_error)?;
     Ok((decode_rows(model, &rows)?, total))
+}
+
+/// True when a page of `query` can start at a row of an earlier page: every column of its
+/// order is never NULL (a comparison with NULL would drop rows) and compares as stored (not
+/// SQLite's numeric text, ordered through a cast).
+fn seekable(model: &ModelDescriptor, query: &ListQuery) -> bool {
+    let id = model.id_column();
+    matches!(
+        id.kind,
+        ColumnKind::Uuid
+            | ColumnKind::Text
+            | ColumnKind::Varchar(_)
+            | ColumnKind::Integer
+            | ColumnKind::Bigint
+    ) && query.order.iter().all(|(column, _)| {
+        !column.nullable && !matches!(column.kind, ColumnKind::Numeric(_) | ColumnKind::Json)
+    })
+}
+
+/// `(<order columns>) <= (SELECT <order columns> FROM t WHERE id = :id)` (`>=` ascending):
+/// the rows of the list from row `id` on, compared on the row's own stored values. A row
+/// that is gone matches nothing (the comparison is NULL). `None` when `id` does not parse.
+fn seek(
+    model: &ModelDescriptor,
+    query: &ListQuery,
+    backend: DatabaseBackend,
+    id: &str,
+) -> Option<Sql> {
+    let id_column = model.id_column();
+    let id = super::value::parse_text(id_column, id).ok()?;
+    let columns = query
+        .order
+        .iter()
+        .map(|(column, _)| quote(column.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let descending = query.order.first().is_some_and(|(_, d)| *d);
+    let mut sql = Sql::new(backend);
+    sql.push("(")
+        .push(&columns)
+        .push(if descending {
+            ") <= (SELECT "
+        } else {
+            ") >= (SELECT "
+        })
+        .push(&columns)
+        .push(" FROM ")
+        .ident(model.physical_table)
+        .push(" WHERE ")
+        .ident(id_column.name)
+        .push(" = ")
+        .bind(id.value)
+        .push(")");
+    Some(sql)
+}
+
+/// The first and last rows of a page at `offset` as (offset, id) to start later pages from.
+fn page_ends(model: &ModelDescriptor, offset: u64, rows: &[Cells]) -> Vec<(u64, String)> {
+    let id = model.id_column().name;
+    let id_of = |row: &Cells| {
+        row.iter()
+            .find(|(name, _)| *name == id)
+            .map(|(_, cell)| cell.label())
+    };
+    let mut ends = Vec::new();
+    if let Some(first) = rows.first().and_then(id_of) {
+        ends.push((offset, first));
+    }
+    if let Some(last) = rows.last().filter(|_| rows.len() > 1).and_then(id_of) {
+        ends.push((offset + rows.len() as u64 - 1, last));
+    }
+    ends
 }
 
 /// The organisation's live rows and row version a page read beside its rows (`None` when

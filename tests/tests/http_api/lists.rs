@@ -292,6 +292,50 @@ async fn lists(db: DatabaseConnection) {
         );
     }
     assert_eq!(paged, all_ids, "pages partition the default order");
+    // Later pages start from rows earlier pages showed; after a write they start over.
+    let newest = server
+        .send(
+            "POST",
+            "/api/data/customers",
+            admin,
+            Some(&json!({"name": "Newest", "tier": "gold"})),
+        )
+        .await;
+    assert_eq!(newest.status, 201, "{}", newest.text);
+    let ids_of = |reply: &Value| -> Vec<String> {
+        reply["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let second = list("per_page=7&page=2".into()).await;
+    assert_eq!(ids_of(&second), all_ids[6..13], "page 2 moved by one row");
+    let newest_id = newest.body["data"]["id"].as_str().unwrap();
+    let gone = server
+        .send(
+            "DELETE",
+            &format!("/api/data/customers/{newest_id}"),
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, 200, "{}", gone.text);
+    assert_eq!(
+        ids_of(&list("per_page=7&page=2".into()).await),
+        all_ids[7..14]
+    );
+    let by_name = ids_of(&list("per_page=200&sortBy=name&order=asc".into()).await);
+    let mut name_pages = Vec::new();
+    for page in 1.. {
+        let ids = ids_of(&list(format!("per_page=3&page={page}&sortBy=name&order=asc")).await);
+        if ids.is_empty() {
+            break;
+        }
+        name_pages.extend(ids);
+    }
+    assert_eq!(name_pages, by_name, "pages partition a sorted order");
     let sorted = list("per_page=3&page=2&sortBy=name&order=asc".into()).await;
     let names: Vec<&str> = sorted["data"]
         .as_array()
