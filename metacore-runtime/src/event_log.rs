@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 use crate::db::statement;
 use crate::events::Event;
+use crate::webhooks::queue;
 
 /// The events, by (organisation, sequence).
 pub const EVENTS_TABLE: &str = "metacore_events";
@@ -85,44 +86,60 @@ pub fn retention_from(lookup: impl Fn(&str) -> Option<String>) -> Result<u32, St
 /// and gives it its organisation's next sequence number, which is returned (and set on the
 /// event).
 pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64, DbErr> {
-    let sql = format!(
+    let next = format!(
         "INSERT INTO {SEQUENCES_TABLE} (organization_id, last) VALUES ($1, 1) \
          ON CONFLICT (organization_id) DO UPDATE SET last = {SEQUENCES_TABLE}.last + 1 \
          RETURNING last"
     );
-    let row = txn
-        .query_one_raw(statement(txn, &sql, vec![event.org_id.into()]))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
-    let sequence: i64 = row.try_get("", "last")?;
-    let insert = format!(
-        "INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, actor_id, \
-         occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    );
     let payload = event.payload.to_string();
     let mut values: Vec<Value> = vec![
         event.org_id.into(),
-        sequence.into(),
         event.topic.clone().into(),
         event.producer.clone().into(),
         event.actor_id.into(),
         event.occurred_at.into(),
         payload.clone().into(),
     ];
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        // Announced to every process at the commit (and never if it rolls back), in the same
-        // statement as the insert.
+    let sequence = if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // One round trip: the next sequence, the event, its announcement to every process at
+        // the commit (never if it rolls back) and the organisation's webhooks to queue it for.
         let sql = format!(
-            "WITH logged AS ({insert} RETURNING sequence) \
-             SELECT pg_notify('{CHANNEL}', $8) FROM logged"
+            "WITH next AS ({next}), \
+             logged AS (INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, \
+             actor_id, occurred_at, payload) VALUES ($1, (SELECT last FROM next), $2, $3, $4, \
+             $5, $6) RETURNING sequence), \
+             announced AS (SELECT sequence, pg_notify('{CHANNEL}', $7 || sequence || $8) AS sent \
+             FROM logged) \
+             SELECT a.sequence, a.sent, w.id AS {id}, w.events AS {events} FROM announced a {join}",
+            id = queue::SUBSCRIBER_ID,
+            events = queue::SUBSCRIBER_EVENTS,
+            join = queue::subscribers_join(),
         );
-        values.push(notice(event.org_id, sequence).into());
-        txn.query_all_raw(statement(txn, &sql, values)).await?;
+        let (before, after) = notice_parts(event.org_id);
+        values.extend([before.into(), after.into()]);
+        let rows = txn.query_all_raw(statement(txn, &sql, values)).await?;
+        let first = rows
+            .first()
+            .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
+        let sequence: i64 = first.try_get("", "sequence")?;
+        queue::enqueue_for(txn, event, sequence, &payload, &rows).await?;
+        sequence
     } else {
+        let row = txn
+            .query_one_raw(statement(txn, &next, vec![event.org_id.into()]))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
+        let sequence: i64 = row.try_get("", "last")?;
+        values.insert(1, sequence.into());
+        let insert = format!(
+            "INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, actor_id, \
+             occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        );
         txn.execute_raw(statement(txn, &insert, values)).await?;
-    }
-    // The outbound webhooks' deliveries of this event, in its transaction (§6.2).
-    crate::webhooks::queue::enqueue(txn, event, sequence, &payload).await?;
+        // The outbound webhooks' deliveries of this event, in its transaction (§6.2).
+        queue::enqueue(txn, event, sequence, &payload).await?;
+        sequence
+    };
     event.sequence = Some(sequence);
     Ok(sequence)
 }
@@ -139,8 +156,9 @@ pub(crate) fn process_id() -> Uuid {
     *ID.get_or_init(Uuid::new_v4)
 }
 
-fn notice(org: Uuid, sequence: i64) -> String {
-    format!("{org}:{sequence}:{}", process_id())
+/// The text around the sequence in a notice of `org`'s event: `<org>:` and `:<process>`.
+fn notice_parts(org: Uuid) -> (String, String) {
+    (format!("{org}:"), format!(":{}", process_id()))
 }
 
 /// The organisation and sequence of a [`CHANNEL`] notice written by another process; `None`
@@ -264,7 +282,8 @@ mod tests {
     #[test]
     fn notices_of_this_process_are_skipped() {
         let org = Uuid::new_v4();
-        assert_eq!(parse_notice(&notice(org, 7)), None);
+        let (before, after) = notice_parts(org);
+        assert_eq!(parse_notice(&format!("{before}7{after}")), None);
         let other = format!("{org}:7:{}", Uuid::new_v4());
         assert_eq!(parse_notice(&other), Some((org, 7)));
         assert_eq!(parse_notice("garbage"), None);

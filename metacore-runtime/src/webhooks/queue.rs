@@ -39,20 +39,49 @@ pub async fn enqueue(
     payload: &str,
 ) -> Result<usize, DbErr> {
     let sql = format!(
-        "SELECT id, events FROM {WEBHOOKS_TABLE} WHERE organization_id = $1 AND active = $2 \
-         AND deleted_at IS NULL"
+        "SELECT id AS {SUBSCRIBER_ID}, events AS {SUBSCRIBER_EVENTS} FROM {WEBHOOKS_TABLE} \
+         WHERE organization_id = $1 AND active = $2 AND deleted_at IS NULL"
     );
     let rows = txn
         .query_all_raw(statement(txn, &sql, vec![event.org_id.into(), true.into()]))
         .await?;
+    enqueue_for(txn, event, sequence, payload, &rows).await
+}
+
+/// The column of a [`subscribers_join`] row naming a webhook (NULL: none).
+pub(crate) const SUBSCRIBER_ID: &str = "metacore_webhook_id";
+/// The column of a [`subscribers_join`] row holding that webhook's event patterns.
+pub(crate) const SUBSCRIBER_EVENTS: &str = "metacore_webhook_events";
+
+/// `LEFT JOIN` of the active, not deleted webhooks of organisation `$1` (as
+/// [`SUBSCRIBER_ID`], [`SUBSCRIBER_EVENTS`]): appended to a statement that already returns one
+/// row, it makes [`enqueue`]'s query part of that statement (one round trip fewer per event).
+pub(crate) fn subscribers_join() -> String {
+    format!(
+        "LEFT JOIN {WEBHOOKS_TABLE} w ON w.organization_id = $1 AND w.active = TRUE \
+         AND w.deleted_at IS NULL"
+    )
+}
+
+/// [`enqueue`] with the organisation's webhooks already read: `rows` carry
+/// [`SUBSCRIBER_ID`] (NULL for none) and [`SUBSCRIBER_EVENTS`].
+pub(crate) async fn enqueue_for(
+    txn: &impl ConnectionTrait,
+    event: &Event,
+    sequence: i64,
+    payload: &str,
+    rows: &[QueryResult],
+) -> Result<usize, DbErr> {
     let mut queued = 0;
     for row in rows {
-        let patterns: String = row.try_get("", "events")?;
+        let Some(webhook) = row.try_get::<Option<Uuid>>("", SUBSCRIBER_ID)? else {
+            continue;
+        };
+        let patterns: String = row.try_get("", SUBSCRIBER_EVENTS)?;
         let patterns: Vec<String> = serde_json::from_str(&patterns).unwrap_or_default();
         if !super::store::matches_any(&patterns, &event.topic) {
             continue;
         }
-        let webhook: Uuid = row.try_get("", "id")?;
         insert(
             txn,
             &NewDelivery {
