@@ -81,7 +81,7 @@ fn db_error(error: DbErr) -> ApiError {
 /// statement (one snapshot): an unfiltered total is that count, a filtered one the
 /// [`CountCache`]'s when counted at that version — one round trip either way — else it is
 /// counted after the page. A later page starts from the nearest row an earlier page of the
-/// same list showed at that version ([`seek`]), skipping only the entries after it; a page
+/// same list showed at that version (a row-value seek), skipping only the entries after it; a page
 /// that finds the version changed is read again from the start of the list. An empty page,
 /// or an organisation without a count, takes the general path: the total from
 /// `counts::total` first, then the page if it has rows.

@@ -5,7 +5,8 @@
 //!   wait for the one writer; sea-orm's default is a single connection, which let one addon
 //!   invocation holding it stall every request), a busy timeout, foreign keys on every
 //!   connection, and the addon SQL guard on each connection ([`crate::sql::sqlite_guard`]);
-//!   SQLite's memory statistics are off and its query plans stable ([`sqlite`]: why).
+//!   SQLite's memory statistics are off and its query plans stable (the private `sqlite`
+//!   module says why).
 //!   In-memory databases keep one connection (each connection would be its own database).
 //! * PostgreSQL URLs connect as they are; the database guard there is roles and row-level
 //!   security ([`crate::sql::pg_guard`]).
