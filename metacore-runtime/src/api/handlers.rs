@@ -81,12 +81,7 @@ pub(crate) fn row_json(cells: &Cells) -> serde_json::Value {
 }
 
 pub(crate) fn id_of<M: ModelSchema>(cells: &Cells) -> String {
-    let id = M::model().id_column().name;
-    cells
-        .iter()
-        .find(|(k, _)| *k == id)
-        .map(|(_, v)| v.label())
-        .unwrap_or_default()
+    store::id_label(M::model(), cells).unwrap_or_default()
 }
 
 /// `GET /api/data/{model}`.

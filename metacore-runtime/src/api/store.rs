@@ -111,8 +111,11 @@ pub async fn list(
         // A page past the cached total is empty: the general path answers it from the
         // version alone.
         let past_end = cached.is_some_and(|c| offset >= c.matching);
+        // The list's page starts: its count key (computed once) and its order.
         let starts_key = seekable(model, query).then(|| {
-            let (table, org, filter) = counts::key(model, org, &filter);
+            let (table, org, filter) = key
+                .clone()
+                .unwrap_or_else(|| counts::key(model, org, &filter));
             (table, org, format!("{filter}{}", order.cache_key()))
         });
         let start = match &starts_key {
@@ -248,14 +251,18 @@ fn seek(
     Some(sql)
 }
 
+/// The id of the row `cells` of `model`, in its served form (`None` without an id cell).
+pub(crate) fn id_label(model: &ModelDescriptor, cells: &Cells) -> Option<String> {
+    let id = model.id_column().name;
+    cells
+        .iter()
+        .find(|(name, _)| *name == id)
+        .map(|(_, cell)| cell.label())
+}
+
 /// The first and last rows of a page at `offset` as (offset, id) to start later pages from.
 fn page_ends(model: &ModelDescriptor, offset: u64, rows: &[Cells]) -> Vec<(u64, String)> {
-    let id = model.id_column().name;
-    let id_of = |row: &Cells| {
-        row.iter()
-            .find(|(name, _)| *name == id)
-            .map(|(_, cell)| cell.label())
-    };
+    let id_of = |row: &Cells| id_label(model, row);
     let mut ends = Vec::new();
     if let Some(first) = rows.first().and_then(id_of) {
         ends.push((offset, first));
