@@ -66,8 +66,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
                 sqlite.journal_mode(SqliteJournalMode::Wal)
             }
         });
-    }
-    if url.starts_with("sqlite:") {
         sqlite::configure_process();
         // Each new connection gets the planner setting, then the addon SQL guard (as
         // `sqlite_guard::guard_connections` installs it, which this replaces).
