@@ -118,9 +118,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         let (before, after) = notice_parts(event.org_id);
         values.extend([before.into(), after.into()]);
         let rows = txn.query_all_raw(statement(txn, &sql, values)).await?;
-        let first = rows
-            .first()
-            .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
+        let first = rows.first().ok_or_else(sequence_missing)?;
         let sequence: i64 = first.try_get("", "sequence")?;
         queue::enqueue_for(txn, event, sequence, &payload, &rows).await?;
         sequence
@@ -128,7 +126,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         let row = txn
             .query_one_raw(statement(txn, &next, vec![event.org_id.into()]))
             .await?
-            .ok_or_else(|| DbErr::RecordNotFound("the event sequence was not returned".into()))?;
+            .ok_or_else(sequence_missing)?;
         let sequence: i64 = row.try_get("", "last")?;
         values.insert(1, sequence.into());
         let insert = format!(
@@ -154,6 +152,11 @@ pub const CHANNEL: &str = "metacore_events";
 pub(crate) fn process_id() -> Uuid {
     static ID: std::sync::OnceLock<Uuid> = std::sync::OnceLock::new();
     *ID.get_or_init(Uuid::new_v4)
+}
+
+/// The error of a sequence statement that returned no row.
+fn sequence_missing() -> DbErr {
+    DbErr::RecordNotFound("the event sequence was not returned".into())
 }
 
 /// The text around the sequence in a notice of `org`'s event: `<org>:` and `:<process>`.

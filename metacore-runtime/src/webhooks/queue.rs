@@ -39,11 +39,11 @@ pub async fn enqueue(
     payload: &str,
 ) -> Result<usize, DbErr> {
     let sql = format!(
-        "SELECT id AS {SUBSCRIBER_ID}, events AS {SUBSCRIBER_EVENTS} FROM {WEBHOOKS_TABLE} \
-         WHERE organization_id = $1 AND active = $2 AND deleted_at IS NULL"
+        "SELECT w.id AS {SUBSCRIBER_ID}, w.events AS {SUBSCRIBER_EVENTS} FROM {WEBHOOKS_TABLE} w \
+         WHERE {SUBSCRIBED}"
     );
     let rows = txn
-        .query_all_raw(statement(txn, &sql, vec![event.org_id.into(), true.into()]))
+        .query_all_raw(statement(txn, &sql, vec![event.org_id.into()]))
         .await?;
     enqueue_for(txn, event, sequence, payload, &rows).await
 }
@@ -57,11 +57,11 @@ pub(crate) const SUBSCRIBER_EVENTS: &str = "metacore_webhook_events";
 /// [`SUBSCRIBER_ID`], [`SUBSCRIBER_EVENTS`]): appended to a statement that already returns one
 /// row, it makes [`enqueue`]'s query part of that statement (one round trip fewer per event).
 pub(crate) fn subscribers_join() -> String {
-    format!(
-        "LEFT JOIN {WEBHOOKS_TABLE} w ON w.organization_id = $1 AND w.active = TRUE \
-         AND w.deleted_at IS NULL"
-    )
+    format!("LEFT JOIN {WEBHOOKS_TABLE} w ON {SUBSCRIBED}")
 }
+
+/// The webhooks `w` an event of organisation `$1` is queued for: active and not deleted.
+const SUBSCRIBED: &str = "w.organization_id = $1 AND w.active = TRUE AND w.deleted_at IS NULL";
 
 /// [`enqueue`] with the organisation's webhooks already read: `rows` carry
 /// [`SUBSCRIBER_ID`] (NULL for none) and [`SUBSCRIBER_EVENTS`].
