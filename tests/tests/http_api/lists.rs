@@ -280,16 +280,18 @@ async fn lists(db: DatabaseConnection) {
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_string())
         .collect();
+    let ids_of = |reply: &Value| -> Vec<String> {
+        reply["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
     let mut paged = Vec::new();
     for page in 1..=7 {
         let reply = list(format!("per_page=7&page={page}")).await;
-        paged.extend(
-            reply["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["id"].as_str().unwrap().to_string()),
-        );
+        paged.extend(ids_of(&reply));
     }
     assert_eq!(paged, all_ids, "pages partition the default order");
     // Later pages start from rows earlier pages showed; after a write they start over.
@@ -302,14 +304,6 @@ async fn lists(db: DatabaseConnection) {
         )
         .await;
     assert_eq!(newest.status, 201, "{}", newest.text);
-    let ids_of = |reply: &Value| -> Vec<String> {
-        reply["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let second = list("per_page=7&page=2".into()).await;
     assert_eq!(ids_of(&second), all_ids[6..13], "page 2 moved by one row");
     let newest_id = newest.body["data"]["id"].as_str().unwrap();
