@@ -14,7 +14,14 @@
 //!   which for the list statements was every request. The API writes its statements for
 //!   the indexes the compiler emits; one plan per statement text is what they need.
 //!
-//! Neither setting changes what a statement returns.
+//! * **A page cache per connection** (a build setting: `LIBSQLITE3_FLAGS` in the workspace's
+//!   `.cargo/config.toml` undefines `SQLITE_ENABLE_MEMORY_MANAGEMENT`, which libsqlite3-sys
+//!   defines). With it, every connection of the process shares one page cache, and each page
+//!   a statement reads locks and unlocks that cache's one mutex: a search testing a few
+//!   hundred rows spent a sixth of its time there. It only serves `sqlite3_release_memory`,
+//!   which metacore never calls. A test of this module checks the build.
+//!
+//! None of these changes what a statement returns.
 
 #![allow(unsafe_code)]
 
@@ -140,6 +147,25 @@ mod tests {
             (current, highest),
             (0, 0),
             "with statistics off SQLite counts no memory, though connections are open"
+        );
+    }
+
+    #[tokio::test]
+    async fn each_connection_keeps_a_page_cache_of_its_own() {
+        let (db, _conn) = pooled().await;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT sqlite_compileoption_used('ENABLE_MEMORY_MANAGEMENT') AS shared",
+            ))
+            .await
+            .unwrap()
+            .expect("one row");
+        let shared: i64 = row.try_get("", "shared").unwrap();
+        assert_eq!(
+            shared, 0,
+            "SQLite was built with SQLITE_ENABLE_MEMORY_MANAGEMENT: every connection shares one \
+             page cache behind one mutex (is LIBSQLITE3_FLAGS in .cargo/config.toml applied?)"
         );
     }
 }
