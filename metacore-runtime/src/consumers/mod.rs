@@ -12,10 +12,14 @@
 //! one slow organisation does not hold up the others) when this process commits an event the
 //! consumer wants there; every [`Settings::poll`], and when another process announces an
 //! event ([`crate::coherence`]), it looks for every organisation whose log is ahead of its
-//! cursor (which also moves the cursor past the events it skips, in one write per batch). Several processes may run the
-//! same consumers on one database: an organisation's cursor is *leased* (`leased_by`,
-//! `lease_until`, renewed as it moves) and only the lease holder reads past it; an expired
-//! lease (a killed process) is taken over.
+//! cursor (which also moves the cursor past the events it skips, in one write per batch).
+//! Several processes may run the same consumers on one database: an organisation's cursor is
+//! *leased* (`leased_by`, `lease_until`, renewed as it moves) and only the lease holder reads
+//! past it; an expired lease (a killed process) is taken over. A process keeps the leases it
+//! holds between drains instead of releasing each: while a lease has more than half of
+//! [`Settings::lease`] to run, the next drain starts from the cursor it remembers, so a busy
+//! organisation costs one cursor write per handled event rather than three writes (claim,
+//! advance, release) per drain. A lease nobody renews lapses for another process to take.
 //!
 //! Each event is handled on a task of its own, so a consumer that panics is caught like one
 //! that fails. A failure is retried after each delay of the consumer's schedule
@@ -29,8 +33,8 @@
 pub mod handlers;
 pub mod subscriptions;
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -158,6 +162,7 @@ pub fn start(state: &ApiState, consumers: Vec<Arc<dyn Consumer>>, settings: Sett
                 consumer,
                 settings: settings.clone(),
                 owner,
+                held: Arc::default(),
             };
             tokio::spawn(runner.run())
         })
@@ -190,6 +195,17 @@ struct Runner {
     consumer: Arc<dyn Consumer>,
     settings: Settings,
     owner: Uuid,
+    /// The leases this runner holds: per organisation, its cursor and when the lease ends.
+    held: Arc<Mutex<HashMap<Uuid, Held>>>,
+}
+
+/// A lease a [`Runner`] holds ([`Runner::held`]).
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    /// The cursor, as this runner last wrote it.
+    cursor: i64,
+    /// `lease_until` as this runner last wrote it (ms since the epoch).
+    until: i64,
 }
 
 impl Runner {
@@ -326,9 +342,7 @@ impl Runner {
                 }
             }
         }
-        if let Err(error) = self.release(org).await {
-            tracing::warn!(consumer = name, %org, %error, "cannot release an event cursor");
-        }
+        // The lease is kept for the organisation's next events (see the module docs).
         true
     }
 
@@ -377,6 +391,9 @@ impl Runner {
     /// Creates the cursor when missing, then leases it; its position, or `None` when
     /// another live process holds it.
     async fn claim(&self, org: Uuid, registered: DateTime<Utc>) -> Result<Option<i64>, DbErr> {
+        if let Some(cursor) = self.fresh_lease(org) {
+            return Ok(Some(cursor));
+        }
         let db = self.state.db();
         let name = self.consumer.name();
         let exists = format!(
@@ -415,16 +432,44 @@ impl Runner {
              AND (leased_by IS NULL OR leased_by = $3 OR lease_until < $5) \
              RETURNING last_sequence"
         );
+        let until = self.lease_until(Duration::ZERO);
         let values: Vec<Value> = vec![
             name.into(),
             org.into(),
             self.owner.into(),
-            self.lease_until(Duration::ZERO).into(),
+            until.into(),
             now_ms().into(),
         ];
         let _turn = self.state.write_turn().await;
         let row = db.query_one_raw(statement(db, &claim, values)).await?;
-        row.map(|row| row.try_get("", "last_sequence")).transpose()
+        let cursor = row
+            .map(|row| row.try_get::<i64>("", "last_sequence"))
+            .transpose()?;
+        match cursor {
+            Some(cursor) => self.hold(org, Held { cursor, until }),
+            None => self.forget(org),
+        }
+        Ok(cursor)
+    }
+
+    /// The cursor of `org` when this runner holds its lease with more than half of it to
+    /// run: no other process can have taken it, so the cursor is where this runner left it.
+    fn fresh_lease(&self, org: Uuid) -> Option<i64> {
+        let half = (self.settings.lease.as_millis() / 2) as i64;
+        let held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.get(&org)
+            .filter(|lease| now_ms() < lease.until - half)
+            .map(|lease| lease.cursor)
+    }
+
+    fn hold(&self, org: Uuid, lease: Held) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.insert(org, lease);
+    }
+
+    fn forget(&self, org: Uuid) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.remove(&org);
     }
 
     /// Moves the cursor to `sequence` and renews the lease; false when the lease was lost.
@@ -433,17 +478,30 @@ impl Runner {
             "UPDATE {CURSORS_TABLE} SET last_sequence = $4, lease_until = $5 \
              WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"
         );
+        let until = self.lease_until(Duration::ZERO);
         let values: Vec<Value> = vec![
             self.consumer.name().into(),
             org.into(),
             self.owner.into(),
             sequence.into(),
-            self.lease_until(Duration::ZERO).into(),
+            until.into(),
         ];
         let db = self.state.db();
         let _turn = self.state.write_turn().await;
-        let done = db.execute_raw(statement(db, &sql, values)).await?;
-        Ok(done.rows_affected() == 1)
+        let done = db.execute_raw(statement(db, &sql, values)).await;
+        let moved = matches!(&done, Ok(done) if done.rows_affected() == 1);
+        if moved {
+            self.hold(
+                org,
+                Held {
+                    cursor: sequence,
+                    until,
+                },
+            );
+        } else {
+            self.forget(org);
+        }
+        done.map(|_| moved)
     }
 
     /// Renews the lease for `extra` more than usual (a retry's wait).
@@ -452,6 +510,7 @@ impl Runner {
             "UPDATE {CURSORS_TABLE} SET lease_until = $4 \
              WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"
         );
+        // The remembered lease keeps its end: a longer one is only a margin.
         let values: Vec<Value> = vec![
             self.consumer.name().into(),
             org.into(),
@@ -464,7 +523,9 @@ impl Runner {
         Ok(())
     }
 
+    /// Gives up the lease of `org` (its log could not be read).
     async fn release(&self, org: Uuid) -> Result<(), DbErr> {
+        self.forget(org);
         let sql = format!(
             "UPDATE {CURSORS_TABLE} SET leased_by = NULL, lease_until = 0 \
              WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"

@@ -13,7 +13,7 @@ use metacore_runtime::consumers::handlers::Handler;
 use metacore_runtime::consumers::{self, Consumer};
 use metacore_runtime::events::Event;
 use metacore_runtime::testing;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -171,6 +171,26 @@ async fn consumers_resume_and_isolate(db: DatabaseConnection) {
     // In order; at most the event being handled at the kill is handled twice.
     assert!(seen.len() - distinct.len() <= 1, "{seen:?}");
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "in order: {seen:?}");
+    // Caught up and idle, the recorder keeps its lease (its next events need no claim), and
+    // its cursor is at the last event it handled.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let db = server.state.db();
+    let cursor = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT last_sequence, CASE WHEN leased_by IS NULL THEN 0 ELSE 1 END AS held \
+             FROM metacore_event_cursors WHERE consumer = 'test-recorder'",
+        ))
+        .await
+        .expect("the cursor query")
+        .expect("the recorder's cursor");
+    let held: i32 = cursor.try_get("", "held").expect("held");
+    let last: i64 = cursor.try_get("", "last_sequence").expect("last_sequence");
+    assert_eq!(held, 1, "the lease is kept between drains");
+    assert!(
+        expected.contains(&last),
+        "the cursor is at a handled event ({last})"
+    );
     // The panicking handler hurt nobody: the good one saw every create.
     wait_until("the good handler caught up", || {
         good.lock().expect("lock").len() >= 45
