@@ -84,7 +84,7 @@ pub fn retention_from(lookup: impl Fn(&str) -> Option<String>) -> Result<u32, St
 
 /// Appends `event` to the log through `txn` — the transaction of the change that caused it —
 /// and gives it its organisation's next sequence number, which is returned (and set on the
-/// event).
+/// event, with the number of webhook deliveries it queued).
 pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64, DbErr> {
     let next = format!(
         "INSERT INTO {SEQUENCES_TABLE} (organization_id, last) VALUES ($1, 1) \
@@ -120,7 +120,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         let rows = txn.query_all_raw(statement(txn, &sql, values)).await?;
         let first = rows.first().ok_or_else(sequence_missing)?;
         let sequence: i64 = first.try_get("", "sequence")?;
-        queue::enqueue_for(txn, event, sequence, &payload, &rows).await?;
+        event.deliveries = queue::enqueue_for(txn, event, sequence, &payload, &rows).await?;
         sequence
     } else {
         let row = txn
@@ -135,7 +135,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         );
         txn.execute_raw(statement(txn, &insert, values)).await?;
         // The outbound webhooks' deliveries of this event, in its transaction (§6.2).
-        queue::enqueue(txn, event, sequence, &payload).await?;
+        event.deliveries = queue::enqueue(txn, event, sequence, &payload).await?;
         sequence
     };
     event.sequence = Some(sequence);
@@ -225,6 +225,7 @@ pub async fn read(
                 payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
                 occurred_at: row.try_get::<DateTime<Utc>>("", "occurred_at")?,
                 sequence: Some(row.try_get("", "sequence")?),
+                deliveries: 0,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;

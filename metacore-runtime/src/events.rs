@@ -33,6 +33,10 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
     /// Its number in the organisation's log, once written there ([`crate::event_log`]).
     pub sequence: Option<i64>,
+    /// How many outbound webhook deliveries its [`crate::event_log::append`] in this process
+    /// queued: this process's delivery workers are woken for the events that queued some
+    /// (0 for an event read back from the log or not yet written).
+    pub deliveries: usize,
 }
 
 /// A cheap-to-clone handle on the bus.

@@ -67,6 +67,7 @@ pub(crate) fn event<M: ModelSchema>(what: &str, scope: Scope, payload: serde_jso
         payload,
         occurred_at: chrono::Utc::now(),
         sequence: None,
+        deliveries: 0,
     }
 }
 

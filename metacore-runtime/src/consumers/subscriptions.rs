@@ -161,6 +161,7 @@ impl Consumer for Subscription {
                 }),
                 occurred_at: Utc::now(),
                 sequence: None,
+                deliveries: 0,
             };
             let logged = self
                 .state

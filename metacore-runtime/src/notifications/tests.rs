@@ -37,6 +37,7 @@ fn event(topic: &str, payload: serde_json::Value) -> Event {
         payload,
         occurred_at: Utc::now(),
         sequence: Some(1),
+        deliveries: 0,
     }
 }
 

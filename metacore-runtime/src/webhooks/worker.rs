@@ -2,8 +2,8 @@
 //! ([`Context::run`]) — the workers' and the API's synchronous test and replay.
 //!
 //! Each worker loops: claim one due delivery ([`queue::claim`]), attempt it, record the
-//! outcome under its lease. An idle worker waits for a committed event of this process (the
-//! event bus), for its poll interval (deliveries queued by other processes, retries coming
+//! outcome under its lease. An idle worker waits for a committed event of this process that
+//! queued deliveries (the event bus, [`crate::events::Event::deliveries`]), for its poll interval (deliveries queued by other processes, retries coming
 //! due, expired leases), or for the stop signal. On stop it claims nothing more; the attempt
 //! in flight may finish within the drain bound, else it is released (`pending` again, the
 //! attempt uncounted) so another process takes it at once.
@@ -169,8 +169,8 @@ impl std::fmt::Debug for Workers {
 }
 
 impl Workers {
-    /// Starts `count` workers over `context`, woken by the events committed on `bus` and
-    /// every `poll`; each stops claiming once [`Workers::stopper`] fires and gives its
+    /// Starts `count` workers over `context`, woken by the events committed on `bus` that
+    /// queued deliveries and every `poll`; each stops claiming once [`Workers::stopper`] fires and gives its
     /// attempt in flight at most `drain` before releasing it.
     pub fn start(
         context: Context,
@@ -191,6 +191,9 @@ impl Workers {
                 loop {
                     tokio::select! {
                         received = events.recv() => match received {
+                            // An event that queued no delivery gives the workers nothing to
+                            // claim: waking all of them for each would cost a claim each.
+                            Ok(event) if event.deliveries == 0 => {}
                             Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                                 wake.notify_waiters();
                             }

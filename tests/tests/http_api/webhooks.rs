@@ -317,8 +317,20 @@ async fn scenario(db: DatabaseConnection) {
     assert!(sealed.starts_with("aes256gcm:"), "{sealed}");
     assert!(!sealed.contains(&secret));
 
-    // A create is delivered, signed, with the documented headers and body.
+    // A create is delivered, signed, with the documented headers and body. Its event says it
+    // queued one delivery (what wakes the workers); an event of an organisation without
+    // webhooks queued none.
+    let mut bus = server.state.bus().subscribe();
     server.create_customer(&admin, "Ada").await;
+    let published = bus.recv().await.expect("the create's event");
+    assert_eq!(
+        (published.topic.as_str(), published.deliveries),
+        ("showcase.Customer.created", 1)
+    );
+    let other = server.token(Some(ORG_B), "admin", &[]);
+    server.create_customer(&other, "Grace").await;
+    let published = bus.recv().await.expect("the other create's event");
+    assert_eq!((published.org_id, published.deliveries), (ORG_B, 0));
     let hits = receiver.wait_for(1).await;
     let first = &hits[0];
     assert!(first.signed_with(&secret), "the signature verifies");

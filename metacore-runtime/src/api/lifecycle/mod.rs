@@ -678,6 +678,7 @@ impl<'a> Operation<'a> {
             payload,
             occurred_at: chrono::Utc::now(),
             sequence: None,
+            deliveries: 0,
         });
     }
 }

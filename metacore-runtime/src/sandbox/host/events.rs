@@ -95,6 +95,7 @@ fn emit(
         payload,
         occurred_at: chrono::Utc::now(),
         sequence: None,
+        deliveries: 0,
     };
     state.emitted.push(event);
     Ok(())
