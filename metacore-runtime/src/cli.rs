@@ -28,6 +28,7 @@
 //! `./metacore.db` (created when missing).
 
 use std::future::Future;
+use std::io::IsTerminal;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -317,8 +318,11 @@ pub fn main_with<A: OpenApi + 'static>(
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
+    // Colours only on a terminal: a log file or pipe gets plain text (and each request's
+    // line is cheaper to write).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),

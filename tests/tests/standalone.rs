@@ -62,6 +62,23 @@ fn lone_copy(name: &str) -> (PathBuf, PathBuf) {
 struct Served {
     child: Child,
     base: String,
+    /// Gets the process's whole stderr once it exits.
+    log: std::sync::mpsc::Receiver<Result<String, String>>,
+}
+
+impl Served {
+    /// Stops the process; its stderr.
+    fn stop(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        loop {
+            match self.log.recv_timeout(Duration::from_secs(10)) {
+                Ok(Ok(_)) => continue,
+                Ok(Err(output)) => return output,
+                Err(error) => panic!("no stderr from the stopped server: {error}"),
+            }
+        }
+    }
 }
 
 impl Drop for Served {
@@ -80,8 +97,8 @@ fn serve_with(dir: &Path, binary: &Path, env: &[(&str, &str)]) -> Served {
     let mut command = testing::serve_command(binary, dir, &database, SECRET);
     command.envs(env.iter().copied());
     let mut child = command.spawn().expect("metacore-app starts");
-    let (base, _) = testing::announced_base(&mut child, Duration::from_secs(60));
-    Served { child, base }
+    let (base, log) = testing::announced_base(&mut child, Duration::from_secs(60));
+    Served { child, base, log }
 }
 
 fn token(dir: &Path, binary: &Path) -> String {
@@ -154,9 +171,19 @@ async fn serves_everything(base: &str, token: &str) {
 async fn the_binary_alone_serves_models_actions_and_tools() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (dir, binary) = lone_copy("alone");
-    let served = serve(&dir, &binary);
+    let mut served = serve(&dir, &binary);
     serves_everything(&served.base, &token(&dir, &binary)).await;
-    drop(served);
+    // Each request is logged; into a pipe, as plain text (no terminal colour codes).
+    let log = served.stop();
+    assert!(
+        log.lines()
+            .any(|line| line.contains("metacore::http") && line.contains("status=201")),
+        "{log}"
+    );
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a piped log:\n{log}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
