@@ -7,6 +7,7 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::pattern::{Aggregate, ExportFormat, Matching, Order};
 use metacore_runtime::api::summary::{
     self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
 };
@@ -37,6 +38,18 @@ impl ModelEntity for AssetCategories {
     type Entity = super::entities::asset_categories::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `asset_categories`: one of its sortable columns, or empty."]
+    pub AssetCategoriesSortBy =
+    "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `asset_categories`: one of its sortable columns."] pub
+    AssetCategoriesFacetField =
+    "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)$"
+);
+
 /// Model `Assets` (route `assets`).
 pub struct Assets;
 
@@ -53,6 +66,18 @@ impl ModelSchema for Assets {
 impl ModelEntity for Assets {
     type Entity = super::entities::assets::Entity;
 }
+
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `assets`: one of its sortable columns, or empty."] pub
+    AssetsSortBy =
+    "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `assets`: one of its sortable columns."] pub
+    AssetsFacetField =
+    "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)$"
+);
 
 /// Model `DepreciationSchedules` (route `depreciation_schedules`).
 pub struct DepreciationSchedules;
@@ -71,6 +96,19 @@ impl ModelEntity for DepreciationSchedules {
     type Entity = super::entities::depreciation_schedules::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc =
+    " `sortBy` of `depreciation_schedules`: one of its sortable columns, or empty."] pub
+    DepreciationSchedulesSortBy =
+    "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `depreciation_schedules`: one of its sortable columns."]
+    pub DepreciationSchedulesFacetField =
+    "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)$"
+);
+
 /// Model `MaintenanceSchedules` (route `maintenance_schedules`).
 pub struct MaintenanceSchedules;
 
@@ -87,6 +125,19 @@ impl ModelSchema for MaintenanceSchedules {
 impl ModelEntity for MaintenanceSchedules {
     type Entity = super::entities::maintenance_schedules::Entity;
 }
+
+metacore_runtime::query_pattern!(
+    #[doc =
+    " `sortBy` of `maintenance_schedules`: one of its sortable columns, or empty."] pub
+    MaintenanceSchedulesSortBy =
+    "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `maintenance_schedules`: one of its sortable columns."]
+    pub MaintenanceSchedulesFacetField =
+    "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)$"
+);
 
 /// Model `MaintenanceLogs` (route `maintenance_logs`).
 pub struct MaintenanceLogs;
@@ -105,6 +156,18 @@ impl ModelEntity for MaintenanceLogs {
     type Entity = super::entities::maintenance_logs::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `maintenance_logs`: one of its sortable columns, or empty."]
+    pub MaintenanceLogsSortBy =
+    "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `maintenance_logs`: one of its sortable columns."] pub
+    MaintenanceLogsFacetField =
+    "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)$"
+);
+
 /// Model `AssetDisposals` (route `asset_disposals`).
 pub struct AssetDisposals;
 
@@ -121,6 +184,18 @@ impl ModelSchema for AssetDisposals {
 impl ModelEntity for AssetDisposals {
     type Entity = super::entities::asset_disposals::Entity;
 }
+
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `asset_disposals`: one of its sortable columns, or empty."] pub
+    AssetDisposalsSortBy =
+    "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `asset_disposals`: one of its sortable columns."] pub
+    AssetDisposalsFacetField =
+    "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)$"
+);
 
 /// The OpenAPI tag grouping this addon's operations: its key, and what it is.
 const TAG: Tag = Tag {
@@ -149,24 +224,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<AssetCategoriesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<AssetCategories> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<AssetCategories>(call, params).await
@@ -248,32 +317,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<AssetCategoriesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<AssetCategories>(call, params).await
     }
@@ -326,19 +386,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<AssetCategories>(call, params).await
@@ -353,12 +408,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|name|code|depreciation_method|useful_life_months|salvage_rate|parent_id|is_active|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<AssetCategoriesFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -368,7 +418,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -387,24 +437,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<AssetsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<Assets> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<Assets>(call, params).await
@@ -466,32 +510,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<AssetsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<Assets>(call, params).await
     }
@@ -544,19 +579,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<Assets>(call, params).await
@@ -571,12 +601,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|category_id|name|code|serial_number|description|purchase_date|purchase_cost|current_value|salvage_value|useful_life_months|depreciation_method|location|custodian_id|status|warranty_expiry|notes|image_url|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<AssetsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -586,7 +611,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -609,24 +634,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<DepreciationSchedulesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<DepreciationSchedules> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<DepreciationSchedules>(call, params).await
@@ -708,32 +727,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<DepreciationSchedulesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<DepreciationSchedules>(call, params).await
     }
@@ -789,19 +799,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<DepreciationSchedules>(call, params).await
@@ -816,12 +821,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|asset_id|period_date|depreciation_amount|accumulated_depreciation|book_value|journal_entry_id|is_posted|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<DepreciationSchedulesFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -831,7 +831,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -854,24 +854,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<MaintenanceSchedulesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<MaintenanceSchedules> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<MaintenanceSchedules>(call, params).await
@@ -953,32 +947,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<MaintenanceSchedulesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<MaintenanceSchedules>(call, params).await
     }
@@ -1031,19 +1016,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<MaintenanceSchedules>(call, params).await
@@ -1058,12 +1038,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|asset_id|title|description|frequency|next_due_date|assigned_to_id|is_active|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<MaintenanceSchedulesFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -1073,7 +1048,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -1096,24 +1071,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<MaintenanceLogsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<MaintenanceLogs> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<MaintenanceLogs>(call, params).await
@@ -1195,32 +1164,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<MaintenanceLogsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<MaintenanceLogs>(call, params).await
     }
@@ -1273,19 +1233,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<MaintenanceLogs>(call, params).await
@@ -1300,12 +1255,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|asset_id|schedule_id|maintenance_date|description|cost|performed_by|performed_by_id|notes|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<MaintenanceLogsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -1315,7 +1265,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -1338,24 +1288,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<AssetDisposalsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<AssetDisposals> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<AssetDisposals>(call, params).await
@@ -1437,32 +1381,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<AssetDisposalsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<AssetDisposals>(call, params).await
     }
@@ -1515,19 +1450,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<AssetDisposals>(call, params).await
@@ -1542,12 +1472,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|asset_id|disposal_date|disposal_method|proceeds|book_value_at_disposal|gain_loss|journal_entry_id|notes|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<AssetDisposalsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -1557,7 +1482,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,

@@ -8,6 +8,7 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::pattern::{Aggregate, ExportFormat, Matching, Order};
 use metacore_runtime::api::summary::{
     self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
 };
@@ -38,6 +39,18 @@ impl ModelEntity for FiscalDocuments {
     type Entity = super::entities::fiscal_documents::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `fiscal_documents`: one of its sortable columns, or empty."]
+    pub FiscalDocumentsSortBy =
+    "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `fiscal_documents`: one of its sortable columns."] pub
+    FiscalDocumentsFacetField =
+    "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)$"
+);
+
 /// The OpenAPI tag grouping this addon's operations: its key, and what it is.
 const TAG: Tag = Tag {
     name: "fiscal_mexico",
@@ -65,24 +78,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<FiscalDocumentsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<FiscalDocuments> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<FiscalDocuments>(call, params).await
@@ -164,32 +171,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<FiscalDocumentsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<FiscalDocuments>(call, params).await
     }
@@ -242,19 +240,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<FiscalDocuments>(call, params).await
@@ -269,12 +262,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|invoice_id|fiscal_uuid|rfc_emisor|rfc_receptor|total|status|cfdi_usage|payment_form|payment_method|environment|xml_url|pdf_url|xml|stamped_at|cancelled_at|cancel_reason|replacement_uuid)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<FiscalDocumentsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -284,7 +272,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,

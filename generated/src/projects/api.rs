@@ -7,6 +7,7 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::pattern::{Aggregate, ExportFormat, Matching, Order};
 use metacore_runtime::api::summary::{
     self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
 };
@@ -37,6 +38,18 @@ impl ModelEntity for Projects {
     type Entity = super::entities::projects::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `projects`: one of its sortable columns, or empty."] pub
+    ProjectsSortBy =
+    "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `projects`: one of its sortable columns."] pub
+    ProjectsFacetField =
+    "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)$"
+);
+
 /// Model `ProjectTasks` (route `project_tasks`).
 pub struct ProjectTasks;
 
@@ -54,6 +67,18 @@ impl ModelEntity for ProjectTasks {
     type Entity = super::entities::project_tasks::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `project_tasks`: one of its sortable columns, or empty."] pub
+    ProjectTasksSortBy =
+    "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `project_tasks`: one of its sortable columns."] pub
+    ProjectTasksFacetField =
+    "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)$"
+);
+
 /// Model `TimeEntries` (route `time_entries`).
 pub struct TimeEntries;
 
@@ -70,6 +95,18 @@ impl ModelSchema for TimeEntries {
 impl ModelEntity for TimeEntries {
     type Entity = super::entities::time_entries::Entity;
 }
+
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `time_entries`: one of its sortable columns, or empty."] pub
+    TimeEntriesSortBy =
+    "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `time_entries`: one of its sortable columns."] pub
+    TimeEntriesFacetField =
+    "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)$"
+);
 
 /// The OpenAPI tag grouping this addon's operations: its key, and what it is.
 const TAG: Tag = Tag {
@@ -94,24 +131,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<ProjectsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<Projects> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<Projects>(call, params).await
@@ -185,32 +216,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<ProjectsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<Projects>(call, params).await
     }
@@ -263,19 +285,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<Projects>(call, params).await
@@ -290,12 +307,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|manager_id|customer_id|code|name|description|status|priority|start_date|end_date|budget|currency_code|is_active|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<ProjectsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -305,7 +317,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -328,24 +340,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<ProjectTasksSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<ProjectTasks> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<ProjectTasks>(call, params).await
@@ -427,32 +433,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<ProjectTasksSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<ProjectTasks>(call, params).await
     }
@@ -505,19 +502,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<ProjectTasks>(call, params).await
@@ -532,12 +524,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|project_id|parent_task_id|assignee_id|title|description|status|priority|due_date|estimated_hours|actual_hours|sort_order|is_active|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<ProjectTasksFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -547,7 +534,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -570,24 +557,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<TimeEntriesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<TimeEntries> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<TimeEntries>(call, params).await
@@ -669,32 +650,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<TimeEntriesSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<TimeEntries>(call, params).await
     }
@@ -747,19 +719,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<TimeEntries>(call, params).await
@@ -774,12 +741,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|project_id|task_id|employee_id|date|hours|description|is_billable|is_active|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<TimeEntriesFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -789,7 +751,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,

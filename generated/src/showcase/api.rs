@@ -8,6 +8,7 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::pattern::{Aggregate, ExportFormat, Matching, Order};
 use metacore_runtime::api::summary::{
     self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
 };
@@ -38,6 +39,18 @@ impl ModelEntity for Customers {
     type Entity = super::entities::customers::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `customers`: one of its sortable columns, or empty."] pub
+    CustomersSortBy =
+    "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `customers`: one of its sortable columns."] pub
+    CustomersFacetField =
+    "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)$"
+);
+
 /// Model `Order` (route `orders`).
 pub struct Orders;
 
@@ -54,6 +67,18 @@ impl ModelSchema for Orders {
 impl ModelEntity for Orders {
     type Entity = super::entities::orders::Entity;
 }
+
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `orders`: one of its sortable columns, or empty."] pub
+    OrdersSortBy =
+    "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `orders`: one of its sortable columns."] pub
+    OrdersFacetField =
+    "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)$"
+);
 
 /// The OpenAPI tag grouping this addon's operations: its key, and what it is.
 const TAG: Tag = Tag {
@@ -78,24 +103,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<CustomersSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<Customers> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<Customers>(call, params).await
@@ -173,32 +192,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<CustomersSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<Customers>(call, params).await
     }
@@ -251,19 +261,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<Customers>(call, params).await
@@ -278,12 +283,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|name|email|tier|credit_limit|active|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<CustomersFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -293,7 +293,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -312,24 +312,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<OrdersSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<Orders> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<Orders>(call, params).await
@@ -391,32 +385,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<OrdersSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<Orders>(call, params).await
     }
@@ -469,19 +454,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<Orders>(call, params).await
@@ -496,12 +476,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|customer_id|number|quantity|total|discount|status|placed_on|ship_by|notes|created_at|updated_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<OrdersFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -511,7 +486,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,

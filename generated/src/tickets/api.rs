@@ -8,6 +8,7 @@ use metacore_runtime::api::{
 };
 
 use metacore_runtime::registry::ModelDescriptor;
+use metacore_runtime::api::pattern::{Aggregate, ExportFormat, Matching, Order};
 use metacore_runtime::api::summary::{
     self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
 };
@@ -38,6 +39,18 @@ impl ModelEntity for Tickets {
     type Entity = super::entities::tickets::Entity;
 }
 
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `tickets`: one of its sortable columns, or empty."] pub
+    TicketsSortBy =
+    "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `tickets`: one of its sortable columns."] pub
+    TicketsFacetField =
+    "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)$"
+);
+
 /// Model `TicketComment` (route `ticket_comments`).
 pub struct TicketComments;
 
@@ -54,6 +67,17 @@ impl ModelSchema for TicketComments {
 impl ModelEntity for TicketComments {
     type Entity = super::entities::ticket_comments::Entity;
 }
+
+metacore_runtime::query_pattern!(
+    #[doc = " `sortBy` of `ticket_comments`: one of its sortable columns, or empty."] pub
+    TicketCommentsSortBy = "^(id|organization_id|ticket_id|author_id|body|created_at)?$"
+);
+
+metacore_runtime::query_pattern!(
+    #[doc = " A facet `field` of `ticket_comments`: one of its sortable columns."] pub
+    TicketCommentsFacetField =
+    "^(id|organization_id|ticket_id|author_id|body|created_at)$"
+);
 
 /// The OpenAPI tag grouping this addon's operations: its key, and what it is.
 const TAG: Tag = Tag {
@@ -78,24 +102,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<TicketsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<Tickets> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<Tickets>(call, params).await
@@ -161,32 +179,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<TicketsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<Tickets>(call, params).await
     }
@@ -239,19 +248,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<Tickets>(call, params).await
@@ -266,12 +270,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|number|title|description|status|priority|assignee_id|reporter_id|due_at|resolved_at|created_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<TicketsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -281,7 +280,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,
@@ -304,24 +303,18 @@ impl Api {
         #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
         per_page: Query<Option<u64>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|ticket_id|author_id|body|created_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<TicketCommentsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> ListAnswer<TicketComments> {
         let params = ListParams {
             page: page.0,
             per_page: per_page.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
             search: search.0,
         };
         handlers::list::<TicketComments>(call, params).await
@@ -403,32 +396,23 @@ impl Api {
         &self,
         call: Call<'_>,
         /// `csv` (default), `json` or `xlsx`.
-        #[oai(
-            validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$")
-        )]
-        format: Query<Option<String>>,
+        format: Query<Option<Matching<ExportFormat>>>,
         /// Comma-separated columns to write (default: the table's visible columns).
         columns: Query<Option<String>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
         /// Column to sort by (any column but JSON ones and `deleted_at`).
-        #[oai(
-            name = "sortBy",
-            validator(
-                pattern = "^(id|organization_id|ticket_id|author_id|body|created_at)?$"
-            )
-        )]
-        sort_by: Query<Option<String>>,
+        #[oai(name = "sortBy")]
+        sort_by: Query<Option<Matching<TicketCommentsSortBy>>>,
         /// `asc` or `desc` (any case).
-        #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-        order: Query<Option<String>>,
+        order: Query<Option<Matching<Order>>>,
     ) -> FileAnswer {
         let params = ExportParams {
-            format: format.0,
+            format: format.0.map(Matching::into_inner),
             columns: columns.0,
             search: search.0,
-            sort_by: sort_by.0,
-            order: order.0,
+            sort_by: sort_by.0.map(Matching::into_inner),
+            order: order.0.map(Matching::into_inner),
         };
         transfer::export::<TicketComments>(call, params).await
     }
@@ -481,19 +465,14 @@ impl Api {
         /// Comma-separated numeric columns (default: the table's aggregated columns).
         fields: Query<Option<String>>,
         /// `sum` (default), `avg`, `min`, `max` or `count`.
-        #[oai(
-            name = "fn",
-            validator(
-                pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$"
-            )
-        )]
-        function: Query<Option<String>>,
+        #[oai(name = "fn")]
+        function: Query<Option<Matching<Aggregate>>>,
         /// Case-insensitive text searched in the search columns.
         search: Query<Option<String>>,
     ) -> AggregateAnswer {
         let params = AggregateParams {
             fields: fields.0,
-            function: function.0,
+            function: function.0.map(Matching::into_inner),
             search: search.0,
         };
         summary::aggregate::<TicketComments>(call, params).await
@@ -508,12 +487,7 @@ impl Api {
         &self,
         call: Call<'_>,
         /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-        #[oai(
-            validator(
-                pattern = "^(id|organization_id|ticket_id|author_id|body|created_at)$"
-            )
-        )]
-        field: Query<String>,
+        field: Query<Matching<TicketCommentsFacetField>>,
         /// Case-insensitive text the values' labels contain.
         q: Query<Option<String>>,
         /// At most this many values (default 50, at most 200).
@@ -523,7 +497,7 @@ impl Api {
         search: Query<Option<String>>,
     ) -> FacetAnswer {
         let params = FacetParams {
-            field: Some(field.0),
+            field: Some(field.0.into_inner()),
             q: q.0,
             limit: limit.0,
             search: search.0,

@@ -130,6 +130,18 @@ pub(crate) fn marker_type(
 ) -> TokenStream {
     let doc = format!(" Model `{}` (route `{}`).", model.key, model.table);
     let name = format!("{}{}", upper_camel(&addon.key), upper_camel(&model.table));
+    // Named after the route, as the operations name them (`ident` may be an alias's target).
+    let (sort_ident, facet_ident) = pattern_idents(&marker_ident(model));
+    let sort_doc = format!(
+        " `sortBy` of `{}`: one of its sortable columns, or empty.",
+        model.table
+    );
+    let facet_doc = format!(
+        " A facet `field` of `{}`: one of its sortable columns.",
+        model.table
+    );
+    let sortable = sortable_pattern(model);
+    let facet_field = facet_pattern(model);
     quote! {
         #[doc = #doc]
         pub struct #ident;
@@ -149,7 +161,28 @@ pub(crate) fn marker_type(
         impl ModelEntity for #ident {
             type Entity = #entity;
         }
+
+        metacore_runtime::query_pattern!(
+            #[doc = #sort_doc]
+            pub #sort_ident = #sortable
+        );
+
+        metacore_runtime::query_pattern!(
+            #[doc = #facet_doc]
+            pub #facet_ident = #facet_field
+        );
     }
+}
+
+/// The pattern types ([`marker_type`]) of the marker type `ident`: its `sortBy` and its
+/// facet `field`.
+pub(crate) fn pattern_idents(
+    ident: &proc_macro2::Ident,
+) -> (proc_macro2::Ident, proc_macro2::Ident) {
+    (
+        format_ident!("{ident}SortBy"),
+        format_ident!("{ident}FacetField"),
+    )
 }
 
 /// The CRUD operations of `model` inside an `#[OpenApi] impl`, for its marker type
@@ -189,7 +222,7 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
     );
     let patch_doc = format!(" Same as `PUT`: changes the fields sent (`{route}.update`).");
     let delete_doc = format!(" Deletes a `{route}` row (`{route}.delete`).");
-    let sortable = sortable_pattern(model);
+    let (sortable, _) = pattern_idents(&marker);
     let transfers = transfer_operations(model);
     // PUT and PATCH: the same merge, one operation each (operation ids must be unique).
     let updates = [
@@ -223,19 +256,18 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
             #[oai(validator(minimum(value = "1"), maximum(value = "4294967295")))]
             per_page: Query<Option<u64>>,
             /// Column to sort by (any column but JSON ones and `deleted_at`).
-            #[oai(name = "sortBy", validator(pattern = #sortable))]
-            sort_by: Query<Option<String>>,
+            #[oai(name = "sortBy")]
+            sort_by: Query<Option<Matching<#sortable>>>,
             /// `asc` or `desc` (any case).
-            #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-            order: Query<Option<String>>,
+            order: Query<Option<Matching<Order>>>,
             /// Case-insensitive text searched in the search columns.
             search: Query<Option<String>>,
         ) -> ListAnswer<#marker> {
             let params = ListParams {
                 page: page.0,
                 per_page: per_page.0,
-                sort_by: sort_by.0,
-                order: order.0,
+                sort_by: sort_by.0.map(Matching::into_inner),
+                order: order.0.map(Matching::into_inner),
                 search: search.0,
             };
             handlers::list::<#marker>(call, params).await
@@ -280,6 +312,7 @@ pub(crate) fn operations(model: &Model) -> TokenStream {
 /// The imports [`operations`]' export, import, aggregate and facet operations need.
 pub(crate) fn transfer_imports() -> TokenStream {
     quote! {
+        use metacore_runtime::api::pattern::{Aggregate, ExportFormat, Matching, Order};
         use metacore_runtime::api::summary::{
             self, AggregateAnswer, AggregateParams, FacetAnswer, FacetParams,
         };
@@ -344,8 +377,7 @@ fn transfer_operations(model: &Model) -> TokenStream {
         " The distinct values of a `{route}` column with their counts, under the other list \
          filters (`{route}.index`)."
     );
-    let sortable = sortable_pattern(model);
-    let facet_field = facet_pattern(model);
+    let (sortable, facet_field) = pattern_idents(&marker_ident(model));
     quote! {
         #[doc = #export_doc]
         #[oai(path = #export_path, method = "get", operation_id = #export_id)]
@@ -353,25 +385,23 @@ fn transfer_operations(model: &Model) -> TokenStream {
             &self,
             call: Call<'_>,
             /// `csv` (default), `json` or `xlsx`.
-            #[oai(validator(pattern = "^([cC][sS][vV]|[jJ][sS][oO][nN]|[xX][lL][sS][xX])?$"))]
-            format: Query<Option<String>>,
+            format: Query<Option<Matching<ExportFormat>>>,
             /// Comma-separated columns to write (default: the table's visible columns).
             columns: Query<Option<String>>,
             /// Case-insensitive text searched in the search columns.
             search: Query<Option<String>>,
             /// Column to sort by (any column but JSON ones and `deleted_at`).
-            #[oai(name = "sortBy", validator(pattern = #sortable))]
-            sort_by: Query<Option<String>>,
+            #[oai(name = "sortBy")]
+            sort_by: Query<Option<Matching<#sortable>>>,
             /// `asc` or `desc` (any case).
-            #[oai(validator(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])?$"))]
-            order: Query<Option<String>>,
+            order: Query<Option<Matching<Order>>>,
         ) -> FileAnswer {
             let params = ExportParams {
-                format: format.0,
+                format: format.0.map(Matching::into_inner),
                 columns: columns.0,
                 search: search.0,
-                sort_by: sort_by.0,
-                order: order.0,
+                sort_by: sort_by.0.map(Matching::into_inner),
+                order: order.0.map(Matching::into_inner),
             };
             transfer::export::<#marker>(call, params).await
         }
@@ -408,17 +438,14 @@ fn transfer_operations(model: &Model) -> TokenStream {
             /// Comma-separated numeric columns (default: the table's aggregated columns).
             fields: Query<Option<String>>,
             /// `sum` (default), `avg`, `min`, `max` or `count`.
-            #[oai(
-                name = "fn",
-                validator(pattern = "^([sS][uU][mM]|[aA][vV][gG]|[mM][iI][nN]|[mM][aA][xX]|[cC][oO][uU][nN][tT])?$")
-            )]
-            function: Query<Option<String>>,
+            #[oai(name = "fn")]
+            function: Query<Option<Matching<Aggregate>>>,
             /// Case-insensitive text searched in the search columns.
             search: Query<Option<String>>,
         ) -> AggregateAnswer {
             let params = AggregateParams {
                 fields: fields.0,
-                function: function.0,
+                function: function.0.map(Matching::into_inner),
                 search: search.0,
             };
             summary::aggregate::<#marker>(call, params).await
@@ -430,8 +457,7 @@ fn transfer_operations(model: &Model) -> TokenStream {
             &self,
             call: Call<'_>,
             /// The column whose values are counted (any column but JSON ones and `deleted_at`).
-            #[oai(validator(pattern = #facet_field))]
-            field: Query<String>,
+            field: Query<Matching<#facet_field>>,
             /// Case-insensitive text the values' labels contain.
             q: Query<Option<String>>,
             /// At most this many values (default 50, at most 200).
@@ -441,7 +467,7 @@ fn transfer_operations(model: &Model) -> TokenStream {
             search: Query<Option<String>>,
         ) -> FacetAnswer {
             let params = FacetParams {
-                field: Some(field.0),
+                field: Some(field.0.into_inner()),
                 q: q.0,
                 limit: limit.0,
                 search: search.0,

@@ -89,6 +89,7 @@ pub fn items(
     let route_alias = api::marker_ident(model);
     let route_alias_doc = format!(" `{MARKER}` under the name the operations use.");
     let operations = api::operations(model);
+    let (route_sort, route_facet) = api::pattern_idents(&route_alias);
     let transfer_imports = api::transfer_imports();
     let descriptor_value = match rule {
         Some(rule) => quote!(ModelDescriptor { rule: Some(#rule), ..#descriptor }),
@@ -151,7 +152,7 @@ pub fn items(
 
             use metacore_runtime::api::Tag;
 
-            use super::#route_alias;
+            use super::{#route_alias, #route_sort, #route_facet};
 
             /// The OpenAPI tag grouping the model's operations: its addon's key, and what it is.
             const TAG: Tag = Tag {

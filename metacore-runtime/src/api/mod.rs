@@ -43,6 +43,7 @@ pub mod links;
 pub mod notifications;
 pub mod observe;
 pub mod path_enums;
+pub mod pattern;
 pub mod query;
 pub mod references;
 pub mod request;

@@ -199,6 +199,30 @@ async fn crud_flow(server: &mut Server) {
         400,
         "invalid_sort",
     );
+    // The other patterned parameters: 400 naming the parameter and its pattern, and a value
+    // that matches (any case) is served.
+    for (path, name) in [
+        ("/api/data/customers?order=sideways", "order"),
+        ("/api/data/customers/export?format=pdf", "format"),
+        ("/api/data/customers/aggregate?fn=median", "fn"),
+        ("/api/data/customers/facets?field=nope", "field"),
+    ] {
+        let refused = server.send("GET", path, admin, None).await;
+        assert_error(&refused, 400, "invalid_param");
+        let message = refused.body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("`{name}`")) && message.contains("pattern("),
+            "{path}: {message}"
+        );
+    }
+    for path in [
+        "/api/data/customers?sortBy=name&order=DESC",
+        "/api/data/customers/facets?field=name",
+        "/api/data/customers/aggregate?fn=Count",
+    ] {
+        let served = server.send("GET", path, admin, None).await;
+        assert_eq!(served.status, 200, "{path}: {}", served.text);
+    }
     assert_error(
         &server
             .send("GET", "/api/data/customers?page=0", admin, None)
