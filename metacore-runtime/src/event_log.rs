@@ -82,6 +82,10 @@ pub fn retention_from(lookup: impl Fn(&str) -> Option<String>) -> Result<u32, St
     }
 }
 
+/// The columns [`append`] writes, in the order of its values.
+const LOGGED_COLUMNS: &str =
+    "organization_id, sequence, name, producer, actor_id, occurred_at, payload";
+
 /// Appends `event` to the log through `txn` — the transaction of the change that caused it —
 /// and gives it its organisation's next sequence number, which is returned (and set on the
 /// event, with the number of webhook deliveries it queued).
@@ -105,9 +109,8 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         // the commit (never if it rolls back) and the organisation's webhooks to queue it for.
         let sql = format!(
             "WITH next AS ({next}), \
-             logged AS (INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, \
-             actor_id, occurred_at, payload) VALUES ($1, (SELECT last FROM next), $2, $3, $4, \
-             $5, $6) RETURNING sequence), \
+             logged AS (INSERT INTO {EVENTS_TABLE} ({LOGGED_COLUMNS}) VALUES ($1, \
+             (SELECT last FROM next), $2, $3, $4, $5, $6) RETURNING sequence), \
              announced AS (SELECT sequence, pg_notify('{CHANNEL}', $7 || sequence || $8) AS sent \
              FROM logged) \
              SELECT a.sequence, a.sent, w.id AS {id}, w.events AS {events} FROM announced a {join}",
@@ -130,8 +133,7 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         let sequence: i64 = row.try_get("", "last")?;
         values.insert(1, sequence.into());
         let insert = format!(
-            "INSERT INTO {EVENTS_TABLE} (organization_id, sequence, name, producer, actor_id, \
-             occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            "INSERT INTO {EVENTS_TABLE} ({LOGGED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         );
         txn.execute_raw(statement(txn, &insert, values)).await?;
         // The outbound webhooks' deliveries of this event, in its transaction (§6.2).
