@@ -3,10 +3,11 @@
 //!
 //! Each worker loops: claim one due delivery ([`queue::claim`]), attempt it, record the
 //! outcome under its lease. An idle worker waits for a committed event of this process that
-//! queued deliveries (the event bus, [`crate::events::Event::deliveries`]), for its poll interval (deliveries queued by other processes, retries coming
-//! due, expired leases), or for the stop signal. On stop it claims nothing more; the attempt
-//! in flight may finish within the drain bound, else it is released (`pending` again, the
-//! attempt uncounted) so another process takes it at once.
+//! queued deliveries (the event bus, [`crate::events::Event::deliveries`]), for its poll
+//! interval (deliveries queued by other processes, retries coming due, expired leases), or
+//! for the stop signal. On stop it claims nothing more; the attempt in flight may finish
+//! within the drain bound, else it is released (`pending` again, the attempt uncounted) so
+//! another process takes it at once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -170,8 +171,8 @@ impl std::fmt::Debug for Workers {
 
 impl Workers {
     /// Starts `count` workers over `context`, woken by the events committed on `bus` that
-    /// queued deliveries and every `poll`; each stops claiming once [`Workers::stopper`] fires and gives its
-    /// attempt in flight at most `drain` before releasing it.
+    /// queued deliveries and every `poll`; each stops claiming once [`Workers::stopper`]
+    /// fires and gives its attempt in flight at most `drain` before releasing it.
     pub fn start(
         context: Context,
         count: usize,
