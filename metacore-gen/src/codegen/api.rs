@@ -377,7 +377,7 @@ fn transfer_operations(model: &Model) -> TokenStream {
         " The distinct values of a `{route}` column with their counts, under the other list \
          filters (`{route}.index`)."
     );
-    let (sortable, facet_field) = pattern_idents(&marker_ident(model));
+    let (sortable, facet_field) = pattern_idents(&marker);
     quote! {
         #[doc = #export_doc]
         #[oai(path = #export_path, method = "get", operation_id = #export_id)]
