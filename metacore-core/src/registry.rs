@@ -177,6 +177,9 @@ pub struct ModelDescriptor {
     /// The columns its migrations keep in a full-text search index (on SQLite the FTS5
     /// table [`crate::storage::search_table`]); empty: none.
     pub search_index: &'static [&'static str],
+    /// True when, on PostgreSQL, its migrations keep the `search_index` columns in one
+    /// [`crate::storage::SEARCH_DOCUMENT_COLUMN`] (older migrations indexed each column).
+    pub search_document: bool,
     /// The column sets of its unique indices (for 409 `duplicate` field errors).
     pub unique: &'static [&'static [&'static str]],
     /// The ungated `TableMetadata` (`http-api.md` §6.2), as JSON text.

@@ -12,3 +12,15 @@ pub const ROW_COUNTS_TABLE: &str = "metacore_row_counts";
 pub fn search_table(physical: &str) -> String {
     format!("{physical}__search")
 }
+
+/// The PostgreSQL column holding a table's search document: a stored generated column, the
+/// `lower`-cased text of every search column joined by [`SEARCH_DOCUMENT_SEPARATOR`], with
+/// one `pg_trgm` GIN index. `document LIKE lower('%text%')` answers exactly what
+/// `c1 ILIKE '%text%' OR c2 ILIKE …` answers (PostgreSQL's `ILIKE` is `lower(a) LIKE
+/// lower(b)`) when `text` holds no separator, without lowering every value of every row on
+/// every search.
+pub const SEARCH_DOCUMENT_COLUMN: &str = "metacore_search";
+
+/// What joins the columns of a [`SEARCH_DOCUMENT_COLUMN`] (`chr(1)`): a text without it
+/// cannot match across two columns.
+pub const SEARCH_DOCUMENT_SEPARATOR: char = '\u{1}';

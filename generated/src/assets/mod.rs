@@ -139,6 +139,7 @@ pub const ASSET_CATEGORIES_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/asset_categories.modal.json"),
     row_counts: true,
     search_index: &["name", "code"],
+    search_document: true,
     rule: None,
 };
 
@@ -370,6 +371,7 @@ pub const ASSETS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/assets.modal.json"),
     row_counts: true,
     search_index: &["name", "code", "serial_number", "location"],
+    search_document: true,
     rule: None,
 };
 
@@ -501,6 +503,7 @@ pub const DEPRECIATION_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/depreciation_schedules.modal.json"),
     row_counts: true,
     search_index: &[],
+    search_document: false,
     rule: None,
 };
 
@@ -632,6 +635,7 @@ pub const MAINTENANCE_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/maintenance_schedules.modal.json"),
     row_counts: true,
     search_index: &["title"],
+    search_document: true,
     rule: None,
 };
 
@@ -773,6 +777,7 @@ pub const MAINTENANCE_LOGS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/maintenance_logs.modal.json"),
     row_counts: true,
     search_index: &["description", "performed_by"],
+    search_document: true,
     rule: None,
 };
 
@@ -914,6 +919,7 @@ pub const ASSET_DISPOSALS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/asset_disposals.modal.json"),
     row_counts: true,
     search_index: &["notes"],
+    search_document: true,
     rule: None,
 };
 

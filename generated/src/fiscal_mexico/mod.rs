@@ -258,6 +258,7 @@ pub const FISCAL_DOCUMENTS_MODEL: ModelDescriptor = ModelDescriptor {
         "cancel_reason",
         "replacement_uuid",
     ],
+    search_document: true,
     rule: None,
 };
 

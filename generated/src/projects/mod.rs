@@ -199,6 +199,7 @@ pub const PROJECTS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/projects.modal.json"),
     row_counts: true,
     search_index: &["code", "name", "description"],
+    search_document: true,
     rule: None,
 };
 
@@ -390,6 +391,7 @@ pub const PROJECT_TASKS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/project_tasks.modal.json"),
     row_counts: true,
     search_index: &["title", "description"],
+    search_document: true,
     rule: None,
 };
 
@@ -541,6 +543,7 @@ pub const TIME_ENTRIES_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/time_entries.modal.json"),
     row_counts: true,
     search_index: &["description"],
+    search_document: true,
     rule: None,
 };
 

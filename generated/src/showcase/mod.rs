@@ -130,6 +130,7 @@ pub const CUSTOMERS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/customers.modal.json"),
     row_counts: true,
     search_index: &["name", "email", "tier"],
+    search_document: true,
     rule: None,
 };
 
@@ -311,6 +312,7 @@ pub const ORDERS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/orders.modal.json"),
     row_counts: true,
     search_index: &["status", "notes"],
+    search_document: true,
     rule: None,
 };
 

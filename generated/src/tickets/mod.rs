@@ -160,6 +160,7 @@ pub const TICKETS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/tickets.modal.json"),
     row_counts: true,
     search_index: &["number", "title", "description", "status", "priority"],
+    search_document: true,
     rule: None,
 };
 
@@ -251,6 +252,7 @@ pub const TICKET_COMMENTS_MODEL: ModelDescriptor = ModelDescriptor {
     modal_metadata_json: include_str!("metadata/ticket_comments.modal.json"),
     row_counts: true,
     search_index: &["body"],
+    search_document: true,
     rule: None,
 };
 

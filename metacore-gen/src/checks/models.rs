@@ -1,10 +1,11 @@
 //! Models (§2.6, §6.4–§6.6, §7.8): unique model keys, tables, columns and index names;
-//! identifier lengths; type parameters; the primary key and the tenancy column; references from
+//! identifier lengths; reserved column names; type parameters; the primary key and the tenancy column; references from
 //! indices, foreign keys, relations, seeds and UI options to columns and models; validation
 //! blocks; generated columns; and the notes for the implicit columns of v3 models.
 
 use std::collections::BTreeMap;
 
+use metacore_core::storage::SEARCH_DOCUMENT_COLUMN;
 use regex::Regex;
 use serde_json::Value as Json;
 
@@ -273,6 +274,20 @@ fn check_columns(addon: &Addon, model: &Model, out: &mut Vec<Diagnostic>) {
                 )
                 .at(format!("{}/name", column.src))
                 .with_help("use a shorter column name"),
+            );
+        }
+        if column.name == SEARCH_DOCUMENT_COLUMN {
+            out.push(
+                Diagnostic::error(
+                    "MC0325",
+                    format!(
+                        "column name `{}` of `{}` is reserved: the migrations keep the search \
+                         document of the model's search columns under that name on PostgreSQL",
+                        column.name, model.key
+                    ),
+                )
+                .at(format!("{}/name", column.src))
+                .with_help("rename the column"),
             );
         }
         check_type_params(model, column, out);
@@ -1570,10 +1585,10 @@ mod tests {
     use crate::diagnostics::{Diagnostic, Severity};
 
     /// The codes this module owns.
-    const OWN: [&str; 19] = [
+    const OWN: [&str; 20] = [
         "MC0301", "MC0302", "MC0303", "MC0304", "MC0305", "MC0309", "MC0310", "MC0311", "MC0313",
         "MC0314", "MC0315", "MC0316", "MC0317", "MC0318", "MC0319", "MC0320", "MC0321", "MC0323",
-        "MC0324",
+        "MC0324", "MC0325",
     ];
 
     const ID: &str = r#"{"name": "id", "type": "uuid", "primary_key": true}"#;
@@ -1622,6 +1637,20 @@ mod tests {
             r#"{{"key": "{key}", "table": "{table}", "columns": [{}]{rest}}}"#,
             columns.join(", ")
         )
+    }
+
+    #[test]
+    fn the_search_document_column_name_is_reserved() {
+        let m = model(
+            "Note",
+            "notes",
+            &[ID, ORG, r#"{"name": "metacore_search", "type": "text"}"#],
+            "",
+        );
+        assert_eq!(
+            codes("shared", &m),
+            pairs(&[("MC0325", "/models/0/columns/2/name")])
+        );
     }
 
     #[test]

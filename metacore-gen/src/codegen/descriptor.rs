@@ -57,6 +57,7 @@ pub(crate) fn model_descriptor(
     let search = value.search_columns.to_rust();
     let row_counts = value.row_counts;
     let search_index = value.search_index.to_rust();
+    let search_document = value.search_document;
     let per_page = value.default_per_page.to_rust();
     let unique = value.unique.to_rust();
     let (table_document, modal_document) = match documents {
@@ -87,6 +88,7 @@ pub(crate) fn model_descriptor(
             modal_metadata_json: #modal_document,
             row_counts: #row_counts,
             search_index: #search_index,
+            search_document: #search_document,
             rule: None,
         }
     }

@@ -119,6 +119,7 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
             let mut created = t.clone();
             created.indices.clear();
             created.search.clear();
+            created.search_document = false;
             created.row_count = None;
             schema.tables.insert(name.clone(), created);
         }
@@ -188,14 +189,22 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
         Step::CreateSearch {
             table: name,
             columns,
+            document,
         } => {
             if let Some(t) = table(schema, name) {
                 t.search = columns.clone();
+                t.search_document = *document;
             }
         }
         Step::DropSearch { table: name, .. } => {
             if let Some(t) = table(schema, name) {
                 t.search.clear();
+                t.search_document = false;
+            }
+        }
+        Step::DocumentSearch { table: name, .. } => {
+            if let Some(t) = table(schema, name) {
+                t.search_document = true;
             }
         }
         Step::CountRows { table: name, count } => {

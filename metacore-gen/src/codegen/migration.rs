@@ -177,9 +177,14 @@ pub fn describe(step: &Step) -> String {
             foreign_key.target
         ),
         Step::DropForeignKey { table, name } => format!("drops foreign key `{name}` of `{table}`"),
-        Step::CreateSearch { table, columns } => {
+        Step::CreateSearch { table, columns, .. } => {
             format!("indexes `{table}` ({}) for search", columns.join(", "))
         }
+        Step::DocumentSearch { table, columns } => format!(
+            "keeps `{table}` ({}) in one search document on PostgreSQL, with one trigram index \
+             in place of one per column",
+            columns.join(", ")
+        ),
         Step::DropSearch { table, .. } => format!("drops the search index of `{table}`"),
         Step::CountRows { table, count } => format!(
             "counts the {}rows of `{table}` per `{}`",

@@ -67,6 +67,12 @@ pub struct TableSchema {
     /// `pg_trgm` GIN indexes) that list `search` reads; empty: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub search: Vec<String>,
+    /// On PostgreSQL, `search` is kept in one generated search document with one trigram
+    /// index (`metacore_core::storage::SEARCH_DOCUMENT_COLUMN`) instead of one trigram index
+    /// per column (what migrations recorded before it existed did). SQLite's index is the
+    /// same either way.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub search_document: bool,
     /// How rows are counted per organisation in `metacore_row_counts` (every tenant table):
     /// list totals read the count there instead of counting the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,7 +154,7 @@ pub struct ForeignKeySchema {
     pub on_delete: Option<String>,
 }
 
-fn is_false(b: &bool) -> bool {
+pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -218,7 +224,7 @@ pub fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
             Some((name, schema))
         })
         .collect();
-    let search = crate::ui::search_column_names(model)
+    let search: Vec<String> = crate::ui::search_column_names(model)
         .into_iter()
         .filter(|name| model.column(name).is_some_and(|c| c.column_type.is_text()))
         .collect();
@@ -227,6 +233,7 @@ pub fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
         columns,
         indices,
         foreign_keys,
+        search_document: !search.is_empty(),
         search,
         row_count: model.tenancy_column().map(|c| RowCount {
             by: c.name.clone(),

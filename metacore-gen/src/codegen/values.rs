@@ -390,6 +390,7 @@ pub(crate) fn model_descriptor(
             .unwrap_or(15),
         row_counts: stored.row_count.is_some(),
         search_index: leak_strs(&stored.search),
+        search_document: stored.search_document,
         unique: leak_slice(
             model
                 .indices

@@ -321,6 +321,7 @@ mod tests {
             modal_metadata_json: "{}",
             row_counts: false,
             search_index: &[],
+            search_document: false,
             rule: None,
         }
     }

@@ -10,7 +10,7 @@ use super::error::ApiError;
 use super::sql::{escape_like, quote, Sql};
 use super::value::{parse_text, supported_date, Parsed};
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
-use metacore_core::storage::search_table;
+use metacore_core::storage::{search_table, SEARCH_DOCUMENT_COLUMN, SEARCH_DOCUMENT_SEPARATOR};
 
 /// Largest page size; bigger requests are clamped (kernel behaviour).
 pub const MAX_PER_PAGE: u64 = 200;
@@ -473,8 +473,10 @@ pub struct SearchCondition {
 /// three characters (a trigram), the rows are first narrowed to the index's matches — a
 /// superset of the `LIKE` matches, as the trigram tokenizer folds case at least as widely as
 /// `LIKE` — and the `LIKE` then decides exactly as without the index; the `LIKE` alone is
-/// [`SearchCondition::unindexed`]. On PostgreSQL the `pg_trgm` indexes serve the `ILIKE`
-/// itself.
+/// [`SearchCondition::unindexed`]. On PostgreSQL, when `columns` are all the columns of the
+/// model's search document (`metacore_core::storage::SEARCH_DOCUMENT_COLUMN`), the
+/// document's `LIKE lower('%text%')` answers in one test per row what the `ILIKE` per column
+/// answers (its `pg_trgm` index serves rare texts); otherwise the `ILIKE`s run as they are.
 pub fn search_condition(
     model: &ModelDescriptor,
     columns: &[&str],
@@ -493,7 +495,26 @@ pub fn search_condition(
         like(&mut likes, column, &text);
     }
     let indexed = columns.iter().all(|c| model.search_index.contains(c));
-    if !(likes.sqlite() && indexed && text.chars().count() >= 3) {
+    if !likes.sqlite() {
+        let whole_document = model.search_document
+            && indexed
+            && model.search_index.iter().all(|c| columns.contains(c))
+            && !text.contains(SEARCH_DOCUMENT_SEPARATOR);
+        if whole_document {
+            let mut document = Sql::new(backend);
+            document
+                .ident(SEARCH_DOCUMENT_COLUMN)
+                .push(" LIKE lower(")
+                .bind(format!("%{}%", escape_like(&text)))
+                .push(") ESCAPE '\\'");
+            likes = document;
+        }
+        return Some(SearchCondition {
+            condition: likes,
+            unindexed: None,
+        });
+    }
+    if !(indexed && text.chars().count() >= 3) {
         return Some(SearchCondition {
             condition: likes,
             unindexed: None,

@@ -83,6 +83,7 @@ impl TestAddon {
             modal_metadata_json: "{}",
             row_counts: false,
             search_index: &[],
+            search_document: false,
             rule: None,
         };
         let functions: Vec<&'static str> = self.functions.iter().map(|f| leak_str(f)).collect();

@@ -13,7 +13,8 @@
 //!   — one page (newest first by default) through a deferred join, `id IN (SELECT id … ORDER
 //!   BY … LIMIT … OFFSET …)`, and the total: the organisation's `live_rows` in
 //!   `metacore_row_counts` when nothing else restricts the list, else an exact `COUNT(*)`.
-//!   Search: `ILIKE '%text%'` on every search column on PostgreSQL; on SQLite the trigram FTS5
+//!   Search: on PostgreSQL the search document the migrations keep, `metacore_search LIKE
+//!   lower('%text%')` (its GIN pg_trgm index serves rare texts); on SQLite the trigram FTS5
 //!   table `addon_tickets__tickets__search` (`MATCH '"text"'`) and `LIKE` on every search
 //!   column. `{"success":true,"data":[..],"meta":{"total","page","current_page","per_page",
 //!   "last_page","from","to"}}`;
@@ -309,6 +310,11 @@ const TABLE: &str = "addon_tickets__tickets";
 /// The trigram FTS5 external-content table over the search columns (SQLite; rowid = the
 /// ticket's rowid), created by `metacore-app migrate`.
 const SEARCH_TABLE: &str = "addon_tickets__tickets__search";
+/// The search document of the tickets (PostgreSQL): a generated column, the search columns
+/// lowered and joined by [`SEARCH_DOCUMENT_SEPARATOR`], with a GIN pg_trgm index.
+const SEARCH_DOCUMENT_COLUMN: &str = "metacore_search";
+/// What joins the columns of the search document.
+const SEARCH_DOCUMENT_SEPARATOR: char = '\u{1}';
 /// The tickets model's `search_columns` (`generated/src/tickets/mod.rs`).
 const SEARCH_COLUMNS: [&str; 5] = ["number", "title", "description", "status", "priority"];
 /// Longest search text used (as `metacore-runtime`).
@@ -382,10 +388,17 @@ impl Condition {
         condition
     }
 
-    /// PostgreSQL: `ILIKE` on every search column (GIN pg_trgm indexes). SQLite: the FTS5
-    /// trigram table narrows the rows (texts of 3+ characters), `LIKE` confirms them.
+    /// PostgreSQL: the search document (`ILIKE` on every search column for a text holding
+    /// the document's separator). SQLite: the FTS5 trigram table narrows the rows (texts of
+    /// 3+ characters), `LIKE` confirms them.
     fn push_search(&mut self, text: &str, sqlite: bool) {
         let pattern = self.bind(Bind::Text(format!("%{}%", escape_like(text))));
+        if !sqlite && !text.contains(SEARCH_DOCUMENT_SEPARATOR) {
+            self.sql.push_str(&format!(
+                " AND {SEARCH_DOCUMENT_COLUMN} LIKE lower({pattern}) ESCAPE '\\'"
+            ));
+            return;
+        }
         let likes: Vec<String> = SEARCH_COLUMNS
             .iter()
             .map(|column| {

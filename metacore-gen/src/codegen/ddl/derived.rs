@@ -3,8 +3,12 @@
 //! triggers so that every writer — the HTTP API, addon SQL, an operator's `psql` — keeps them
 //! exact.
 //!
-//! * **Search.** PostgreSQL: a `pg_trgm` GIN index per search column, which serves the
-//!   `ILIKE '%text%'` of list `search` as it is. SQLite: an FTS5 table with the trigram
+//! * **Search.** PostgreSQL: a search document (`SEARCH_DOCUMENT_COLUMN`, a stored generated
+//!   column: the search columns `lower`-cased and joined) with a `pg_trgm` GIN index; list
+//!   `search` tests `document LIKE lower('%text%')`, which answers as an `ILIKE` per column
+//!   does, lowering each row once when it is written instead of every value at every
+//!   search. Migrations recorded before that form kept a GIN index per column, which served
+//!   the `ILIKE` itself; a later build turns them into the document (`document_search`). SQLite: an FTS5 table with the trigram
 //!   tokenizer over the table's own rows (external content, rowids shared), kept by insert,
 //!   delete and update triggers; list `search` narrows to its matches before the exact
 //!   `LIKE`. (SQLite's `VACUUM` may renumber the rowids of a table without an integer primary
@@ -14,7 +18,9 @@
 //!   `SECURITY DEFINER` function on PostgreSQL, so addon roles' writes count without any
 //!   privilege on the table).
 
-use metacore_core::storage::{search_table, ROW_COUNTS_TABLE};
+use metacore_core::storage::{
+    search_table, ROW_COUNTS_TABLE, SEARCH_DOCUMENT_COLUMN, SEARCH_DOCUMENT_SEPARATOR,
+};
 
 use super::{quote, Backend};
 use crate::codegen::schema::{constraint_name, RowCount};
@@ -42,19 +48,111 @@ fn search_trigger(table: &str, event: &str) -> String {
     format!("metacore_search__{table}__{event}")
 }
 
-/// The statements creating the search index of `columns` of `table`, filled from its rows.
-pub fn create_search(table: &str, columns: &[String], backend: Backend) -> Vec<String> {
+/// The trigram index of the search document of `table` (PostgreSQL).
+fn document_index(table: &str) -> String {
+    constraint_name(&format!("{table}__search__trgm"))
+}
+
+/// A trigram index per column of `columns` (PostgreSQL, the form before search documents).
+fn column_indexes(table: &str, columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|column| {
+            format!(
+                "CREATE INDEX {} ON {} USING gin ({} gin_trgm_ops)",
+                quote(&trigram_index(table, column)),
+                quote(table),
+                quote(column)
+            )
+        })
+        .collect()
+}
+
+fn drop_column_indexes(table: &str, columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|column| format!("DROP INDEX {}", quote(&trigram_index(table, column))))
+        .collect()
+}
+
+/// The search document of `columns` and its trigram index (PostgreSQL): a stored generated
+/// column, so every writer keeps it, filled from the rows there when added.
+fn create_document(table: &str, columns: &[String]) -> Vec<String> {
+    let parts = columns
+        .iter()
+        .map(|column| format!("lower(coalesce({}, ''))", quote(column)))
+        .collect::<Vec<_>>()
+        .join(&format!(
+            " || chr({}) || ",
+            u32::from(SEARCH_DOCUMENT_SEPARATOR)
+        ));
+    vec![
+        format!(
+            "ALTER TABLE {} ADD COLUMN {} text GENERATED ALWAYS AS ({parts}) STORED",
+            quote(table),
+            quote(SEARCH_DOCUMENT_COLUMN)
+        ),
+        format!(
+            "CREATE INDEX {} ON {} USING gin ({} gin_trgm_ops)",
+            quote(&document_index(table)),
+            quote(table),
+            quote(SEARCH_DOCUMENT_COLUMN)
+        ),
+    ]
+}
+
+fn drop_document(table: &str) -> Vec<String> {
+    vec![
+        format!("DROP INDEX {}", quote(&document_index(table))),
+        format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            quote(table),
+            quote(SEARCH_DOCUMENT_COLUMN)
+        ),
+    ]
+}
+
+/// The statements turning the trigram index per column of `table` into one search document
+/// (PostgreSQL; nothing on SQLite, whose index is the same in both forms).
+pub fn document_search(table: &str, columns: &[String], backend: Backend) -> Vec<String> {
+    match backend {
+        Backend::Postgres => {
+            let mut out = drop_column_indexes(table, columns);
+            out.extend(create_document(table, columns));
+            out
+        }
+        Backend::Sqlite => Vec::new(),
+    }
+}
+
+/// [`document_search`] undone.
+pub fn undocument_search(table: &str, columns: &[String], backend: Backend) -> Vec<String> {
+    match backend {
+        Backend::Postgres => {
+            let mut out = drop_document(table);
+            out.extend(column_indexes(table, columns));
+            out
+        }
+        Backend::Sqlite => Vec::new(),
+    }
+}
+
+/// The statements creating the search index of `columns` of `table`, filled from its rows
+/// (`document`: on PostgreSQL, the search document form).
+pub fn create_search(
+    table: &str,
+    columns: &[String],
+    document: bool,
+    backend: Backend,
+) -> Vec<String> {
     match backend {
         Backend::Postgres => {
             let mut out = vec!["CREATE EXTENSION IF NOT EXISTS pg_trgm".to_string()];
-            out.extend(columns.iter().map(|column| {
-                format!(
-                    "CREATE INDEX {} ON {} USING gin ({} gin_trgm_ops)",
-                    quote(&trigram_index(table, column)),
-                    quote(table),
-                    quote(column)
-                )
-            }));
+            if document {
+                out.extend(create_document(table, columns));
+            } else {
+                out.extend(column_indexes(table, columns));
+            }
             out
         }
         Backend::Sqlite => {
@@ -94,13 +192,17 @@ pub fn create_search(table: &str, columns: &[String], backend: Backend) -> Vec<S
     }
 }
 
-/// The statements dropping the search index of `columns` of `table`.
-pub fn drop_search(table: &str, columns: &[String], backend: Backend) -> Vec<String> {
+/// The statements dropping the search index of `columns` of `table` (`document`: the search
+/// document form on PostgreSQL).
+pub fn drop_search(
+    table: &str,
+    columns: &[String],
+    document: bool,
+    backend: Backend,
+) -> Vec<String> {
     match backend {
-        Backend::Postgres => columns
-            .iter()
-            .map(|column| format!("DROP INDEX {}", quote(&trigram_index(table, column))))
-            .collect(),
+        Backend::Postgres if document => drop_document(table),
+        Backend::Postgres => drop_column_indexes(table, columns),
         Backend::Sqlite => ["insert", "delete", "update"]
             .iter()
             .map(|event| format!("DROP TRIGGER {}", quote(&search_trigger(table, event))))

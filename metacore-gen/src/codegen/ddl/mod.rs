@@ -90,11 +90,32 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
                     ));
                 }
             }
-            Step::CreateSearch { table, columns } => {
-                out.extend(derived::create_search(&physical(table), columns, backend));
+            Step::CreateSearch {
+                table,
+                columns,
+                document,
+            } => {
+                out.extend(derived::create_search(
+                    &physical(table),
+                    columns,
+                    *document,
+                    backend,
+                ));
             }
-            Step::DropSearch { table, columns } => {
-                out.extend(derived::drop_search(&physical(table), columns, backend));
+            Step::DropSearch {
+                table,
+                columns,
+                document,
+            } => {
+                out.extend(derived::drop_search(
+                    &physical(table),
+                    columns,
+                    *document,
+                    backend,
+                ));
+            }
+            Step::DocumentSearch { table, columns } => {
+                out.extend(derived::document_search(&physical(table), columns, backend));
             }
             Step::CountRows { table, count } => {
                 out.extend(derived::count_rows(&physical(table), count, backend));
@@ -136,8 +157,24 @@ pub fn down(
             Step::CreateIndex { index, .. } => {
                 out.push(format!("DROP INDEX {}", quote(&index.physical)));
             }
-            Step::CreateSearch { table, columns } => {
-                out.extend(derived::drop_search(&physical(table), columns, backend));
+            Step::CreateSearch {
+                table,
+                columns,
+                document,
+            } => {
+                out.extend(derived::drop_search(
+                    &physical(table),
+                    columns,
+                    *document,
+                    backend,
+                ));
+            }
+            Step::DocumentSearch { table, columns } => {
+                out.extend(derived::undocument_search(
+                    &physical(table),
+                    columns,
+                    backend,
+                ));
             }
             Step::CountRows { table, .. } => {
                 out.extend(derived::stop_counting(&physical(table), backend));

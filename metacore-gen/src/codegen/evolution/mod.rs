@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::schema::{
-    AddonSchema, ColumnSchema, ForeignKeySchema, IndexSchema, RowCount, TableSchema,
+    is_false, AddonSchema, ColumnSchema, ForeignKeySchema, IndexSchema, RowCount, TableSchema,
 };
 use crate::ir::ColumnType;
 
@@ -98,12 +98,27 @@ pub enum Step {
         table: String,
         /// The search columns.
         columns: Vec<String>,
+        /// PostgreSQL keeps them in one search document ([`TableSchema::search_document`]);
+        /// false in migrations recorded before that form existed.
+        #[serde(default, skip_serializing_if = "is_false")]
+        document: bool,
     },
     /// Drop the full-text index of `columns` and its triggers.
     DropSearch {
         /// Route name.
         table: String,
         /// The search columns it covered.
+        columns: Vec<String>,
+        /// It was the search document form.
+        #[serde(default, skip_serializing_if = "is_false")]
+        document: bool,
+    },
+    /// On PostgreSQL, replace the trigram index of each of `columns` with one search
+    /// document of them and its trigram index (nothing changes on SQLite).
+    DocumentSearch {
+        /// Route name.
+        table: String,
+        /// The search columns.
         columns: Vec<String>,
     },
     /// Count rows per organisation in `metacore_row_counts` with triggers, starting from a
@@ -161,11 +176,12 @@ pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive
                 });
             }
         }
-        // Before any column it reads can go.
-        if old_table.search != new_table.search && !old_table.search.is_empty() {
+        // Before any column it reads can go (or change type).
+        if search_rebuilt(old_table, new_table) && !old_table.search.is_empty() {
             steps.push(Step::DropSearch {
                 table: name.clone(),
                 columns: old_table.search.clone(),
+                document: old_table.search_document,
             });
         }
         if old_table.row_count.is_some() && new_table.row_count.is_none() {
@@ -179,6 +195,7 @@ pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive
             None => {
                 let mut created = new_table.clone();
                 created.search.clear();
+                created.search_document = false;
                 created.row_count = None;
                 steps.push(Step::CreateTable {
                     table: name.clone(),
@@ -229,16 +246,35 @@ impl TableSchema {
             indices: Default::default(),
             foreign_keys: Default::default(),
             search: Vec::new(),
+            search_document: false,
             row_count: None,
         }
     }
 }
 
+/// Whether the search index of `old` is dropped and `new`'s created: when the search columns
+/// change, and when one of them changes type under a search document (PostgreSQL cannot
+/// change the type of a column a generated column reads).
+fn search_rebuilt(old: &TableSchema, new: &TableSchema) -> bool {
+    old.search != new.search
+        || (old.search_document
+            && old.search.iter().any(|name| {
+                let type_of = |t: &TableSchema| t.column(name).map(|c| c.column_type.clone());
+                type_of(old) != type_of(new)
+            }))
+}
+
 /// The search index and row counting `new` needs that `old` does not have (after its
 /// columns exist).
 fn push_derived(steps: &mut Vec<Step>, table: &str, old: &TableSchema, new: &TableSchema) {
-    if old.search != new.search && !new.search.is_empty() {
+    if search_rebuilt(old, new) && !new.search.is_empty() {
         steps.push(Step::CreateSearch {
+            table: table.to_string(),
+            columns: new.search.clone(),
+            document: new.search_document,
+        });
+    } else if !new.search.is_empty() && new.search_document && !old.search_document {
+        steps.push(Step::DocumentSearch {
             table: table.to_string(),
             columns: new.search.clone(),
         });

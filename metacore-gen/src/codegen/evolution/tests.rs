@@ -19,6 +19,7 @@ fn table(columns: Vec<ColumnSchema>) -> TableSchema {
         indices: Default::default(),
         foreign_keys: Default::default(),
         search: Vec::new(),
+        search_document: false,
         row_count: None,
     }
 }
@@ -142,4 +143,110 @@ fn folding_recorded_steps_gives_back_the_schema() {
     assert_eq!(lock.schema(), v2);
     let names: Vec<&str> = lock.migrations.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["m0001_a_v1_0_0", "m0002_a_v1_1_0"]);
+}
+
+/// `items` with `title` and `body`, searched on `search`, in the document form or not.
+fn searched(search: &[&str], document: bool) -> AddonSchema {
+    let mut s = schema(vec![
+        column("id", "uuid", false),
+        column("title", "text", false),
+        column("body", "text", true),
+    ]);
+    let items = s.tables.get_mut("items").unwrap();
+    items.search = search.iter().map(|c| c.to_string()).collect();
+    items.search_document = document && !search.is_empty();
+    s
+}
+
+#[test]
+fn a_recorded_index_per_column_becomes_a_search_document_once() {
+    // A lock written before search documents: its `create_search` has no `document`.
+    let recorded: AddonLock = serde_json::from_value(serde_json::json!({
+        "migrations": [{
+            "name": "m0001_a_v1_0_0",
+            "version": "1.0.0",
+            "steps": [
+                { "op": "create_table", "table": "items",
+                  "schema": serde_json::to_value(&searched(&[], false).tables["items"]).unwrap() },
+                { "op": "create_search", "table": "items", "columns": ["title", "body"] }
+            ]
+        }]
+    }))
+    .unwrap();
+    let mut lock = recorded.clone();
+    assert_eq!(lock.schema(), searched(&["title", "body"], false));
+    let now = searched(&["title", "body"], true);
+    let (steps, destructive) = diff(&lock.schema(), &now);
+    assert_eq!(
+        steps,
+        [Step::DocumentSearch {
+            table: "items".into(),
+            columns: vec!["title".into(), "body".into()],
+        }]
+    );
+    assert!(destructive.is_empty());
+    lock.record("a", "1.0.0", steps);
+    assert_eq!(lock.schema(), now);
+    assert_eq!(diff(&lock.schema(), &now).0, []);
+    // The recorded step reads back as it was written (no `document` on it).
+    let text = serde_json::to_string(&recorded).unwrap();
+    assert!(!text.contains("document"), "{text}");
+}
+
+#[test]
+fn new_search_columns_replace_the_old_form_with_a_document() {
+    let (steps, _) = diff(
+        &searched(&["title"], false),
+        &searched(&["title", "body"], true),
+    );
+    assert_eq!(
+        steps,
+        [
+            Step::DropSearch {
+                table: "items".into(),
+                columns: vec!["title".into()],
+                document: false,
+            },
+            Step::CreateSearch {
+                table: "items".into(),
+                columns: vec!["title".into(), "body".into()],
+                document: true,
+            },
+        ]
+    );
+    let (steps, _) = diff(&searched(&["title"], true), &searched(&[], true));
+    assert_eq!(
+        steps,
+        [Step::DropSearch {
+            table: "items".into(),
+            columns: vec!["title".into()],
+            document: true,
+        }]
+    );
+}
+
+#[test]
+fn retyping_a_column_of_a_search_document_rebuilds_it_around_the_change() {
+    let old = searched(&["title", "body"], true);
+    let mut new = old.clone();
+    let items = new.tables.get_mut("items").unwrap();
+    items.columns[1].column_type = "varchar(80)".into();
+    let (steps, _) = diff(&old, &new);
+    let ops: Vec<&str> = steps
+        .iter()
+        .map(|s| match s {
+            Step::DropSearch { .. } => "drop search",
+            Step::AlterColumn { .. } => "alter",
+            Step::CreateSearch { document: true, .. } => "create document",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(ops, ["drop search", "alter", "create document"]);
+    // A column outside the search, or a change other than the type, leaves it alone.
+    let mut nullable = old.clone();
+    nullable.tables.get_mut("items").unwrap().columns[1].nullable = true;
+    assert!(!diff(&old, &nullable)
+        .0
+        .iter()
+        .any(|s| matches!(s, Step::DropSearch { .. })));
 }
