@@ -501,12 +501,20 @@ pub fn search_condition(
             && model.search_index.iter().all(|c| columns.contains(c))
             && !text.contains(SEARCH_DOCUMENT_SEPARATOR);
         if whole_document {
+            // The pattern is written into the statement, so that PostgreSQL plans each
+            // search for its text: planned without it (the generic plan of a prepared
+            // statement), a common text walked every match through the trigram index and
+            // sorted them, 8× slower at 100,000 rows than the list order's index.
+            let pattern = format!("%{}%", escape_like(&text));
             let mut document = Sql::new(backend);
-            document
-                .ident(SEARCH_DOCUMENT_COLUMN)
-                .push(" LIKE lower(")
-                .bind(format!("%{}%", escape_like(&text)))
-                .push(") ESCAPE '\\'");
+            document.ident(SEARCH_DOCUMENT_COLUMN).push(" LIKE lower(");
+            if text.contains('\0') {
+                // Refused by PostgreSQL either way; as a parameter, with the usual error.
+                document.bind(pattern);
+            } else {
+                document.literal(&pattern);
+            }
+            document.push(") ESCAPE '\\'");
             likes = document;
         }
         return Some(SearchCondition {

@@ -105,6 +105,21 @@ impl Sql {
         self
     }
 
+    /// Appends `text` as a quoted string literal (sea-query's PostgreSQL quoting, an `E'…'`
+    /// string when it holds a quote or a backslash), for a value the planner must see: a
+    /// statement prepared with a parameter gets a generic plan after a few runs, planned
+    /// without the value. On SQLite, whose plans never depend on bound values
+    /// (`db::sqlite`), the value is bound as usual.
+    pub fn literal(&mut self, text: &str) -> &mut Self {
+        if self.sqlite() {
+            return self.bind(text.to_string());
+        }
+        use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
+        self.text
+            .push_str(&PostgresQueryBuilder.value_to_string(&Value::from(text)));
+        self
+    }
+
     /// True when nothing was written.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
@@ -146,6 +161,24 @@ pub fn escape_like(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_are_quoted_on_postgres_and_bound_on_sqlite() {
+        let mut pg = Sql::new(DatabaseBackend::Postgres);
+        pg.push("a LIKE ")
+            .literal("%o'r\\_%")
+            .push(" AND b = ")
+            .bind(1);
+        assert_eq!(pg.text, "a LIKE E'%o\\'r\\\\_%' AND b = $1");
+        assert_eq!(pg.values.len(), 1);
+        let mut plain = Sql::new(DatabaseBackend::Postgres);
+        plain.literal("%printer%");
+        assert_eq!(plain.text, "'%printer%'");
+        let mut lite = Sql::new(DatabaseBackend::Sqlite);
+        lite.push("a LIKE ").literal("%x%");
+        assert_eq!(lite.text, "a LIKE ?");
+        assert_eq!(lite.values, [Value::from("%x%")]);
+    }
 
     #[test]
     fn placeholders_follow_the_backend_and_renumber_on_append() {

@@ -388,17 +388,20 @@ impl Condition {
         condition
     }
 
-    /// PostgreSQL: the search document (`ILIKE` on every search column for a text holding
-    /// the document's separator). SQLite: the FTS5 trigram table narrows the rows (texts of
-    /// 3+ characters), `LIKE` confirms them.
+    /// PostgreSQL: the search document, its pattern written into the statement so that each
+    /// search is planned for its text (`ILIKE` on every search column for a text holding the
+    /// document's separator or a NUL). SQLite: the FTS5 trigram table narrows the rows
+    /// (texts of 3+ characters), `LIKE` confirms them.
     fn push_search(&mut self, text: &str, sqlite: bool) {
-        let pattern = self.bind(Bind::Text(format!("%{}%", escape_like(text))));
-        if !sqlite && !text.contains(SEARCH_DOCUMENT_SEPARATOR) {
+        let like = format!("%{}%", escape_like(text));
+        if !sqlite && !text.contains([SEARCH_DOCUMENT_SEPARATOR, '\0']) {
+            let literal = like.replace('\\', "\\\\").replace('\'', "''");
             self.sql.push_str(&format!(
-                " AND {SEARCH_DOCUMENT_COLUMN} LIKE lower({pattern}) ESCAPE '\\'"
+                " AND {SEARCH_DOCUMENT_COLUMN} LIKE lower(E'{literal}') ESCAPE '\\'"
             ));
             return;
         }
+        let pattern = self.bind(Bind::Text(like));
         let likes: Vec<String> = SEARCH_COLUMNS
             .iter()
             .map(|column| {
