@@ -487,6 +487,19 @@ pub fn search_condition(
     if text.is_empty() || columns.is_empty() {
         return None;
     }
+    let indexed = columns.iter().all(|c| model.search_index.contains(c));
+    let sqlite = backend == sea_orm::DatabaseBackend::Sqlite;
+    let whole_document = !sqlite
+        && model.search_document
+        && indexed
+        && model.search_index.iter().all(|c| columns.contains(c))
+        && !text.contains(SEARCH_DOCUMENT_SEPARATOR);
+    if whole_document {
+        return Some(SearchCondition {
+            condition: document_condition(&text, backend),
+            unindexed: None,
+        });
+    }
     let mut likes = Sql::new(backend);
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
@@ -494,35 +507,7 @@ pub fn search_condition(
         }
         like(&mut likes, column, &text);
     }
-    let indexed = columns.iter().all(|c| model.search_index.contains(c));
-    if !likes.sqlite() {
-        let whole_document = model.search_document
-            && indexed
-            && model.search_index.iter().all(|c| columns.contains(c))
-            && !text.contains(SEARCH_DOCUMENT_SEPARATOR);
-        if whole_document {
-            // The pattern is written into the statement, so that PostgreSQL plans each
-            // search for its text: planned without it (the generic plan of a prepared
-            // statement), a common text walked every match through the trigram index and
-            // sorted them, 8× slower at 100,000 rows than the list order's index.
-            let pattern = format!("%{}%", escape_like(&text));
-            let mut document = Sql::new(backend);
-            document.ident(SEARCH_DOCUMENT_COLUMN).push(" LIKE lower(");
-            if text.contains('\0') {
-                // Refused by PostgreSQL either way; as a parameter, with the usual error.
-                document.bind(pattern);
-            } else {
-                document.literal(&pattern);
-            }
-            document.push(") ESCAPE '\\'");
-            likes = document;
-        }
-        return Some(SearchCondition {
-            condition: likes,
-            unindexed: None,
-        });
-    }
-    if !(indexed && text.chars().count() >= 3) {
+    if !(sqlite && indexed && text.chars().count() >= 3) {
         return Some(SearchCondition {
             condition: likes,
             unindexed: None,
@@ -544,4 +529,24 @@ pub fn search_condition(
         condition: narrowed,
         unindexed: Some(likes),
     })
+}
+
+/// PostgreSQL: the search document contains `text` (see [`search_condition`]).
+///
+/// The pattern is written into the statement, so that PostgreSQL plans each search for its
+/// text: planned without it (the generic plan of a prepared statement), a common text walked
+/// every match through the trigram index and sorted them, 8× slower at 100,000 rows than the
+/// list order's index.
+fn document_condition(text: &str, backend: sea_orm::DatabaseBackend) -> Sql {
+    let pattern = format!("%{}%", escape_like(text));
+    let mut document = Sql::new(backend);
+    document.ident(SEARCH_DOCUMENT_COLUMN).push(" LIKE lower(");
+    if text.contains('\0') {
+        // Refused by PostgreSQL either way; as a parameter, with the usual error.
+        document.bind(pattern);
+    } else {
+        document.literal(&pattern);
+    }
+    document.push(") ESCAPE '\\'");
+    document
 }

@@ -8,11 +8,12 @@
 //!   `search` tests `document LIKE lower('%text%')`, which answers as an `ILIKE` per column
 //!   does, lowering each row once when it is written instead of every value at every
 //!   search. Migrations recorded before that form kept a GIN index per column, which served
-//!   the `ILIKE` itself; a later build turns them into the document (`document_search`). SQLite: an FTS5 table with the trigram
-//!   tokenizer over the table's own rows (external content, rowids shared), kept by insert,
-//!   delete and update triggers; list `search` narrows to its matches before the exact
-//!   `LIKE`. (SQLite's `VACUUM` may renumber the rowids of a table without an integer primary
-//!   key; after one, `INSERT INTO "<t>__search"("<t>__search") VALUES ('rebuild')` re-syncs.)
+//!   the `ILIKE` itself; a later build turns them into the document (`document_search`).
+//!   SQLite: an FTS5 table with the trigram tokenizer over the table's own rows (external
+//!   content, rowids shared), kept by insert, delete and update triggers; list `search`
+//!   narrows to its matches before the exact `LIKE`. (SQLite's `VACUUM` may renumber the
+//!   rowids of a table without an integer primary key; after one,
+//!   `INSERT INTO "<t>__search"("<t>__search") VALUES ('rebuild')` re-syncs.)
 //! * **Counts.** `metacore_row_counts(table_name, organization_id, live_rows, version)`,
 //!   created when missing, filled from the rows there now and kept by row triggers (a
 //!   `SECURITY DEFINER` function on PostgreSQL, so addon roles' writes count without any

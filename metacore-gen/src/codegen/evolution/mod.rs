@@ -259,8 +259,7 @@ fn search_rebuilt(old: &TableSchema, new: &TableSchema) -> bool {
     old.search != new.search
         || (old.search_document
             && old.search.iter().any(|name| {
-                let type_of = |t: &TableSchema| t.column(name).map(|c| c.column_type.clone());
-                type_of(old) != type_of(new)
+                old.column(name).map(|c| &c.column_type) != new.column(name).map(|c| &c.column_type)
             }))
 }
 
