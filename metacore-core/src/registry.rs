@@ -180,6 +180,11 @@ pub struct ModelDescriptor {
     /// True when, on PostgreSQL, its migrations keep the `search_index` columns in one
     /// [`crate::storage::SEARCH_DOCUMENT_COLUMN`] (older migrations indexed each column).
     pub search_document: bool,
+    /// True when, on SQLite, its migrations keep an index of the list's default order
+    /// followed by the search document of the `search_index` columns
+    /// ([`crate::storage::sqlite_search_document`]): a search in that order reads the index
+    /// alone.
+    pub search_scan: bool,
     /// The column sets of its unique indices (for 409 `duplicate` field errors).
     pub unique: &'static [&'static [&'static str]],
     /// The ungated `TableMetadata` (`http-api.md` §6.2), as JSON text.

@@ -24,3 +24,20 @@ pub const SEARCH_DOCUMENT_COLUMN: &str = "metacore_search";
 /// What joins the columns of a [`SEARCH_DOCUMENT_COLUMN`] (`chr(1)`): a text without it
 /// cannot match across two columns.
 pub const SEARCH_DOCUMENT_SEPARATOR: char = '\u{1}';
+
+/// SQLite: the search document of `columns`, as an SQL expression over the table's row —
+/// each column's text (`''` for NULL) joined by [`SEARCH_DOCUMENT_SEPARATOR`]. Migrations
+/// index it after the list order's columns, and a search tests `<it> LIKE '%text%'`, which
+/// SQLite then reads from that index instead of the table; the two spellings must be the
+/// same expression for SQLite to match them, so both come from here. (SQLite's `LIKE`
+/// folds case itself, so the document is not lowered.)
+pub fn sqlite_search_document<S: AsRef<str>>(columns: &[S]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("coalesce(\"{}\", '')", c.as_ref().replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(&format!(
+            " || char({}) || ",
+            u32::from(SEARCH_DOCUMENT_SEPARATOR)
+        ))
+}

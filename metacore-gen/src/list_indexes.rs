@@ -64,25 +64,35 @@ pub fn add(addon: &mut Addon, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The indexes added to `model` (already pushed onto its `indices`).
-fn add_to_model(model: &mut Model, taken: &mut BTreeSet<String>) -> Vec<Index> {
-    let Some(tenancy) = model.tenancy_column().map(|c| c.name.clone()) else {
-        return Vec::new();
-    };
+/// The columns of `model`'s list index: the organisation, then the default order
+/// (`created_at` when the model has one, then `id`). `None` for a model without an
+/// organisation.
+pub fn list_order(model: &Model) -> Option<Vec<String>> {
+    let tenancy = model.tenancy_column()?.name.clone();
     let id = model
         .columns
         .iter()
         .find(|c| c.role == SystemRole::Id)
         .map_or_else(|| "id".to_string(), |c| c.name.clone());
-    let mut wanted: Vec<(String, Vec<String>, bool)> = Vec::new();
-    let order = match model
-        .columns
-        .iter()
-        .find(|c| c.role == SystemRole::CreatedAt)
-    {
-        Some(created) => vec![tenancy.clone(), created.name.clone(), id],
-        None => vec![tenancy.clone(), id],
+    Some(
+        match model
+            .columns
+            .iter()
+            .find(|c| c.role == SystemRole::CreatedAt)
+        {
+            Some(created) => vec![tenancy, created.name.clone(), id],
+            None => vec![tenancy, id],
+        },
+    )
+}
+
+/// The indexes added to `model` (already pushed onto its `indices`).
+fn add_to_model(model: &mut Model, taken: &mut BTreeSet<String>) -> Vec<Index> {
+    let Some(order) = list_order(model) else {
+        return Vec::new();
     };
+    let tenancy = order[0].clone();
+    let mut wanted: Vec<(String, Vec<String>, bool)> = Vec::new();
     wanted.push((
         format!("idx_{}_list", model.table),
         order,

@@ -140,6 +140,7 @@ pub const ASSET_CATEGORIES_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["name", "code"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -372,6 +373,7 @@ pub const ASSETS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["name", "code", "serial_number", "location"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -504,6 +506,7 @@ pub const DEPRECIATION_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &[],
     search_document: false,
+    search_scan: false,
     rule: None,
 };
 
@@ -636,6 +639,7 @@ pub const MAINTENANCE_SCHEDULES_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["title"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -778,6 +782,7 @@ pub const MAINTENANCE_LOGS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["description", "performed_by"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -920,6 +925,7 @@ pub const ASSET_DISPOSALS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["notes"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 

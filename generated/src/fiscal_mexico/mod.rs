@@ -259,6 +259,7 @@ pub const FISCAL_DOCUMENTS_MODEL: ModelDescriptor = ModelDescriptor {
         "replacement_uuid",
     ],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 

@@ -200,6 +200,7 @@ pub const PROJECTS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["code", "name", "description"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -392,6 +393,7 @@ pub const PROJECT_TASKS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["title", "description"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -544,6 +546,7 @@ pub const TIME_ENTRIES_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["description"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 

@@ -131,6 +131,7 @@ pub const CUSTOMERS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["name", "email", "tier"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -313,6 +314,7 @@ pub const ORDERS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["status", "notes"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 

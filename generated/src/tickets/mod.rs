@@ -161,6 +161,7 @@ pub const TICKETS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["number", "title", "description", "status", "priority"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 
@@ -253,6 +254,7 @@ pub const TICKET_COMMENTS_MODEL: ModelDescriptor = ModelDescriptor {
     row_counts: true,
     search_index: &["body"],
     search_document: true,
+    search_scan: true,
     rule: None,
 };
 

@@ -58,6 +58,7 @@ pub(crate) fn model_descriptor(
     let row_counts = value.row_counts;
     let search_index = value.search_index.to_rust();
     let search_document = value.search_document;
+    let search_scan = value.search_scan;
     let per_page = value.default_per_page.to_rust();
     let unique = value.unique.to_rust();
     let (table_document, modal_document) = match documents {
@@ -89,6 +90,7 @@ pub(crate) fn model_descriptor(
             row_counts: #row_counts,
             search_index: #search_index,
             search_document: #search_document,
+            search_scan: #search_scan,
             rule: None,
         }
     }

@@ -120,6 +120,7 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
             created.indices.clear();
             created.search.clear();
             created.search_document = false;
+            created.search_scan = None;
             created.row_count = None;
             schema.tables.insert(name.clone(), created);
         }
@@ -205,6 +206,18 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
         Step::DocumentSearch { table: name, .. } => {
             if let Some(t) = table(schema, name) {
                 t.search_document = true;
+            }
+        }
+        Step::CreateSearchScan {
+            table: name, index, ..
+        } => {
+            if let Some(t) = table(schema, name) {
+                t.search_scan = Some(index.clone());
+            }
+        }
+        Step::DropSearchScan { table: name, .. } => {
+            if let Some(t) = table(schema, name) {
+                t.search_scan = None;
             }
         }
         Step::CountRows { table: name, count } => {

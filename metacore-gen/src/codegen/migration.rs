@@ -186,6 +186,14 @@ pub fn describe(step: &Step) -> String {
             columns.join(", ")
         ),
         Step::DropSearch { table, .. } => format!("drops the search index of `{table}`"),
+        Step::CreateSearchScan { table, index, .. } => format!(
+            "indexes the search document of `{table}` after ({}) on SQLite, so a search walks \
+             the index alone",
+            index.columns.join(", ")
+        ),
+        Step::DropSearchScan { table, .. } => {
+            format!("drops the search scan index of `{table}`")
+        }
         Step::CountRows { table, count } => format!(
             "counts the {}rows of `{table}` per `{}`",
             if count.live_only { "live " } else { "" },

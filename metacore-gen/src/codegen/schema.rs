@@ -73,6 +73,14 @@ pub struct TableSchema {
     /// same either way.
     #[serde(default, skip_serializing_if = "is_false")]
     pub search_document: bool,
+    /// On SQLite, an index of the list's default order (`columns`, then `deleted_at` when the
+    /// model soft-deletes) followed by the search document of `search`
+    /// (`metacore_core::storage::sqlite_search_document`): a search of a common text walks
+    /// that index alone, testing each entry's document, instead of reading every row it
+    /// passes. `None` without search columns or an organisation, and in
+    /// migrations recorded before it existed. Nothing on PostgreSQL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_scan: Option<IndexSchema>,
     /// How rows are counted per organisation in `metacore_row_counts` (every tenant table):
     /// list totals read the count there instead of counting the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,12 +236,33 @@ pub fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
         .into_iter()
         .filter(|name| model.column(name).is_some_and(|c| c.column_type.is_text()))
         .collect();
+    // After the list order, `deleted_at` (NULL in every entry of the partial index): SQLite
+    // reads an index alone only when it holds every column the statement names, and a
+    // list's statement tests `deleted_at IS NULL`.
+    let deleted_at = model
+        .columns
+        .iter()
+        .find(|c| c.role == SystemRole::DeletedAt)
+        .map(|c| c.name.clone());
+    let search_scan = (!search.is_empty())
+        .then(|| crate::list_indexes::list_order(model))
+        .flatten()
+        .map(|mut columns| {
+            columns.extend(deleted_at);
+            IndexSchema {
+                physical: constraint_name(&format!("{physical}__search__scan")),
+                columns,
+                unique: false,
+                only_live_rows: model.soft_delete(),
+            }
+        });
     TableSchema {
         physical,
         columns,
         indices,
         foreign_keys,
         search_document: !search.is_empty(),
+        search_scan,
         search,
         row_count: model.tenancy_column().map(|c| RowCount {
             by: c.name.clone(),

@@ -391,6 +391,7 @@ pub(crate) fn model_descriptor(
         row_counts: stored.row_count.is_some(),
         search_index: leak_strs(&stored.search),
         search_document: stored.search_document,
+        search_scan: stored.search_scan.is_some(),
         unique: leak_slice(
             model
                 .indices

@@ -322,6 +322,7 @@ mod tests {
             row_counts: false,
             search_index: &[],
             search_document: false,
+            search_scan: false,
             rule: None,
         }
     }

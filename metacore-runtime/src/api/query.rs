@@ -10,7 +10,9 @@ use super::error::ApiError;
 use super::sql::{escape_like, quote, Sql};
 use super::value::{parse_text, supported_date, Parsed};
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
-use metacore_core::storage::{search_table, SEARCH_DOCUMENT_COLUMN, SEARCH_DOCUMENT_SEPARATOR};
+use metacore_core::storage::{
+    search_table, sqlite_search_document, SEARCH_DOCUMENT_COLUMN, SEARCH_DOCUMENT_SEPARATOR,
+};
 
 /// Largest page size; bigger requests are clamped (kernel behaviour).
 pub const MAX_PER_PAGE: u64 = 200;
@@ -32,6 +34,11 @@ pub struct ListQuery {
     /// when matches are common, reading the list's index in order and testing each row finds
     /// a page sooner than collecting every match first (see [`super::store::list`]).
     pub scan_condition: Option<Sql>,
+    /// The search in the condition a page in list order tests (`scan_condition` when there is
+    /// one, else `condition`) reads the model's search scan index alone (SQLite,
+    /// [`ModelDescriptor::search_scan`]): such a page selects the ids there first, then its
+    /// rows.
+    pub scans_index: bool,
 }
 
 /// The list parameters an operation declares (the typed part of the query string).
@@ -84,6 +91,7 @@ pub fn parse_list(
     let order = parse_order(model, params.sort_by.as_deref(), params.order.as_deref())?;
     let mut condition = Sql::new(backend);
     let mut scan_condition = None;
+    let mut scans_index = false;
     let mut filters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (key, value) in pairs {
         if let Some(column) = key.strip_prefix("f_") {
@@ -129,6 +137,7 @@ pub fn parse_list(
                 and(&mut scan, unindexed);
                 scan_condition = Some(scan);
             }
+            scans_index = search.scans_index;
             and(&mut condition, &search.condition);
         }
     }
@@ -138,6 +147,7 @@ pub fn parse_list(
         order,
         condition,
         scan_condition,
+        scans_index,
     })
 }
 
@@ -465,18 +475,30 @@ pub struct SearchCondition {
     pub condition: Sql,
     /// The same without the full-text index, when `condition` uses it.
     pub unindexed: Option<Sql>,
+    /// `unindexed` (else `condition`) tests the search document the model's search scan
+    /// index holds (SQLite).
+    pub scans_index: bool,
 }
 
 /// The search condition: any of `columns` contains `search` (trimmed, at most 100 chars).
 ///
-/// On SQLite, when the model's full-text index covers `columns` and the text has at least
-/// three characters (a trigram), the rows are first narrowed to the index's matches — a
-/// superset of the `LIKE` matches, as the trigram tokenizer folds case at least as widely as
-/// `LIKE` — and the `LIKE` then decides exactly as without the index; the `LIKE` alone is
-/// [`SearchCondition::unindexed`]. On PostgreSQL, when `columns` are all the columns of the
-/// model's search document (`metacore_core::storage::SEARCH_DOCUMENT_COLUMN`), the
-/// document's `LIKE lower('%text%')` answers in one test per row what the `ILIKE` per column
-/// answers (its `pg_trgm` index serves rare texts); otherwise the `ILIKE`s run as they are.
+/// When `columns` are all the model's search columns and the text holds no
+/// [`SEARCH_DOCUMENT_SEPARATOR`], one test of the search document answers what a test per
+/// column answers:
+///
+/// * PostgreSQL: `document LIKE lower('%text%')` on the stored column
+///   `metacore_core::storage::SEARCH_DOCUMENT_COLUMN` (`ILIKE` is `lower(a) LIKE lower(b)`),
+///   whose `pg_trgm` index serves rare texts;
+/// * SQLite, when the migrations keep the search scan index
+///   ([`ModelDescriptor::search_scan`]): `<document> LIKE '%text%'` over
+///   `metacore_core::storage::sqlite_search_document`, which that index holds in list order.
+///
+/// Otherwise each column is tested (`ILIKE` / SQLite's `LIKE`). On SQLite, when the model's
+/// full-text index covers `columns` and the text has at least three characters (a
+/// trigram), the rows are first narrowed to the index's matches — a superset of the `LIKE`
+/// matches, as the trigram tokenizer folds case at least as widely as `LIKE` — and the exact
+/// test then decides as without the index; the exact test alone is
+/// [`SearchCondition::unindexed`].
 pub fn search_condition(
     model: &ModelDescriptor,
     columns: &[&str],
@@ -489,28 +511,37 @@ pub fn search_condition(
     }
     let indexed = columns.iter().all(|c| model.search_index.contains(c));
     let sqlite = backend == sea_orm::DatabaseBackend::Sqlite;
-    let whole_document = !sqlite
-        && model.search_document
-        && indexed
+    let whole_document = indexed
         && model.search_index.iter().all(|c| columns.contains(c))
         && !text.contains(SEARCH_DOCUMENT_SEPARATOR);
-    if whole_document {
+    if !sqlite && whole_document && model.search_document {
         return Some(SearchCondition {
             condition: document_condition(&text, backend),
             unindexed: None,
+            scans_index: false,
         });
     }
-    let mut likes = Sql::new(backend);
-    for (i, column) in columns.iter().enumerate() {
-        if i > 0 {
-            likes.push(" OR ");
+    let scans_index = sqlite && whole_document && model.search_scan;
+    let mut exact = Sql::new(backend);
+    if scans_index {
+        exact
+            .push(&sqlite_search_document(model.search_index))
+            .push(" LIKE ")
+            .bind(format!("%{}%", escape_like(&text)))
+            .push(" ESCAPE '\\'");
+    } else {
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                exact.push(" OR ");
+            }
+            like(&mut exact, column, &text);
         }
-        like(&mut likes, column, &text);
     }
     if !(sqlite && indexed && text.chars().count() >= 3) {
         return Some(SearchCondition {
-            condition: likes,
+            condition: exact,
             unindexed: None,
+            scans_index,
         });
     }
     let fts = quote(&search_table(model.physical_table));
@@ -523,11 +554,12 @@ pub fn search_condition(
         .push(" MATCH ")
         .bind(format!("\"{}\"", text.replace('"', "\"\"")))
         .push(") AND (")
-        .append(&likes)
+        .append(&exact)
         .push(")");
     Some(SearchCondition {
         condition: narrowed,
-        unindexed: Some(likes),
+        unindexed: Some(exact),
+        scans_index,
     })
 }
 

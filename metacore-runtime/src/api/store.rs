@@ -130,11 +130,11 @@ pub async fn list(
             vec![None]
         };
         for start in attempts {
-            let mut page_filter = match (&query.scan_condition, cached) {
+            let (mut page_filter, ids_first) = match (&query.scan_condition, cached) {
                 (Some(scan), Some(c)) if scans_in_order(query, offset, c.live, c.matching) => {
-                    list_filter(backend, model, org, scan)
+                    (list_filter(backend, model, org, scan), query.scans_index)
                 }
-                _ => filter.clone(),
+                _ => (filter.clone(), unnarrowed_scan(query)),
             };
             let mut skip = offset;
             if let Some(start) = &start {
@@ -144,8 +144,12 @@ pub async fn list(
                 page_filter.push(" AND ").append(&seek);
                 skip = offset - start.offset;
             }
-            let statement =
-                page_statement(model, &page_filter, &order, query.per_page, skip, Some(org));
+            let page = Page {
+                per_page: query.per_page,
+                offset: skip,
+                ids_first,
+            };
+            let statement = page_statement(model, &page_filter, &order, page, Some(org));
             let rows = db
                 .query_all_raw(statement.statement())
                 .await
@@ -184,12 +188,19 @@ pub async fn list(
     // Common matches of an indexed search: testing rows in the list's order finds the page
     // sooner than collecting every full-text match first.
     let mut page_filter = filter;
+    let mut ids_first = unnarrowed_scan(query);
     if let (Some(scan), Some(live)) = (&query.scan_condition, totals.live) {
         if scans_in_order(query, offset, live, total) {
             page_filter = list_filter(backend, model, org, scan);
+            ids_first = query.scans_index;
         }
     }
-    let statement = page_statement(model, &page_filter, &order, query.per_page, offset, None);
+    let page = Page {
+        per_page: query.per_page,
+        offset,
+        ids_first,
+    };
+    let statement = page_statement(model, &page_filter, &order, page, None);
     let rows = db
         .query_all_raw(statement.statement())
         .await
@@ -326,18 +337,44 @@ const LIVE_ROWS_COLUMN: &str = "metacore_live_rows";
 /// The extra column of a page that carries the organisation's row version.
 const VERSION_COLUMN: &str = "metacore_row_version";
 
+/// SQLite: the derived table of a page's rowids, and its column.
+const PAGE: &str = "metacore_page";
+const PAGE_ROWID: &str = "metacore_rowid";
+
+/// Which page a statement reads.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    per_page: u64,
+    /// Rows skipped.
+    offset: u64,
+    /// Select the page's ids before its rows even when nothing is skipped: the filter reads
+    /// an index alone (the search scan), which the rows' other columns would defeat.
+    ids_first: bool,
+}
+
+/// True when the condition of a page of `query` not narrowed to full-text matches tests the
+/// search scan index (the condition is that test itself).
+fn unnarrowed_scan(query: &ListQuery) -> bool {
+    query.scans_index && query.scan_condition.is_none()
+}
+
 /// `SELECT <columns> FROM t WHERE id IN (SELECT id FROM t <filter> <order> LIMIT … OFFSET …)
-/// <order>` — or, for the first page, `SELECT <columns> FROM t <filter> <order> LIMIT …` —
-/// with the live-row count and row version of `count_of` as [`LIVE_ROWS_COLUMN`] and
-/// [`VERSION_COLUMN`] when given.
+/// <order>` (SQLite: `… FROM (SELECT rowid … LIMIT … OFFSET …) JOIN t ON t.rowid = …
+/// <order>`) — or, for a first page without `ids_first`, `SELECT <columns> FROM t <filter>
+/// <order> LIMIT …` — with the live-row count and row version of `count_of` as
+/// [`LIVE_ROWS_COLUMN`] and [`VERSION_COLUMN`] when given.
 fn page_statement(
     model: &ModelDescriptor,
     filter: &Sql,
     order: &Sql,
-    per_page: u64,
-    offset: u64,
+    page: Page,
     count_of: Option<Uuid>,
 ) -> Sql {
+    let Page {
+        per_page,
+        offset,
+        ids_first,
+    } = page;
     let id = model.id_column().name;
     let mut select = Sql::new(filter.backend());
     select.push("SELECT ").push(&select_columns(model));
@@ -356,13 +393,47 @@ fn page_statement(
                 .ident(alias);
         }
     }
-    select.push(" FROM ").ident(model.physical_table);
-    if offset == 0 {
+    let table = model.physical_table;
+    if offset == 0 && !ids_first {
         // The first page is the start of the index range itself: nothing to skip.
-        select.append(filter).append(order).limit(per_page);
+        select
+            .push(" FROM ")
+            .ident(table)
+            .append(filter)
+            .append(order)
+            .limit(per_page);
+        return select;
+    }
+    let skip = offset.min(i64::MAX as u64) as i64;
+    if select.sqlite() {
+        // The page's rowids, then their rows by rowid: cheaper than an `IN` list of ids,
+        // which SQLite builds (with a Bloom filter) and probes through the id's index.
+        select
+            .push(" FROM (SELECT \"rowid\" AS ")
+            .ident(PAGE_ROWID)
+            .push(" FROM ")
+            .ident(table)
+            .append(filter)
+            .append(order)
+            .limit(per_page)
+            .push(" OFFSET ")
+            .bind(skip)
+            .push(") AS ")
+            .ident(PAGE)
+            .push(" JOIN ")
+            .ident(table)
+            .push(" ON ")
+            .ident(table)
+            .push(".\"rowid\" = ")
+            .ident(PAGE)
+            .push(".")
+            .ident(PAGE_ROWID)
+            .append(order);
         return select;
     }
     select
+        .push(" FROM ")
+        .ident(table)
         .push(" WHERE ")
         .ident(id)
         .push(" IN (SELECT ")
@@ -373,7 +444,7 @@ fn page_statement(
         .append(order)
         .limit(per_page)
         .push(" OFFSET ")
-        .bind(offset.min(i64::MAX as u64) as i64)
+        .bind(skip)
         .push(")")
         .append(order);
     select

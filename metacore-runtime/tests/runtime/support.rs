@@ -84,6 +84,7 @@ impl TestAddon {
             row_counts: false,
             search_index: &[],
             search_document: false,
+            search_scan: false,
             rule: None,
         };
         let functions: Vec<&'static str> = self.functions.iter().map(|f| leak_str(f)).collect();

@@ -11,12 +11,16 @@
 //! * `GET /api/health` — 200;
 //! * `GET /api/data/tickets?page=&per_page=&f_status=&sortBy=created_at|number&order=&search=`
 //!   — one page (newest first by default) through a deferred join, `id IN (SELECT id … ORDER
-//!   BY … LIMIT … OFFSET …)`, and the total: the organisation's `live_rows` in
+//!   BY … LIMIT … OFFSET …)` (on SQLite the page's rowids joined back by rowid), and the total: the organisation's `live_rows` in
 //!   `metacore_row_counts` when nothing else restricts the list, else an exact `COUNT(*)`.
 //!   Search: on PostgreSQL the search document the migrations keep, `metacore_search LIKE
-//!   lower('%text%')` (its GIN pg_trgm index serves rare texts); on SQLite the trigram FTS5
-//!   table `addon_tickets__tickets__search` (`MATCH '"text"'`) and `LIKE` on every search
-//!   column. `{"success":true,"data":[..],"meta":{"total","page","current_page","per_page",
+//!   lower('%text%')` (its GIN pg_trgm index serves rare texts); on SQLite, when the page is
+//!   expected within 2,000 rows of the list order (the organisation's live rows over the
+//!   matches, as metacore decides), the search document the scan index
+//!   `addon_tickets__tickets__search__scan` holds, `LIKE '%text%'`, walked in list order and
+//!   joined back by rowid; otherwise the trigram FTS5 table `addon_tickets__tickets__search`
+//!   (`MATCH '"text"'`) narrows the rows and `LIKE` on every search column confirms them.
+//!   `{"success":true,"data":[..],"meta":{"total","page","current_page","per_page",
 //!   "last_page","from","to"}}`;
 //! * `GET /api/data/tickets/{id}` — `{"success":true,"data":{..}}`, 404 when absent;
 //! * `POST /api/data/tickets` — inserts the JSON body's row; 201 with the row;
@@ -38,6 +42,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
+use metacore_core::storage::sqlite_search_document;
 use poem::http::StatusCode;
 use poem::web::{Json, Path, Query};
 use poem::{
@@ -317,6 +322,9 @@ const SEARCH_DOCUMENT_COLUMN: &str = "metacore_search";
 const SEARCH_DOCUMENT_SEPARATOR: char = '\u{1}';
 /// The tickets model's `search_columns` (`generated/src/tickets/mod.rs`).
 const SEARCH_COLUMNS: [&str; 5] = ["number", "title", "description", "status", "priority"];
+/// Most rows a page may expect to walk in list order instead of narrowing to the full-text
+/// matches first (as `metacore-runtime`).
+const SCAN_BUDGET: u64 = 2_000;
 /// Longest search text used (as `metacore-runtime`).
 const MAX_SEARCH_CHARS: usize = 100;
 
@@ -359,8 +367,9 @@ impl Condition {
         format!("${}", self.binds.len())
     }
 
-    /// The caller's rows, narrowed by the status filter and the search.
-    fn new(org: Uuid, params: &ListParams, sqlite: bool) -> Condition {
+    /// The caller's rows, narrowed by the status filter and the search (`scan`: on SQLite,
+    /// tested in list order on the scan index's search document).
+    fn new(org: Uuid, params: &ListParams, sqlite: bool, scan: bool) -> Condition {
         let mut condition = Condition {
             sql: String::new(),
             binds: Vec::new(),
@@ -382,7 +391,7 @@ impl Condition {
             .take(MAX_SEARCH_CHARS)
             .collect();
         if !search.is_empty() {
-            condition.push_search(&search, sqlite);
+            condition.push_search(&search, sqlite, scan);
             condition.filtered = true;
         }
         condition
@@ -390,10 +399,19 @@ impl Condition {
 
     /// PostgreSQL: the search document, its pattern written into the statement so that each
     /// search is planned for its text (`ILIKE` on every search column for a text holding the
-    /// document's separator or a NUL). SQLite: the FTS5 trigram table narrows the rows
-    /// (texts of 3+ characters), `LIKE` confirms them.
-    fn push_search(&mut self, text: &str, sqlite: bool) {
+    /// document's separator or a NUL). SQLite: with `scan`, the search document of the scan
+    /// index; else the FTS5 trigram table narrows the rows (texts of 3+ characters), `LIKE`
+    /// confirms them.
+    fn push_search(&mut self, text: &str, sqlite: bool, scan: bool) {
         let like = format!("%{}%", escape_like(text));
+        if sqlite && scan && !text.contains(SEARCH_DOCUMENT_SEPARATOR) {
+            let pattern = self.bind(Bind::Text(like));
+            self.sql.push_str(&format!(
+                " AND ({} LIKE {pattern} ESCAPE '\\')",
+                sqlite_search_document(&SEARCH_COLUMNS)
+            ));
+            return;
+        }
         if !sqlite && !text.contains([SEARCH_DOCUMENT_SEPARATOR, '\0']) {
             let literal = like.replace('\\', "\\\\").replace('\'', "''");
             self.sql.push_str(&format!(
@@ -495,8 +513,16 @@ async fn list(
     let offset = (page - 1).saturating_mul(per_page);
     let order = order_by(&params)?;
     let sqlite = matches!(state.pool, Pool::Sqlite(_));
-    let mut condition = Condition::new(caller.org, &params, sqlite);
-    let total = total(state, caller.org, &condition).await?;
+    let counted = Condition::new(caller.org, &params, sqlite, false);
+    let (live, total) = total(state, caller.org, &counted).await?;
+    // As metacore: a page expected within SCAN_BUDGET rows of the list order walks it.
+    let expected = offset.saturating_add(per_page).saturating_mul(live) / total.max(1);
+    let scan = sqlite && order.starts_with("created_at") && expected <= SCAN_BUDGET;
+    let mut condition = if scan {
+        Condition::new(caller.org, &params, sqlite, true)
+    } else {
+        counted
+    };
     let rows = if offset >= total {
         Vec::new()
     } else {
@@ -504,12 +530,23 @@ async fn list(
         // changes, which `metacore-app` avoids the same way.
         let limit = per_page;
         let skip = condition.bind(Bind::Int(offset.min(i64::MAX as u64) as i64));
-        let page_sql = format!(
-            "SELECT {} FROM {TABLE} WHERE id IN (SELECT id FROM {TABLE} WHERE {} \
-             ORDER BY {order} LIMIT {limit} OFFSET {skip}) ORDER BY {order}",
-            columns!(),
-            condition.sql
-        );
+        let page_sql = if sqlite {
+            // The page's rowids, then their rows by rowid (as metacore on SQLite).
+            format!(
+                "SELECT {} FROM (SELECT rowid AS page_rowid FROM {TABLE} WHERE {} \
+                 ORDER BY {order} LIMIT {limit} OFFSET {skip}) AS page \
+                 JOIN {TABLE} ON {TABLE}.rowid = page.page_rowid ORDER BY {order}",
+                columns!(),
+                condition.sql
+            )
+        } else {
+            format!(
+                "SELECT {} FROM {TABLE} WHERE id IN (SELECT id FROM {TABLE} WHERE {} \
+                 ORDER BY {order} LIMIT {limit} OFFSET {skip}) ORDER BY {order}",
+                columns!(),
+                condition.sql
+            )
+        };
         with_pool!(&state.pool, pool: Db => {
             let query = sqlx::query::<Db>(sqlx::AssertSqlSafe(page_sql));
             let rows = bind_all!(query, &condition.binds)
@@ -539,7 +576,7 @@ async fn list(
 /// The total of a list: the organisation's `live_rows` in `metacore_row_counts` (0 without a
 /// row) when only the organisation restricts it; else an exact `COUNT(*)` with the same
 /// condition, cached while the counter's `version` stays the same.
-async fn total(state: &State, org: Uuid, condition: &Condition) -> poem::Result<u64> {
+async fn total(state: &State, org: Uuid, condition: &Condition) -> poem::Result<(u64, u64)> {
     let counter = "SELECT live_rows, version FROM metacore_row_counts \
                    WHERE table_name = $1 AND organization_id = $2";
     let (live, version) = with_pool!(&state.pool, pool: Db => {
@@ -553,11 +590,11 @@ async fn total(state: &State, org: Uuid, condition: &Condition) -> poem::Result<
     });
     let live = live.max(0) as u64;
     if !condition.filtered || live == 0 {
-        return Ok(live);
+        return Ok((live, live));
     }
     let key = (org, format!("{}|{:?}", condition.sql, condition.binds));
     if let Some(total) = state.counts.get(&key, version) {
-        return Ok(total);
+        return Ok((live, total));
     }
     let count_sql = format!("SELECT COUNT(*) FROM {TABLE} WHERE {}", condition.sql);
     let total = with_pool!(&state.pool, pool: Db => {
@@ -569,7 +606,7 @@ async fn total(state: &State, org: Uuid, condition: &Condition) -> poem::Result<
     });
     let total = total.max(0) as u64;
     state.counts.put(key, version, total);
-    Ok(total)
+    Ok((live, total))
 }
 
 #[handler]

@@ -14,17 +14,21 @@
 //!   narrows to its matches before the exact `LIKE`. (SQLite's `VACUUM` may renumber the
 //!   rowids of a table without an integer primary key; after one,
 //!   `INSERT INTO "<t>__search"("<t>__search") VALUES ('rebuild')` re-syncs.)
+//!   A second index, the search scan, holds the list's default order followed by the
+//!   search columns joined into one document: a common text is found by walking that
+//!   index in list order and testing each entry's document, without reading the rows.
 //! * **Counts.** `metacore_row_counts(table_name, organization_id, live_rows, version)`,
 //!   created when missing, filled from the rows there now and kept by row triggers (a
 //!   `SECURITY DEFINER` function on PostgreSQL, so addon roles' writes count without any
 //!   privilege on the table).
 
 use metacore_core::storage::{
-    search_table, ROW_COUNTS_TABLE, SEARCH_DOCUMENT_COLUMN, SEARCH_DOCUMENT_SEPARATOR,
+    search_table, sqlite_search_document, ROW_COUNTS_TABLE, SEARCH_DOCUMENT_COLUMN,
+    SEARCH_DOCUMENT_SEPARATOR,
 };
 
 use super::{quote, Backend};
-use crate::codegen::schema::{constraint_name, RowCount};
+use crate::codegen::schema::{constraint_name, IndexSchema, RowCount};
 
 /// A single-quoted SQL string literal.
 fn literal(text: &str) -> String {
@@ -209,6 +213,55 @@ pub fn drop_search(
             .map(|event| format!("DROP TRIGGER {}", quote(&search_trigger(table, event))))
             .chain([format!("DROP TABLE {}", quote(&search_table(table)))])
             .collect(),
+    }
+}
+
+/// The search scan index (SQLite): `index`'s columns — the list's default order — then the
+/// search document of `columns`, the same expression list `search` tests, so that a search
+/// in list order reads each entry's document from the index instead of the row. Nothing on
+/// PostgreSQL, whose B-tree entries cannot hold a document of any length.
+///
+/// The table is analysed after, when it has rows. Where `ANALYZE` has run before, an index
+/// without statistics beside indexes with them leads SQLite's planner to walk the wide new
+/// index for plain deep pages; with statistics for all of the table's indexes, or for none,
+/// it picks the list index for those and this one for searches. An empty table's analysis
+/// records zero rows for its partial indexes, which misleads the planner once rows arrive
+/// (a search then tests each row instead of the index), so those records are removed.
+pub fn create_search_scan(
+    table: &str,
+    index: &IndexSchema,
+    columns: &[String],
+    backend: Backend,
+) -> Vec<String> {
+    match backend {
+        Backend::Postgres => Vec::new(),
+        Backend::Sqlite => vec![
+            format!(
+                "CREATE INDEX {} ON {} ({}, ({})){}",
+                quote(&index.physical),
+                quote(table),
+                quoted_list(&index.columns, ""),
+                sqlite_search_document(columns),
+                if index.only_live_rows {
+                    " WHERE \"deleted_at\" IS NULL"
+                } else {
+                    ""
+                }
+            ),
+            format!("ANALYZE {}", quote(table)),
+            format!(
+                "DELETE FROM \"sqlite_stat1\" WHERE \"tbl\" = {} AND (\"stat\" = '0' OR \"stat\" LIKE '0 %')",
+                literal(table)
+            ),
+        ],
+    }
+}
+
+/// [`create_search_scan`] undone.
+pub fn drop_search_scan(physical: &str, backend: Backend) -> Vec<String> {
+    match backend {
+        Backend::Postgres => Vec::new(),
+        Backend::Sqlite => vec![format!("DROP INDEX {}", quote(physical))],
     }
 }
 

@@ -117,6 +117,21 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
             Step::DocumentSearch { table, columns } => {
                 out.extend(derived::document_search(&physical(table), columns, backend));
             }
+            Step::CreateSearchScan {
+                table,
+                index,
+                columns,
+            } => {
+                out.extend(derived::create_search_scan(
+                    &physical(table),
+                    index,
+                    columns,
+                    backend,
+                ));
+            }
+            Step::DropSearchScan { physical: name, .. } => {
+                out.extend(derived::drop_search_scan(name, backend));
+            }
             Step::CountRows { table, count } => {
                 out.extend(derived::count_rows(&physical(table), count, backend));
             }
@@ -175,6 +190,9 @@ pub fn down(
                     columns,
                     backend,
                 ));
+            }
+            Step::CreateSearchScan { index, .. } => {
+                out.extend(derived::drop_search_scan(&index.physical, backend));
             }
             Step::CountRows { table, .. } => {
                 out.extend(derived::stop_counting(&physical(table), backend));

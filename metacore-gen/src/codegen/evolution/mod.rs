@@ -121,6 +121,23 @@ pub enum Step {
         /// The search columns.
         columns: Vec<String>,
     },
+    /// On SQLite, index the list order's columns followed by the search document of `columns`
+    /// ([`TableSchema::search_scan`]; nothing on PostgreSQL).
+    CreateSearchScan {
+        /// Route name.
+        table: String,
+        /// The index: its name, the list order's columns, live rows only.
+        index: IndexSchema,
+        /// The search columns its document joins.
+        columns: Vec<String>,
+    },
+    /// Drop the index of [`Step::CreateSearchScan`] (SQLite; nothing on PostgreSQL).
+    DropSearchScan {
+        /// Route name.
+        table: String,
+        /// The physical name.
+        physical: String,
+    },
     /// Count rows per organisation in `metacore_row_counts` with triggers, starting from a
     /// count of the rows already there (replaces any previous counting of the table).
     CountRows {
@@ -177,6 +194,16 @@ pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive
             }
         }
         // Before any column it reads can go (or change type).
+        if let Some(scan) = old_table
+            .search_scan
+            .as_ref()
+            .filter(|_| scan_rebuilt(old_table, new_table))
+        {
+            steps.push(Step::DropSearchScan {
+                table: name.clone(),
+                physical: scan.physical.clone(),
+            });
+        }
         if search_rebuilt(old_table, new_table) && !old_table.search.is_empty() {
             steps.push(Step::DropSearch {
                 table: name.clone(),
@@ -196,6 +223,7 @@ pub fn diff(old: &AddonSchema, new: &AddonSchema) -> (Vec<Step>, Vec<Destructive
                 let mut created = new_table.clone();
                 created.search.clear();
                 created.search_document = false;
+                created.search_scan = None;
                 created.row_count = None;
                 steps.push(Step::CreateTable {
                     table: name.clone(),
@@ -247,9 +275,16 @@ impl TableSchema {
             foreign_keys: Default::default(),
             search: Vec::new(),
             search_document: false,
+            search_scan: None,
             row_count: None,
         }
     }
+}
+
+/// Whether the search scan index of `old` is dropped and `new`'s created: when it changes,
+/// and when the search columns its document joins change.
+fn scan_rebuilt(old: &TableSchema, new: &TableSchema) -> bool {
+    old.search_scan != new.search_scan || (new.search_scan.is_some() && old.search != new.search)
 }
 
 /// Whether the search index of `old` is dropped and `new`'s created: when the search columns
@@ -275,6 +310,13 @@ fn push_derived(steps: &mut Vec<Step>, table: &str, old: &TableSchema, new: &Tab
     } else if !new.search.is_empty() && new.search_document && !old.search_document {
         steps.push(Step::DocumentSearch {
             table: table.to_string(),
+            columns: new.search.clone(),
+        });
+    }
+    if let Some(scan) = new.search_scan.as_ref().filter(|_| scan_rebuilt(old, new)) {
+        steps.push(Step::CreateSearchScan {
+            table: table.to_string(),
+            index: scan.clone(),
             columns: new.search.clone(),
         });
     }

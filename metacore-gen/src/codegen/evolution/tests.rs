@@ -1,6 +1,6 @@
 use super::*;
 use crate::codegen::lock::AddonLock;
-use crate::codegen::schema::{AddonSchema, ColumnSchema, DefaultValue, TableSchema};
+use crate::codegen::schema::{AddonSchema, ColumnSchema, DefaultValue, IndexSchema, TableSchema};
 
 fn column(name: &str, ty: &str, nullable: bool) -> ColumnSchema {
     ColumnSchema {
@@ -20,6 +20,7 @@ fn table(columns: Vec<ColumnSchema>) -> TableSchema {
         foreign_keys: Default::default(),
         search: Vec::new(),
         search_document: false,
+        search_scan: None,
         row_count: None,
     }
 }
@@ -249,4 +250,146 @@ fn retyping_a_column_of_a_search_document_rebuilds_it_around_the_change() {
         .0
         .iter()
         .any(|s| matches!(s, Step::DropSearch { .. })));
+}
+
+/// The search scan index of `items`: `(org, created_at, id)` then the document.
+fn scan_index() -> IndexSchema {
+    IndexSchema {
+        physical: "addon_a__items__search__scan".into(),
+        columns: vec!["org".into(), "created_at".into(), "id".into()],
+        unique: false,
+        only_live_rows: false,
+    }
+}
+
+/// [`searched`] with the search scan index, on a table with an organisation and a
+/// `created_at`.
+fn scanned(search: &[&str]) -> AddonSchema {
+    let mut s = searched(search, true);
+    let items = s.tables.get_mut("items").unwrap();
+    items.columns.push(column("org", "uuid", false));
+    items
+        .columns
+        .push(column("created_at", "timestamptz", false));
+    items.search_scan = (!search.is_empty()).then(scan_index);
+    s
+}
+
+fn ops(steps: &[Step]) -> Vec<&'static str> {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::CreateTable { .. } => "create table",
+            Step::AddColumn { .. } => "add column",
+            Step::DropColumn { .. } => "drop column",
+            Step::CreateSearch { .. } => "create search",
+            Step::DropSearch { .. } => "drop search",
+            Step::CreateSearchScan { .. } => "create scan",
+            Step::DropSearchScan { .. } => "drop scan",
+            _ => "other",
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_table_gets_its_search_scan_after_its_search() {
+    let now = scanned(&["title", "body"]);
+    let (steps, _) = diff(&AddonSchema::default(), &now);
+    assert_eq!(
+        ops(&steps),
+        ["create table", "create search", "create scan"]
+    );
+    assert_eq!(
+        steps[2],
+        Step::CreateSearchScan {
+            table: "items".into(),
+            index: scan_index(),
+            columns: vec!["title".into(), "body".into()],
+        }
+    );
+    let mut lock = AddonLock::default();
+    lock.record("a", "1.0.0", steps);
+    assert_eq!(
+        lock.schema(),
+        now,
+        "the recorded steps fold back to the schema"
+    );
+}
+
+#[test]
+fn a_lock_from_before_search_scans_gets_one_once() {
+    // Recorded before the scan existed: no `search_scan` on the table.
+    let before = scanned(&["title", "body"]);
+    let mut recorded = before.clone();
+    recorded.tables.get_mut("items").unwrap().search_scan = None;
+    let text = serde_json::to_string(&recorded.tables["items"]).unwrap();
+    assert!(!text.contains("search_scan"), "{text}");
+    let (steps, destructive) = diff(&recorded, &before);
+    assert_eq!(ops(&steps), ["create scan"]);
+    assert!(destructive.is_empty());
+    let mut lock = AddonLock::default();
+    lock.record("a", "1.0.0", diff(&AddonSchema::default(), &recorded).0);
+    lock.record("a", "1.0.0", steps);
+    assert_eq!(lock.schema(), before);
+    assert_eq!(diff(&lock.schema(), &before).0, []);
+}
+
+#[test]
+fn changing_the_search_columns_rebuilds_the_scan_around_them() {
+    // The old document reads `body`: its index goes before the column does.
+    let old = scanned(&["title", "body"]);
+    let mut new = scanned(&["title"]);
+    new.tables
+        .get_mut("items")
+        .unwrap()
+        .columns
+        .retain(|c| c.name != "body");
+    let (steps, _) = diff(&old, &new);
+    assert_eq!(
+        ops(&steps),
+        [
+            "drop scan",
+            "drop search",
+            "drop column",
+            "create search",
+            "create scan"
+        ]
+    );
+    // No search columns left: no scan either.
+    let (steps, _) = diff(&old, &scanned(&[]));
+    assert_eq!(ops(&steps), ["drop scan", "drop search"]);
+}
+
+#[test]
+fn the_search_scan_is_an_sqlite_index_of_the_list_order_and_the_document() {
+    use crate::codegen::ddl::{self, Backend};
+    let (steps, _) = diff(&AddonSchema::default(), &scanned(&["title", "body"]));
+    let physical = |_: &str| "addon_a__items".to_string();
+    let sqlite = ddl::up(&steps, Backend::Sqlite, &physical);
+    assert!(
+        sqlite.contains(
+            &"CREATE INDEX \"addon_a__items__search__scan\" ON \"addon_a__items\" (\"org\", \
+              \"created_at\", \"id\", (coalesce(\"title\", '') || char(1) || coalesce(\"body\", '')))"
+                .to_string()
+        ),
+        "{sqlite:#?}"
+    );
+    assert_eq!(
+        sqlite[sqlite.len() - 2..],
+        [
+            "ANALYZE \"addon_a__items\"",
+            "DELETE FROM \"sqlite_stat1\" WHERE \"tbl\" = 'addon_a__items' AND (\"stat\" = '0' OR \"stat\" LIKE '0 %')"
+        ]
+    );
+    let postgres = ddl::up(&steps, Backend::Postgres, &physical);
+    assert!(
+        !postgres.iter().any(|s| s.contains("__scan")),
+        "{postgres:#?}"
+    );
+    let down = ddl::down(&steps[2..], Backend::Sqlite, &physical).unwrap();
+    assert_eq!(down, ["DROP INDEX \"addon_a__items__search__scan\""]);
+    assert_eq!(
+        ddl::down(&steps[2..], Backend::Postgres, &physical),
+        Some(vec![])
+    );
 }
