@@ -11,15 +11,16 @@
 //! * `GET /api/health` — 200;
 //! * `GET /api/data/tickets?page=&per_page=&f_status=&sortBy=created_at|number&order=&search=`
 //!   — one page (newest first by default) through a deferred join, `id IN (SELECT id … ORDER
-//!   BY … LIMIT … OFFSET …)` (on SQLite the page's rowids joined back by rowid), and the total: the organisation's `live_rows` in
-//!   `metacore_row_counts` when nothing else restricts the list, else an exact `COUNT(*)`.
-//!   Search: on PostgreSQL the search document the migrations keep, `metacore_search LIKE
-//!   lower('%text%')` (its GIN pg_trgm index serves rare texts); on SQLite, when the page is
-//!   expected within 2,000 rows of the list order (the organisation's live rows over the
-//!   matches, as metacore decides), the search document the scan index
-//!   `addon_tickets__tickets__search__scan` holds, `LIKE '%text%'`, walked in list order and
-//!   joined back by rowid; otherwise the trigram FTS5 table `addon_tickets__tickets__search`
-//!   (`MATCH '"text"'`) narrows the rows and `LIKE` on every search column confirms them.
+//!   BY … LIMIT … OFFSET …)` (on SQLite the page's rowids joined back by rowid), and the
+//!   total: the organisation's `live_rows` in `metacore_row_counts` when nothing else
+//!   restricts the list, else an exact `COUNT(*)`. Search: when the page is expected within
+//!   2,000 rows of the list order (the organisation's live rows over the matches, as metacore
+//!   decides), each row is tested in that order — on PostgreSQL `strpos(metacore_search,
+//!   lower(text)) > 0` on the search document the migrations keep, on SQLite `LIKE
+//!   '%text%'` on the document the scan index `addon_tickets__tickets__search__scan` holds;
+//!   otherwise, and for the total, PostgreSQL tests `metacore_search LIKE lower('%text%')`
+//!   (its GIN pg_trgm index serves rare texts) and SQLite narrows to the trigram FTS5 table
+//!   `addon_tickets__tickets__search` (`MATCH '"text"'`) before `LIKE` on every search column.
 //!   `{"success":true,"data":[..],"meta":{"total","page","current_page","per_page",
 //!   "last_page","from","to"}}`;
 //! * `GET /api/data/tickets/{id}` — `{"success":true,"data":{..}}`, 404 when absent;
@@ -367,8 +368,8 @@ impl Condition {
         format!("${}", self.binds.len())
     }
 
-    /// The caller's rows, narrowed by the status filter and the search (`scan`: on SQLite,
-    /// tested in list order on the scan index's search document).
+    /// The caller's rows, narrowed by the status filter and the search (`scan`: tested row by
+    /// row in list order, on SQLite on the scan index's search document).
     fn new(org: Uuid, params: &ListParams, sqlite: bool, scan: bool) -> Condition {
         let mut condition = Condition {
             sql: String::new(),
@@ -399,8 +400,8 @@ impl Condition {
 
     /// PostgreSQL: the search document, its pattern written into the statement so that each
     /// search is planned for its text (`ILIKE` on every search column for a text holding the
-    /// document's separator or a NUL). SQLite: with `scan`, the search document of the scan
-    /// index; else the FTS5 trigram table narrows the rows (texts of 3+ characters), `LIKE`
+    /// document's separator or a NUL); with `scan`, `strpos` on the document. SQLite: with
+    /// `scan`, the search document of the scan index; else the FTS5 trigram table narrows the rows (texts of 3+ characters), `LIKE`
     /// confirms them.
     fn push_search(&mut self, text: &str, sqlite: bool, scan: bool) {
         let like = format!("%{}%", escape_like(text));
@@ -409,6 +410,13 @@ impl Condition {
             self.sql.push_str(&format!(
                 " AND ({} LIKE {pattern} ESCAPE '\\')",
                 sqlite_search_document(&SEARCH_COLUMNS)
+            ));
+            return;
+        }
+        if !sqlite && scan && !text.contains([SEARCH_DOCUMENT_SEPARATOR, '\0']) {
+            let text = self.bind(Bind::Text(text.to_string()));
+            self.sql.push_str(&format!(
+                " AND strpos({SEARCH_DOCUMENT_COLUMN}, lower({text})) > 0"
             ));
             return;
         }
@@ -517,7 +525,7 @@ async fn list(
     let (live, total) = total(state, caller.org, &counted).await?;
     // As metacore: a page expected within SCAN_BUDGET rows of the list order walks it.
     let expected = offset.saturating_add(per_page).saturating_mul(live) / total.max(1);
-    let scan = sqlite && order.starts_with("created_at") && expected <= SCAN_BUDGET;
+    let scan = order.starts_with("created_at") && expected <= SCAN_BUDGET;
     let mut condition = if scan {
         Condition::new(caller.org, &params, sqlite, true)
     } else {
