@@ -276,13 +276,12 @@ fn check_columns(addon: &Addon, model: &Model, out: &mut Vec<Diagnostic>) {
                 .with_help("use a shorter column name"),
             );
         }
-        if column.name == SEARCH_DOCUMENT_COLUMN {
+        if let Some(why) = reserved_column(&column.name) {
             out.push(
                 Diagnostic::error(
                     "MC0325",
                     format!(
-                        "column name `{}` of `{}` is reserved: the migrations keep the search \
-                         document of the model's search columns under that name on PostgreSQL",
+                        "column name `{}` of `{}` is reserved: {why}",
                         column.name, model.key
                     ),
                 )
@@ -345,6 +344,20 @@ fn duplicate_column(
                 }),
             );
         }
+    }
+}
+
+/// Why a column may not be named `name` (a lowercase identifier), if it may not. (SQLite's
+/// third rowid alias, `_rowid_`, is no identifier of a manifest.)
+fn reserved_column(name: &str) -> Option<&'static str> {
+    if name == SEARCH_DOCUMENT_COLUMN {
+        Some("the migrations keep the search document of the model's search columns under that name on PostgreSQL")
+    } else if matches!(name, "rowid" | "oid") {
+        Some("on SQLite it would hide the row's rowid, which the search index and list pages join on")
+    } else if name.starts_with("metacore_") {
+        Some("the `metacore_` prefix names what the runtime adds to tables and statements")
+    } else {
+        None
     }
 }
 
@@ -1651,6 +1664,26 @@ mod tests {
             codes("shared", &m),
             pairs(&[("MC0325", "/models/0/columns/2/name")])
         );
+    }
+
+    #[test]
+    fn rowid_aliases_and_the_metacore_prefix_are_reserved() {
+        for name in ["rowid", "oid", "metacore_rowid", "metacore_page"] {
+            let column = format!(r#"{{"name": "{name}", "type": "text"}}"#);
+            let m = model("Note", "notes", &[ID, ORG, &column], "");
+            assert_eq!(
+                codes("shared", &m),
+                pairs(&[("MC0325", "/models/0/columns/2/name")]),
+                "{name}"
+            );
+        }
+        let m = model(
+            "Note",
+            "notes",
+            &[ID, ORG, r#"{"name": "rowid_hint", "type": "text"}"#],
+            "",
+        );
+        assert_eq!(codes("shared", &m), vec![]);
     }
 
     #[test]
