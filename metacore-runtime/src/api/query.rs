@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::error::ApiError;
-use super::sql::{escape_like, quote, Sql};
+use super::sql::{contains_pattern, quote, Sql};
 use super::value::{parse_text, supported_date, Parsed};
 use crate::registry::{ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor};
 use metacore_core::storage::{
@@ -439,7 +439,7 @@ fn day_range(
 /// `lower` folds (SQLite is built without ICU) — so the plain `LIKE` matches as
 /// `lower(column) LIKE lower(pattern)` would, without two lowered copies per tested value.
 pub fn like(sql: &mut Sql, column: &str, text: &str) {
-    let pattern = format!("%{}%", escape_like(text));
+    let pattern = contains_pattern(text);
     if sql.sqlite() {
         sql.ident(column)
             .push(" LIKE ")
@@ -464,7 +464,7 @@ pub fn like_column(sql: &mut Sql, column: &ColumnDescriptor, text: &str) {
     sql.push("CAST(")
         .ident(column.name)
         .push(" AS text) ILIKE ")
-        .bind(format!("%{}%", escape_like(text)))
+        .bind(contains_pattern(text))
         .push(" ESCAPE '\\'");
 }
 
@@ -530,7 +530,7 @@ pub fn search_condition(
         exact
             .push(&sqlite_search_document(model.search_index))
             .push(" LIKE ")
-            .bind(format!("%{}%", escape_like(&text)))
+            .bind(contains_pattern(&text))
             .push(" ESCAPE '\\'");
     } else {
         for (i, column) in columns.iter().enumerate() {
@@ -588,7 +588,7 @@ fn document_scan(text: &str, backend: sea_orm::DatabaseBackend) -> Sql {
 /// every match through the trigram index and sorted them, 8× slower at 100,000 rows than the
 /// list order's index.
 fn document_condition(text: &str, backend: sea_orm::DatabaseBackend) -> Sql {
-    let pattern = format!("%{}%", escape_like(text));
+    let pattern = contains_pattern(text);
     let mut document = Sql::new(backend);
     document.ident(SEARCH_DOCUMENT_COLUMN).push(" LIKE lower(");
     if text.contains('\0') {

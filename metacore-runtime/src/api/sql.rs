@@ -146,6 +146,11 @@ pub fn quote(name: &str) -> String {
     out
 }
 
+/// The `LIKE` pattern (escape character `\`) of the values that contain `text`.
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(text))
+}
+
 /// `text` with LIKE wildcards (`%`, `_`) and the escape character `\` escaped.
 pub fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

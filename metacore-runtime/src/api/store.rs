@@ -130,12 +130,10 @@ pub async fn list(
             vec![None]
         };
         for start in attempts {
-            let (mut page_filter, ids_first) = match (&query.scan_condition, cached) {
-                (Some(scan), Some(c)) if scans_in_order(query, offset, c.live, c.matching) => {
-                    (list_filter(backend, model, org, scan), query.scans_index)
-                }
-                _ => (filter.clone(), unnarrowed_scan(query)),
-            };
+            let scanning =
+                cached.is_some_and(|c| scans_in_order(query, offset, c.live, c.matching));
+            let (mut page_filter, ids_first) =
+                page_filter(backend, model, org, &filter, query, scanning);
             let mut skip = offset;
             if let Some(start) = &start {
                 let Some(seek) = seek(model, query, backend, &start.id) else {
@@ -185,16 +183,10 @@ pub async fn list(
     if offset >= total {
         return Ok((Vec::new(), total));
     }
-    // Common matches of an indexed search: testing rows in the list's order finds the page
-    // sooner than collecting every full-text match first.
-    let mut page_filter = filter;
-    let mut ids_first = unnarrowed_scan(query);
-    if let (Some(scan), Some(live)) = (&query.scan_condition, totals.live) {
-        if scans_in_order(query, offset, live, total) {
-            page_filter = list_filter(backend, model, org, scan);
-            ids_first = query.scans_index;
-        }
-    }
+    let scanning = totals
+        .live
+        .is_some_and(|live| scans_in_order(query, offset, live, total));
+    let (page_filter, ids_first) = page_filter(backend, model, org, &filter, query, scanning);
     let page = Page {
         per_page: query.per_page,
         offset,
@@ -352,10 +344,24 @@ struct Page {
     ids_first: bool,
 }
 
-/// True when the condition of a page of `query` not narrowed to full-text matches tests the
-/// search scan index (the condition is that test itself).
-fn unnarrowed_scan(query: &ListQuery) -> bool {
-    query.scans_index && query.scan_condition.is_none()
+/// The filter of a page of `query` and whether the page selects its ids first. With
+/// `scanning` (common matches of an indexed search, [`scans_in_order`]), the search's scan
+/// form: testing rows in the list's order finds the page sooner than collecting every
+/// full-text match first. Otherwise `filter`, whose search is itself the scan form when
+/// there is no other.
+fn page_filter(
+    backend: DatabaseBackend,
+    model: &ModelDescriptor,
+    org: Uuid,
+    filter: &Sql,
+    query: &ListQuery,
+    scanning: bool,
+) -> (Sql, bool) {
+    match &query.scan_condition {
+        Some(scan) if scanning => (list_filter(backend, model, org, scan), query.scans_index),
+        Some(_) => (filter.clone(), false),
+        None => (filter.clone(), query.scans_index),
+    }
 }
 
 /// `SELECT <columns> FROM t WHERE id IN (SELECT id FROM t <filter> <order> LIMIT … OFFSET …)
