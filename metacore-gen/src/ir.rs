@@ -256,14 +256,19 @@ impl Model {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// The system column with `role`, when the model has one.
+    pub fn column_with(&self, role: SystemRole) -> Option<&Column> {
+        self.columns.iter().find(|c| c.role == role)
+    }
+
     /// True when rows are soft-deleted (a `deleted_at` system column exists).
     pub fn soft_delete(&self) -> bool {
-        self.columns.iter().any(|c| c.role == SystemRole::DeletedAt)
+        self.column_with(SystemRole::DeletedAt).is_some()
     }
 
     /// The tenancy column, when the model has one.
     pub fn tenancy_column(&self) -> Option<&Column> {
-        self.columns.iter().find(|c| c.role == SystemRole::Tenancy)
+        self.column_with(SystemRole::Tenancy)
     }
 }
 

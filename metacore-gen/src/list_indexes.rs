@@ -70,20 +70,12 @@ pub fn add(addon: &mut Addon, diagnostics: &mut Vec<Diagnostic>) {
 pub fn list_order(model: &Model) -> Option<Vec<String>> {
     let tenancy = model.tenancy_column()?.name.clone();
     let id = model
-        .columns
-        .iter()
-        .find(|c| c.role == SystemRole::Id)
+        .column_with(SystemRole::Id)
         .map_or_else(|| "id".to_string(), |c| c.name.clone());
-    Some(
-        match model
-            .columns
-            .iter()
-            .find(|c| c.role == SystemRole::CreatedAt)
-        {
-            Some(created) => vec![tenancy, created.name.clone(), id],
-            None => vec![tenancy, id],
-        },
-    )
+    Some(match model.column_with(SystemRole::CreatedAt) {
+        Some(created) => vec![tenancy, created.name.clone(), id],
+        None => vec![tenancy, id],
+    })
 }
 
 /// The indexes added to `model` (already pushed onto its `indices`).

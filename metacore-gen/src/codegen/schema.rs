@@ -240,9 +240,7 @@ pub fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
     // reads an index alone only when it holds every column the statement names, and a
     // list's statement tests `deleted_at IS NULL`.
     let deleted_at = model
-        .columns
-        .iter()
-        .find(|c| c.role == SystemRole::DeletedAt)
+        .column_with(SystemRole::DeletedAt)
         .map(|c| c.name.clone());
     let search_scan = (!search.is_empty())
         .then(|| crate::list_indexes::list_order(model))

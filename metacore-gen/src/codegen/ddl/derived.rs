@@ -27,7 +27,7 @@ use metacore_core::storage::{
     SEARCH_DOCUMENT_SEPARATOR,
 };
 
-use super::{quote, Backend};
+use super::{create_index, quote, Backend};
 use crate::codegen::schema::{constraint_name, IndexSchema, RowCount};
 
 /// A single-quoted SQL string literal.
@@ -236,18 +236,7 @@ pub fn create_search_scan(
     match backend {
         Backend::Postgres => Vec::new(),
         Backend::Sqlite => vec![
-            format!(
-                "CREATE INDEX {} ON {} ({}, ({})){}",
-                quote(&index.physical),
-                quote(table),
-                quoted_list(&index.columns, ""),
-                sqlite_search_document(columns),
-                if index.only_live_rows {
-                    " WHERE \"deleted_at\" IS NULL"
-                } else {
-                    ""
-                }
-            ),
+            create_index(table, index, Some(&sqlite_search_document(columns))),
             format!("ANALYZE {}", quote(table)),
             format!(
                 "DELETE FROM \"sqlite_stat1\" WHERE \"tbl\" = {} AND (\"stat\" = '0' OR \"stat\" LIKE '0 %')",

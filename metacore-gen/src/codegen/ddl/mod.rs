@@ -62,7 +62,7 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
                 out.extend(alter_column(&physical(table), from, to, backend));
             }
             Step::CreateIndex { table, index, .. } => {
-                out.push(create_index(&physical(table), index));
+                out.push(create_index(&physical(table), index, None));
             }
             Step::DropIndex { physical: name, .. } => {
                 out.push(format!("DROP INDEX {}", quote(name)));
@@ -311,14 +311,17 @@ fn add_foreign_key(
     )
 }
 
-fn create_index(table: &str, index: &IndexSchema) -> String {
-    let columns: Vec<String> = index.columns.iter().map(|c| quote(c)).collect();
+/// `CREATE [UNIQUE] INDEX` of `index` on `table`: its columns, then `expression` (an SQL
+/// expression, parenthesised) when given; partial on live rows when the index says so.
+fn create_index(table: &str, index: &IndexSchema, expression: Option<&str>) -> String {
+    let mut parts: Vec<String> = index.columns.iter().map(|c| quote(c)).collect();
+    parts.extend(expression.map(|e| format!("({e})")));
     format!(
         "CREATE {}INDEX {} ON {} ({}){}",
         if index.unique { "UNIQUE " } else { "" },
         quote(&index.physical),
         quote(table),
-        columns.join(", "),
+        parts.join(", "),
         if index.only_live_rows {
             " WHERE \"deleted_at\" IS NULL"
         } else {
