@@ -490,7 +490,7 @@ pub struct SearchCondition {
 /// * PostgreSQL: `document LIKE lower('%text%')` on the stored column
 ///   `metacore_core::storage::SEARCH_DOCUMENT_COLUMN` (`ILIKE` is `lower(a) LIKE lower(b)`),
 ///   whose `pg_trgm` index serves rare texts; tested row by row in list order (common
-///   texts), `strpos(document, lower(text)) > 0` answers the same at a third of the cost
+///   texts), `strpos(document, (SELECT lower(text))) > 0` answers the same at a third of the cost
 ///   ([`SearchCondition::unindexed`]);
 /// * SQLite, when the migrations keep the search scan index
 ///   ([`ModelDescriptor::search_scan`]): `<document> LIKE '%text%'` over
@@ -570,14 +570,17 @@ pub fn search_condition(
 /// [`search_condition`]): `strpos` finds a substring several times faster than `LIKE`
 /// matches a pattern (75 against 200 ns on a 130-byte document), and no index serves it,
 /// so PostgreSQL walks the list order's index whatever the text. The text is a parameter:
-/// every plan of the statement is that walk.
+/// every plan of the statement is that walk. It is lowered in an uncorrelated subquery,
+/// which PostgreSQL evaluates once per statement: a generic plan cannot fold `lower($n)`
+/// and lowered the text again for every row tested (171 against 140 µs a page at 100,000
+/// rows, pgbench).
 fn document_scan(text: &str, backend: sea_orm::DatabaseBackend) -> Sql {
     let mut scan = Sql::new(backend);
     scan.push("strpos(")
         .ident(SEARCH_DOCUMENT_COLUMN)
-        .push(", lower(")
+        .push(", (SELECT lower(")
         .bind(text.to_string())
-        .push(")) > 0");
+        .push("))) > 0");
     scan
 }
 

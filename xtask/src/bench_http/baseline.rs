@@ -16,7 +16,7 @@
 //!   restricts the list, else an exact `COUNT(*)`. Search: when the page is expected within
 //!   2,000 rows of the list order (the organisation's live rows over the matches, as metacore
 //!   decides), each row is tested in that order — on PostgreSQL `strpos(metacore_search,
-//!   lower(text)) > 0` on the search document the migrations keep, on SQLite `LIKE
+//!   (SELECT lower(text))) > 0` (lowered once, not per row) on the search document the migrations keep, on SQLite `LIKE
 //!   '%text%'` on the document the scan index `addon_tickets__tickets__search__scan` holds;
 //!   otherwise, and for the total, PostgreSQL tests `metacore_search LIKE lower('%text%')`
 //!   (its GIN pg_trgm index serves rare texts) and SQLite narrows to the trigram FTS5 table
@@ -416,7 +416,7 @@ impl Condition {
         if !sqlite && scan && !text.contains([SEARCH_DOCUMENT_SEPARATOR, '\0']) {
             let text = self.bind(Bind::Text(text.to_string()));
             self.sql.push_str(&format!(
-                " AND strpos({SEARCH_DOCUMENT_COLUMN}, lower({text})) > 0"
+                " AND strpos({SEARCH_DOCUMENT_COLUMN}, (SELECT lower({text}))) > 0"
             ));
             return;
         }
