@@ -319,6 +319,12 @@ impl Runner {
             if events.is_empty() {
                 break;
             }
+            // A short batch reached the end of the log: the drain ends there rather than
+            // read again, or under a steady stream of skipped events it would go on reading
+            // one or two at a time and write the cursor for each. What is logged meanwhile
+            // comes with the next drain: the bus starts one for an event the consumer wants
+            // (after this one, when it arrives during it), the next poll for the others.
+            let caught_up = (events.len() as u64) < self.settings.batch;
             // The cursor is written after each handled event, and once per batch for the
             // events the consumer skips.
             let last = events.len() - 1;
@@ -340,6 +346,9 @@ impl Runner {
                         return false;
                     }
                 }
+            }
+            if caught_up {
+                break;
             }
         }
         // The lease is kept for the organisation's next events (see the module docs).

@@ -63,8 +63,13 @@ impl Consumer for Rules {
         "notifications"
     }
 
+    /// Only the events some rule fires on ([`fires`] reads the event alone): the others
+    /// need no delivery and pass with the next cursor write instead of one each. A rule's
+    /// `when` and `entered` usually hold for few of its topic's events (most updates of a
+    /// ticket do not resolve it), and on SQLite a cursor write per event cost as much as
+    /// the API's own write, under the same write lock.
     fn wants(&self, event: &Event) -> bool {
-        self.rules.iter().any(|(_, rule)| rule.on == event.topic)
+        self.rules.iter().any(|(_, rule)| fires(rule, event))
     }
 
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {
