@@ -15,7 +15,7 @@ use super::error::{ApiError, FieldError};
 use super::query::ListQuery;
 use super::schema::{required_on_create, served_columns, Row};
 use super::sql::{quote, Sql};
-use super::value::{decode, parse_json, Cell, Parsed};
+use super::value::{decode, parse_json, uuid_text, Cell, Parsed};
 use crate::registry::{
     AddonDescriptor, ColumnDescriptor, ColumnKind, ColumnRole, ModelDescriptor, RowRule,
 };
@@ -760,7 +760,7 @@ pub async fn update(
                 Value::String(text) => {
                     Uuid::parse_str(text)
                         .ok()
-                        .map(|u| Cell::Text(u.to_string()))
+                        .map(|u| Cell::Text(uuid_text(u)))
                         .as_ref()
                         == current(key)
                 }
