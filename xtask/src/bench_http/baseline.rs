@@ -16,8 +16,9 @@
 //!   restricts the list, else an exact `COUNT(*)`. Search: when the page is expected within
 //!   2,000 rows of the list order (the organisation's live rows over the matches, as metacore
 //!   decides), each row is tested in that order — on PostgreSQL `strpos(metacore_search,
-//!   (SELECT lower(text))) > 0` (lowered once, not per row) on the search document the migrations keep, on SQLite `LIKE
-//!   '%text%'` on the document the scan index `addon_tickets__tickets__search__scan` holds;
+//!   (SELECT lower(text))) > 0` (lowered once, not per row) on the search document the
+//!   migrations keep, on SQLite `LIKE '%text%'` on the document the scan index
+//!   `addon_tickets__tickets__search__scan` holds;
 //!   otherwise, and for the total, PostgreSQL tests `metacore_search LIKE lower('%text%')`
 //!   (its GIN pg_trgm index serves rare texts) and SQLite narrows to the trigram FTS5 table
 //!   `addon_tickets__tickets__search` (`MATCH '"text"'`) before `LIKE` on every search column.
@@ -43,7 +44,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
-use metacore_core::storage::sqlite_search_document;
+// The search document (PostgreSQL: a generated column of the search columns, lowered and
+// joined by the separator, with a GIN pg_trgm index; SQLite: the scan index's expression).
+use metacore_core::storage::{
+    sqlite_search_document, SEARCH_DOCUMENT_COLUMN, SEARCH_DOCUMENT_SEPARATOR,
+};
 use poem::http::StatusCode;
 use poem::web::{Json, Path, Query};
 use poem::{
@@ -316,11 +321,6 @@ const TABLE: &str = "addon_tickets__tickets";
 /// The trigram FTS5 external-content table over the search columns (SQLite; rowid = the
 /// ticket's rowid), created by `metacore-app migrate`.
 const SEARCH_TABLE: &str = "addon_tickets__tickets__search";
-/// The search document of the tickets (PostgreSQL): a generated column, the search columns
-/// lowered and joined by [`SEARCH_DOCUMENT_SEPARATOR`], with a GIN pg_trgm index.
-const SEARCH_DOCUMENT_COLUMN: &str = "metacore_search";
-/// What joins the columns of the search document.
-const SEARCH_DOCUMENT_SEPARATOR: char = '\u{1}';
 /// The tickets model's `search_columns` (`generated/src/tickets/mod.rs`).
 const SEARCH_COLUMNS: [&str; 5] = ["number", "title", "description", "status", "priority"];
 /// Most rows a page may expect to walk in list order instead of narrowing to the full-text
@@ -401,8 +401,8 @@ impl Condition {
     /// PostgreSQL: the search document, its pattern written into the statement so that each
     /// search is planned for its text (`ILIKE` on every search column for a text holding the
     /// document's separator or a NUL); with `scan`, `strpos` on the document. SQLite: with
-    /// `scan`, the search document of the scan index; else the FTS5 trigram table narrows the rows (texts of 3+ characters), `LIKE`
-    /// confirms them.
+    /// `scan`, the search document of the scan index; else the FTS5 trigram table narrows
+    /// the rows (texts of 3+ characters), `LIKE` confirms them.
     fn push_search(&mut self, text: &str, sqlite: bool, scan: bool) {
         let like = format!("%{}%", escape_like(text));
         if sqlite && scan && !text.contains(SEARCH_DOCUMENT_SEPARATOR) {
