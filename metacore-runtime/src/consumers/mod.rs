@@ -21,6 +21,11 @@
 //! organisation costs one cursor write per handled event rather than three writes (claim,
 //! advance, release) per drain. A lease nobody renews lapses for another process to take.
 //!
+//! A consumer that [batches](Consumer::batches) gets the events it wants of one read (up to
+//! [`Settings::batch`]) in one [`Consumer::handle_batch`] call, and the cursor moves past
+//! them in one write: when a stream of writes outruns it, its batches grow and its round
+//! trips per event shrink, so it catches up instead of trailing further.
+//!
 //! Each event is handled on a task of its own, so a consumer that panics is caught like one
 //! that fails. A failure is retried after each delay of the consumer's schedule
 //! ([`Consumer::retries`]); then the consumer gives up on that event ([`Consumer::gave_up`]),
@@ -64,6 +69,27 @@ pub trait Consumer: Send + Sync + 'static {
 
     /// Handles one event; an error is retried ([`Consumer::retries`]).
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>>;
+
+    /// Whether [`Consumer::handle_batch`] is cheaper than one [`Consumer::handle`] per
+    /// event (the default: no, events are handled one at a time).
+    fn batches(&self) -> bool {
+        false
+    }
+
+    /// Handles `events` — those it wants of one read of an organisation's log, in sequence
+    /// order — together; called instead of [`Consumer::handle`] for two or more when
+    /// [`Consumer::batches`]. The cursor moves past them all once this returns `Ok`. On an
+    /// error each event is handled again alone, with its retries, so handling a batch twice
+    /// must do no harm (the notification rules' rows are unique per event). The default
+    /// handles each in turn.
+    fn handle_batch<'a>(&'a self, events: &'a [Arc<Event>]) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            for event in events {
+                self.handle(event).await?;
+            }
+            Ok(())
+        })
+    }
 
     /// The delays before the retries of a failed event (the default: none).
     fn retries(&self) -> &[Duration] {
@@ -325,6 +351,22 @@ impl Runner {
             // comes with the next drain: the bus starts one for an event the consumer wants
             // (after this one, when it arrives during it), the next poll for the others.
             let caught_up = (events.len() as u64) < self.settings.batch;
+            let events: Vec<Arc<Event>> = events.into_iter().map(Arc::new).collect();
+            if let Some(last) = self.delivered_together(&events).await {
+                cursor = last.unwrap_or(cursor + events.len() as i64);
+                match self.advance(org, cursor).await {
+                    Ok(true) => {}
+                    Ok(false) => return false,
+                    Err(error) => {
+                        tracing::warn!(consumer = name, %org, %error, "cannot move an event cursor");
+                        return false;
+                    }
+                }
+                if caught_up {
+                    break;
+                }
+                continue;
+            }
             // The cursor is written after each handled event, and once per batch for the
             // events the consumer skips.
             let last = events.len() - 1;
@@ -355,9 +397,43 @@ impl Runner {
         true
     }
 
+    /// Hands the events of `read` that the consumer wants to [`Consumer::handle_batch`] when
+    /// it batches and there are two or more: `Some` with the last sequence of `read` when
+    /// they were handled (the cursor moves past all of `read` in one write), `None` when
+    /// they are to be delivered one at a time (no batching, or the batch failed).
+    async fn delivered_together(&self, read: &[Arc<Event>]) -> Option<Option<i64>> {
+        if !self.consumer.batches() {
+            return None;
+        }
+        let wanted: Vec<Arc<Event>> = read
+            .iter()
+            .filter(|event| self.consumer.wants(event))
+            .cloned()
+            .collect();
+        if wanted.len() < 2 {
+            return None;
+        }
+        let consumer = self.consumer.clone();
+        let count = wanted.len();
+        // A task of its own, as for one event: a panic is caught like an error.
+        let handled = tokio::spawn(async move { consumer.handle_batch(&wanted).await }).await;
+        let error = match handled {
+            Ok(Ok(())) => return Some(read.last().and_then(|event| event.sequence)),
+            Ok(Err(error)) => error,
+            Err(join) if join.is_panic() => "the handler panicked".to_string(),
+            Err(join) => join.to_string(),
+        };
+        tracing::warn!(
+            consumer = self.consumer.name(),
+            events = count,
+            %error,
+            "an event consumer failed on a batch; handling its events one at a time"
+        );
+        None
+    }
+
     /// Handles `event`, retrying on the consumer's schedule; gives up after the last retry.
-    async fn deliver(&self, event: Event) {
-        let event = Arc::new(event);
+    async fn deliver(&self, event: Arc<Event>) {
         let mut delays = self.consumer.retries().iter();
         loop {
             let consumer = self.consumer.clone();

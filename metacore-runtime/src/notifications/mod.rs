@@ -20,7 +20,8 @@ mod store;
 
 pub use store::{create_tables, list, mark_all_read, mark_read, unread_count, Notification, TABLE};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use serde_json::Value;
@@ -73,8 +74,39 @@ impl Consumer for Rules {
     }
 
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(self.notify(std::slice::from_ref(event)))
+    }
+
+    /// A batch's notifications are stored in one statement, and each audience's members
+    /// read once: under a stream of creates, the consumer's round trips per event fall as
+    /// its batches grow instead of trailing the writes.
+    fn batches(&self) -> bool {
+        true
+    }
+
+    fn handle_batch<'a>(&'a self, events: &'a [Arc<Event>]) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
-            let mut pending = Vec::new();
+            let events: Vec<&Event> = events.iter().map(|event| &**event).collect();
+            self.notify(&events).await
+        })
+    }
+
+    fn retries(&self) -> &[std::time::Duration] {
+        &crate::consumers::subscriptions::RETRIES
+    }
+}
+
+/// The members of an organisation, or of some roles there, read once per [`Rules::notify`].
+type Audiences = HashMap<(Uuid, Option<&'static [&'static str]>), BTreeSet<Uuid>>;
+
+impl Rules {
+    /// Stores (and pushes) the notifications of the rules that fire on `events`, in one
+    /// statement.
+    async fn notify<E: std::borrow::Borrow<Event>>(&self, events: &[E]) -> Result<(), String> {
+        let mut pending = Vec::new();
+        let mut audiences = Audiences::new();
+        for event in events {
+            let event = event.borrow();
             for (addon, rule) in &self.rules {
                 if !fires(rule, event) {
                     continue;
@@ -88,46 +120,37 @@ impl Consumer for Rules {
                 {
                     continue;
                 }
-                let users = self.recipients(rule, event).await?;
+                let users = self.recipients(rule, event, &mut audiences).await?;
                 for user in users {
                     pending.push(render(addon.key, rule, event, user));
                 }
             }
-            if pending.is_empty() {
-                return Ok(());
-            }
-            let created = {
-                let _turn = self.state.write_turn().await;
-                store::insert(self.state.db(), &pending)
-                    .await
-                    .map_err(|e| e.to_string())?
-            };
-            for notification in created {
-                push(&self.state, &notification);
-            }
-            Ok(())
-        })
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let created = {
+            let _turn = self.state.write_turn().await;
+            store::insert(self.state.db(), &pending)
+                .await
+                .map_err(|e| e.to_string())?
+        };
+        for notification in created {
+            push(&self.state, &notification);
+        }
+        Ok(())
     }
 
-    fn retries(&self) -> &[std::time::Duration] {
-        &crate::consumers::subscriptions::RETRIES
-    }
-}
-
-impl Rules {
     async fn recipients(
         &self,
         rule: &NotificationRule,
         event: &Event,
+        audiences: &mut Audiences,
     ) -> Result<BTreeSet<Uuid>, String> {
         let org = event.org_id;
         let mut users: BTreeSet<Uuid> = match rule.to {
-            Audience::Org => members::of(self.state.db(), org, None)
-                .await
-                .map_err(|e| e.to_string())?,
-            Audience::Roles(roles) => members::of(self.state.db(), org, Some(roles))
-                .await
-                .map_err(|e| e.to_string())?,
+            Audience::Org => self.members(audiences, org, None).await?,
+            Audience::Roles(roles) => self.members(audiences, org, Some(roles)).await?,
             Audience::Actor => event.actor_id.into_iter().collect(),
             Audience::Field(path) => text_at(&event.payload, path)
                 .and_then(|id| id.parse().ok())
@@ -139,6 +162,23 @@ impl Rules {
                 users.remove(&actor);
             }
         }
+        Ok(users)
+    }
+
+    /// The members of `org` (with `roles`, of those roles), read once per `audiences`.
+    async fn members(
+        &self,
+        audiences: &mut Audiences,
+        org: Uuid,
+        roles: Option<&'static [&'static str]>,
+    ) -> Result<BTreeSet<Uuid>, String> {
+        if let Some(users) = audiences.get(&(org, roles)) {
+            return Ok(users.clone());
+        }
+        let users = members::of(self.state.db(), org, roles)
+            .await
+            .map_err(|e| e.to_string())?;
+        audiences.insert((org, roles), users.clone());
         Ok(users)
     }
 }

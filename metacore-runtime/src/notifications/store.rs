@@ -1,5 +1,7 @@
 //! The notifications table: insert (once per user, rule and event), read, mark read.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement,
@@ -129,24 +131,46 @@ pub fn create_tables(backend: DatabaseBackend) -> Vec<Statement> {
     .collect()
 }
 
-/// Stores `notifications` in one transaction, each unless its user already has it for that
-/// rule and event; returns the ones stored now. On PostgreSQL each is announced on
-/// [`CHANNEL`] at the commit.
+/// Rows per `INSERT` of [`insert`]: 12 values each, well under either backend's limit on a
+/// statement's parameters.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Stores `notifications`, each unless its user already has it for that rule and event;
+/// returns the ones stored now. On PostgreSQL each is announced on [`CHANNEL`] at the
+/// commit. One multi-row statement (atomic on its own) up to [`ROWS_PER_INSERT`]; one
+/// transaction over several beyond.
 pub(crate) async fn insert(
     db: &DatabaseConnection,
     notifications: &[Notification],
 ) -> Result<Vec<Notification>, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
+    let mut stored = HashSet::new();
+    if notifications.len() <= ROWS_PER_INSERT {
+        stored = insert_rows(db, notifications).await?;
+    } else {
+        let txn = crate::db::begin_write(db).await?;
+        for chunk in notifications.chunks(ROWS_PER_INSERT) {
+            stored.extend(insert_rows(&txn, chunk).await?);
+        }
+        txn.commit().await?;
+    }
+    Ok(notifications
+        .iter()
+        .filter(|n| stored.contains(&n.id))
+        .cloned()
+        .collect())
+}
+
+/// One `INSERT` of `notifications`; the ids of the rows it stored.
+async fn insert_rows(
+    db: &impl ConnectionTrait,
+    notifications: &[Notification],
+) -> Result<HashSet<Uuid>, DbErr> {
     let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
-    let mut created = Vec::new();
+    let mut values: Vec<Value> = Vec::with_capacity(notifications.len() * 12 + 1);
+    let mut rows = Vec::with_capacity(notifications.len());
     for n in notifications {
-        let mut sql = format!(
-            "INSERT INTO {TABLE} ({COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL) \
-             ON CONFLICT (organization_id, user_id, addon_key, rule, event_sequence) DO NOTHING \
-             RETURNING id"
-        );
-        let mut values: Vec<Value> = vec![
+        let first = values.len() + 1;
+        values.extend([
             n.id.into(),
             n.organization_id.into(),
             n.user_id.into(),
@@ -159,30 +183,29 @@ pub(crate) async fn insert(
             n.link.clone().into(),
             n.icon.clone().into(),
             n.created_at.into(),
-        ];
-        if postgres {
-            sql = format!(
-                "WITH made AS ({sql}) SELECT made.id, pg_notify('{CHANNEL}', $13) FROM made"
-            );
-            values.push(notice(n.id).into());
-        }
-        if txn
-            .query_one_raw(statement(&txn, &sql, values))
-            .await?
-            .is_some()
-        {
-            created.push(n.clone());
-        }
+        ]);
+        let placeholders: Vec<String> = (first..first + 12).map(|i| format!("${i}")).collect();
+        rows.push(format!("({}, NULL)", placeholders.join(", ")));
     }
-    txn.commit().await?;
-    Ok(created)
+    let mut sql = format!(
+        "INSERT INTO {TABLE} ({COLUMNS}) VALUES {} \
+         ON CONFLICT (organization_id, user_id, addon_key, rule, event_sequence) DO NOTHING \
+         RETURNING id",
+        rows.join(", ")
+    );
+    if postgres {
+        values.push(format!(":{}", process_id()).into());
+        sql = format!(
+            "WITH made AS ({sql}) SELECT made.id, \
+             pg_notify('{CHANNEL}', made.id::text || ${}) FROM made",
+            values.len()
+        );
+    }
+    let rows = db.query_all_raw(statement(db, &sql, values)).await?;
+    rows.iter().map(|row| row.try_get("", "id")).collect()
 }
 
-fn notice(id: Uuid) -> String {
-    format!("{id}:{}", process_id())
-}
-
-/// The notification id of a [`CHANNEL`] notice from another process.
+/// The notification id of a [`CHANNEL`] notice from another process: `<id>:<process>`.
 pub(crate) fn parse_notice(payload: &str) -> Option<Uuid> {
     let (id, process) = payload.split_once(':')?;
     let process: Uuid = process.parse().ok()?;

@@ -2,9 +2,11 @@
 //! mid-stream resumes from its cursor with nothing lost; a panicking in-process handler is
 //! retried, given up on and hurts no other consumer; the showcase addon's WASM subscription
 //! runs on each new order and, when it keeps failing, is retried on its schedule and then
-//! skipped with a `metacore.subscription_failed` event.
+//! skipped with a `metacore.subscription_failed` event; a batching consumer gets the events
+//! that piled up in one call, and each alone when that call fails.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -48,6 +50,152 @@ async fn subscriptions_on_postgres() {
             "SKIPPED: the PostgreSQL half of the subscription tests (no server configured)"
         ),
     }
+}
+
+#[tokio::test]
+async fn batches_on_sqlite() {
+    batches(testing::sqlite_database("http_consumer_batches").await).await;
+}
+
+#[tokio::test]
+async fn batches_on_postgres() {
+    match testing::postgres_database("http_consumer_batches").await {
+        Some(db) => batches(db).await,
+        None => eprintln!(
+            "SKIPPED: the PostgreSQL half of the consumer batch tests (no server configured)"
+        ),
+    }
+}
+
+/// A consumer of customer events that takes them in batches, the first of which fails.
+#[derive(Default)]
+struct Batcher {
+    batches: Mutex<Vec<Vec<i64>>>,
+    singles: Mutex<Vec<i64>>,
+    failed_once: AtomicBool,
+}
+
+impl Consumer for Batcher {
+    fn name(&self) -> &str {
+        "test-batcher"
+    }
+
+    fn wants(&self, event: &Event) -> bool {
+        event.topic.starts_with("showcase.Customer.")
+    }
+
+    fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let sequence = event.sequence.expect("logged");
+            self.singles.lock().expect("lock").push(sequence);
+            Ok(())
+        })
+    }
+
+    fn batches(&self) -> bool {
+        true
+    }
+
+    fn handle_batch<'a>(&'a self, events: &'a [Arc<Event>]) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let sequences = events.iter().map(|e| e.sequence.expect("logged")).collect();
+            self.batches.lock().expect("lock").push(sequences);
+            if self.failed_once.swap(true, Ordering::SeqCst) {
+                Ok(())
+            } else {
+                Err("the first batch fails".into())
+            }
+        })
+    }
+}
+
+/// A batching consumer gets the events that piled up while it was down in one call; when
+/// that fails, each is handled alone; a lone event goes to `handle`.
+async fn batches(db: DatabaseConnection) {
+    let server = Server::start(db).await;
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let batcher = Arc::new(Batcher::default());
+    let start = || consumers::start(&server.state, vec![batcher.clone()], quick());
+    let create = |from: usize, to: usize| {
+        let server = &server;
+        let token = &token;
+        async move {
+            for i in from..to {
+                server
+                    .create_customer(token, &format!("Customer {i}"))
+                    .await;
+            }
+        }
+    };
+    // Registered first: a consumer first seen after events were written starts after them.
+    let running = start();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    running.abort();
+    let sequences = |from: usize| {
+        let server = &server;
+        let token = &token;
+        async move {
+            let mut all: Vec<i64> = log(server, token)
+                .await
+                .iter()
+                .filter(|e| e["name"] == "showcase.Customer.created")
+                .map(|e| e["sequence"].as_i64().expect("a sequence"))
+                .collect();
+            all.sort();
+            all.split_off(from)
+        }
+    };
+    create(0, 12).await;
+    let running = start();
+    let first = sequences(0).await;
+    wait_until("the failed batch handled one at a time", || {
+        *batcher.singles.lock().expect("lock") == first
+    })
+    .await;
+    running.abort();
+    assert_eq!(
+        *batcher.batches.lock().expect("lock"),
+        std::slice::from_ref(&first)
+    );
+
+    create(12, 19).await;
+    let running = start();
+    let second = sequences(12).await;
+    wait_until("the second batch handled", || {
+        batcher.batches.lock().expect("lock").len() == 2
+    })
+    .await;
+    assert_eq!(batcher.batches.lock().expect("lock")[1], second);
+    // One event alone goes to `handle`.
+    create(19, 20).await;
+    let third = sequences(19).await;
+    let mut expected = first.clone();
+    expected.extend(&third);
+    wait_until("the lone event handled", || {
+        *batcher.singles.lock().expect("lock") == expected
+    })
+    .await;
+    // The cursor passes every event (it moves just after the handler returns).
+    let db = server.state.db();
+    let mut last = 0;
+    for _ in 0..400 {
+        let cursor = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT last_sequence FROM metacore_event_cursors WHERE consumer = 'test-batcher'",
+            ))
+            .await
+            .expect("the cursor query")
+            .expect("the batcher's cursor");
+        last = cursor.try_get("", "last_sequence").expect("last_sequence");
+        if Some(&last) == third.last() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(Some(&last), third.last());
+    running.abort();
+    assert_eq!(batcher.batches.lock().expect("lock").len(), 2);
 }
 
 /// Records the sequences of the customer events it handles, slowly.

@@ -1,7 +1,9 @@
 //! Notifications from the tickets addon's rules, on SQLite and PostgreSQL: the recipients
 //! of each kind of rule (organisation, roles, actor, payload field), `when`, `entered` and
 //! `exclude_actor`, the `NOTIFICATION` frames on the recipients' sockets, and the API (list,
-//! unread filter, unread count, read, read-all), each user seeing only their own.
+//! unread filter, unread count, read, read-all), each user seeing only their own; events
+//! that piled up while the consumers were down notify once each, in one batch, announced to
+//! the other processes on PostgreSQL.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,7 +11,8 @@ use std::time::Duration;
 use metacore_runtime::consumers::{self, Settings};
 use metacore_runtime::notifications::members;
 use metacore_runtime::testing;
-use sea_orm::DatabaseConnection;
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -381,6 +384,94 @@ async fn notifications(db: DatabaseConnection) {
             )
             .await;
         assert_error(&reply, 400, "invalid_param");
+    }
+
+    // Events that piled up while the consumers were down arrive as one batch: every
+    // notification once, pushed to the sockets too.
+    running.abort();
+    for i in 0..5 {
+        create_ticket(
+            &server,
+            &manager,
+            json!({"number": format!("B-{i}"), "title": "Batched", "priority": "high",
+                   "reporter_id": reporter.id}),
+        )
+        .await;
+    }
+    // On PostgreSQL each is announced to the other processes as `<id>:<process>`.
+    let mut listener = match server.state.db().get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let pool = server.state.db().get_postgres_connection_pool();
+            let mut listener = PgListener::connect_with(pool).await.expect("a listener");
+            listener
+                .listen(metacore_runtime::notifications::CHANNEL)
+                .await
+                .expect("listen");
+            Some(listener)
+        }
+        _ => None,
+    };
+    let settings = quick();
+    let running = consumers::start(
+        &server.state,
+        consumers::of_build(&server.state, &settings, Vec::new()),
+        settings,
+    );
+    let got = wait_for(&server, &agent, 13).await;
+    let batched: Vec<String> = titles(&got)
+        .into_iter()
+        .filter(|title| title.ends_with(char::is_numeric) && title.contains(" B-"))
+        .collect();
+    let mut expected: Vec<String> = (0..5)
+        .flat_map(|i| {
+            [
+                format!("Nuevo ticket B-{i}"),
+                format!("Ticket urgente B-{i}"),
+            ]
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(batched, expected, "{got:#?}");
+    // (The socket still holds the frame of T-2's notification, not read above.)
+    let mut framed = Vec::new();
+    for _ in 0..20 {
+        let frame = next(&mut agent_socket).await;
+        assert_eq!(frame["type"], "NOTIFICATION", "{frame}");
+        let title = frame["payload"]["title"].as_str().expect("a title");
+        if title.contains(" B-") {
+            framed.push(title.to_string());
+        }
+        if framed.len() == 10 {
+            break;
+        }
+    }
+    framed.sort();
+    assert_eq!(framed, expected);
+    // The manager (not in `support`) has the urgent ones only.
+    let got = wait_for(&server, &manager, 7).await;
+    assert_eq!(got.len(), 7, "{got:#?}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(inbox(&server, &agent, "").await.len(), 13, "none twice");
+    if let Some(listener) = &mut listener {
+        // 5 opened to each of the two supporters, 5 urgent to each of the five members.
+        let mut announced = BTreeMap::new();
+        while announced.len() < 35 {
+            let notice = tokio::time::timeout(Duration::from_secs(5), listener.recv())
+                .await
+                .expect("35 notices")
+                .expect("a notice");
+            let (id, process) = notice.payload().split_once(':').expect("<id>:<process>");
+            let process: Uuid = process.parse().expect("a process id");
+            announced.insert(id.parse::<Uuid>().expect("an id"), process);
+        }
+        for n in &got {
+            let id: Uuid = n["id"].as_str().expect("an id").parse().expect("a uuid");
+            if n["title"].as_str().is_some_and(|t| t.contains(" B-")) {
+                assert!(announced.contains_key(&id), "{n} was not announced");
+            }
+        }
+        let processes: std::collections::BTreeSet<&Uuid> = announced.values().collect();
+        assert_eq!(processes.len(), 1, "{announced:?}");
     }
     running.abort();
 }
