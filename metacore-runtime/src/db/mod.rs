@@ -108,11 +108,37 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
 /// that read first fails with "database is locked" when another connection wrote meanwhile,
 /// since its snapshot can no longer be upgraded, and the busy timeout cannot help it.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
+    begin_with(
+        db,
+        TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        },
+    )
     .await
+}
+
+/// Begins a transaction (see [`begin_with`]).
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    begin_with(db, TransactionOptions::default()).await
+}
+
+/// Begins a transaction with `options` on a task of its own, so that a caller dropped while
+/// `BEGIN` is in flight — the request of a client that disconnected — cannot put the
+/// connection back in the pool inside a transaction. sqlx 0.9 counts a transaction only
+/// once its `BEGIN` has answered: dropped before, it queues no `ROLLBACK`, the server's
+/// transaction stays open on the pooled connection, and every later statement there runs
+/// inside it, uncommitted, keeping its locks (seen as an event cursor blocked for minutes
+/// after a benchmark's clients hung up). On its own task `BEGIN` always finishes, and a
+/// transaction nobody awaits any more is dropped, which rolls it back.
+pub async fn begin_with(
+    db: &DatabaseConnection,
+    options: TransactionOptions,
+) -> Result<DatabaseTransaction, DbErr> {
+    let db = db.clone();
+    tokio::spawn(async move { db.begin_with_options(options).await })
+        .await
+        .map_err(|e| DbErr::Custom(format!("BEGIN did not finish: {e}")))?
 }
 
 /// The column types of the runtime's own tables on `backend`: `(uuid, timestamp)` —

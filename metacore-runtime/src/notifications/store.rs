@@ -4,8 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement,
-    TransactionTrait, Value,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement, Value,
 };
 use serde_json::{json, Value as Json};
 use uuid::Uuid;
@@ -287,7 +286,7 @@ pub async fn mark_read(
     user: Uuid,
     id: Uuid,
 ) -> Result<Option<Notification>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let sql = format!(
         "UPDATE {TABLE} SET read_at = $4 \
          WHERE id = $1 AND organization_id = $2 AND user_id = $3 AND read_at IS NULL"

@@ -468,3 +468,76 @@ async fn model_wildcards_stay_within_their_model(server: &Server) {
         );
     }
 }
+
+#[tokio::test]
+async fn a_dropped_begin_leaves_no_transaction_open_on_sqlite() {
+    let path = std::env::temp_dir().join(format!("{}.sqlite", testing::unique_name("begin")));
+    dropped_begins(&format!("sqlite://{}?mode=rwc", path.display())).await;
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn a_dropped_begin_leaves_no_transaction_open_on_postgres() {
+    match testing::postgres_database_url("http_dropped_begin").await {
+        Some(url) => dropped_begins(&url).await,
+        None => eprintln!(
+            "SKIPPED: the PostgreSQL half of the dropped-BEGIN test (no server configured)"
+        ),
+    }
+}
+
+/// Requests dropped while their `BEGIN` is in flight (a client hanging up) leave the
+/// connection outside any transaction: on a pool of one connection, the next statement is
+/// its own transaction.
+async fn dropped_begins(url: &str) {
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Statement};
+    let mut options = ConnectOptions::new(url);
+    options.max_connections(1).sqlx_logging(false);
+    let db = Database::connect(options).await.expect("a pool of one");
+    let backend = db.get_database_backend();
+    for i in 0..200u64 {
+        // Polled a few times, the server's answers arriving in between, then dropped: some
+        // of these drops land while `BEGIN` waits for its answer.
+        let mut begin = Box::pin(metacore_runtime::db::begin_write(&db));
+        for _ in 0..=i % 8 {
+            let polled =
+                poll_fn(|cx| std::task::Poll::Ready(std::future::Future::poll(begin.as_mut(), cx)))
+                    .await;
+            if polled.is_ready() {
+                break;
+            }
+            // The answers arrive, and the runtime's I/O driver notices them at the yield.
+            std::thread::sleep(Duration::from_micros(300));
+            tokio::task::yield_now().await;
+        }
+        drop(begin);
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let outside = match backend {
+            // Two statements outside a transaction get a transaction id each.
+            DatabaseBackend::Postgres => {
+                let id = || async {
+                    db.query_one_raw(Statement::from_string(
+                        backend,
+                        "SELECT txid_current() AS id",
+                    ))
+                    .await
+                    .expect("a query")
+                    .expect("a row")
+                    .try_get::<i64>("", "id")
+                    .expect("an id")
+                };
+                id().await != id().await
+            }
+            // SQLite refuses a BEGIN inside a transaction.
+            _ => {
+                let begun = db.execute_unprepared("BEGIN").await.is_ok();
+                db.execute_unprepared("ROLLBACK").await.expect("ROLLBACK");
+                begun
+            }
+        };
+        assert!(
+            outside,
+            "attempt {i}: a dropped BEGIN left its transaction open on the pooled connection"
+        );
+    }
+}

@@ -35,7 +35,9 @@ pub(super) async fn transaction(
         let Some(database) = state.services.database.clone() else {
             return Ok(None);
         };
-        database.begin().await.map_err(|e| e.to_string())?
+        crate::db::begin(&database)
+            .await
+            .map_err(|e| e.to_string())?
     };
     if transaction.get_database_backend() == DatabaseBackend::Postgres {
         let set = Statement::from_sql_and_values(
