@@ -7,22 +7,27 @@ pub mod m0001_assets_v1_0_0;
 pub mod m0002_assets_v1_0_0;
 pub mod m0003_assets_v1_0_0;
 pub mod m0004_assets_v1_0_0;
+pub mod m0005_assets_v1_0_0;
 pub mod m0001_fiscal_mexico_v1_0_0;
 pub mod m0002_fiscal_mexico_v1_0_0;
 pub mod m0003_fiscal_mexico_v1_0_0;
 pub mod m0004_fiscal_mexico_v1_0_0;
+pub mod m0005_fiscal_mexico_v1_0_0;
 pub mod m0001_projects_v1_0_0;
 pub mod m0002_projects_v1_0_0;
 pub mod m0003_projects_v1_0_0;
 pub mod m0004_projects_v1_0_0;
+pub mod m0005_projects_v1_0_0;
 pub mod m0001_showcase_v1_0_0;
 pub mod m0002_showcase_v1_0_0;
 pub mod m0003_showcase_v1_0_0;
 pub mod m0004_showcase_v1_0_0;
+pub mod m0005_showcase_v1_0_0;
 pub mod m0001_tickets_v1_0_0;
 pub mod m0002_tickets_v1_0_0;
 pub mod m0003_tickets_v1_0_0;
 pub mod m0004_tickets_v1_0_0;
+pub mod m0005_tickets_v1_0_0;
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -38,22 +43,27 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_assets_v1_0_0::Migration),
             Box::new(m0003_assets_v1_0_0::Migration),
             Box::new(m0004_assets_v1_0_0::Migration),
+            Box::new(m0005_assets_v1_0_0::Migration),
             Box::new(m0001_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0002_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0003_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0004_fiscal_mexico_v1_0_0::Migration),
+            Box::new(m0005_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0001_projects_v1_0_0::Migration),
             Box::new(m0002_projects_v1_0_0::Migration),
             Box::new(m0003_projects_v1_0_0::Migration),
             Box::new(m0004_projects_v1_0_0::Migration),
+            Box::new(m0005_projects_v1_0_0::Migration),
             Box::new(m0001_showcase_v1_0_0::Migration),
             Box::new(m0002_showcase_v1_0_0::Migration),
             Box::new(m0003_showcase_v1_0_0::Migration),
             Box::new(m0004_showcase_v1_0_0::Migration),
+            Box::new(m0005_showcase_v1_0_0::Migration),
             Box::new(m0001_tickets_v1_0_0::Migration),
             Box::new(m0002_tickets_v1_0_0::Migration),
             Box::new(m0003_tickets_v1_0_0::Migration),
             Box::new(m0004_tickets_v1_0_0::Migration),
+            Box::new(m0005_tickets_v1_0_0::Migration),
         ]
     }
 }

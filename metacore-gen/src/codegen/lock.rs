@@ -220,7 +220,9 @@ pub fn apply(schema: &mut AddonSchema, step: &Step) {
                 t.search_scan = None;
             }
         }
-        Step::CountRows { table: name, count } => {
+        Step::CountRows {
+            table: name, count, ..
+        } => {
             if let Some(t) = table(schema, name) {
                 t.row_count = Some(count.clone());
             }

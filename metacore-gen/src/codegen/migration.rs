@@ -194,10 +194,15 @@ pub fn describe(step: &Step) -> String {
         Step::DropSearchScan { table, .. } => {
             format!("drops the search scan index of `{table}`")
         }
-        Step::CountRows { table, count } => format!(
-            "counts the {}rows of `{table}` per `{}`",
+        Step::CountRows { table, count, .. } => format!(
+            "counts the {}rows of `{table}` per `{}`{}",
             if count.live_only { "live " } else { "" },
-            count.by
+            count.by,
+            if count.at_commit {
+                ", at commit on PostgreSQL"
+            } else {
+                ""
+            }
         ),
         Step::StopCounting { table } => format!("stops counting the rows of `{table}`"),
     }

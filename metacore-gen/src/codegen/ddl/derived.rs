@@ -20,7 +20,8 @@
 //! * **Counts.** `metacore_row_counts(table_name, organization_id, live_rows, version)`,
 //!   created when missing, filled from the rows there now and kept by row triggers (a
 //!   `SECURITY DEFINER` function on PostgreSQL, so addon roles' writes count without any
-//!   privilege on the table).
+//!   privilege on the table; there, a deferred constraint trigger that counts at commit, so
+//!   the organisation's count row is locked only while the write commits).
 
 use metacore_core::storage::{
     search_table, sqlite_search_document, ROW_COUNTS_TABLE, SEARCH_DOCUMENT_COLUMN,
@@ -360,8 +361,14 @@ pub fn count_rows(table: &str, count: &RowCount, backend: Backend) -> Vec<String
             out.push(format!(
                 "DROP TRIGGER IF EXISTS \"metacore_count\" ON {table_q}"
             ));
+            // At commit: a deferred constraint trigger (see `RowCount::at_commit`).
+            let (kind, when) = if count.at_commit {
+                ("CONSTRAINT TRIGGER", " DEFERRABLE INITIALLY DEFERRED")
+            } else {
+                ("TRIGGER", "")
+            };
             out.push(format!(
-                "CREATE TRIGGER \"metacore_count\" AFTER INSERT OR UPDATE OR DELETE ON {table_q} \
+                "CREATE {kind} \"metacore_count\" AFTER INSERT OR UPDATE OR DELETE ON {table_q}{when} \
                  FOR EACH ROW EXECUTE FUNCTION {function}()"
             ));
         }

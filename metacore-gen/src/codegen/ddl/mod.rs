@@ -13,7 +13,7 @@ mod derived;
 use super::evolution::{self, Step};
 use super::schema::{
     physical_table, AddonSchema, ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema,
-    TableSchema,
+    RowCount, TableSchema,
 };
 use crate::ir::{Addon, ColumnType};
 
@@ -132,8 +132,14 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
             Step::DropSearchScan { physical: name, .. } => {
                 out.extend(derived::drop_search_scan(name, backend));
             }
-            Step::CountRows { table, count } => {
-                out.extend(derived::count_rows(&physical(table), count, backend));
+            Step::CountRows {
+                table,
+                count,
+                replaces,
+            } => {
+                if !same_here(count, replaces.as_ref(), backend) {
+                    out.extend(derived::count_rows(&physical(table), count, backend));
+                }
             }
             Step::StopCounting { table } => {
                 out.extend(derived::stop_counting(&physical(table), backend));
@@ -149,6 +155,18 @@ pub fn up(steps: &[Step], backend: Backend, physical: &dyn Fn(&str) -> String) -
 pub fn create_addon(addon: &Addon, backend: Backend) -> Vec<String> {
     let (steps, _) = evolution::diff(&AddonSchema::default(), &AddonSchema::of(addon));
     up(&steps, backend, &|table| physical_table(&addon.key, table))
+}
+
+/// Whether counting by `count` is what `replaces` already does on `backend`: on SQLite, whose
+/// triggers always count at once, a change of [`RowCount::at_commit`] alone changes nothing.
+fn same_here(count: &RowCount, replaces: Option<&RowCount>, backend: Backend) -> bool {
+    backend == Backend::Sqlite
+        && replaces.is_some_and(|before| {
+            RowCount {
+                at_commit: count.at_commit,
+                ..before.clone()
+            } == *count
+        })
 }
 
 /// The statements undoing `steps`, when every step can be undone without losing what the
@@ -194,9 +212,15 @@ pub fn down(
             Step::CreateSearchScan { index, .. } => {
                 out.extend(derived::drop_search_scan(&index.physical, backend));
             }
-            Step::CountRows { table, .. } => {
-                out.extend(derived::stop_counting(&physical(table), backend));
-            }
+            Step::CountRows {
+                table,
+                count,
+                replaces,
+            } => match replaces {
+                Some(_) if same_here(count, replaces.as_ref(), backend) => {}
+                Some(before) => out.extend(derived::count_rows(&physical(table), before, backend)),
+                None => out.extend(derived::stop_counting(&physical(table), backend)),
+            },
             Step::AddForeignKey { table, name, .. } => {
                 if backend == Backend::Postgres {
                     out.push(format!(

@@ -145,6 +145,9 @@ pub enum Step {
         table: String,
         /// How.
         count: RowCount,
+        /// How the table was counted before, when it was (what undoing the step restores).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<RowCount>,
     },
     /// Stop counting the table's rows.
     StopCounting {
@@ -328,6 +331,7 @@ fn push_derived(steps: &mut Vec<Step>, table: &str, old: &TableSchema, new: &Tab
         steps.push(Step::CountRows {
             table: table.to_string(),
             count: count.clone(),
+            replaces: old.row_count.clone(),
         });
     }
 }

@@ -1,6 +1,8 @@
 use super::*;
 use crate::codegen::lock::AddonLock;
-use crate::codegen::schema::{AddonSchema, ColumnSchema, DefaultValue, IndexSchema, TableSchema};
+use crate::codegen::schema::{
+    AddonSchema, ColumnSchema, DefaultValue, IndexSchema, RowCount, TableSchema,
+};
 
 fn column(name: &str, ty: &str, nullable: bool) -> ColumnSchema {
     ColumnSchema {
@@ -392,4 +394,64 @@ fn the_search_scan_is_an_sqlite_index_of_the_list_order_and_the_document() {
         ddl::down(&steps[2..], Backend::Postgres, &physical),
         Some(vec![])
     );
+}
+
+fn counted(at_commit: bool) -> AddonSchema {
+    let mut s = schema(vec![
+        column("id", "uuid", false),
+        column("org", "uuid", false),
+    ]);
+    s.tables.get_mut("items").unwrap().row_count = Some(RowCount {
+        by: "org".into(),
+        live_only: false,
+        at_commit,
+    });
+    s
+}
+
+#[test]
+fn a_lock_counting_at_once_counts_at_commit_on_postgres_only() {
+    use crate::codegen::ddl::{self, Backend};
+    // Recorded before `at_commit`: the field is absent from the lock.
+    let recorded = counted(false);
+    let text = serde_json::to_string(&recorded.tables["items"]).unwrap();
+    assert!(!text.contains("at_commit"), "{text}");
+    let (steps, destructive) = diff(&recorded, &counted(true));
+    assert!(destructive.is_empty());
+    assert!(
+        matches!(&steps[..], [Step::CountRows { count, replaces: Some(before), .. }]
+            if count.at_commit && !before.at_commit),
+        "{steps:#?}"
+    );
+    let physical = |_: &str| "addon_a__items".to_string();
+    let postgres = ddl::up(&steps, Backend::Postgres, &physical);
+    let trigger = |statements: &[String]| {
+        statements
+            .iter()
+            .find(|s| s.contains("TRIGGER \"metacore_count\" AFTER"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(
+        trigger(&postgres).starts_with("CREATE CONSTRAINT TRIGGER")
+            && trigger(&postgres).contains("DEFERRABLE INITIALLY DEFERRED"),
+        "{postgres:#?}"
+    );
+    // Undone, PostgreSQL counts at once again; SQLite's triggers count at once either way.
+    let down = ddl::down(&steps, Backend::Postgres, &physical).unwrap();
+    assert!(
+        trigger(&down).starts_with("CREATE TRIGGER") && !trigger(&down).contains("DEFERRABLE"),
+        "{down:#?}"
+    );
+    assert_eq!(
+        ddl::up(&steps, Backend::Sqlite, &physical),
+        Vec::<String>::new()
+    );
+    assert_eq!(ddl::down(&steps, Backend::Sqlite, &physical), Some(vec![]));
+    // The lock folds to the new schema, which needs nothing more.
+    let mut lock = AddonLock::default();
+    lock.record("a", "1.0.0", diff(&AddonSchema::default(), &recorded).0);
+    lock.record("a", "1.0.0", steps);
+    assert_eq!(lock.schema(), counted(true));
+    assert_eq!(diff(&lock.schema(), &counted(true)).0, []);
 }
