@@ -39,6 +39,9 @@ use self::wrk::{Load, Sample};
 
 pub use self::baseline::run as run_baseline;
 
+/// How long metacore's event consumers may take to catch up after a write run.
+const SETTLE_LIMIT: Duration = Duration::from_secs(120);
+
 /// The HS256 secret of the run, given to both servers.
 pub(crate) const SECRET: &str = "metacore-bench-http-secret-0123456789abcdef0123456789abcdef";
 
@@ -53,7 +56,10 @@ counters) and, on PostgreSQL, PostGraphile 4 (installed with npm into
 database. Workloads: get by id, list page 1, filter + sort, search, page 400, create, update.
 Prints req/s, p50, p99 and the ratios metacore/baseline and metacore/PostGraphile per table,
 the target ratios, the growth from the smallest to the largest table, memory after the list
-load and metacore-app's start-up time. Needs wrk (installed with apt-get when missing) and,
+load and metacore-app's start-up time. After each of metacore's create and update runs it
+waits until metacore-app's event consumers (notification rules) have caught up with the log,
+and reports how far behind they were, so that their deferred work neither slows the next
+server's run nor goes unseen. Needs wrk (installed with apt-get when missing) and,
 for PostgreSQL, .ci/postgres.sh.
 
 options:
@@ -400,7 +406,7 @@ impl Bench<'_> {
         let token = fixture::token(self.app, SECRET)?;
         let targets = self.start_targets(&database.url)?;
         for &workload in &self.options.workloads {
-            self.measure(workload, &targets, &token, &seeded, report);
+            self.measure(workload, &targets, &token, &seeded, &database.url, report);
         }
         drop(targets);
         if let (Some(app), true) = (self.app, self.options.servers.metacore) {
@@ -450,13 +456,16 @@ impl Bench<'_> {
     }
 
     /// Checks `workload` on every target, then a warm-up and the measured rounds, the order
-    /// of the targets alternating; after the list load, each server's memory.
+    /// of the targets alternating; after the list load, each server's memory. After each of
+    /// metacore's write runs, waits for its event consumers to catch up
+    /// ([`fixture::settle`]) before the next run.
     fn measure(
         &self,
         workload: Workload,
         targets: &[Target],
         token: &str,
         seeded: &Seeded,
+        url: &str,
         report: &mut Report,
     ) {
         let Table { backend, rows } = self.table;
@@ -494,6 +503,15 @@ impl Bench<'_> {
                         Ok(sample) if round > 0 => samples.push(sample),
                         Ok(_) => {}
                         Err(e) => runs[index] = Err(e),
+                    }
+                    if target.name == METACORE && workload.writes() {
+                        match fixture::settle(url, SETTLE_LIMIT) {
+                            Ok(backlog) if round > 0 => {
+                                report.backlogs.push((self.table, workload, backlog))
+                            }
+                            Ok(_) => {}
+                            Err(e) => eprintln!("cannot read the event cursors: {e}"),
+                        }
                     }
                 }
             }

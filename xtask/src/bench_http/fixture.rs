@@ -471,6 +471,45 @@ pub fn token_for(app: Option<&Path>, secret: &str, org: Uuid) -> Result<String, 
     Ok(token)
 }
 
+/// How far metacore-app's event consumers trail the log: at the end of a write run, the
+/// events they had not reached, and how long they took to reach the end.
+#[derive(Debug, Clone, Copy)]
+pub struct Backlog {
+    /// Events of the benchmarked organisation past the furthest-behind cursor.
+    pub behind: i64,
+    /// From the end of the run until no cursor trailed.
+    pub caught_up: std::time::Duration,
+}
+
+/// Waits (up to `limit`) until every event consumer's cursor of [`ORG`] is at the end of its
+/// log, so that a run's deferred work (notifications) neither slows the next server's run
+/// nor is left out of sight. A cursor trails by skipped events until the consumers' next
+/// one-second poll, so this takes about a second even when nothing was wanted.
+pub fn settle(url: &str, limit: std::time::Duration) -> Result<Backlog, String> {
+    let started = std::time::Instant::now();
+    let sql = "SELECT CAST(COALESCE(MAX(s.last - c.last_sequence), 0) AS BIGINT) \
+               FROM metacore_event_cursors c \
+               JOIN metacore_event_seq s ON s.organization_id = c.organization_id \
+               WHERE c.organization_id = $1";
+    block_on(async {
+        let pool = Pool::connect(url).await?;
+        let mut first = None;
+        loop {
+            let behind: i64 = with_pool!(&pool, p: Db => {
+                sqlx::query_scalar::<Db, i64>(sql).bind(ORG).fetch_one(p).await?
+            });
+            first.get_or_insert(behind);
+            if behind <= 0 || started.elapsed() >= limit {
+                return Ok(Backlog {
+                    behind: first.unwrap_or(behind),
+                    caught_up: started.elapsed(),
+                });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+}
+
 fn block_on<T>(
     work: impl std::future::Future<Output = Result<T, sqlx::Error>>,
 ) -> Result<T, String> {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::fixture::{Backend, UPDATE_IDS};
+use super::fixture::{Backend, Backlog, UPDATE_IDS};
 use super::footprint::{median, Memory};
 use super::postgraphile::{self, NO_SEARCH};
 use super::workloads::{Workload, ALL};
@@ -51,6 +51,8 @@ pub struct Report {
     pub seeding: Vec<(Table, Duration)>,
     /// Tables that could not be measured, and why.
     pub failures: Vec<(Table, String)>,
+    /// After each measured write run of metacore: how far its event consumers trailed.
+    pub backlogs: Vec<(Table, Workload, Backlog)>,
 }
 
 impl Report {
@@ -93,6 +95,7 @@ impl Report {
         for note in notes {
             println!("* {note}");
         }
+        self.print_backlogs();
         for (table, error) in &self.failures {
             println!(
                 "* {}, {} rows: not measured: {error}",
@@ -355,6 +358,38 @@ impl Report {
                     thousands(table.rows)
                 );
             }
+        }
+    }
+}
+
+impl Report {
+    /// Per table and write workload, how far metacore's event consumers trailed its runs.
+    fn print_backlogs(&self) {
+        let mut seen: Vec<(Table, Workload)> = Vec::new();
+        for (table, workload, _) in &self.backlogs {
+            if !seen.contains(&(*table, *workload)) {
+                seen.push((*table, *workload));
+            }
+        }
+        for (table, workload) in seen {
+            let runs: Vec<&Backlog> = self
+                .backlogs
+                .iter()
+                .filter(|(t, w, _)| *t == table && *w == workload)
+                .map(|(_, _, backlog)| backlog)
+                .collect();
+            let behind = runs.iter().map(|b| b.behind).max().unwrap_or_default();
+            let caught_up = runs.iter().map(|b| b.caught_up).max().unwrap_or_default();
+            println!(
+                "* {}, {} rows, {}: metacore's event consumers (notification rules) were at \
+                 most {} events behind at the end of a run and caught up within {:.1} s; the \
+                 next run waited for them.",
+                table.backend.name(),
+                thousands(table.rows),
+                workload.name(),
+                thousands(behind.max(0) as usize),
+                caught_up.as_secs_f64()
+            );
         }
     }
 }

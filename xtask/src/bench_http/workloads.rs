@@ -44,6 +44,11 @@ pub const ALL: [Workload; 7] = [
 ];
 
 impl Workload {
+    /// Whether it writes (and so logs events for metacore-app's consumers).
+    pub fn writes(self) -> bool {
+        matches!(self, Workload::Create | Workload::Update)
+    }
+
     /// The workload `--workloads` names `key`.
     pub fn parse(key: &str) -> Result<Workload, String> {
         ALL.into_iter().find(|w| w.key() == key).ok_or_else(|| {
