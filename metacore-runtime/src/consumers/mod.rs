@@ -123,6 +123,11 @@ pub struct Settings {
     pub lease: Duration,
     /// Events read per round trip.
     pub batch: u64,
+    /// How long a consumer that [batches](Consumer::batches) lets events gather after being
+    /// woken, before it reads them: a burst of writes becomes one batch (on SQLite one
+    /// commit and one fsync for the batch's notifications, and one for its cursor) rather
+    /// than a drain per event or two. Events reach it this much later.
+    pub gather: Duration,
     /// The delays before the retries of a failed subscription (`runtime.md` §8: 4 s, 16 s).
     pub subscription_retries: Vec<Duration>,
 }
@@ -133,6 +138,7 @@ impl Default for Settings {
             poll: Duration::from_secs(1),
             lease: Duration::from_secs(30),
             batch: 100,
+            gather: Duration::from_millis(10),
             subscription_retries: subscriptions::RETRIES.to_vec(),
         }
     }
@@ -309,6 +315,9 @@ impl Runner {
     /// cannot (another process holds the lease, the database fails), it waits one poll
     /// before returning, so the organisation is not retried in a tight loop.
     async fn drain(&self, org: Uuid, registered: DateTime<Utc>) {
+        if self.consumer.batches() && !self.settings.gather.is_zero() {
+            tokio::time::sleep(self.settings.gather).await;
+        }
         if !self.drained(org, registered).await {
             tokio::time::sleep(self.settings.poll).await;
         }
