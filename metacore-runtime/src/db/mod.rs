@@ -130,11 +130,16 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr
 /// transaction stays open on the pooled connection, and every later statement there runs
 /// inside it, uncommitted, keeping its locks (seen as an event cursor blocked for minutes
 /// after a benchmark's clients hung up). On its own task `BEGIN` always finishes, and a
-/// transaction nobody awaits any more is dropped, which rolls it back.
+/// transaction nobody awaits any more is dropped, which rolls it back. SQLite needs no task
+/// (sqlx's SQLite worker counts the transaction itself, so a dropped guard rolls it back),
+/// and its writes, which queue for one lock, are spared the hop.
 pub async fn begin_with(
     db: &DatabaseConnection,
     options: TransactionOptions,
 ) -> Result<DatabaseTransaction, DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return db.begin_with_options(options).await;
+    }
     let db = db.clone();
     tokio::spawn(async move { db.begin_with_options(options).await })
         .await
