@@ -126,18 +126,22 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         event.deliveries = queue::enqueue_for(txn, event, sequence, &payload, &rows).await?;
         sequence
     } else {
+        // The organisation's webhooks come back with the sequence, one statement fewer
+        // under SQLite's write lock.
+        let next = format!("{next}, {}", queue::subscribers_listed());
         let row = txn
             .query_one_raw(statement(txn, &next, vec![event.org_id.into()]))
             .await?
             .ok_or_else(sequence_missing)?;
         let sequence: i64 = row.try_get("", "last")?;
+        let listed: String = row.try_get("", queue::SUBSCRIBERS)?;
         values.insert(1, sequence.into());
         let insert = format!(
             "INSERT INTO {EVENTS_TABLE} ({LOGGED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         );
         txn.execute_raw(statement(txn, &insert, values)).await?;
         // The outbound webhooks' deliveries of this event, in its transaction (§6.2).
-        event.deliveries = queue::enqueue(txn, event, sequence, &payload).await?;
+        event.deliveries = queue::enqueue_listed(txn, event, sequence, &payload, &listed).await?;
         sequence
     };
     event.sequence = Some(sequence);

@@ -72,12 +72,58 @@ pub(crate) async fn enqueue_for(
     payload: &str,
     rows: &[QueryResult],
 ) -> Result<usize, DbErr> {
-    let mut queued = 0;
+    let mut subscribers = Vec::new();
     for row in rows {
-        let Some(webhook) = row.try_get::<Option<Uuid>>("", SUBSCRIBER_ID)? else {
-            continue;
-        };
-        let patterns: String = row.try_get("", SUBSCRIBER_EVENTS)?;
+        if let Some(webhook) = row.try_get::<Option<Uuid>>("", SUBSCRIBER_ID)? {
+            subscribers.push((webhook, row.try_get("", SUBSCRIBER_EVENTS)?));
+        }
+    }
+    enqueue_to(txn, event, sequence, payload, subscribers).await
+}
+
+/// The column of [`subscribers_listed`].
+pub(crate) const SUBSCRIBERS: &str = "metacore_webhooks";
+
+/// SQLite: a scalar subquery (as [`SUBSCRIBERS`]) listing the webhooks [`subscribers_join`]
+/// joins, as a JSON array of `[id in hex, event patterns]`: appended to the `RETURNING` of
+/// a statement, it makes [`enqueue`]'s query part of that statement.
+pub(crate) fn subscribers_listed() -> String {
+    format!(
+        "(SELECT json_group_array(json_array(hex(w.id), w.events)) FROM {WEBHOOKS_TABLE} w \
+         WHERE {SUBSCRIBED}) AS {SUBSCRIBERS}"
+    )
+}
+
+/// [`enqueue`] with the organisation's webhooks listed by [`subscribers_listed`].
+pub(crate) async fn enqueue_listed(
+    txn: &impl ConnectionTrait,
+    event: &Event,
+    sequence: i64,
+    payload: &str,
+    listed: &str,
+) -> Result<usize, DbErr> {
+    let listed: Vec<(String, String)> = serde_json::from_str(listed)
+        .map_err(|e| DbErr::Custom(format!("unreadable webhook list: {e}")))?;
+    let mut subscribers = Vec::with_capacity(listed.len());
+    for (id, patterns) in listed {
+        let id = Uuid::parse_str(&id)
+            .map_err(|e| DbErr::Custom(format!("unreadable webhook id {id}: {e}")))?;
+        subscribers.push((id, patterns));
+    }
+    enqueue_to(txn, event, sequence, payload, subscribers).await
+}
+
+/// Queues `event` for each of `subscribers` (webhook, event patterns as JSON text) whose
+/// patterns match it.
+async fn enqueue_to(
+    txn: &impl ConnectionTrait,
+    event: &Event,
+    sequence: i64,
+    payload: &str,
+    subscribers: Vec<(Uuid, String)>,
+) -> Result<usize, DbErr> {
+    let mut queued = 0;
+    for (webhook, patterns) in subscribers {
         let patterns: Vec<String> = serde_json::from_str(&patterns).unwrap_or_default();
         if !super::store::matches_any(&patterns, &event.topic) {
             continue;
