@@ -363,37 +363,21 @@ impl Runner {
             let events: Vec<Arc<Event>> = events.into_iter().map(Arc::new).collect();
             if let Some(last) = self.delivered_together(&events).await {
                 cursor = last.unwrap_or(cursor + events.len() as i64);
-                match self.advance(org, cursor).await {
-                    Ok(true) => {}
-                    Ok(false) => return false,
-                    Err(error) => {
-                        tracing::warn!(consumer = name, %org, %error, "cannot move an event cursor");
-                        return false;
+                if !self.moved(org, cursor).await {
+                    return false;
+                }
+            } else {
+                // The cursor is written after each handled event, and once per batch for the
+                // events the consumer skips.
+                let last = events.len() - 1;
+                for (i, event) in events.into_iter().enumerate() {
+                    let sequence = event.sequence.unwrap_or(cursor + 1);
+                    let wanted = self.consumer.wants(&event);
+                    if wanted {
+                        self.deliver(event).await;
                     }
-                }
-                if caught_up {
-                    break;
-                }
-                continue;
-            }
-            // The cursor is written after each handled event, and once per batch for the
-            // events the consumer skips.
-            let last = events.len() - 1;
-            for (i, event) in events.into_iter().enumerate() {
-                let sequence = event.sequence.unwrap_or(cursor + 1);
-                let wanted = self.consumer.wants(&event);
-                if wanted {
-                    self.deliver(event).await;
-                }
-                cursor = sequence;
-                if !wanted && i != last {
-                    continue;
-                }
-                match self.advance(org, cursor).await {
-                    Ok(true) => {}
-                    Ok(false) => return false, // the lease was lost: another process goes on
-                    Err(error) => {
-                        tracing::warn!(consumer = name, %org, %error, "cannot move an event cursor");
+                    cursor = sequence;
+                    if (wanted || i == last) && !self.moved(org, cursor).await {
                         return false;
                     }
                 }
@@ -564,6 +548,20 @@ impl Runner {
     fn forget(&self, org: Uuid) {
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
         held.remove(&org);
+    }
+
+    /// [`Runner::advance`], with a failure logged: false when the cursor did not move — the
+    /// lease was lost (another process goes on) or the database failed — which ends the
+    /// drain.
+    async fn moved(&self, org: Uuid, sequence: i64) -> bool {
+        match self.advance(org, sequence).await {
+            Ok(moved) => moved,
+            Err(error) => {
+                let name = self.consumer.name();
+                tracing::warn!(consumer = name, %org, %error, "cannot move an event cursor");
+                false
+            }
+        }
     }
 
     /// Moves the cursor to `sequence` and renews the lease; false when the lease was lost.

@@ -85,10 +85,7 @@ impl Consumer for Rules {
     }
 
     fn handle_batch<'a>(&'a self, events: &'a [Arc<Event>]) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async move {
-            let events: Vec<&Event> = events.iter().map(|event| &**event).collect();
-            self.notify(&events).await
-        })
+        Box::pin(self.notify(events))
     }
 
     fn retries(&self) -> &[std::time::Duration] {
