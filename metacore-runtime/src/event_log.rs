@@ -10,7 +10,8 @@
 //! organisation serialise on that row.
 //!
 //! Each appended event also queues its outbound webhook deliveries in the same transaction
-//! ([`crate::webhooks::queue::enqueue`]), so a committed event is never without them.
+//! (`webhooks::queue`: the organisation's webhooks are read in the statement that takes the
+//! sequence), so a committed event is never without them.
 //!
 //! On PostgreSQL each event is also announced on [`CHANNEL`] when it commits, so the other
 //! server processes can hand it to their WebSocket hubs. `GET /api/events`

@@ -9,10 +9,10 @@
 //!   only in the answers of create and rotation, never logged.
 //! * **Queue** ([`queue`]): `metacore_webhook_deliveries`. [`crate::event_log::append`] —
 //!   the one place every event is written — inserts a `pending` delivery per matching active
-//!   webhook of the event's organisation **in the event's transaction** ([`queue::enqueue`]).
-//!   Workers claim due rows atomically with a lease (PostgreSQL: `UPDATE … WHERE id IN
-//!   (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`; SQLite: the same statement inside
-//!   `BEGIN IMMEDIATE`); a lease that expires (its worker was killed) makes the row
+//!   webhook of the event's organisation **in the event's transaction**
+//!   (`queue::enqueue_for`, `queue::enqueue_listed`). Workers claim due rows atomically with
+//!   a lease (PostgreSQL: `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)
+//!   RETURNING`; SQLite: the same statement inside `BEGIN IMMEDIATE`); a lease that expires (its worker was killed) makes the row
 //!   claimable again. Each claim is a new attempt with a fresh lease token, and an outcome is
 //!   only recorded while that token still holds the row, so two workers never record (or
 //!   retry from) the same attempt.

@@ -1,6 +1,6 @@
 //! The durable delivery queue (`metacore_webhook_deliveries`): deliveries are inserted in
-//! the event's transaction ([`enqueue`]), claimed atomically with a lease ([`claim`]),
-//! and finished only by the holder of that lease ([`record`], [`release`]).
+//! the event's transaction (`enqueue_for`, `enqueue_listed`), claimed atomically with a lease
+//! ([`claim`]), and finished only by the holder of that lease ([`record`], [`release`]).
 //!
 //! Every claim gives the row a fresh lease token (`leased_by`) and increments
 //! `attempt_count`: the attempt is the claim. [`record`] and [`release`] change the row only
@@ -28,26 +28,6 @@ pub const MAX_EXCERPT_BYTES: usize = 2048;
 /// A lease never shorter than this, whatever the webhook's timeout.
 const MIN_LEASE_MS: i64 = 5_000;
 
-/// Inserts a `pending` delivery of `event` (already appended, with its sequence; `payload`
-/// its payload as stored) for every active, not deleted webhook of its organisation whose
-/// patterns match — through `txn`, the event's own transaction. One indexed query when the
-/// organisation has no webhooks.
-pub async fn enqueue(
-    txn: &impl ConnectionTrait,
-    event: &Event,
-    sequence: i64,
-    payload: &str,
-) -> Result<usize, DbErr> {
-    let sql = format!(
-        "SELECT w.id AS {SUBSCRIBER_ID}, w.events AS {SUBSCRIBER_EVENTS} FROM {WEBHOOKS_TABLE} w \
-         WHERE {SUBSCRIBED}"
-    );
-    let rows = txn
-        .query_all_raw(statement(txn, &sql, vec![event.org_id.into()]))
-        .await?;
-    enqueue_for(txn, event, sequence, payload, &rows).await
-}
-
 /// The column of a [`subscribers_join`] row naming a webhook (NULL: none).
 pub(crate) const SUBSCRIBER_ID: &str = "metacore_webhook_id";
 /// The column of a [`subscribers_join`] row holding that webhook's event patterns.
@@ -55,7 +35,7 @@ pub(crate) const SUBSCRIBER_EVENTS: &str = "metacore_webhook_events";
 
 /// `LEFT JOIN` of the active, not deleted webhooks of organisation `$1` (as
 /// [`SUBSCRIBER_ID`], [`SUBSCRIBER_EVENTS`]): appended to a statement that already returns one
-/// row, it makes [`enqueue`]'s query part of that statement (one round trip fewer per event).
+/// row, it reads the webhooks in that statement (one round trip fewer per event).
 pub(crate) fn subscribers_join() -> String {
     format!("LEFT JOIN {WEBHOOKS_TABLE} w ON {SUBSCRIBED}")
 }
@@ -63,8 +43,11 @@ pub(crate) fn subscribers_join() -> String {
 /// The webhooks `w` an event of organisation `$1` is queued for: active and not deleted.
 const SUBSCRIBED: &str = "w.organization_id = $1 AND w.active = TRUE AND w.deleted_at IS NULL";
 
-/// [`enqueue`] with the organisation's webhooks already read: `rows` carry
-/// [`SUBSCRIBER_ID`] (NULL for none) and [`SUBSCRIBER_EVENTS`].
+/// Inserts a `pending` delivery of `event` (already appended, with its sequence; `payload`
+/// its payload as stored) for every active, not deleted webhook of its organisation whose
+/// patterns match — through `txn`, the event's own transaction. `rows` are the webhooks as
+/// [`subscribers_join`] reads them: [`SUBSCRIBER_ID`] (NULL for none) and
+/// [`SUBSCRIBER_EVENTS`].
 pub(crate) async fn enqueue_for(
     txn: &impl ConnectionTrait,
     event: &Event,
@@ -86,7 +69,7 @@ pub(crate) const SUBSCRIBERS: &str = "metacore_webhooks";
 
 /// SQLite: a scalar subquery (as [`SUBSCRIBERS`]) listing the webhooks [`subscribers_join`]
 /// joins, as a JSON array of `[id in hex, event patterns]`: appended to the `RETURNING` of
-/// a statement, it makes [`enqueue`]'s query part of that statement.
+/// a statement, it reads the webhooks in that statement.
 pub(crate) fn subscribers_listed() -> String {
     format!(
         "(SELECT json_group_array(json_array(hex(w.id), w.events)) FROM {WEBHOOKS_TABLE} w \
@@ -94,7 +77,7 @@ pub(crate) fn subscribers_listed() -> String {
     )
 }
 
-/// [`enqueue`] with the organisation's webhooks listed by [`subscribers_listed`].
+/// [`enqueue_for`] with the organisation's webhooks listed by [`subscribers_listed`].
 pub(crate) async fn enqueue_listed(
     txn: &impl ConnectionTrait,
     event: &Event,
