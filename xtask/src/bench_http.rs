@@ -39,8 +39,9 @@ use self::wrk::{Load, Sample};
 
 pub use self::baseline::run as run_baseline;
 
-/// How long metacore's event consumers may take to catch up after a write run.
-const SETTLE_LIMIT: Duration = Duration::from_secs(120);
+/// How long metacore's event consumers may take to catch up after a write run (the report
+/// says when they did not).
+pub(crate) const SETTLE_LIMIT: Duration = Duration::from_secs(120);
 
 /// The HS256 secret of the run, given to both servers.
 pub(crate) const SECRET: &str = "metacore-bench-http-secret-0123456789abcdef0123456789abcdef";

@@ -477,8 +477,9 @@ pub fn token_for(app: Option<&Path>, secret: &str, org: Uuid) -> Result<String, 
 pub struct Backlog {
     /// Events of the benchmarked organisation past the furthest-behind cursor.
     pub behind: i64,
-    /// From the end of the run until no cursor trailed.
-    pub caught_up: std::time::Duration,
+    /// From the end of the run until no cursor trailed; `None` when they still trailed at
+    /// the limit.
+    pub caught_up: Option<std::time::Duration>,
 }
 
 /// Waits (up to `limit`) until every event consumer's cursor of [`ORG`] is at the end of its
@@ -493,16 +494,17 @@ pub fn settle(url: &str, limit: std::time::Duration) -> Result<Backlog, String> 
                WHERE c.organization_id = $1";
     block_on(async {
         let pool = Pool::connect(url).await?;
-        let mut first = None;
+        let mut at_end = None;
         loop {
             let behind: i64 = with_pool!(&pool, p: Db => {
                 sqlx::query_scalar::<Db, i64>(sql).bind(ORG).fetch_one(p).await?
             });
-            first.get_or_insert(behind);
-            if behind <= 0 || started.elapsed() >= limit {
+            let behind_at_end = *at_end.get_or_insert(behind);
+            let waited = started.elapsed();
+            if behind <= 0 || waited >= limit {
                 return Ok(Backlog {
-                    behind: first.unwrap_or(behind),
-                    caught_up: started.elapsed(),
+                    behind: behind_at_end,
+                    caught_up: (behind <= 0).then_some(waited),
                 });
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -9,6 +9,7 @@ use super::footprint::{median, Memory};
 use super::postgraphile::{self, NO_SEARCH};
 use super::workloads::{Workload, ALL};
 use super::wrk::Sample;
+use super::SETTLE_LIMIT;
 
 /// The metacore server's name in the tables.
 pub const METACORE: &str = "metacore";
@@ -379,16 +380,26 @@ impl Report {
                 .map(|(_, _, backlog)| backlog)
                 .collect();
             let behind = runs.iter().map(|b| b.behind).max().unwrap_or_default();
-            let caught_up = runs.iter().map(|b| b.caught_up).max().unwrap_or_default();
+            let caught_up = if runs.iter().all(|b| b.caught_up.is_some()) {
+                let slowest = runs.iter().filter_map(|b| b.caught_up).max();
+                format!(
+                    "caught up within {:.1} s; the next run waited for them",
+                    slowest.unwrap_or_default().as_secs_f64()
+                )
+            } else {
+                format!(
+                    "did NOT catch up within {} s after some run, which the next run \
+                     shared the machine with",
+                    SETTLE_LIMIT.as_secs()
+                )
+            };
             println!(
                 "* {}, {} rows, {}: metacore's event consumers (notification rules) were at \
-                 most {} events behind at the end of a run and caught up within {:.1} s; the \
-                 next run waited for them.",
+                 most {} events behind at the end of a run and {caught_up}.",
                 table.backend.name(),
                 thousands(table.rows),
                 workload.name(),
                 thousands(behind.max(0) as usize),
-                caught_up.as_secs_f64()
             );
         }
     }
