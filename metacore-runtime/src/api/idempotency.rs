@@ -318,8 +318,8 @@ async fn claim(state: &ApiState, keyed: &Keyed) -> Result<Claim, DbErr> {
         let now = now_ms();
         let expires = now.saturating_add(ttl.as_millis() as i64);
         let inserted = {
-            let _turn = state.write_turn().await;
-            let db = state.db();
+            let turn = state.write_turn().await;
+            let db = turn.db();
             let sql = format!(
                 "INSERT INTO {TABLE} (scope_hash, fingerprint, state, created_at, expires_at) \
                  VALUES ($1, $2, 'in_flight', $3, $4) ON CONFLICT (scope_hash) DO NOTHING"
@@ -347,8 +347,8 @@ async fn claim(state: &ApiState, keyed: &Keyed) -> Result<Claim, DbErr> {
                 .saturating_add(ABANDONED_AFTER.as_millis() as i64)
                 <= now;
         if entry.expires_at <= now || abandoned {
-            let _turn = state.write_turn().await;
-            let db = state.db();
+            let turn = state.write_turn().await;
+            let db = turn.db();
             let sql = format!("DELETE FROM {TABLE} WHERE scope_hash = $1 AND created_at = $2");
             db.execute_raw(statement(
                 db,
@@ -448,8 +448,8 @@ async fn settle(state: &ApiState, keyed: &Keyed, response: Response) -> Response
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let stored = {
-            let _turn = state.write_turn().await;
-            let db = state.db();
+            let turn = state.write_turn().await;
+            let db = turn.db();
             let sql = format!(
                 "UPDATE {TABLE} SET state = 'done', status = $1, content_type = $2, body = $3 \
                  WHERE scope_hash = $4"
@@ -473,8 +473,8 @@ async fn settle(state: &ApiState, keyed: &Keyed, response: Response) -> Response
 /// Deletes the entry of `keyed` (best effort: a leftover `in_flight` entry is abandoned
 /// after [`ABANDONED_AFTER`]).
 async fn forget(state: &ApiState, keyed: &Keyed) {
-    let _turn = state.write_turn().await;
-    let db = state.db();
+    let turn = state.write_turn().await;
+    let db = turn.db();
     let sql = format!("DELETE FROM {TABLE} WHERE scope_hash = $1");
     if let Err(error) = db
         .execute_raw(statement(db, &sql, vec![keyed.scope.clone().into()]))

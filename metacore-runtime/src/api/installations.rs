@@ -657,8 +657,8 @@ async fn update_settings(
     let record = installed(state, org, addon.key).await?;
     let next = settings::update(addon, &stored(&record), patch, state.master_key(), org)?;
     {
-        let _turn = state.write_turn().await;
-        installations::set_settings(state.db(), org, addon.key, &Value::Object(next.clone()))
+        let turn = state.write_turn().await;
+        installations::set_settings(turn.db(), org, addon.key, &Value::Object(next.clone()))
             .await
             .map_err(ApiError::internal)?;
     }

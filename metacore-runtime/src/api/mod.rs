@@ -59,6 +59,7 @@ pub mod tags;
 pub mod transfer;
 pub mod value;
 pub mod webhooks;
+pub(crate) mod writes;
 pub mod ws;
 
 pub use access::Access;

@@ -158,8 +158,8 @@ impl NotificationsApi {
         answer(
             async {
                 let (org, user) = recipient(state, request).await?;
-                let _turn = state.write_turn().await;
-                let updated = notifications::mark_all_read(state.db(), org, user)
+                let turn = state.write_turn().await;
+                let updated = notifications::mark_all_read(turn.db(), org, user)
                     .await
                     .map_err(ApiError::internal)?;
                 Ok(json!({"success": true, "data": {"updated": updated}}))
@@ -184,8 +184,8 @@ impl NotificationsApi {
                 let id: Uuid = id.0.trim().parse().map_err(|_| {
                     ApiError::bad_request("invalid_id", "the notification id is not a UUID")
                 })?;
-                let _turn = state.write_turn().await;
-                let found = notifications::mark_read(state.db(), org, user, id)
+                let turn = state.write_turn().await;
+                let found = notifications::mark_read(turn.db(), org, user, id)
                     .await
                     .map_err(ApiError::internal)?;
                 match found {

@@ -49,10 +49,8 @@ struct Inner {
     /// The operator's outbound webhook settings.
     webhooks: WebhookSettings,
     hub: Hub,
-    /// On SQLite, which has one writer at a time: the API's writes queue here, in order,
-    /// instead of polling for the database's write lock (its busy handler sleeps between
-    /// tries, which made the slowest writes wait most of a second under load).
-    write_queue: Option<tokio::sync::Mutex<()>>,
+    /// Where the writes run: on SQLite, queued for its one writer, committed in groups.
+    writes: super::writes::WriteQueue,
     /// The members this process recorded lately.
     members_seen: crate::notifications::members::Seen,
     /// Woken when another process announced an event ([`crate::consumers`] wait on it).
@@ -204,15 +202,16 @@ impl ApiState {
         master_key: Option<MasterKey>,
         settings: &HandlerSettings,
     ) -> Self {
-        let db_backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         let hub = Hub::new(dispatcher.services().metrics.clone());
         // Committed canonical events reach the sockets of their `model:` channels (inside a
         // runtime; a state built outside one serves no WebSocket anyway).
         if tokio::runtime::Handle::try_current().is_ok() {
             hub::forward(hub.clone(), &dispatcher.services().events, registry);
         }
+        let writes = super::writes::WriteQueue::new(&db);
         ApiState(Arc::new(Inner {
             db,
+            writes,
             registry,
             key,
             access: AccessResolver::default(),
@@ -229,8 +228,6 @@ impl ApiState {
             idempotency_ttl: settings.idempotency_ttl,
             webhooks: settings.webhooks,
             hub,
-            write_queue: (db_backend == sea_orm::DatabaseBackend::Sqlite)
-                .then(|| tokio::sync::Mutex::new(())),
             events_logged: Arc::default(),
             members_seen: Default::default(),
             lifecycle: Default::default(),
@@ -399,8 +396,8 @@ impl ApiState {
         self.installed(org).await?;
         let master_key = self.master_key();
         let rotated = {
-            let _turn = self.write_turn().await;
-            installations::rotate_secret(&self.0.db, master_key, org, addon)
+            let turn = self.write_turn().await;
+            installations::rotate_secret(turn.db(), master_key, org, addon)
                 .await
                 .map_err(ApiError::internal)?
         };
@@ -570,41 +567,18 @@ impl ApiState {
     /// (nothing is logged or published when it fails).
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: for<'t> FnOnce(
-            &'t sea_orm::DatabaseTransaction,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<(T, Vec<Event>), ApiError>> + Send + 't>,
-        >,
+        F: for<'t> FnOnce(&'t sea_orm::DatabaseTransaction) -> super::writes::Work<'t, T>,
     {
-        let _turn = self.write_turn().await;
-        let txn = crate::db::begin_write(&self.0.db)
-            .await
-            .map_err(ApiError::internal)?;
-        let (value, mut events) = match work(&txn).await {
-            Ok(done) => done,
-            Err(error) => {
-                let _ = txn.rollback().await;
-                return Err(error);
-            }
-        };
-        if let Err(error) = crate::event_log::append_all(&txn, &mut events).await {
-            let _ = txn.rollback().await;
-            return Err(ApiError::internal(error));
-        }
-        txn.commit().await.map_err(ApiError::internal)?;
+        let (value, events) = self.0.writes.write(work).await?;
         for event in events {
             self.publish(event);
         }
         Ok(value)
     }
 
-    /// This write's turn on SQLite (hold it until the write has committed); `None` on
-    /// PostgreSQL, whose writers do not wait on one lock.
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match &self.0.write_queue {
-            Some(queue) => Some(queue.lock().await),
-            None => None,
-        }
+    /// This write's turn (see [`super::writes::WriteQueue::turn`]).
+    pub(crate) async fn write_turn(&self) -> super::writes::WriteTurn<'_> {
+        self.0.writes.turn().await
     }
 
     /// The members this process recorded lately ([`crate::notifications::members`]).

@@ -496,7 +496,8 @@ impl Runner {
                 "INSERT INTO {CURSORS_TABLE} (consumer, organization_id, last_sequence) \
                  VALUES ($1, $2, $3) ON CONFLICT (consumer, organization_id) DO NOTHING"
             );
-            let _turn = self.state.write_turn().await;
+            let turn = self.state.write_turn().await;
+            let db = turn.db();
             db.execute_raw(statement(
                 db,
                 &insert,
@@ -518,7 +519,8 @@ impl Runner {
             until.into(),
             now_ms().into(),
         ];
-        let _turn = self.state.write_turn().await;
+        let turn = self.state.write_turn().await;
+        let db = turn.db();
         let row = db.query_one_raw(statement(db, &claim, values)).await?;
         let cursor = row
             .map(|row| row.try_get::<i64>("", "last_sequence"))
@@ -578,8 +580,8 @@ impl Runner {
             sequence.into(),
             until.into(),
         ];
-        let db = self.state.db();
-        let _turn = self.state.write_turn().await;
+        let turn = self.state.write_turn().await;
+        let db = turn.db();
         let done = db.execute_raw(statement(db, &sql, values)).await;
         let moved = matches!(&done, Ok(done) if done.rows_affected() == 1);
         if moved {
@@ -609,8 +611,8 @@ impl Runner {
             self.owner.into(),
             self.lease_until(extra).into(),
         ];
-        let db = self.state.db();
-        let _turn = self.state.write_turn().await;
+        let turn = self.state.write_turn().await;
+        let db = turn.db();
         db.execute_raw(statement(db, &sql, values)).await?;
         Ok(())
     }
@@ -623,8 +625,8 @@ impl Runner {
              WHERE consumer = $1 AND organization_id = $2 AND leased_by = $3"
         );
         let values: Vec<Value> = vec![self.consumer.name().into(), org.into(), self.owner.into()];
-        let db = self.state.db();
-        let _turn = self.state.write_turn().await;
+        let turn = self.state.write_turn().await;
+        let db = turn.db();
         db.execute_raw(statement(db, &sql, values)).await?;
         Ok(())
     }
@@ -638,7 +640,8 @@ async fn register(state: &ApiState, consumer: &str) -> Result<DateTime<Utc>, DbE
          ON CONFLICT (consumer) DO NOTHING"
     );
     {
-        let _turn = state.write_turn().await;
+        let turn = state.write_turn().await;
+        let db = turn.db();
         db.execute_raw(statement(
             db,
             &insert,

@@ -80,8 +80,8 @@ async fn record(state: &ApiState, org: Uuid, user: Uuid, role: &str) -> Result<(
          ON CONFLICT (organization_id, user_id) DO UPDATE SET role = $3, seen_at = $4"
     );
     let values: Vec<Value> = vec![org.into(), user.into(), role.into(), Utc::now().into()];
-    let db = state.db();
-    let _turn = state.write_turn().await;
+    let turn = state.write_turn().await;
+    let db = turn.db();
     db.execute_raw(statement(db, &sql, values)).await?;
     Ok(())
 }

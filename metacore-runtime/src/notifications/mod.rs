@@ -127,8 +127,8 @@ impl Rules {
             return Ok(());
         }
         let created = {
-            let _turn = self.state.write_turn().await;
-            store::insert(self.state.db(), &pending)
+            let turn = self.state.write_turn().await;
+            store::insert(turn.db(), &pending)
                 .await
                 .map_err(|e| e.to_string())?
         };

@@ -208,9 +208,9 @@ impl ApiState {
     ) -> Result<Applied, ApiError> {
         let _claim = self.lifecycle_running().claim(org, addon.key)?;
         let (applied, events) = {
-            let _turn = self.write_turn().await;
+            let turn = self.write_turn().await;
             let txn = Arc::new(
-                crate::db::begin_write(self.db())
+                crate::db::begin_write(turn.db())
                     .await
                     .map_err(ApiError::internal)?,
             );

@@ -224,8 +224,8 @@ async fn run<M: ModelSchema>(
         sample: Vec::new(),
     };
     let mut events: Vec<Event> = Vec::new();
-    let _turn = state.write_turn().await;
-    let txn = crate::db::begin_write(state.db())
+    let turn = state.write_turn().await;
+    let txn = crate::db::begin_write(turn.db())
         .await
         .map_err(ApiError::internal)?;
     for row in rows {
