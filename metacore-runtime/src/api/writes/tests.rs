@@ -110,6 +110,43 @@ fn spawn_write(
     tokio::spawn(async move { queue.write(thing(org, n, gate, fail)).await })
 }
 
+/// Starts write `n` on its own task, held inside its work (after its insert) until the
+/// returned gate opens, and waits until it holds the turn: the `batch`th batch is open.
+async fn holding_the_turn(
+    queue: &Arc<WriteQueue>,
+    org: Uuid,
+    n: i64,
+    batch: u64,
+) -> (
+    Arc<Notify>,
+    tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>>,
+) {
+    let gate = Arc::new(Notify::new());
+    let write = spawn_write(queue, org, n, Some(gate.clone()), false);
+    until("the write holds the turn", || {
+        queue.batches.load(Ordering::SeqCst) == batch
+    })
+    .await;
+    (gate, write)
+}
+
+/// Starts write `n` on its own task and waits until `waiting` writes are queued.
+async fn queued(
+    queue: &Arc<WriteQueue>,
+    org: Uuid,
+    n: i64,
+    gate: Option<Arc<Notify>>,
+    fail: bool,
+    waiting: usize,
+) -> tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>> {
+    let write = spawn_write(queue, org, n, gate, fail);
+    until("the write queued", || {
+        queue.waiting.load(Ordering::SeqCst) == waiting
+    })
+    .await;
+    write
+}
+
 /// Starts write 0, held inside its work by the returned gate, and the writes `1..=count`
 /// queued behind it.
 async fn queued_behind_a_slow_write(
@@ -121,18 +158,10 @@ async fn queued_behind_a_slow_write(
     Arc<Notify>,
     Vec<tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>>>,
 ) {
-    let gate = Arc::new(Notify::new());
-    let mut writes = vec![spawn_write(queue, org, 0, Some(gate.clone()), false)];
-    until("the first write holds the turn", || {
-        queue.batches.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let (gate, first) = holding_the_turn(queue, org, 0, 1).await;
+    let mut writes = vec![first];
     for n in 1..=count {
-        writes.push(spawn_write(queue, org, n, None, failing == Some(n)));
-        until("the write queued", || {
-            queue.waiting.load(Ordering::SeqCst) == n as usize
-        })
-        .await;
+        writes.push(queued(queue, org, n, None, failing == Some(n), n as usize).await);
     }
     (gate, writes)
 }
@@ -206,12 +235,7 @@ async fn sqlite_ends_the_batch_of_a_write_dropped_while_it_holds_the_turn() {
     let queue = queue(&db).await;
     let org = Uuid::new_v4();
     // Write 0 is dropped inside its work, with nothing else in its batch: rolled back.
-    let never = Arc::new(Notify::new());
-    let first = spawn_write(&queue, org, 0, Some(never.clone()), false);
-    until("the first write holds the turn", || {
-        queue.batches.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let (_never, first) = holding_the_turn(&queue, org, 0, 1).await;
     first.abort();
     assert!(first.await.unwrap_err().is_cancelled());
     // The write lock is free again: another connection writes (the busy timeout is 5 s;
@@ -225,17 +249,9 @@ async fn sqlite_ends_the_batch_of_a_write_dropped_while_it_holds_the_turn() {
     .unwrap();
     // Write 1 joins a batch and leaves it open for write 2, which is dropped inside its
     // work: the batch commits write 1 all the same.
-    let gate = Arc::new(Notify::new());
-    let one = spawn_write(&queue, org, 1, Some(gate.clone()), false);
-    until("write 1 holds the turn", || {
-        queue.batches.load(Ordering::SeqCst) == 2
-    })
-    .await;
-    let two = spawn_write(&queue, org, 2, Some(never), false);
-    until("write 2 queued", || {
-        queue.waiting.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let (gate, one) = holding_the_turn(&queue, org, 1, 2).await;
+    let never = Arc::new(Notify::new());
+    let two = queued(&queue, org, 2, Some(never), false, 1).await;
     gate.notify_one();
     until("write 2 holds the turn", || {
         queue.waiting.load(Ordering::SeqCst) == 0
@@ -259,12 +275,7 @@ async fn sqlite_commits_a_batch_left_to_a_write_that_gave_up() {
     let db = crate::testing::sqlite_database("writes-gave-up").await;
     let queue = queue(&db).await;
     let org = Uuid::new_v4();
-    let gate = Arc::new(Notify::new());
-    let first = spawn_write(&queue, org, 0, Some(gate.clone()), false);
-    until("the first write holds the turn", || {
-        queue.batches.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let (gate, first) = holding_the_turn(&queue, org, 0, 1).await;
     // Something that does not end batches queues first (the turn's mutex itself), then
     // write 1, which the first write leaves its batch open for.
     let turn = queue.turn.as_ref().expect("SQLite queues its writes");
@@ -281,11 +292,7 @@ async fn sqlite_commits_a_batch_left_to_a_write_that_gave_up() {
         })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let second = spawn_write(&queue, org, 1, None, false);
-    until("write 1 queued", || {
-        queue.waiting.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let second = queued(&queue, org, 1, None, false, 1).await;
     gate.notify_one();
     // The first write released its savepoint and left the batch open.
     assert_eq!(held_rx.await.unwrap(), Some(1));
@@ -310,12 +317,7 @@ async fn sqlite_turn_commits_the_open_batch_before_writing_alone() {
     let db = crate::testing::sqlite_database("writes-turn").await;
     let queue = queue(&db).await;
     let org = Uuid::new_v4();
-    let gate = Arc::new(Notify::new());
-    let first = spawn_write(&queue, org, 0, Some(gate.clone()), false);
-    until("the first write holds the turn", || {
-        queue.batches.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let (gate, first) = holding_the_turn(&queue, org, 0, 1).await;
     // A cursor-like write queues, then a record write the batch is left open for.
     let alone = {
         let queue = queue.clone();
@@ -328,11 +330,7 @@ async fn sqlite_turn_commits_the_open_batch_before_writing_alone() {
         })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let second = spawn_write(&queue, org, 1, None, false);
-    until("write 1 queued", || {
-        queue.waiting.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    let second = queued(&queue, org, 1, None, false, 1).await;
     gate.notify_one();
     first.await.unwrap().unwrap();
     alone.await.unwrap().unwrap();
