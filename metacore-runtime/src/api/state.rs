@@ -208,7 +208,13 @@ impl ApiState {
         if tokio::runtime::Handle::try_current().is_ok() {
             hub::forward(hub.clone(), &dispatcher.services().events, registry);
         }
-        let writes = super::writes::WriteQueue::new(&db);
+        let writes = super::writes::WriteQueue::new(
+            &db,
+            super::writes::Publisher {
+                bus: dispatcher.services().events.clone(),
+                metrics: dispatcher.services().metrics.clone(),
+            },
+        );
         ApiState(Arc::new(Inner {
             db,
             writes,
@@ -569,11 +575,7 @@ impl ApiState {
     where
         F: for<'t> FnOnce(&'t sea_orm::DatabaseTransaction) -> super::writes::Work<'t, T>,
     {
-        let (value, events) = self.0.writes.write(work).await?;
-        for event in events {
-            self.publish(event);
-        }
-        Ok(value)
+        self.0.writes.write(work).await
     }
 
     /// This write's turn (see [`super::writes::WriteQueue::turn`]).

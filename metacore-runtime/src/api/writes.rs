@@ -10,8 +10,11 @@
 //! own, and leaves the commit to the last write of the batch, which commits for all (at most
 //! [`MOST_PER_COMMIT`]). This is group commit, as databases do it for their own log:
 //!
-//! * **Durable.** A write answers only after the commit that holds it has returned. If that
-//!   commit fails, every write of the batch fails, and none of their events is published.
+//! * **Durable.** A write answers only after the commit that holds it has returned and its
+//!   events are published. Whoever ends a batch publishes its events, in log order, right
+//!   after the commit: a member whose request was dropped meanwhile (its client hung up) is
+//!   committed with the others, and its events reach the bus all the same. If the commit
+//!   fails, every write of the batch fails, and none of their events is published.
 //! * **Isolated.** A write that fails rolls back to its savepoint: its rows, its events and
 //!   the sequence numbers they took are undone, and the batch's other writes stand.
 //! * **Never left open.** The batch's commit runs on a task of its own, so it completes even
@@ -30,7 +33,8 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use tokio::sync::{watch, Mutex, MutexGuard};
 
 use super::error::ApiError;
-use crate::events::Event;
+use crate::events::{Event, EventBus};
+use crate::metrics::Metrics;
 
 /// The most writes one SQLite commit holds: a batch's first write waits for the others' work
 /// before it answers, so this bounds the latency it adds.
@@ -45,10 +49,29 @@ pub(crate) type Work<'t, T> = std::pin::Pin<
 /// How a batch ended, as its members learn it: `None` until then.
 type Outcome = Option<Result<(), String>>;
 
+/// Where committed events go: counted in `events_written_total`, then on the bus (as
+/// `ApiState::publish` does).
+#[derive(Clone)]
+pub(crate) struct Publisher {
+    pub(crate) bus: EventBus,
+    pub(crate) metrics: Metrics,
+}
+
+impl Publisher {
+    fn publish(&self, events: Vec<Event>) {
+        self.metrics.events_written(events.len() as u64);
+        for event in events {
+            self.bus.publish(event);
+        }
+    }
+}
+
 /// The application's writes ([module docs](self)).
 pub(crate) struct WriteQueue {
     /// What the writes run on ([`crate::db::writer`]).
     writer: DatabaseConnection,
+    /// Where their events go once committed.
+    publisher: Publisher,
     /// On SQLite: the turn, with the batch open on the writer, if any. `None` on PostgreSQL,
     /// whose writers do not wait on one lock.
     turn: Option<Mutex<Option<Batch>>>,
@@ -65,28 +88,40 @@ struct Batch {
     txn: DatabaseTransaction,
     /// The writes whose savepoint was released into it.
     members: usize,
+    /// Their events, in log order, published once the batch has committed.
+    events: Vec<Event>,
+    publisher: Publisher,
     /// Tells the members how the batch ended.
     ended: watch::Sender<Outcome>,
 }
 
 impl Batch {
-    async fn begin(writer: &DatabaseConnection, id: u64) -> Result<Batch, DbErr> {
+    async fn begin(
+        writer: &DatabaseConnection,
+        publisher: &Publisher,
+        id: u64,
+    ) -> Result<Batch, DbErr> {
         Ok(Batch {
             id,
             txn: crate::db::begin_write(writer).await?,
             members: 0,
+            events: Vec::new(),
+            publisher: publisher.clone(),
             ended: watch::channel(None).0,
         })
     }
 
-    /// Commits it (rolls it back when no write stayed in it) on a task of its own, which
-    /// finishes even if the caller is dropped, and tells the members.
+    /// Commits it (rolls it back when no write stayed in it) and publishes its events, on a
+    /// task of its own, which finishes even if the caller is dropped; then tells the
+    /// members.
     async fn end(self) -> Result<(), String> {
         let task = tokio::spawn(async move {
             let Batch {
                 id: _,
                 txn,
                 members,
+                events,
+                publisher,
                 ended,
             } = self;
             let result = if members == 0 {
@@ -95,6 +130,9 @@ impl Batch {
                 txn.commit().await
             }
             .map_err(|e| e.to_string());
+            if result.is_ok() {
+                publisher.publish(events);
+            }
             ended.send_replace(Some(result.clone()));
             result
         });
@@ -165,11 +203,13 @@ impl Drop for Waiting<'_> {
 }
 
 impl WriteQueue {
-    /// The writes of `db`: queued on one writer connection on SQLite.
-    pub(crate) fn new(db: &DatabaseConnection) -> Self {
+    /// The writes of `db` (queued on one writer connection on SQLite), whose events go to
+    /// `publisher`.
+    pub(crate) fn new(db: &DatabaseConnection, publisher: Publisher) -> Self {
         let sqlite = db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
         WriteQueue {
             writer: crate::db::writer(db),
+            publisher,
             turn: sqlite.then(|| Mutex::new(None)),
             waiting: AtomicUsize::new(0),
             batches: AtomicU64::new(0),
@@ -198,10 +238,10 @@ impl WriteQueue {
     }
 
     /// Runs `work` in a transaction, with the events it returns appended to the event log
-    /// in that transaction ([`crate::event_log`]); returns its value and the events once
-    /// they are committed (nothing is logged when it fails). On SQLite the transaction is a
-    /// savepoint of a batch ([module docs](self)).
-    pub(crate) async fn write<T, F>(&self, work: F) -> Result<(T, Vec<Event>), ApiError>
+    /// in that transaction ([`crate::event_log`]); returns its value once they are committed
+    /// and published (nothing is logged or published when it fails). On SQLite the
+    /// transaction is a savepoint of a batch ([module docs](self)).
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: for<'t> FnOnce(&'t DatabaseTransaction) -> Work<'t, T>,
     {
@@ -209,13 +249,17 @@ impl WriteQueue {
             let txn = crate::db::begin_write(&self.writer)
                 .await
                 .map_err(ApiError::internal)?;
-            let done = logged(&txn, work).await;
-            if done.is_err() {
-                let _ = txn.rollback().await;
-            } else {
-                txn.commit().await.map_err(ApiError::internal)?;
-            }
-            return done;
+            return match logged(&txn, work).await {
+                Ok((value, events)) => {
+                    txn.commit().await.map_err(ApiError::internal)?;
+                    self.publisher.publish(events);
+                    Ok(value)
+                }
+                Err(error) => {
+                    let _ = txn.rollback().await;
+                    Err(error)
+                }
+            };
         };
         let mut joined = {
             let _waiting = Waiting::new(&self.waiting);
@@ -225,22 +269,25 @@ impl WriteQueue {
         };
         if joined.batch().is_none() {
             let id = self.batches.fetch_add(1, Ordering::Relaxed);
-            let batch = Batch::begin(&self.writer, id)
+            let batch = Batch::begin(&self.writer, &self.publisher, id)
                 .await
                 .map_err(ApiError::internal)?;
             *joined.batch() = Some(batch);
         }
         let batch = joined.batch().as_mut().expect("a batch was opened above");
         let savepoint = batch.txn.begin().await.map_err(ApiError::internal)?;
-        let done = logged(&savepoint, work).await;
         let id = batch.id;
-        let ended = if done.is_ok() {
-            savepoint.commit().await.map_err(ApiError::internal)?;
-            batch.members += 1;
-            Some(batch.ended.subscribe())
-        } else {
-            savepoint.rollback().await.map_err(ApiError::internal)?;
-            None
+        let (done, ended) = match logged(&savepoint, work).await {
+            Ok((value, events)) => {
+                savepoint.commit().await.map_err(ApiError::internal)?;
+                batch.members += 1;
+                batch.events.extend(events);
+                (Ok(value), Some(batch.ended.subscribe()))
+            }
+            Err(error) => {
+                savepoint.rollback().await.map_err(ApiError::internal)?;
+                (Err(error), None)
+            }
         };
         let open = batch.members > 0 && batch.members < MOST_PER_COMMIT;
         if open && self.waiting.load(Ordering::SeqCst) > 0 {

@@ -21,7 +21,21 @@ async fn queue(db: &DatabaseConnection) -> Arc<WriteQueue> {
     db.execute_unprepared("CREATE TABLE things (n BIGINT NOT NULL)")
         .await
         .unwrap();
-    Arc::new(WriteQueue::new(db))
+    let publisher = Publisher {
+        bus: EventBus::new(1024),
+        metrics: Metrics::new(),
+    };
+    Arc::new(WriteQueue::new(db, publisher))
+}
+
+/// The `(sequence, n)` of the events published on `bus` so far, in publication order.
+fn published(bus: &mut tokio::sync::broadcast::Receiver<Event>) -> Vec<(i64, i64)> {
+    std::iter::from_fn(|| bus.try_recv().ok())
+        .map(|event| {
+            let n = event.payload["n"].as_i64().expect("a thing's event");
+            (event.sequence.expect("a logged event"), n)
+        })
+        .collect()
 }
 
 /// A write of row `n` with its event; it waits for `gate` (when given) after the insert,
@@ -105,7 +119,7 @@ fn spawn_write(
     n: i64,
     gate: Option<Arc<Notify>>,
     fail: bool,
-) -> tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>> {
+) -> tokio::task::JoinHandle<Result<i64, ApiError>> {
     let queue = queue.clone();
     tokio::spawn(async move { queue.write(thing(org, n, gate, fail)).await })
 }
@@ -117,10 +131,7 @@ async fn holding_the_turn(
     org: Uuid,
     n: i64,
     batch: u64,
-) -> (
-    Arc<Notify>,
-    tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>>,
-) {
+) -> (Arc<Notify>, tokio::task::JoinHandle<Result<i64, ApiError>>) {
     let gate = Arc::new(Notify::new());
     let write = spawn_write(queue, org, n, Some(gate.clone()), false);
     until("the write holds the turn", || {
@@ -138,7 +149,7 @@ async fn queued(
     gate: Option<Arc<Notify>>,
     fail: bool,
     waiting: usize,
-) -> tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>> {
+) -> tokio::task::JoinHandle<Result<i64, ApiError>> {
     let write = spawn_write(queue, org, n, gate, fail);
     until("the write queued", || {
         queue.waiting.load(Ordering::SeqCst) == waiting
@@ -156,7 +167,7 @@ async fn queued_behind_a_slow_write(
     failing: Option<i64>,
 ) -> (
     Arc<Notify>,
-    Vec<tokio::task::JoinHandle<Result<(i64, Vec<Event>), ApiError>>>,
+    Vec<tokio::task::JoinHandle<Result<i64, ApiError>>>,
 ) {
     let (gate, first) = holding_the_turn(queue, org, 0, 1).await;
     let mut writes = vec![first];
@@ -171,13 +182,22 @@ async fn sqlite_commits_queued_writes_together_and_each_lasts() {
     let db = crate::testing::sqlite_database("writes-batch").await;
     let queue = queue(&db).await;
     let org = Uuid::new_v4();
+    let mut bus = queue.publisher.bus.subscribe();
     let (gate, writes) = queued_behind_a_slow_write(&queue, org, 20, None).await;
     gate.notify_one();
     for (n, write) in writes.into_iter().enumerate() {
-        let (value, events) = write.await.unwrap().unwrap();
-        assert_eq!(value, n as i64);
-        assert_eq!(events[0].sequence, Some(n as i64 + 1));
+        assert_eq!(write.await.unwrap().unwrap(), n as i64);
     }
+    // Published once each, in log order, after the one commit.
+    assert_eq!(
+        published(&mut bus),
+        (0..=20).map(|n| (n + 1, n)).collect::<Vec<_>>()
+    );
+    assert!(queue
+        .publisher
+        .metrics
+        .encode()
+        .contains("events_written_total 21"));
     // Every write joined the batch the first one opened: one commit for 21 writes.
     assert_eq!(queue.batches.load(Ordering::SeqCst), 1);
     assert_eq!(things(&db).await, (0..=20).collect::<Vec<_>>());
@@ -212,19 +232,22 @@ async fn sqlite_rolls_back_a_failing_write_alone() {
     let db = crate::testing::sqlite_database("writes-failing").await;
     let queue = queue(&db).await;
     let org = Uuid::new_v4();
+    let mut bus = queue.publisher.bus.subscribe();
     let (gate, writes) = queued_behind_a_slow_write(&queue, org, 6, Some(3)).await;
     gate.notify_one();
-    let mut sequence = 0;
     for (n, write) in writes.into_iter().enumerate() {
         let done = write.await.unwrap();
         if n == 3 {
             let error = done.unwrap_err();
             assert_eq!(error.status, poem::http::StatusCode::INTERNAL_SERVER_ERROR);
         } else {
-            sequence += 1;
-            assert_eq!(done.unwrap().1[0].sequence, Some(sequence));
+            assert_eq!(done.unwrap(), n as i64);
         }
     }
+    assert_eq!(
+        published(&mut bus),
+        vec![(1, 0), (2, 1), (3, 2), (4, 4), (5, 5), (6, 6)]
+    );
     assert_eq!(things(&db).await, vec![0, 1, 2, 4, 5, 6]);
     assert_eq!(sequences(&db, org).await, (1..=6).collect::<Vec<_>>());
 }
@@ -234,6 +257,7 @@ async fn sqlite_ends_the_batch_of_a_write_dropped_while_it_holds_the_turn() {
     let db = crate::testing::sqlite_database("writes-dropped").await;
     let queue = queue(&db).await;
     let org = Uuid::new_v4();
+    let mut bus = queue.publisher.bus.subscribe();
     // Write 0 is dropped inside its work, with nothing else in its batch: rolled back.
     let (_never, first) = holding_the_turn(&queue, org, 0, 1).await;
     first.abort();
@@ -260,14 +284,41 @@ async fn sqlite_ends_the_batch_of_a_write_dropped_while_it_holds_the_turn() {
     // Write 2 now holds the turn inside its work (write 1 left the batch open for it).
     tokio::time::sleep(Duration::from_millis(50)).await;
     two.abort();
-    let (value, events) = tokio::time::timeout(Duration::from_secs(5), one)
+    let value = tokio::time::timeout(Duration::from_secs(5), one)
         .await
         .expect("write 1 was never told its batch ended")
         .unwrap()
         .unwrap();
-    assert_eq!((value, events[0].sequence), (1, Some(1)));
+    assert_eq!(value, 1);
+    assert_eq!(published(&mut bus), vec![(1, 1)]);
     assert_eq!(things(&db).await, vec![1, 100]);
     assert_eq!(sequences(&db, org).await, vec![1]);
+}
+
+#[tokio::test]
+async fn sqlite_publishes_a_member_dropped_while_it_waits_for_the_commit() {
+    let db = crate::testing::sqlite_database("writes-member-dropped").await;
+    let queue = queue(&db).await;
+    let org = Uuid::new_v4();
+    let mut bus = queue.publisher.bus.subscribe();
+    // Write 0 leaves its batch open for write 1 and waits; its request is then dropped
+    // (a client hanging up) while write 1 holds the turn.
+    let (gate, first) = holding_the_turn(&queue, org, 0, 1).await;
+    let hold = Arc::new(Notify::new());
+    let second = queued(&queue, org, 1, Some(hold.clone()), false, 1).await;
+    gate.notify_one();
+    until("write 1 holds the turn", || {
+        queue.waiting.load(Ordering::SeqCst) == 0
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    first.abort();
+    assert!(first.await.unwrap_err().is_cancelled());
+    hold.notify_one();
+    assert_eq!(second.await.unwrap().unwrap(), 1);
+    // Write 0 was in the batch: committed, and its event published with write 1's.
+    assert_eq!(things(&db).await, vec![0, 1]);
+    assert_eq!(published(&mut bus), vec![(1, 0), (2, 1)]);
 }
 
 #[tokio::test]
@@ -301,7 +352,7 @@ async fn sqlite_commits_a_batch_left_to_a_write_that_gave_up() {
     assert!(second.await.unwrap_err().is_cancelled());
     release_tx.send(()).unwrap();
     holder.await.unwrap();
-    let (value, _) = tokio::time::timeout(Duration::from_secs(5), first)
+    let value = tokio::time::timeout(Duration::from_secs(5), first)
         .await
         .expect("the first write never ended its batch")
         .unwrap()
@@ -349,6 +400,7 @@ async fn postgres_commits_each_write_alone() {
     let queue = queue(&db).await;
     assert!(queue.turn.is_none());
     let org = Uuid::new_v4();
+    let mut bus = queue.publisher.bus.subscribe();
     let writes: Vec<_> = (0..8)
         .map(|n| spawn_write(&queue, org, n, None, n == 5))
         .collect();
@@ -361,6 +413,17 @@ async fn postgres_commits_each_write_alone() {
     assert_eq!(failed, 1);
     assert_eq!(things(&db).await, vec![0, 1, 2, 3, 4, 6, 7]);
     assert_eq!(sequences(&db, org).await, (1..=7).collect::<Vec<_>>());
+    // Each write's event, published after its own commit (in the order they committed).
+    let mut events = published(&mut bus);
+    assert_eq!(events.len(), 7);
+    events.sort();
+    assert_eq!(
+        events
+            .iter()
+            .map(|(sequence, _)| *sequence)
+            .collect::<Vec<_>>(),
+        (1..=7).collect::<Vec<_>>()
+    );
     assert_eq!(queue.batches.load(Ordering::SeqCst), 0);
     // A turn on PostgreSQL writes on the pool, without waiting.
     let turn = queue.turn().await;
