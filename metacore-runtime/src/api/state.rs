@@ -596,8 +596,7 @@ impl ApiState {
 
     /// Publishes `event` of a write that has committed (counted in `events_written_total`).
     pub fn publish(&self, event: Event) {
-        self.metrics().events_written(1);
-        self.0.bus.publish(event);
+        self.0.writes.publisher().publish([event]);
     }
 }
 

@@ -49,8 +49,8 @@ pub(crate) type Work<'t, T> = std::pin::Pin<
 /// How a batch ended, as its members learn it: `None` until then.
 type Outcome = Option<Result<(), String>>;
 
-/// Where committed events go: counted in `events_written_total`, then on the bus (as
-/// `ApiState::publish` does).
+/// Where committed events go: counted in `events_written_total`, then on the bus (the
+/// queue's writes, and `ApiState::publish` for the others).
 #[derive(Clone)]
 pub(crate) struct Publisher {
     pub(crate) bus: EventBus,
@@ -58,9 +58,10 @@ pub(crate) struct Publisher {
 }
 
 impl Publisher {
-    fn publish(&self, events: Vec<Event>) {
-        self.metrics.events_written(events.len() as u64);
+    /// Publishes `events`, in order.
+    pub(crate) fn publish(&self, events: impl IntoIterator<Item = Event>) {
         for event in events {
+            self.metrics.events_written(1);
             self.bus.publish(event);
         }
     }
@@ -214,6 +215,11 @@ impl WriteQueue {
             waiting: AtomicUsize::new(0),
             batches: AtomicU64::new(0),
         }
+    }
+
+    /// Where committed events go.
+    pub(crate) fn publisher(&self) -> &Publisher {
+        &self.publisher
     }
 
     /// A write's turn: on SQLite it waits for the writes queued before it and commits the
