@@ -142,16 +142,17 @@ pub(crate) async fn insert(
     db: &DatabaseConnection,
     notifications: &[Notification],
 ) -> Result<Vec<Notification>, DbErr> {
-    let mut stored = HashSet::new();
-    if notifications.len() <= ROWS_PER_INSERT {
-        stored = insert_rows(db, notifications).await?;
+    let stored = if notifications.len() <= ROWS_PER_INSERT {
+        insert_rows(db, notifications).await?
     } else {
         let txn = crate::db::begin_write(db).await?;
+        let mut stored = HashSet::new();
         for chunk in notifications.chunks(ROWS_PER_INSERT) {
             stored.extend(insert_rows(&txn, chunk).await?);
         }
         txn.commit().await?;
-    }
+        stored
+    };
     Ok(notifications
         .iter()
         .filter(|n| stored.contains(&n.id))
