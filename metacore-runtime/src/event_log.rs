@@ -84,7 +84,7 @@ pub fn retention_from(lookup: impl Fn(&str) -> Option<String>) -> Result<u32, St
 }
 
 /// The columns [`append`] writes, in the order of its values.
-const LOGGED_COLUMNS: &str =
+pub(crate) const LOGGED_COLUMNS: &str =
     "organization_id, sequence, name, producer, actor_id, occurred_at, payload";
 
 /// Appends `event` to the log through `txn` — the transaction of the change that caused it —
@@ -167,7 +167,7 @@ fn sequence_missing() -> DbErr {
 }
 
 /// The text around the sequence in a notice of `org`'s event: `<org>:` and `:<process>`.
-fn notice_parts(org: Uuid) -> (String, String) {
+pub(crate) fn notice_parts(org: Uuid) -> (String, String) {
     (format!("{org}:"), format!(":{}", process_id()))
 }
 

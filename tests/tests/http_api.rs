@@ -65,6 +65,9 @@ mod roles;
 #[path = "http_api/events.rs"]
 mod events;
 
+#[path = "http_api/created_events.rs"]
+mod created_events;
+
 #[path = "http_api/ws.rs"]
 mod ws;
 

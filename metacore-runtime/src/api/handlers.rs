@@ -10,6 +10,7 @@ use super::answer::{
     Created, CreatedAnswer, Data, Deleted, DeletedAnswer, EnvelopeBody, ListAnswer, Page, RowAnswer,
 };
 use super::error::ApiError;
+use super::logged_create;
 use super::query::parse_list;
 pub use super::query::ListParams;
 use super::request::{exact_decimals, query_pairs};
@@ -196,17 +197,22 @@ pub(crate) async fn create_row<M: ModelSchema>(
     fields: serde_json::Map<String, serde_json::Value>,
 ) -> Result<Cells, ApiError> {
     let addon = addon_of::<M>(state)?;
+    if logged_create::applies(state.db()) {
+        let created = event::<M>("created", scope, serde_json::Value::Null);
+        let made =
+            logged_create::create(state.db(), addon, M::model(), scope, &fields, created).await?;
+        if let Some((cells, created)) = made {
+            state.publish(created);
+            return Ok(cells);
+        }
+    }
     // The row and its `created` event in the event log commit together.
     state
         .write(move |txn| {
             Box::pin(async move {
                 let cells = store::create(txn, addon, M::model(), scope, &fields).await?;
-                let created = event::<M>(
-                    "created",
-                    scope,
-                    json!({"id": id_of::<M>(&cells), "after": row_json(&cells)}),
-                );
-                Ok((cells, vec![created]))
+                let payload = logged_create::json_payload(M::model(), &cells);
+                Ok((cells, vec![event::<M>("created", scope, payload)]))
             })
         })
         .await

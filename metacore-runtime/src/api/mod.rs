@@ -40,6 +40,7 @@ pub mod installations;
 pub mod key_operations;
 pub mod lifecycle;
 pub mod links;
+pub mod logged_create;
 pub mod notifications;
 pub mod observe;
 pub mod path_enums;

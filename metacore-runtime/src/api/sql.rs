@@ -63,6 +63,15 @@ impl Sql {
         self
     }
 
+    /// PostgreSQL: binds `value` and returns its placeholder (`$n`) to write where it is
+    /// used, as often as needed. (SQLite's `?` placeholders are positional: use [`Sql::bind`]
+    /// there.)
+    pub fn bind_reusable(&mut self, value: impl Into<Value>) -> String {
+        debug_assert!(!self.sqlite(), "SQLite placeholders cannot be reused");
+        self.values.push(value.into());
+        format!("${}", self.values.len())
+    }
+
     /// Appends ` LIMIT <n>` with `n` as an integer literal, not a parameter.
     ///
     /// SQLite (3.47 and later) reads a bound `LIMIT` while planning and marks the statement

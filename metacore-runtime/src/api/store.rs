@@ -33,7 +33,8 @@ pub struct Scope {
     pub user: Uuid,
 }
 
-fn select_columns(model: &ModelDescriptor) -> String {
+/// The served columns of `model`, quoted and comma-separated.
+pub(crate) fn select_columns(model: &ModelDescriptor) -> String {
     served_columns(model)
         .map(|c| quote(c.name))
         .collect::<Vec<_>>()
@@ -60,7 +61,11 @@ fn scoped_row(sql: &mut Sql, model: &ModelDescriptor, org: Uuid, id: Uuid) {
         .bind(id);
 }
 
-fn decode_row(model: &ModelDescriptor, row: &sea_orm::QueryResult) -> Result<Cells, DbErr> {
+/// The served cells of `model` in `row`.
+pub(crate) fn decode_row(
+    model: &ModelDescriptor,
+    row: &sea_orm::QueryResult,
+) -> Result<Cells, DbErr> {
     served_columns(model)
         .map(|c| decode(row, c).map(|cell| (c.name, cell)))
         .collect()
@@ -588,6 +593,22 @@ fn apply_rule(
     }
 }
 
+/// The references among `values` to check: each column naming a model of `addon`, with the
+/// id its value names (values that are not UUIDs have failed validation already).
+pub(crate) fn references<'v>(
+    addon: &AddonDescriptor,
+    values: &'v [(&'static ColumnDescriptor, Parsed)],
+) -> impl Iterator<Item = (&'static ColumnDescriptor, &'static ModelDescriptor, Uuid)> + 'v {
+    let models = addon.models;
+    values.iter().filter_map(move |(column, parsed)| {
+        let (Some(target_route), Cell::Text(text)) = (column.reference, &parsed.cell) else {
+            return None;
+        };
+        let target = models.iter().find(|m| m.route == target_route)?;
+        Some((*column, target, Uuid::parse_str(text).ok()?))
+    })
+}
+
 /// Checks that every reference value names a visible row of its target (`not_found`).
 async fn check_references(
     db: &impl ConnectionTrait,
@@ -596,24 +617,24 @@ async fn check_references(
     values: &[(&'static ColumnDescriptor, Parsed)],
     problems: &mut Problems,
 ) -> Result<(), ApiError> {
-    for (column, parsed) in values {
-        let (Some(target_route), Cell::Text(text)) = (column.reference, &parsed.cell) else {
-            continue;
-        };
-        let Some(target) = addon.models.iter().find(|m| m.route == target_route) else {
-            continue;
-        };
-        let Ok(id) = Uuid::parse_str(text) else {
-            continue;
-        };
+    for (column, target, id) in references(addon, values) {
         if get(db, target, org, id).await?.is_none() {
             problems.add(
                 column.name,
-                FieldError::new("not_found").with("ref", target_route),
+                FieldError::new("not_found").with("ref", target.route),
             );
         }
     }
     Ok(())
+}
+
+/// Appends `EXISTS (<row id of target in org, not deleted>)` to `sql`: what
+/// [`check_references`] asks of each reference, as a condition.
+pub(crate) fn reference_exists(sql: &mut Sql, target: &ModelDescriptor, org: Uuid, id: Uuid) {
+    sql.push("EXISTS (SELECT 1 FROM ")
+        .ident(target.physical_table);
+    scoped_row(sql, target, org, id);
+    sql.push(")");
 }
 
 /// Inserts a row from `body`; returns it as stored.
@@ -624,6 +645,30 @@ pub async fn create(
     scope: Scope,
     body: &Map<String, Value>,
 ) -> Result<Cells, ApiError> {
+    let values = create_values(db, addon, model, scope, body, true).await?;
+    let mut sql = Sql::new(db.get_database_backend());
+    insert_into(&mut sql, model, values, false);
+    sql.push(" RETURNING ").push(&select_columns(model));
+    let row = db
+        .query_one_raw(sql.statement())
+        .await
+        .map_err(|e| write_error(model, e))?
+        .ok_or_else(|| ApiError::internal("an insert returned no row"))?;
+    decode_row(model, &row).map_err(db_error)
+}
+
+/// The columns and values a create of `body` inserts, the row's id among them: validated
+/// field by field (one 422 with every error). Its references are checked with
+/// `check_references`, else only when another field failed (so that the 422 lists every
+/// error) and the caller checks them in its insert ([`reference_exists`]).
+pub(crate) async fn create_values(
+    db: &impl ConnectionTrait,
+    addon: &AddonDescriptor,
+    model: &'static ModelDescriptor,
+    scope: Scope,
+    body: &Map<String, Value>,
+    check_references: bool,
+) -> Result<Vec<(&'static ColumnDescriptor, Parsed)>, ApiError> {
     let now = Utc::now();
     let mut problems = Problems::default();
     let mut values: Vec<(&'static ColumnDescriptor, Parsed)> = Vec::new();
@@ -684,11 +729,22 @@ pub async fn create(
         row.insert(model.id_column().name.into(), Value::String(id.to_string()));
         apply_rule(rule, model, row, &mut values, &mut problems);
     }
-    check_references(db, addon, scope.org, &values, &mut problems).await?;
+    if check_references || !problems.is_empty() {
+        self::check_references(db, addon, scope.org, &values, &mut problems).await?;
+    }
     problems.into_result()?;
-    let id_col = model.id_column();
-    values.push((id_col, Parsed::uuid(id)));
-    let mut sql = Sql::new(db.get_database_backend());
+    values.push((model.id_column(), Parsed::uuid(id)));
+    Ok(values)
+}
+
+/// Appends `INSERT INTO <table> (<columns>) VALUES (<values>)` to `sql`; with `select`,
+/// the values are a `SELECT` list instead, for the caller to follow with a `WHERE`.
+pub(crate) fn insert_into(
+    sql: &mut Sql,
+    model: &ModelDescriptor,
+    values: Vec<(&'static ColumnDescriptor, Parsed)>,
+    select: bool,
+) {
     sql.push("INSERT INTO ")
         .ident(model.physical_table)
         .push(" (");
@@ -698,26 +754,16 @@ pub async fn create(
         }
         sql.ident(column.name);
     }
-    sql.push(") VALUES (");
+    sql.push(if select { ") SELECT " } else { ") VALUES (" });
     for (i, (_, parsed)) in values.into_iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         sql.bind(parsed.value);
     }
-    sql.push(") RETURNING ").push(&select_columns(model));
-    let row = db
-        .query_one_raw(sql.statement())
-        .await
-        .map_err(|e| write_error(model, e))?
-        .ok_or_else(|| ApiError::internal("an insert returned no row"))?;
-    decode_row(model, &row).map_err(db_error)
-}
-
-/// True when a create of `model` reads other rows before inserting (reference checks), so
-/// it needs a transaction; otherwise it is one atomic `INSERT … RETURNING`.
-pub fn create_reads_references(model: &ModelDescriptor) -> bool {
-    model.columns.iter().any(|c| c.reference.is_some())
+    if !select {
+        sql.push(")");
+    }
 }
 
 /// Applies `body` to row `id`; returns (before, after), or `None` for `after` when nothing
@@ -864,7 +910,7 @@ pub async fn delete(
 
 /// A failed write: unique violations are 409 `duplicate`, a referenced row is 409 `in_use`,
 /// a value the column cannot take 422 `validation_failed` — anything else is a server fault.
-fn write_error(model: &ModelDescriptor, error: DbErr) -> ApiError {
+pub(crate) fn write_error(model: &ModelDescriptor, error: DbErr) -> ApiError {
     match error.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(message)) => {
             ApiError::duplicate(&duplicate_columns(model, &message))

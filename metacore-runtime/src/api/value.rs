@@ -119,6 +119,42 @@ pub fn decode(row: &QueryResult, column: &ColumnDescriptor) -> Result<Cell, sea_
     Ok(cell.unwrap_or(Cell::Null))
 }
 
+/// PostgreSQL: an expression giving the JSON value of `column` as `expr` reads it, equal to
+/// what [`decode`] and [`Cell::to_json`] make of it: timestamps as RFC 3339 text in UTC with
+/// `Z` and 0, 3 or 6 fractional digits ([`timestamp_text`]), a zero decimal as `0`,
+/// everything else as `to_json` writes it. Dates and timestamps must lie in the years 1 to 9999, where chrono and
+/// PostgreSQL write them alike ([`plain_years`]).
+pub(crate) fn served_json_sql(column: &ColumnDescriptor, expr: &str) -> String {
+    let utc = match column.kind {
+        ColumnKind::Timestamptz => format!("({expr} AT TIME ZONE 'UTC')"),
+        ColumnKind::Timestamp => expr.to_string(),
+        // A zero is read back without its scale (`0`, not `0.00`): a whole number in JSON.
+        ColumnKind::Numeric(_) => {
+            return format!("CASE WHEN {expr} = 0 THEN to_json(0) ELSE to_json({expr}) END")
+        }
+        _ => return format!("to_json({expr})"),
+    };
+    format!(
+        "to_json(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || \
+         CASE WHEN extract(microseconds FROM {utc})::bigint % 1000000 = 0 THEN '' \
+         WHEN extract(microseconds FROM {utc})::bigint % 1000 = 0 THEN to_char({utc}, '.MS') \
+         ELSE to_char({utc}, '.US') END || 'Z')"
+    )
+}
+
+/// True unless `value` is a date or timestamp outside the years 1 to 9999, which chrono and
+/// PostgreSQL write differently (year 0 is 1 BC in PostgreSQL; five-digit years get a sign
+/// in chrono).
+pub(crate) fn plain_years(value: &DbValue) -> bool {
+    let year = match value {
+        DbValue::ChronoDate(Some(d)) => d.year(),
+        DbValue::ChronoDateTime(Some(t)) => t.year(),
+        DbValue::ChronoDateTimeUtc(Some(t)) => t.year(),
+        _ => return true,
+    };
+    (1..=9999).contains(&year)
+}
+
 /// A typed NULL for `kind`.
 pub fn null_of(kind: ColumnKind) -> DbValue {
     match kind {

@@ -40,6 +40,16 @@ pub(crate) fn subscribers_join() -> String {
     format!("LEFT JOIN {WEBHOOKS_TABLE} w ON {SUBSCRIBED}")
 }
 
+/// True when organisation `org` (a placeholder) has no webhook an event could be queued for
+/// (none active and not deleted): a condition for statements that log an event without
+/// queueing deliveries.
+pub(crate) fn none_subscribed(org: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM {WEBHOOKS_TABLE} w WHERE {})",
+        SUBSCRIBED.replace("$1", org)
+    )
+}
+
 /// The webhooks `w` an event of organisation `$1` is queued for: active and not deleted.
 const SUBSCRIBED: &str = "w.organization_id = $1 AND w.active = TRUE AND w.deleted_at IS NULL";
 
