@@ -190,12 +190,22 @@ impl Hub {
     /// Queues `frame` for every member `to` picks; a full queue drops that member as slow.
     /// The lock is held only to pick; nothing here waits.
     fn send(&self, frame: Frame, to: impl Fn(u64, &Member) -> bool) {
+        self.send_made(|| frame, to)
+    }
+
+    /// [`Hub::send`] of the frame `make` builds, only when a member is picked: most events
+    /// reach no socket, and building a frame serialises the event.
+    fn send_made(&self, make: impl FnOnce() -> Frame, to: impl Fn(u64, &Member) -> bool) {
         let picked: Vec<(u64, mpsc::Sender<Frame>)> = self
             .members()
             .iter()
             .filter(|(id, member)| to(**id, member))
             .map(|(id, member)| (*id, member.queue.clone()))
             .collect();
+        if picked.is_empty() {
+            return;
+        }
+        let frame = make();
         let mut slow = Vec::new();
         let mut sent = 0;
         for (id, queue) in picked {
@@ -268,15 +278,19 @@ pub fn deliver(hub: &Hub, registry: &Registry, event: Event) {
         return;
     };
     let channel = format!("model:{table}");
-    let frame = Frame::new(
-        &event.topic,
-        event.payload,
-        &[
-            ("channel", json!(channel)),
-            ("sequence", json!(event.sequence)),
-        ],
-    );
-    hub.send_to_channel(event.org_id, &channel, frame);
+    let make = || {
+        Frame::new(
+            &event.topic,
+            event.payload,
+            &[
+                ("channel", json!(channel)),
+                ("sequence", json!(event.sequence)),
+            ],
+        )
+    };
+    hub.send_made(make, |_, member| {
+        member.org == event.org_id && member.channels.contains(&channel)
+    });
 }
 
 /// The route of the model a canonical event name `<addon>.<Model>.<what>` is about.
