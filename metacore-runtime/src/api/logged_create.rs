@@ -10,26 +10,23 @@
 //! rather than across three round trips, so concurrent creates of one organisation wait on
 //! each other less.
 //!
-//! The event's payload (`{"id", "after"}`, the row as stored) is built by the statement, since
-//! the stored row holds values only the database knows (defaults); [`served_json_sql`] writes
-//! each column as [`decode`](super::value::decode) serves it. The event published on the bus
-//! has the payload built from the served row, as on the general path; debug builds (the
-//! tests) read the logged payload back and assert that the two are equal, and the tests
-//! cover every column type.
+//! The event's payload (`{"id", "after"}`, the row as stored) is built by the statement,
+//! since the stored row holds values only the database knows (defaults);
+//! `value::served_json_sql` writes each column as [`decode`](super::value::decode) serves
+//! it. The event published on the bus has the payload built from the served row, as on the
+//! general path; debug builds (the tests) read the logged payload back and assert that the
+//! two are equal, and the tests cover every column type.
 //!
 //! The row is inserted only where the statement does the whole write; when it inserted
 //! nothing, the caller takes the general path, which does the same checks and answers
 //! them:
-//! * every reference names a visible row of its target ([`store::reference_exists`], the
+//! * every reference names a visible row of its target (`store::reference_exists`, the
 //!   checks the general path makes in its transaction, here in the insert's condition);
 //! * the organisation has no webhook a `created` event could be queued for (its deliveries
 //!   are queued in the event's transaction by [`crate::webhooks::queue`]).
 //!
-//! Values [`served_json_sql`] would not write as the row is served ([`plain_years`]) take
-//! the general path from the start.
-//!
-//! [`served_json_sql`]: super::value::served_json_sql
-//! [`plain_years`]: super::value::plain_years
+//! Values `value::served_json_sql` would not write as the row is served
+//! (`value::plain_years`) take the general path from the start.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, RwLock};
