@@ -12,7 +12,8 @@
 use metacore_generated::showcase::api::Orders;
 use metacore_runtime::api::logged_create;
 use metacore_runtime::api::schema::ModelSchema;
-use metacore_runtime::api::store::Scope;
+use metacore_runtime::api::store::{Cells, Scope};
+use metacore_runtime::api::ApiError;
 use metacore_runtime::events::Event;
 use metacore_runtime::testing;
 use sea_orm::ConnectionTrait;
@@ -172,6 +173,35 @@ async fn written(server: &Server) -> (i64, i64, i64) {
     )
 }
 
+/// The body of an order numbered `number` referencing `customer`.
+fn order(number: i64, customer: &str) -> Map<String, Value> {
+    let body = json!({"customer_id": customer, "number": number, "total": "1.50"});
+    body.as_object().expect("an object").clone()
+}
+
+/// [`logged_create::create`] of [`order`] in [`ORG_A`].
+async fn create_in_one_statement(
+    server: &Server,
+    number: i64,
+    customer: &str,
+) -> Result<Option<(Cells, Event)>, ApiError> {
+    let scope = Scope {
+        org: ORG_A,
+        user: Uuid::nil(),
+    };
+    let addon = &metacore_generated::showcase::ADDON;
+    let body = order(number, customer);
+    logged_create::create(
+        server.state.db(),
+        addon,
+        Orders::model(),
+        scope,
+        &body,
+        blank_event(),
+    )
+    .await
+}
+
 /// A `created` event of an order in [`ORG_A`], before its payload is known.
 fn blank_event() -> Event {
     Event {
@@ -195,32 +225,14 @@ async fn a_create_on_postgres_is_one_statement_that_writes_all_or_nothing() {
     let server = Server::start(db).await;
     let admin = server.token(Some(ORG_A), "admin", &[]);
     let customer = server.create_customer(&admin, "Ada").await;
-    let addon = &metacore_generated::showcase::ADDON;
-    let scope = Scope {
-        org: ORG_A,
-        user: Uuid::nil(),
-    };
-    let body = |number: i64, customer: &str| {
-        json!({"customer_id": customer, "number": number, "total": "1.50"})
-            .as_object()
-            .expect("an object")
-            .clone()
-    };
     let db = server.state.db();
     assert!(logged_create::applies(db));
 
     // Written: the row, its event with the next number, the payload as served.
     let (rows, events, last) = written(&server).await;
-    let made = logged_create::create(
-        db,
-        addon,
-        Orders::model(),
-        scope,
-        &body(1, &customer),
-        blank_event(),
-    )
-    .await
-    .expect("no error");
+    let made = create_in_one_statement(&server, 1, &customer)
+        .await
+        .expect("no error");
     let (cells, event) = made.expect("the statement applies");
     assert_eq!(event.sequence, Some(last + 1));
     assert_eq!(
@@ -232,31 +244,16 @@ async fn a_create_on_postgres_is_one_statement_that_writes_all_or_nothing() {
 
     // A duplicate number fails as a whole: no row, no event, no number taken.
     let before = written(&server).await;
-    let duplicate = logged_create::create(
-        db,
-        addon,
-        Orders::model(),
-        scope,
-        &body(1, &customer),
-        blank_event(),
-    )
-    .await;
+    let duplicate = create_in_one_statement(&server, 1, &customer).await;
     let error = duplicate.expect_err("a duplicate is an error");
     assert_eq!(error.status.as_u16(), 409, "{error:?}");
     assert_eq!(written(&server).await, before);
 
     // A missing reference: nothing written, and the general path answers the 422.
     let missing = Uuid::new_v4().to_string();
-    let made = logged_create::create(
-        db,
-        addon,
-        Orders::model(),
-        scope,
-        &body(2, &missing),
-        blank_event(),
-    )
-    .await
-    .expect("no error");
+    let made = create_in_one_statement(&server, 2, &missing)
+        .await
+        .expect("no error");
     assert!(made.is_none(), "a dangling reference inserts nothing");
     assert_eq!(written(&server).await, before);
     let dangling = server
@@ -264,7 +261,7 @@ async fn a_create_on_postgres_is_one_statement_that_writes_all_or_nothing() {
             "POST",
             "/api/data/orders",
             Some(&admin),
-            Some(&Value::Object(body(2, &missing))),
+            Some(&Value::Object(order(2, &missing))),
         )
         .await;
     assert_error(&dangling, 422, "validation_failed");
@@ -288,16 +285,9 @@ async fn a_create_on_postgres_is_one_statement_that_writes_all_or_nothing() {
         )
         .await;
     assert_eq!(hook.status, 201, "{}", hook.text);
-    let made = logged_create::create(
-        db,
-        addon,
-        Orders::model(),
-        scope,
-        &body(3, &customer),
-        blank_event(),
-    )
-    .await
-    .expect("no error");
+    let made = create_in_one_statement(&server, 3, &customer)
+        .await
+        .expect("no error");
     assert!(
         made.is_none(),
         "a subscribed organisation takes the general path"
@@ -308,7 +298,7 @@ async fn a_create_on_postgres_is_one_statement_that_writes_all_or_nothing() {
             "POST",
             "/api/data/orders",
             Some(&admin),
-            Some(&Value::Object(body(3, &customer))),
+            Some(&Value::Object(order(3, &customer))),
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.text);
