@@ -122,8 +122,8 @@ pub fn decode(row: &QueryResult, column: &ColumnDescriptor) -> Result<Cell, sea_
 /// PostgreSQL: an expression giving the JSON value of `column` as `expr` reads it, equal to
 /// what [`decode`] and [`Cell::to_json`] make of it: timestamps as RFC 3339 text in UTC with
 /// `Z` and 0, 3 or 6 fractional digits ([`timestamp_text`]), a zero decimal as `0`,
-/// everything else as `to_json` writes it. Dates and timestamps must lie in the years 1 to 9999, where chrono and
-/// PostgreSQL write them alike ([`plain_years`]).
+/// everything else as `to_json` writes it. Dates and timestamps must lie in the years 1 to
+/// 9999, where chrono and PostgreSQL write them alike ([`plain_years`]).
 pub(crate) fn served_json_sql(column: &ColumnDescriptor, expr: &str) -> String {
     let utc = match column.kind {
         ColumnKind::Timestamptz => format!("({expr} AT TIME ZONE 'UTC')"),

@@ -14,10 +14,11 @@
 //!   security ([`crate::sql::pg_guard`]).
 //! * On both, a pooled connection is pinged before it is handed out only once it has been
 //!   idle for [`PING_AFTER_IDLE`]. sqlx pings on every checkout by default: a round trip
-//!   before each statement (and on SQLite a trip to the connection's worker thread), about a
-//!   tenth of a ticket create's CPU on PostgreSQL. A connection in use within the last
-//!   seconds is alive; one idle longer (a server restart, a proxy's timeout) is still
-//!   checked, and replaced when it fails.
+//!   before each statement (and on SQLite a trip to the connection's worker thread); without
+//!   it, gets by id on PostgreSQL went from 25,600 to 29,100 per second (`bench-http`) and
+//!   creates 2 % faster. A connection in use within the last seconds is alive; one idle
+//!   longer (a server restart, a proxy's timeout) is still checked, and replaced when it
+//!   fails; one dropped within that time fails its next statement.
 
 mod sqlite;
 
