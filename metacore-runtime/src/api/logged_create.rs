@@ -37,7 +37,7 @@ use serde_json::{Map, Value};
 use super::error::ApiError;
 use super::handlers::row_json;
 use super::schema::served_columns;
-use super::sql::{quote, Sql};
+use super::sql::{postgres_literal, quote, Sql};
 use super::store::{self, Cells, Scope};
 use super::value::{plain_years, served_json_sql};
 use crate::event_log::{self, EVENTS_TABLE, SEQUENCES_TABLE};
@@ -147,11 +147,13 @@ pub fn json_payload(model: &ModelDescriptor, cells: &Cells) -> Value {
     })
 }
 
-/// The SQL of [`json_payload`] for the row `made`, as text: built once per model.
+/// The SQL of [`json_payload`] for the row `made`, as text: built once per model (by its
+/// table, which names one model).
 fn payload_sql(model: &'static ModelDescriptor) -> Arc<str> {
-    static BUILT: LazyLock<RwLock<HashMap<usize, Arc<str>>>> = LazyLock::new(Default::default);
-    let key = std::ptr::from_ref(model) as usize;
-    if let Some(sql) = BUILT.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    static BUILT: LazyLock<RwLock<HashMap<&'static str, Arc<str>>>> =
+        LazyLock::new(Default::default);
+    let key = model.physical_table;
+    if let Some(sql) = BUILT.read().unwrap_or_else(|e| e.into_inner()).get(key) {
         return sql.clone();
     }
     let sql: Arc<str> = build_payload_sql(model).into();
@@ -168,8 +170,8 @@ fn build_payload_sql(model: &ModelDescriptor) -> String {
         .map(|c| {
             let expr = format!("made.{}", quote(c.name));
             format!(
-                "'{}', {}",
-                c.name.replace('\'', "''"),
+                "{}, {}",
+                postgres_literal(c.name),
                 served_json_sql(c, &expr)
             )
         })

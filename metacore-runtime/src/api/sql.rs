@@ -123,9 +123,7 @@ impl Sql {
         if self.sqlite() {
             return self.bind(text.to_string());
         }
-        use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
-        self.text
-            .push_str(&PostgresQueryBuilder.value_to_string(&Value::from(text)));
+        self.text.push_str(&postgres_literal(text));
         self
     }
 
@@ -143,6 +141,13 @@ impl Sql {
     pub fn statement(&self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text.clone(), self.values.clone())
     }
+}
+
+/// `text` as a PostgreSQL string literal (sea-query's quoting: an `E'…'` string when it
+/// holds a quote or a backslash).
+pub fn postgres_literal(text: &str) -> String {
+    use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
+    PostgresQueryBuilder.value_to_string(&Value::from(text))
 }
 
 /// `"name"` with embedded quotes doubled, as sea-query quotes identifiers (PostgreSQL and
