@@ -658,16 +658,16 @@ pub async fn create(
 }
 
 /// The columns and values a create of `body` inserts, the row's id among them: validated
-/// field by field (one 422 with every error). Its references are checked with
-/// `check_references`, else only when another field failed (so that the 422 lists every
-/// error) and the caller checks them in its insert ([`reference_exists`]).
+/// field by field (one 422 with every error). With `references_here`, its references are
+/// checked too (`check_references`); without, only when another field failed (so that the
+/// 422 lists every error), and the caller checks them in its insert ([`reference_exists`]).
 pub(crate) async fn create_values(
     db: &impl ConnectionTrait,
     addon: &AddonDescriptor,
     model: &'static ModelDescriptor,
     scope: Scope,
     body: &Map<String, Value>,
-    check_references: bool,
+    references_here: bool,
 ) -> Result<Vec<(&'static ColumnDescriptor, Parsed)>, ApiError> {
     let now = Utc::now();
     let mut problems = Problems::default();
@@ -729,8 +729,8 @@ pub(crate) async fn create_values(
         row.insert(model.id_column().name.into(), Value::String(id.to_string()));
         apply_rule(rule, model, row, &mut values, &mut problems);
     }
-    if check_references || !problems.is_empty() {
-        self::check_references(db, addon, scope.org, &values, &mut problems).await?;
+    if references_here || !problems.is_empty() {
+        check_references(db, addon, scope.org, &values, &mut problems).await?;
     }
     problems.into_result()?;
     values.push((model.id_column(), Parsed::uuid(id)));
