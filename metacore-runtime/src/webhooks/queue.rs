@@ -37,7 +37,7 @@ pub(crate) const SUBSCRIBER_EVENTS: &str = "metacore_webhook_events";
 /// [`SUBSCRIBER_ID`], [`SUBSCRIBER_EVENTS`]): appended to a statement that already returns one
 /// row, it reads the webhooks in that statement (one round trip fewer per event).
 pub(crate) fn subscribers_join() -> String {
-    format!("LEFT JOIN {WEBHOOKS_TABLE} w ON {SUBSCRIBED}")
+    format!("LEFT JOIN {WEBHOOKS_TABLE} w ON {}", subscribed("$1"))
 }
 
 /// True when organisation `org` (a placeholder) has no webhook an event could be queued for
@@ -46,12 +46,15 @@ pub(crate) fn subscribers_join() -> String {
 pub(crate) fn none_subscribed(org: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM {WEBHOOKS_TABLE} w WHERE {})",
-        SUBSCRIBED.replace("$1", org)
+        subscribed(org)
     )
 }
 
-/// The webhooks `w` an event of organisation `$1` is queued for: active and not deleted.
-const SUBSCRIBED: &str = "w.organization_id = $1 AND w.active = TRUE AND w.deleted_at IS NULL";
+/// The webhooks `w` an event of organisation `org` (a placeholder) is queued for: active
+/// and not deleted.
+fn subscribed(org: &str) -> String {
+    format!("w.organization_id = {org} AND w.active = TRUE AND w.deleted_at IS NULL")
+}
 
 /// Inserts a `pending` delivery of `event` (already appended, with its sequence; `payload`
 /// its payload as stored) for every active, not deleted webhook of its organisation whose
@@ -83,7 +86,8 @@ pub(crate) const SUBSCRIBERS: &str = "metacore_webhooks";
 pub(crate) fn subscribers_listed() -> String {
     format!(
         "(SELECT json_group_array(json_array(hex(w.id), w.events)) FROM {WEBHOOKS_TABLE} w \
-         WHERE {SUBSCRIBED}) AS {SUBSCRIBERS}"
+         WHERE {}) AS {SUBSCRIBERS}",
+        subscribed("$1")
     )
 }
 
