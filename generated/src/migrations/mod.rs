@@ -8,26 +8,31 @@ pub mod m0002_assets_v1_0_0;
 pub mod m0003_assets_v1_0_0;
 pub mod m0004_assets_v1_0_0;
 pub mod m0005_assets_v1_0_0;
+pub mod m0006_assets_v1_0_0;
 pub mod m0001_fiscal_mexico_v1_0_0;
 pub mod m0002_fiscal_mexico_v1_0_0;
 pub mod m0003_fiscal_mexico_v1_0_0;
 pub mod m0004_fiscal_mexico_v1_0_0;
 pub mod m0005_fiscal_mexico_v1_0_0;
+pub mod m0006_fiscal_mexico_v1_0_0;
 pub mod m0001_projects_v1_0_0;
 pub mod m0002_projects_v1_0_0;
 pub mod m0003_projects_v1_0_0;
 pub mod m0004_projects_v1_0_0;
 pub mod m0005_projects_v1_0_0;
+pub mod m0006_projects_v1_0_0;
 pub mod m0001_showcase_v1_0_0;
 pub mod m0002_showcase_v1_0_0;
 pub mod m0003_showcase_v1_0_0;
 pub mod m0004_showcase_v1_0_0;
 pub mod m0005_showcase_v1_0_0;
+pub mod m0006_showcase_v1_0_0;
 pub mod m0001_tickets_v1_0_0;
 pub mod m0002_tickets_v1_0_0;
 pub mod m0003_tickets_v1_0_0;
 pub mod m0004_tickets_v1_0_0;
 pub mod m0005_tickets_v1_0_0;
+pub mod m0006_tickets_v1_0_0;
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -44,26 +49,31 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_assets_v1_0_0::Migration),
             Box::new(m0004_assets_v1_0_0::Migration),
             Box::new(m0005_assets_v1_0_0::Migration),
+            Box::new(m0006_assets_v1_0_0::Migration),
             Box::new(m0001_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0002_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0003_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0004_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0005_fiscal_mexico_v1_0_0::Migration),
+            Box::new(m0006_fiscal_mexico_v1_0_0::Migration),
             Box::new(m0001_projects_v1_0_0::Migration),
             Box::new(m0002_projects_v1_0_0::Migration),
             Box::new(m0003_projects_v1_0_0::Migration),
             Box::new(m0004_projects_v1_0_0::Migration),
             Box::new(m0005_projects_v1_0_0::Migration),
+            Box::new(m0006_projects_v1_0_0::Migration),
             Box::new(m0001_showcase_v1_0_0::Migration),
             Box::new(m0002_showcase_v1_0_0::Migration),
             Box::new(m0003_showcase_v1_0_0::Migration),
             Box::new(m0004_showcase_v1_0_0::Migration),
             Box::new(m0005_showcase_v1_0_0::Migration),
+            Box::new(m0006_showcase_v1_0_0::Migration),
             Box::new(m0001_tickets_v1_0_0::Migration),
             Box::new(m0002_tickets_v1_0_0::Migration),
             Box::new(m0003_tickets_v1_0_0::Migration),
             Box::new(m0004_tickets_v1_0_0::Migration),
             Box::new(m0005_tickets_v1_0_0::Migration),
+            Box::new(m0006_tickets_v1_0_0::Migration),
         ]
     }
 }

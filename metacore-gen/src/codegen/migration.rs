@@ -198,10 +198,11 @@ pub fn describe(step: &Step) -> String {
             "counts the {}rows of `{table}` per `{}`{}",
             if count.live_only { "live " } else { "" },
             count.by,
-            if count.at_commit {
-                ", at commit on PostgreSQL"
-            } else {
-                ""
+            match (count.at_commit, count.qualified) {
+                (true, true) => ", at commit on PostgreSQL, by a function that pins no search_path",
+                (true, false) => ", at commit on PostgreSQL",
+                (false, true) => ", on PostgreSQL by a function that pins no search_path",
+                (false, false) => "",
             }
         ),
         Step::StopCounting { table } => format!("stops counting the rows of `{table}`"),

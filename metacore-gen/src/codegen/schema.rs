@@ -103,6 +103,13 @@ pub struct RowCount {
     /// count inside the transaction that changed it. `false` in locks recorded before.
     #[serde(default, skip_serializing_if = "is_false")]
     pub at_commit: bool,
+    /// PostgreSQL: the count function names the counts table with its schema and each
+    /// operator as `pg_catalog`'s instead of pinning `search_path` with `SET … FROM
+    /// CURRENT`. The `SET` made PostgreSQL switch `search_path` in and out on every call:
+    /// without it, 3,555 → 3,840 ticket creates per second (wrk -c16, the trigram and filter
+    /// indexes dropped in both runs). `false` in locks recorded before.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub qualified: bool,
 }
 
 impl TableSchema {
@@ -274,6 +281,7 @@ pub fn table_of(addon: &ir::Addon, model: &ir::Model) -> TableSchema {
             by: c.name.clone(),
             live_only: model.soft_delete(),
             at_commit: true,
+            qualified: true,
         }),
     }
 }

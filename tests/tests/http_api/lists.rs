@@ -40,6 +40,77 @@ async fn lists_on_postgres() {
     }
 }
 
+/// The count function runs as its owner (`SECURITY DEFINER`) without pinning a
+/// `search_path`, so it must look up no name a caller could shadow: here a temporary
+/// `metacore_row_counts` (found before any schema's) and a `+`/`-` on `bigint` in a schema
+/// the caller puts before `pg_catalog`. The rows written through that session still count
+/// in the real table.
+#[tokio::test]
+async fn counting_ignores_a_callers_shadowing_names_on_postgres() {
+    let Some(db) = testing::postgres_database("http_lists_shadow").await else {
+        eprintln!("SKIPPED: the PostgreSQL count-function test (no server configured)");
+        return;
+    };
+    let server = Server::start(db).await;
+    let db = server.state.db();
+    let config: Option<String> = db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT array_to_string(proconfig, ',') AS config FROM pg_proc \
+             WHERE proname = 'metacore_count__addon_showcase__customers'",
+        ))
+        .await
+        .unwrap()
+        .expect("the count function exists")
+        .try_get("", "config")
+        .unwrap();
+    assert_eq!(config, None, "the count function pins nothing");
+    for statement in [
+        "CREATE SCHEMA shadow",
+        "CREATE FUNCTION shadow.zero(bigint, integer) RETURNS bigint LANGUAGE sql \
+         AS 'SELECT 0::bigint'",
+        "CREATE OPERATOR shadow.+ (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = shadow.zero)",
+        "CREATE OPERATOR shadow.- (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = shadow.zero)",
+    ] {
+        db.execute_unprepared(statement).await.unwrap();
+    }
+    let live = |sql: &'static str| async move {
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                sql,
+                [ORG_A.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    let counted = "SELECT live_rows FROM public.metacore_row_counts \
+                   WHERE table_name = 'addon_showcase__customers' AND organization_id = $1";
+    let rows = "SELECT count(*) FROM public.addon_showcase__customers \
+                WHERE organization_id = $1 AND deleted_at IS NULL";
+    let txn = sea_orm::TransactionTrait::begin(db).await.unwrap();
+    for statement in [
+        "CREATE TEMPORARY TABLE metacore_row_counts \
+         (LIKE public.metacore_row_counts INCLUDING ALL) ON COMMIT DROP"
+            .to_string(),
+        "SET LOCAL search_path = shadow, pg_catalog, public".to_string(),
+        format!(
+            "INSERT INTO public.addon_showcase__customers (organization_id, name) \
+             VALUES ('{ORG_A}', 'Shadowed 1'), ('{ORG_A}', 'Shadowed 2'), ('{ORG_A}', 'Shadowed 3')"
+        ),
+        "UPDATE public.addon_showcase__customers SET deleted_at = now() WHERE name = 'Shadowed 2'"
+            .to_string(),
+        "DELETE FROM public.addon_showcase__customers WHERE name = 'Shadowed 3'".to_string(),
+    ] {
+        txn.execute_unprepared(&statement).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+    assert_eq!(live(rows).await, 1, "one live row written");
+    assert_eq!(live(counted).await, 1, "counted in the real table");
+}
+
 async fn lists(db: DatabaseConnection) {
     let server = Server::start(db).await;
     let admin_token = server.token(Some(ORG_A), "admin", &[]);

@@ -21,7 +21,10 @@
 //!   created when missing, filled from the rows there now and kept by row triggers (a
 //!   `SECURITY DEFINER` function on PostgreSQL, so addon roles' writes count without any
 //!   privilege on the table; there, a deferred constraint trigger that counts at commit, so
-//!   the organisation's count row is locked only while the write commits).
+//!   the organisation's count row is locked only while the write commits). The function pins
+//!   no `search_path` (a `SET` clause switched it in and out on every call, several per cent
+//!   of a create's cost); it names the counts table with its schema and every operator as
+//!   `pg_catalog`'s, so no name a caller could shadow is looked up.
 
 use metacore_core::storage::{
     search_table, sqlite_search_document, ROW_COUNTS_TABLE, SEARCH_DOCUMENT_COLUMN,
@@ -314,6 +317,82 @@ fn change_count(table: &str, org: &str, delta: &str) -> String {
     )
 }
 
+/// The PostgreSQL count function of `table` in the form recorded before
+/// [`RowCount::qualified`]: unqualified names, resolved through the `search_path` the
+/// function pins with `SET … FROM CURRENT`.
+fn pinned_count_function(table: &str, count: &RowCount) -> String {
+    let by = quote(&count.by);
+    let function = quote(&count_function(table));
+    let (new, old) = (counts(count, "NEW"), counts(count, "OLD"));
+    let same_org = change_count(table, &format!("NEW.{by}"), &format!("{new} - {old}"));
+    let leave = change_count(table, &format!("OLD.{by}"), &format!("-{old}"));
+    let enter = add_to_count(table, &format!("NEW.{by}"), &new, Backend::Postgres);
+    format!(
+        "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql \
+         SECURITY DEFINER SET search_path FROM CURRENT AS $metacore$\nBEGIN\n    \
+         IF TG_OP = 'UPDATE' AND NEW.{by} IS NOT DISTINCT FROM OLD.{by} THEN\n        \
+         IF NEW.{by} IS NOT NULL THEN\n            {same_org}\n        END IF;\n        \
+         RETURN NULL;\n    END IF;\n    \
+         IF TG_OP <> 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
+         IF TG_OP <> 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
+         RETURN NULL;\nEND\n$metacore$"
+    )
+}
+
+/// The PostgreSQL count function of `table` ([`RowCount::qualified`]): a `SECURITY DEFINER`
+/// function that pins no `search_path` and so must not resolve a name through the caller's.
+/// The counts table is named with the schema the migration creates it in (the block
+/// formats it in with `current_schema()`), each operator as `OPERATOR(pg_catalog.…)`; a
+/// caller's temporary table or operator of the same name is never used.
+fn qualified_count_function(table: &str, count: &RowCount) -> String {
+    // Stands for the schema until the body is escaped for `format`.
+    const SCHEMA: &str = "\u{1}schema\u{1}";
+    let op = |o: &str| format!("OPERATOR(pg_catalog.{o})");
+    let (eq, plus, minus) = (op("="), op("+"), op("-"));
+    let by = quote(&count.by);
+    let counts_q = format!("{SCHEMA}.{}", quote(ROW_COUNTS_TABLE));
+    let (new, old) = (counts(count, "NEW"), counts(count, "OLD"));
+    let change = |org: &str, rows: &str| {
+        format!(
+            "UPDATE {counts_q} SET \"live_rows\" = {rows}, \"version\" = \"version\" {plus} 1 \
+             WHERE \"table_name\" {eq} {} AND \"organization_id\" {eq} {org};",
+            literal(table)
+        )
+    };
+    let same_org = change(
+        &format!("NEW.{by}"),
+        &format!("\"live_rows\" {plus} ({new} {minus} {old})"),
+    );
+    let leave = change(
+        &format!("OLD.{by}"),
+        &format!("\"live_rows\" {minus} {old}"),
+    );
+    let enter = format!(
+        "INSERT INTO {counts_q} AS c (\"table_name\", \"organization_id\", \"live_rows\", \"version\") \
+         VALUES ({}, NEW.{by}, {new}, 1) ON CONFLICT (\"table_name\", \"organization_id\") DO UPDATE \
+         SET \"live_rows\" = c.\"live_rows\" {plus} excluded.\"live_rows\", \"version\" = c.\"version\" {plus} 1;",
+        literal(table)
+    );
+    let body = format!(
+        "CREATE OR REPLACE FUNCTION {SCHEMA}.{function}() RETURNS trigger LANGUAGE plpgsql \
+         SECURITY DEFINER AS $metacore$\nBEGIN\n    \
+         IF TG_OP {eq} 'UPDATE' AND (NEW.{by} {eq} OLD.{by} OR (NEW.{by} IS NULL AND OLD.{by} IS NULL)) THEN\n        \
+         IF NEW.{by} IS NOT NULL THEN\n            {same_org}\n        END IF;\n        \
+         RETURN NULL;\n    END IF;\n    \
+         IF TG_OP {ne} 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
+         IF TG_OP {ne} 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
+         RETURN NULL;\nEND\n$metacore$",
+        function = quote(&count_function(table)),
+        ne = op("<>"),
+    )
+    .replace('%', "%%")
+    .replace(SCHEMA, "%1$I");
+    format!(
+        "DO $metacore_do$ BEGIN EXECUTE pg_catalog.format($metacore_fn${body}$metacore_fn$, \
+         pg_catalog.current_schema()); END $metacore_do$"
+    )
+}
+
 /// The statements that start counting `table`'s rows by `count` (replacing any previous
 /// counting of it) from a count of its rows now.
 pub fn count_rows(table: &str, count: &RowCount, backend: Backend) -> Vec<String> {
@@ -344,20 +423,11 @@ pub fn count_rows(table: &str, count: &RowCount, backend: Backend) -> Vec<String
     match backend {
         Backend::Postgres => {
             let function = quote(&count_function(table));
-            let (new, old) = (counts(count, "NEW"), counts(count, "OLD"));
-            let same_org = change_count(table, &format!("NEW.{by}"), &format!("{new} - {old}"));
-            let leave = change_count(table, &format!("OLD.{by}"), &format!("-{old}"));
-            let enter = add_to_count(table, &format!("NEW.{by}"), &new, backend);
-            out.push(format!(
-                "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql \
-                 SECURITY DEFINER SET search_path FROM CURRENT AS $metacore$\nBEGIN\n    \
-                 IF TG_OP = 'UPDATE' AND NEW.{by} IS NOT DISTINCT FROM OLD.{by} THEN\n        \
-                 IF NEW.{by} IS NOT NULL THEN\n            {same_org}\n        END IF;\n        \
-                 RETURN NULL;\n    END IF;\n    \
-                 IF TG_OP <> 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
-                 IF TG_OP <> 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
-                 RETURN NULL;\nEND\n$metacore$"
-            ));
+            out.push(if count.qualified {
+                qualified_count_function(table, count)
+            } else {
+                pinned_count_function(table, count)
+            });
             out.push(format!(
                 "DROP TRIGGER IF EXISTS \"metacore_count\" ON {table_q}"
             ));

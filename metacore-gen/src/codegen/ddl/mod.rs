@@ -158,12 +158,14 @@ pub fn create_addon(addon: &Addon, backend: Backend) -> Vec<String> {
 }
 
 /// Whether counting by `count` is what `replaces` already does on `backend`: on SQLite, whose
-/// triggers always count at once, a change of [`RowCount::at_commit`] alone changes nothing.
+/// triggers always count at once and name no function, a change of [`RowCount::at_commit`]
+/// or [`RowCount::qualified`] alone changes nothing.
 fn same_here(count: &RowCount, replaces: Option<&RowCount>, backend: Backend) -> bool {
     backend == Backend::Sqlite
         && replaces.is_some_and(|before| {
             RowCount {
                 at_commit: count.at_commit,
+                qualified: count.qualified,
                 ..before.clone()
             } == *count
         })

@@ -397,6 +397,10 @@ fn the_search_scan_is_an_sqlite_index_of_the_list_order_and_the_document() {
 }
 
 fn counted(at_commit: bool) -> AddonSchema {
+    counted_by(at_commit, false)
+}
+
+fn counted_by(at_commit: bool, qualified: bool) -> AddonSchema {
     let mut s = schema(vec![
         column("id", "uuid", false),
         column("org", "uuid", false),
@@ -405,6 +409,7 @@ fn counted(at_commit: bool) -> AddonSchema {
         by: "org".into(),
         live_only: false,
         at_commit,
+        qualified,
     });
     s
 }
@@ -454,4 +459,56 @@ fn a_lock_counting_at_once_counts_at_commit_on_postgres_only() {
     lock.record("a", "1.0.0", steps);
     assert_eq!(lock.schema(), counted(true));
     assert_eq!(diff(&lock.schema(), &counted(true)).0, []);
+}
+
+#[test]
+fn a_lock_counting_with_a_pinned_search_path_gets_the_qualified_function() {
+    use crate::codegen::ddl::{self, Backend};
+    // Recorded before `qualified`: the field is absent from the lock.
+    let recorded = counted_by(true, false);
+    let text = serde_json::to_string(&recorded.tables["items"]).unwrap();
+    assert!(!text.contains("qualified"), "{text}");
+    let (steps, destructive) = diff(&recorded, &counted_by(true, true));
+    assert!(destructive.is_empty());
+    assert!(
+        matches!(&steps[..], [Step::CountRows { count, replaces: Some(before), .. }]
+            if count.qualified && !before.qualified),
+        "{steps:#?}"
+    );
+    let physical = |_: &str| "addon_a__items".to_string();
+    let function = |statements: &[String]| {
+        statements
+            .iter()
+            .find(|s| s.contains("FUNCTION"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let postgres = ddl::up(&steps, Backend::Postgres, &physical);
+    let made = function(&postgres);
+    assert!(
+        made.starts_with("DO $metacore_do$")
+            && made.contains("%1$I.\"metacore_row_counts\"")
+            && made.contains("pg_catalog.current_schema()")
+            && !made.contains("search_path")
+            && !made.contains(" = NEW.")
+            && !made.contains("IS NOT DISTINCT FROM"),
+        "{made}"
+    );
+    // Undone, the function pins its search_path again.
+    let down = ddl::down(&steps, Backend::Postgres, &physical).unwrap();
+    assert!(
+        function(&down).contains("SET search_path FROM CURRENT"),
+        "{down:#?}"
+    );
+    // SQLite's triggers name no function: nothing to do either way.
+    assert_eq!(
+        ddl::up(&steps, Backend::Sqlite, &physical),
+        Vec::<String>::new()
+    );
+    assert_eq!(ddl::down(&steps, Backend::Sqlite, &physical), Some(vec![]));
+    let mut lock = AddonLock::default();
+    lock.record("a", "1.0.0", diff(&AddonSchema::default(), &recorded).0);
+    lock.record("a", "1.0.0", steps);
+    assert_eq!(lock.schema(), counted_by(true, true));
+    assert_eq!(diff(&lock.schema(), &counted_by(true, true)).0, []);
 }
