@@ -106,21 +106,23 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
         payload.clone().into(),
     ];
     let sequence = if txn.get_database_backend() == DatabaseBackend::Postgres {
-        // One round trip: the next sequence, the event, its announcement to every process at
-        // the commit (never if it rolls back) and the organisation's webhooks to queue it for.
+        // One round trip: the next sequence, the event, its announcement to every other
+        // listening process at the commit (never if it rolls back) and the organisation's
+        // webhooks to queue it for.
         let sql = format!(
             "WITH next AS ({next}), \
              logged AS (INSERT INTO {EVENTS_TABLE} ({LOGGED_COLUMNS}) VALUES ($1, \
              (SELECT last FROM next), $2, $3, $4, $5, $6) RETURNING sequence), \
-             announced AS (SELECT sequence, pg_notify('{CHANNEL}', $7 || sequence || $8) AS sent \
-             FROM logged) \
+             announced AS (SELECT sequence, CASE WHEN {others} \
+             THEN pg_notify('{CHANNEL}', $7 || sequence || $8) END AS sent FROM logged) \
              SELECT a.sequence, a.sent, w.id AS {id}, w.events AS {events} FROM announced a {join}",
             id = queue::SUBSCRIBER_ID,
             events = queue::SUBSCRIBER_EVENTS,
             join = queue::subscribers_join(),
+            others = crate::coherence::others_listening("$9"),
         );
         let (before, after) = notice_parts(event.org_id);
-        values.extend([before.into(), after.into()]);
+        values.extend([before.into(), after.into(), process_id().into()]);
         let rows = txn.query_all_raw(statement(txn, &sql, values)).await?;
         let first = rows.first().ok_or_else(sequence_missing)?;
         let sequence: i64 = first.try_get("", "sequence")?;

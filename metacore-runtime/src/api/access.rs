@@ -261,6 +261,7 @@ pub fn bootstrap_statements(backend: sea_orm::DatabaseBackend) -> Vec<Statement>
     .chain(crate::notifications::create_tables(backend))
     .chain(crate::notifications::members::create_tables(backend))
     .chain(crate::webhooks::create_tables(backend))
+    .chain(crate::coherence::create_tables(backend))
     .collect()
 }
 

@@ -1,6 +1,7 @@
 //! A create on PostgreSQL as one autocommitted statement: the row, the next number of its
 //! organisation's event sequence, the `created` event in the log and its announcement on
-//! [`event_log::CHANNEL`], all in one `WITH … INSERT` ([`create`]).
+//! [`event_log::CHANNEL`] (while another process listens: [`coherence`]), all in one
+//! `WITH … INSERT` ([`create`]).
 //!
 //! The general path ([`super::state::ApiState::write`]) takes four round trips for the same
 //! work: `BEGIN`, the insert, the event's statement, `COMMIT`. Under load most of a create's
@@ -40,6 +41,7 @@ use super::schema::served_columns;
 use super::sql::{postgres_literal, quote, Sql};
 use super::store::{self, Cells, Scope};
 use super::value::{plain_years, served_json_sql};
+use crate::coherence;
 use crate::event_log::{self, EVENTS_TABLE, SEQUENCES_TABLE};
 use crate::events::Event;
 use crate::registry::{AddonDescriptor, ModelDescriptor};
@@ -79,6 +81,7 @@ pub async fn create(
         .collect();
     let mut sql = Sql::new(DatabaseBackend::Postgres);
     let org = sql.bind_reusable(created.org_id);
+    let me = sql.bind_reusable(event_log::process_id());
     sql.push("WITH made AS (");
     store::insert_into(&mut sql, model, values, true);
     sql.push(" WHERE ").push(&queue::none_subscribed(&org));
@@ -103,17 +106,17 @@ pub async fn create(
         .bind(created.occurred_at)
         .push(", ")
         .push(&payload_sql(model))
-        .push(
-            " FROM made, next RETURNING sequence, payload), announced AS (SELECT sequence, \
-               payload, pg_notify('",
-        )
+        .push(" FROM made, next RETURNING sequence, payload), announced AS (SELECT sequence, ")
+        .push("payload, CASE WHEN ")
+        .push(&coherence::others_listening(&me))
+        .push(" THEN pg_notify('")
         .push(event_log::CHANNEL)
         .push("', ")
         .bind(before)
         .push(" || sequence || ")
         .bind(after)
         .push(&format!(
-            ") AS sent FROM logged) SELECT made.*, announced.sequence AS {SEQUENCE}, \
+            ") END AS sent FROM logged) SELECT made.*, announced.sequence AS {SEQUENCE}, \
              announced.payload AS {PAYLOAD} FROM made, announced"
         ));
     let Some(row) = db

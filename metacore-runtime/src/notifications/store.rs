@@ -136,7 +136,7 @@ const ROWS_PER_INSERT: usize = 1000;
 
 /// Stores `notifications`, each unless its user already has it for that rule and event;
 /// returns the ones stored now. On PostgreSQL each is announced on [`CHANNEL`] at the
-/// commit. One multi-row statement (atomic on its own) up to [`ROWS_PER_INSERT`]; one
+/// commit while another process listens ([`crate::coherence`]). One multi-row statement (atomic on its own) up to [`ROWS_PER_INSERT`]; one
 /// transaction over several beyond.
 pub(crate) async fn insert(
     db: &DatabaseConnection,
@@ -195,10 +195,12 @@ async fn insert_rows(
     );
     if postgres {
         values.push(format!(":{}", process_id()).into());
+        let suffix = values.len();
+        values.push(process_id().into());
         sql = format!(
-            "WITH made AS ({sql}) SELECT made.id, \
-             pg_notify('{CHANNEL}', made.id::text || ${}) FROM made",
-            values.len()
+            "WITH made AS ({sql}) SELECT made.id, CASE WHEN {} \
+             THEN pg_notify('{CHANNEL}', made.id::text || ${suffix}) END FROM made",
+            crate::coherence::others_listening(&format!("${}", values.len())),
         );
     }
     let rows = db.query_all_raw(statement(db, &sql, values)).await?;

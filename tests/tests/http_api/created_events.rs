@@ -7,7 +7,8 @@
 //!
 //! On PostgreSQL the statement itself is tested too: it writes the row, its event and the
 //! next sequence number together, and writes nothing when a reference is missing or the
-//! organisation has a webhook (the general path then answers).
+//! organisation has a webhook (the general path then answers). Events are announced to other
+//! processes only while one listens (`metacore_runtime::coherence`).
 
 use metacore_generated::showcase::api::Orders;
 use metacore_runtime::api::logged_create;
@@ -16,6 +17,8 @@ use metacore_runtime::api::store::{Cells, Scope};
 use metacore_runtime::api::ApiError;
 use metacore_runtime::events::Event;
 use metacore_runtime::testing;
+use metacore_runtime::{coherence, event_log};
+use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
@@ -319,4 +322,86 @@ async fn a_create_on_postgres_is_one_statement_that_writes_all_or_nothing() {
         .try_get_by_index::<i64>(0)
         .expect("a number");
     assert_eq!(queued, 1, "the create's event is queued for the webhook");
+}
+
+/// The sequence numbers of the [`event_log::CHANNEL`] notices `listener` gets within a
+/// moment (none when nothing was announced).
+async fn notices(listener: &mut PgListener) -> Vec<i64> {
+    let mut got = Vec::new();
+    while let Ok(notice) =
+        tokio::time::timeout(std::time::Duration::from_millis(500), listener.recv()).await
+    {
+        let notice = notice.expect("a notice");
+        let parts: Vec<&str> = notice.payload().split(':').collect();
+        assert_eq!(parts.len(), 3, "{}", notice.payload());
+        assert_eq!(parts[0], ORG_A.to_string());
+        got.push(parts[1].parse().expect("a sequence"));
+    }
+    got
+}
+
+#[tokio::test]
+async fn events_are_announced_only_while_another_process_listens_on_postgres() {
+    // Without a configured server this says so on stderr (and fails under CI=true).
+    let Some(db) = testing::postgres_database("http_announced").await else {
+        return;
+    };
+    let server = Server::start(db).await;
+    let admin = server.token(Some(ORG_A), "admin", &[]);
+    let customer = server.create_customer(&admin, "Ada").await;
+    let db = server.state.db();
+    let mut listener = PgListener::connect_with(db.get_postgres_connection_pool())
+        .await
+        .expect("a listener");
+    listener.listen(event_log::CHANNEL).await.expect("listen");
+    // A create (one statement) and an update (the general path's append).
+    let write = |number: i64| {
+        let (server, admin, customer) = (&server, &admin, &customer);
+        async move {
+            let created = server
+                .send(
+                    "POST",
+                    "/api/data/orders",
+                    Some(admin),
+                    Some(&Value::Object(order(number, customer))),
+                )
+                .await;
+            assert_eq!(created.status, 201, "{}", created.text);
+            let id = created.body["data"]["id"]
+                .as_str()
+                .expect("an id")
+                .to_string();
+            let updated = server
+                .send(
+                    "PATCH",
+                    &format!("/api/data/orders/{id}"),
+                    Some(admin),
+                    Some(&json!({"quantity": 2})),
+                )
+                .await;
+            assert_eq!(updated.status, 200, "{}", updated.text);
+            written(server).await.2
+        }
+    };
+
+    // No other process registered: nothing is announced.
+    write(1).await;
+    assert_eq!(notices(&mut listener).await, Vec::<i64>::new());
+
+    // Another process listens: both events are announced, in order.
+    coherence::register(db, Uuid::new_v4())
+        .await
+        .expect("registers");
+    let last = write(2).await;
+    assert_eq!(notices(&mut listener).await, vec![last - 1, last]);
+
+    // Its registration lapsed: nothing again.
+    db.execute_unprepared(&format!(
+        "UPDATE {} SET listening_until = now() - interval '1 second'",
+        coherence::LISTENERS_TABLE
+    ))
+    .await
+    .expect("lapses");
+    write(3).await;
+    assert_eq!(notices(&mut listener).await, Vec::<i64>::new());
 }

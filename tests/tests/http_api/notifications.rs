@@ -398,7 +398,8 @@ async fn notifications(db: DatabaseConnection) {
         )
         .await;
     }
-    // On PostgreSQL each is announced to the other processes as `<id>:<process>`.
+    // On PostgreSQL each is announced to the other processes as `<id>:<process>`, while
+    // another process listens: this test, registered as one.
     let mut listener = match server.state.db().get_database_backend() {
         DatabaseBackend::Postgres => {
             let pool = server.state.db().get_postgres_connection_pool();
@@ -407,6 +408,9 @@ async fn notifications(db: DatabaseConnection) {
                 .listen(metacore_runtime::notifications::CHANNEL)
                 .await
                 .expect("listen");
+            metacore_runtime::coherence::register(server.state.db(), Uuid::new_v4())
+                .await
+                .expect("registers as a listening process");
             Some(listener)
         }
         _ => None,
