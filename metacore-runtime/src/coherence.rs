@@ -18,9 +18,9 @@
 //! ([`crate::notifications`]).
 //!
 //! Events and notifications are announced only while another process listens: each listening
-//! process registers in [`LISTENERS_TABLE`] (renewed every [`RENEW_EVERY`], lapsing after
+//! process registers in [`LISTENERS_TABLE`] (renewed every 10 s, lapsing after
 //! [`LISTENING_LEASE`]), and the statements that log an event or store a notification call
-//! `pg_notify` only when [`others_listening`] finds another process's registration. A lone
+//! `pg_notify` only when `others_listening` finds another process's registration. A lone
 //! process — most deployments — pays nothing for announcements no one reads: each one signalled
 //! the listening backend, which read it from PostgreSQL's queue and sent it to this process,
 //! which dropped its own (perf during the HTTP benchmark's creates: the signals 3.3 % of all
