@@ -20,7 +20,7 @@
 //! Events and notifications are announced only while another process listens: each listening
 //! process registers in [`LISTENERS_TABLE`] (renewed every 10 s, lapsing after
 //! [`LISTENING_LEASE`]), and the statements that log an event or store a notification call
-//! `pg_notify` only when `others_listening` finds another process's registration. A lone
+//! `pg_notify` only when another process's registration is live (`announce`). A lone
 //! process — most deployments — pays nothing for announcements no one reads: each one signalled
 //! the listening backend, which read it from PostgreSQL's queue and sent it to this process,
 //! which dropped its own (perf during the HTTP benchmark's creates: the signals 3.3 % of all
@@ -149,13 +149,14 @@ pub async fn register(db: &impl ConnectionTrait, process: Uuid) -> Result<(), Db
         .map(|_| ())
 }
 
-/// SQL true while a process other than the one whose id is bound at `me` (a placeholder)
-/// listens: the condition of every `pg_notify` of [`EVENTS_CHANNEL`] and
-/// [`NOTIFICATIONS_CHANNEL`].
-pub(crate) fn others_listening(me: &str) -> String {
+/// The SQL expression announcing `payload` (an SQL text expression) on `channel` while a
+/// process other than the one whose id is bound at `me` (a placeholder) listens, and NULL
+/// otherwise: every `pg_notify` of [`EVENTS_CHANNEL`] and [`NOTIFICATIONS_CHANNEL`].
+pub(crate) fn announce(channel: &str, payload: &str, me: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM {LISTENERS_TABLE} \
-         WHERE process_id <> {me} AND listening_until > now())"
+        "CASE WHEN EXISTS (SELECT 1 FROM {LISTENERS_TABLE} \
+         WHERE process_id <> {me} AND listening_until > now()) \
+         THEN pg_notify('{channel}', {payload}) END"
     )
 }
 

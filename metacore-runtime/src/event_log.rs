@@ -113,13 +113,12 @@ pub async fn append(txn: &impl ConnectionTrait, event: &mut Event) -> Result<i64
             "WITH next AS ({next}), \
              logged AS (INSERT INTO {EVENTS_TABLE} ({LOGGED_COLUMNS}) VALUES ($1, \
              (SELECT last FROM next), $2, $3, $4, $5, $6) RETURNING sequence), \
-             announced AS (SELECT sequence, CASE WHEN {others} \
-             THEN pg_notify('{CHANNEL}', $7 || sequence || $8) END AS sent FROM logged) \
+             announced AS (SELECT sequence, {announce} AS sent FROM logged) \
              SELECT a.sequence, a.sent, w.id AS {id}, w.events AS {events} FROM announced a {join}",
             id = queue::SUBSCRIBER_ID,
             events = queue::SUBSCRIBER_EVENTS,
             join = queue::subscribers_join(),
-            others = crate::coherence::others_listening("$9"),
+            announce = crate::coherence::announce(CHANNEL, "$7 || sequence || $8", "$9"),
         );
         let (before, after) = notice_parts(event.org_id);
         values.extend([before.into(), after.into(), process_id().into()]);

@@ -91,6 +91,11 @@ pub async fn create(
     }
     sql.push(" RETURNING ").push(&store::select_columns(model));
     let (before, after) = event_log::notice_parts(created.org_id);
+    let notice = format!(
+        "{} || sequence || {}",
+        sql.bind_reusable(before),
+        sql.bind_reusable(after)
+    );
     sql.push(&format!(
         "), next AS (INSERT INTO {SEQUENCES_TABLE} (organization_id, last) SELECT {org}, 1 FROM made \
          ON CONFLICT (organization_id) DO UPDATE SET last = {SEQUENCES_TABLE}.last + 1 \
@@ -107,16 +112,10 @@ pub async fn create(
         .push(", ")
         .push(&payload_sql(model))
         .push(" FROM made, next RETURNING sequence, payload), announced AS (SELECT sequence, ")
-        .push("payload, CASE WHEN ")
-        .push(&coherence::others_listening(&me))
-        .push(" THEN pg_notify('")
-        .push(event_log::CHANNEL)
-        .push("', ")
-        .bind(before)
-        .push(" || sequence || ")
-        .bind(after)
+        .push("payload, ")
+        .push(&coherence::announce(event_log::CHANNEL, &notice, &me))
         .push(&format!(
-            ") END AS sent FROM logged) SELECT made.*, announced.sequence AS {SEQUENCE}, \
+            " AS sent FROM logged) SELECT made.*, announced.sequence AS {SEQUENCE}, \
              announced.payload AS {PAYLOAD} FROM made, announced"
         ));
     let Some(row) = db

@@ -136,8 +136,8 @@ const ROWS_PER_INSERT: usize = 1000;
 
 /// Stores `notifications`, each unless its user already has it for that rule and event;
 /// returns the ones stored now. On PostgreSQL each is announced on [`CHANNEL`] at the
-/// commit while another process listens ([`crate::coherence`]). One multi-row statement (atomic on its own) up to [`ROWS_PER_INSERT`]; one
-/// transaction over several beyond.
+/// commit while another process listens ([`crate::coherence`]). One multi-row statement
+/// (atomic on its own) up to [`ROWS_PER_INSERT`]; one transaction over several beyond.
 pub(crate) async fn insert(
     db: &DatabaseConnection,
     notifications: &[Notification],
@@ -195,12 +195,12 @@ async fn insert_rows(
     );
     if postgres {
         values.push(format!(":{}", process_id()).into());
-        let suffix = values.len();
+        let suffix = format!("made.id::text || ${}", values.len());
         values.push(process_id().into());
+        let me = format!("${}", values.len());
         sql = format!(
-            "WITH made AS ({sql}) SELECT made.id, CASE WHEN {} \
-             THEN pg_notify('{CHANNEL}', made.id::text || ${suffix}) END FROM made",
-            crate::coherence::others_listening(&format!("${}", values.len())),
+            "WITH made AS ({sql}) SELECT made.id, {} FROM made",
+            crate::coherence::announce(CHANNEL, &suffix, &me),
         );
     }
     let rows = db.query_all_raw(statement(db, &sql, values)).await?;
