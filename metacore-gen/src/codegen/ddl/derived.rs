@@ -327,14 +327,55 @@ fn pinned_count_function(table: &str, count: &RowCount) -> String {
     let same_org = change_count(table, &format!("NEW.{by}"), &format!("{new} - {old}"));
     let leave = change_count(table, &format!("OLD.{by}"), &format!("-{old}"));
     let enter = add_to_count(table, &format!("NEW.{by}"), &new, Backend::Postgres);
+    let body = count_function_body(&CountBody {
+        by: &by,
+        eq: "=",
+        ne: "<>",
+        same_org_test: &format!("NEW.{by} IS NOT DISTINCT FROM OLD.{by}"),
+        same_org,
+        leave,
+        enter,
+    });
     format!(
         "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql \
-         SECURITY DEFINER SET search_path FROM CURRENT AS $metacore$\nBEGIN\n    \
-         IF TG_OP = 'UPDATE' AND NEW.{by} IS NOT DISTINCT FROM OLD.{by} THEN\n        \
+         SECURITY DEFINER SET search_path FROM CURRENT AS {body}"
+    )
+}
+
+/// The PL/pgSQL of a count function ([`count_function_body`]): how it compares, and the
+/// statements it runs when a row stays in, leaves or enters an organisation.
+struct CountBody<'a> {
+    /// The organisation column, quoted.
+    by: &'a str,
+    /// The equality and inequality operators.
+    eq: &'a str,
+    ne: &'a str,
+    /// True when an update keeps the row's organisation.
+    same_org_test: &'a str,
+    same_org: String,
+    leave: String,
+    enter: String,
+}
+
+/// The dollar-quoted body of a count function: both forms share it, so the pinned form
+/// (restored when `m0006` is undone) stays the text earlier migrations recorded.
+fn count_function_body(b: &CountBody) -> String {
+    let CountBody {
+        by,
+        eq,
+        ne,
+        same_org_test,
+        same_org,
+        leave,
+        enter,
+    } = b;
+    format!(
+        "$metacore$\nBEGIN\n    \
+         IF TG_OP {eq} 'UPDATE' AND {same_org_test} THEN\n        \
          IF NEW.{by} IS NOT NULL THEN\n            {same_org}\n        END IF;\n        \
          RETURN NULL;\n    END IF;\n    \
-         IF TG_OP <> 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
-         IF TG_OP <> 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
+         IF TG_OP {ne} 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
+         IF TG_OP {ne} 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
          RETURN NULL;\nEND\n$metacore$"
     )
 }
@@ -373,22 +414,26 @@ fn qualified_count_function(table: &str, count: &RowCount) -> String {
          SET \"live_rows\" = c.\"live_rows\" {plus} excluded.\"live_rows\", \"version\" = c.\"version\" {plus} 1;",
         literal(table)
     );
-    let body = format!(
-        "CREATE OR REPLACE FUNCTION {SCHEMA}.{function}() RETURNS trigger LANGUAGE plpgsql \
-         SECURITY DEFINER AS $metacore$\nBEGIN\n    \
-         IF TG_OP {eq} 'UPDATE' AND (NEW.{by} {eq} OLD.{by} OR (NEW.{by} IS NULL AND OLD.{by} IS NULL)) THEN\n        \
-         IF NEW.{by} IS NOT NULL THEN\n            {same_org}\n        END IF;\n        \
-         RETURN NULL;\n    END IF;\n    \
-         IF TG_OP {ne} 'INSERT' AND OLD.{by} IS NOT NULL THEN\n        {leave}\n    END IF;\n    \
-         IF TG_OP {ne} 'DELETE' AND NEW.{by} IS NOT NULL THEN\n        {enter}\n    END IF;\n    \
-         RETURN NULL;\nEND\n$metacore$",
-        function = quote(&count_function(table)),
-        ne = op("<>"),
+    let body = count_function_body(&CountBody {
+        by: &by,
+        eq: &eq,
+        ne: &op("<>"),
+        same_org_test: &format!(
+            "(NEW.{by} {eq} OLD.{by} OR (NEW.{by} IS NULL AND OLD.{by} IS NULL))"
+        ),
+        same_org,
+        leave,
+        enter,
+    });
+    let create = format!(
+        "CREATE OR REPLACE FUNCTION {SCHEMA}.{}() RETURNS trigger LANGUAGE plpgsql \
+         SECURITY DEFINER AS {body}",
+        quote(&count_function(table))
     )
     .replace('%', "%%")
     .replace(SCHEMA, "%1$I");
     format!(
-        "DO $metacore_do$ BEGIN EXECUTE pg_catalog.format($metacore_fn${body}$metacore_fn$, \
+        "DO $metacore_do$ BEGIN EXECUTE pg_catalog.format($metacore_fn${create}$metacore_fn$, \
          pg_catalog.current_schema()); END $metacore_do$"
     )
 }
