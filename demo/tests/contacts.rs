@@ -21,7 +21,7 @@ struct Served {
     base: String,
     key: JwtKey,
     state: ApiState,
-    events: tokio::sync::broadcast::Receiver<metacore::Event>,
+    events: tokio::sync::broadcast::Receiver<std::sync::Arc<metacore::Event>>,
 }
 
 async fn serve(db: DatabaseConnection) -> Served {

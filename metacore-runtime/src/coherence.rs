@@ -169,7 +169,7 @@ async fn relay(state: &ApiState, payload: &str) {
     state.events_logged().notify_waiters();
     match crate::event_log::read(state.db(), org, sequence - 1, 1, &[]).await {
         Ok((events, _)) => {
-            for event in events.into_iter().filter(|e| e.sequence == Some(sequence)) {
+            for event in events.iter().filter(|e| e.sequence == Some(sequence)) {
                 crate::hub::deliver(state.hub(), state.registry(), event);
             }
         }

@@ -7,6 +7,13 @@
 //! log in the transaction of its change; WASM `event_emit` events and canonical CRUD events
 //! are published here only after that commit. Subscribers that fall behind lose the oldest
 //! events ([`broadcast`] semantics) — the log still has them.
+//!
+//! Subscribers receive an [`Arc`] of the event: a broadcast channel clones its value once
+//! per receiver, and a canonical event carries the whole row (five to seven subscribers —
+//! the WebSocket forwarder, the webhook waker, each consumer — cloned its payload per
+//! create).
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -42,7 +49,7 @@ pub struct Event {
 /// A cheap-to-clone handle on the bus.
 #[derive(Debug, Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<Event>,
+    sender: broadcast::Sender<Arc<Event>>,
 }
 
 impl Default for EventBus {
@@ -60,7 +67,7 @@ impl EventBus {
 
     /// Publishes `event` to every current subscriber; returns how many received it.
     pub fn publish(&self, event: Event) -> usize {
-        self.sender.send(event).unwrap_or(0)
+        self.sender.send(Arc::new(event)).unwrap_or(0)
     }
 
     /// True when someone would receive a published event (writers may skip building
@@ -70,7 +77,7 @@ impl EventBus {
     }
 
     /// A receiver of every event published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.sender.subscribe()
     }
 }

@@ -248,18 +248,18 @@ pub fn forward(hub: Hub, bus: &EventBus, registry: Registry) {
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             };
-            deliver(&hub, &registry, event);
+            deliver(&hub, &registry, &event);
         }
     });
 }
 
 /// Sends the canonical `event` to the `model:<table>` members of its organisation (other
 /// events reach no socket in this version).
-pub fn deliver(hub: &Hub, registry: &Registry, event: Event) {
+pub fn deliver(hub: &Hub, registry: &Registry, event: &Event) {
     if event.topic.starts_with(LIFECYCLE_PREFIX) {
         // An addon was installed, enabled, disabled, upgraded or uninstalled: every socket of
         // the organisation reloads its manifests, navigation and metadata.
-        let mut payload = event.payload;
+        let mut payload = event.payload.clone();
         if let Value::Object(fields) = &mut payload {
             fields.insert(
                 "operation".into(),
@@ -281,7 +281,7 @@ pub fn deliver(hub: &Hub, registry: &Registry, event: Event) {
     let make = || {
         Frame::new(
             &event.topic,
-            event.payload,
+            event.payload.clone(),
             &[
                 ("channel", json!(channel)),
                 ("sequence", json!(event.sequence)),

@@ -1,6 +1,7 @@
 //! A served application and an HTTP client for the tests.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use metacore_runtime::api::auth::{now, Claims, JwtKey};
 use metacore_runtime::api::server::Options;
@@ -31,7 +32,7 @@ pub struct Server {
     /// The served application's state (its typed data API).
     pub state: ApiState,
     key: JwtKey,
-    pub events: broadcast::Receiver<Event>,
+    pub events: broadcast::Receiver<Arc<Event>>,
     client: reqwest::Client,
 }
 
@@ -264,7 +265,7 @@ impl Server {
     pub fn drain_events(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
         while let Ok(event) = self.events.try_recv() {
-            out.push(event);
+            out.push(Arc::unwrap_or_clone(event));
         }
         out
     }

@@ -29,7 +29,7 @@ async fn queue(db: &DatabaseConnection) -> Arc<WriteQueue> {
 }
 
 /// The `(sequence, n)` of the events published on `bus` so far, in publication order.
-fn published(bus: &mut tokio::sync::broadcast::Receiver<Event>) -> Vec<(i64, i64)> {
+fn published(bus: &mut tokio::sync::broadcast::Receiver<Arc<Event>>) -> Vec<(i64, i64)> {
     std::iter::from_fn(|| bus.try_recv().ok())
         .map(|event| {
             let n = event.payload["n"].as_i64().expect("a thing's event");
