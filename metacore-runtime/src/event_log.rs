@@ -190,6 +190,20 @@ pub async fn append_all(txn: &impl ConnectionTrait, events: &mut [Event]) -> Res
     Ok(())
 }
 
+/// The last sequence number given out in `org`'s log (0 before its first event). Every
+/// event up to it has committed: a number is taken in the transaction that logs its event,
+/// and the organisation's writers take numbers one after the other ([module docs](self)).
+pub async fn last_sequence(db: &impl ConnectionTrait, org: Uuid) -> Result<i64, DbErr> {
+    let sql = format!("SELECT last FROM {SEQUENCES_TABLE} WHERE organization_id = $1");
+    match db
+        .query_one_raw(statement(db, &sql, vec![org.into()]))
+        .await?
+    {
+        Some(row) => row.try_get("", "last"),
+        None => Ok(0),
+    }
+}
+
 /// A page of `org`'s log after sequence `after`: at most `limit` events whose name matches
 /// one of `patterns` (all when empty; see [`name_matches`]), in sequence order, and whether more
 /// follow.
@@ -200,11 +214,27 @@ pub async fn read(
     limit: u64,
     patterns: &[String],
 ) -> Result<(Vec<Event>, bool), DbErr> {
+    read_until(db, org, after, None, limit, patterns).await
+}
+
+/// [`read`], of the events up to sequence `until` only when it is given.
+pub async fn read_until(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    after: i64,
+    until: Option<i64>,
+    limit: u64,
+    patterns: &[String],
+) -> Result<(Vec<Event>, bool), DbErr> {
     let mut sql = format!(
         "SELECT sequence, name, producer, actor_id, occurred_at, payload FROM {EVENTS_TABLE} \
          WHERE organization_id = $1 AND sequence > $2"
     );
     let mut values: Vec<Value> = vec![org.into(), after.into()];
+    if let Some(until) = until {
+        values.push(until.into());
+        sql.push_str(&format!(" AND sequence <= ${}", values.len()));
+    }
     if !patterns.is_empty() {
         let mut alternatives = Vec::new();
         for pattern in patterns {

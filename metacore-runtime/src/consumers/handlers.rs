@@ -55,6 +55,10 @@ impl Consumer for Handler {
         name_matches(&self.pattern, &event.topic)
     }
 
+    fn topics(&self) -> Option<&[String]> {
+        Some(std::slice::from_ref(&self.pattern))
+    }
+
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {
         (self.run)(event.clone())
     }

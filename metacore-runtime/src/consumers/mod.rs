@@ -13,6 +13,10 @@
 //! consumer wants there; every [`Settings::poll`], and when another process announces an
 //! event ([`crate::coherence`]), it looks for every organisation whose log is ahead of its
 //! cursor (which also moves the cursor past the events it skips, in one write per batch).
+//! A consumer that names its [topics](Consumer::topics) — every consumer the runtime starts
+//! does — reads only the events so named, and its cursor jumps past the others to the end of
+//! the log as it stood before the read: an addon subscribed to one rare event no longer
+//! reads every other event, payload and all, once a poll.
 //! Several processes may run the same consumers on one database: an organisation's cursor is
 //! *leased* (`leased_by`, `lease_until`, renewed as it moves) and only the lease holder reads
 //! past it; an expired lease (a killed process) is taken over. A process keeps the leases it
@@ -66,6 +70,14 @@ pub trait Consumer: Send + Sync + 'static {
 
     /// Whether it handles `event` at all; the cursor passes the others without a call.
     fn wants(&self, event: &Event) -> bool;
+
+    /// The event names it can want, as patterns (`runtime.md` §8: a name, `*`, `prefix.*`),
+    /// when they are known before an event is read: its drains then read only the events so
+    /// named, and move the cursor past the others without reading them. [`Consumer::wants`]
+    /// still decides on each event read. `None` (the default): every event is read.
+    fn topics(&self) -> Option<&[String]> {
+        None
+    }
 
     /// Handles one event; an error is retried ([`Consumer::retries`]).
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>>;
@@ -334,35 +346,38 @@ impl Runner {
                 return false;
             }
         };
+        let topics = self.consumer.topics();
         loop {
-            let events = match crate::event_log::read(
-                self.state.db(),
-                org,
-                cursor,
-                self.settings.batch,
-                &[],
-            )
-            .await
-            {
-                Ok((events, _)) => events,
+            let (events, end) = match self.read(org, cursor, topics).await {
+                Ok(read) => read,
                 Err(error) => {
                     tracing::warn!(consumer = name, %org, %error, "cannot read the event log");
                     let _ = self.release(org).await;
                     return false;
                 }
             };
-            if events.is_empty() {
-                break;
-            }
             // A short batch reached the end of the log: the drain ends there rather than
             // read again, or under a steady stream of skipped events it would go on reading
             // one or two at a time and write the cursor for each. What is logged meanwhile
             // comes with the next drain: the bus starts one for an event the consumer wants
             // (after this one, when it arrives during it), the next poll for the others.
             let caught_up = (events.len() as u64) < self.settings.batch;
+            // Where the cursor ends: past the last event read, or, when a read of the
+            // consumer's topics reached the end of the log, past the events it left out.
+            let through = match (caught_up, end, events.last()) {
+                (true, Some(end), _) => end,
+                (_, _, Some(last)) => last.sequence.unwrap_or(cursor + events.len() as i64),
+                (_, _, None) => cursor,
+            };
+            if events.is_empty() {
+                if through > cursor && !self.moved(org, through).await {
+                    return false;
+                }
+                break;
+            }
             let events: Vec<Arc<Event>> = events.into_iter().map(Arc::new).collect();
-            if let Some(last) = self.delivered_together(&events).await {
-                cursor = last.unwrap_or(cursor + events.len() as i64);
+            if self.delivered_together(&events).await {
+                cursor = through;
                 if !self.moved(org, cursor).await {
                     return false;
                 }
@@ -371,12 +386,15 @@ impl Runner {
                 // events the consumer skips.
                 let last = events.len() - 1;
                 for (i, event) in events.into_iter().enumerate() {
-                    let sequence = event.sequence.unwrap_or(cursor + 1);
                     let wanted = self.consumer.wants(&event);
+                    cursor = if i == last {
+                        through
+                    } else {
+                        event.sequence.unwrap_or(cursor + 1)
+                    };
                     if wanted {
                         self.deliver(event).await;
                     }
-                    cursor = sequence;
                     if (wanted || i == last) && !self.moved(org, cursor).await {
                         return false;
                     }
@@ -390,13 +408,42 @@ impl Runner {
         true
     }
 
+    /// One read of `org`'s log past `cursor` (at most [`Settings::batch`] events): every
+    /// event, or with `topics` only those so named, up to the end of the log as it was
+    /// before the read, which comes with them.
+    async fn read(
+        &self,
+        org: Uuid,
+        cursor: i64,
+        topics: Option<&[String]>,
+    ) -> Result<(Vec<Event>, Option<i64>), DbErr> {
+        let db = self.state.db();
+        let end = match topics {
+            Some(_) => Some(crate::event_log::last_sequence(db, org).await?),
+            None => None,
+        };
+        if end.is_some_and(|end| end <= cursor) {
+            return Ok((Vec::new(), end));
+        }
+        let (events, _) = crate::event_log::read_until(
+            db,
+            org,
+            cursor,
+            end,
+            self.settings.batch,
+            topics.unwrap_or_default(),
+        )
+        .await?;
+        Ok((events, end))
+    }
+
     /// Hands the events of `read` that the consumer wants to [`Consumer::handle_batch`] when
-    /// it batches and there are two or more: `Some` with the last sequence of `read` when
-    /// they were handled (the cursor moves past all of `read` in one write), `None` when
-    /// they are to be delivered one at a time (no batching, or the batch failed).
-    async fn delivered_together(&self, read: &[Arc<Event>]) -> Option<Option<i64>> {
+    /// it batches and there are two or more: true when they were handled (the cursor moves
+    /// past all of `read` in one write), false when they are to be delivered one at a time
+    /// (no batching, or the batch failed).
+    async fn delivered_together(&self, read: &[Arc<Event>]) -> bool {
         if !self.consumer.batches() {
-            return None;
+            return false;
         }
         let wanted: Vec<Arc<Event>> = read
             .iter()
@@ -404,14 +451,14 @@ impl Runner {
             .cloned()
             .collect();
         if wanted.len() < 2 {
-            return None;
+            return false;
         }
         let consumer = self.consumer.clone();
         let count = wanted.len();
         // A task of its own, as for one event: a panic is caught like an error.
         let handled = tokio::spawn(async move { consumer.handle_batch(&wanted).await }).await;
         let error = match handled {
-            Ok(Ok(())) => return Some(read.last().and_then(|event| event.sequence)),
+            Ok(Ok(())) => return true,
             Ok(Err(error)) => error,
             Err(join) if join.is_panic() => "the handler panicked".to_string(),
             Err(join) => join.to_string(),
@@ -422,7 +469,7 @@ impl Runner {
             %error,
             "an event consumer failed on a batch; handling its events one at a time"
         );
-        None
+        false
     }
 
     /// Handles `event`, retrying on the consumer's schedule; gives up after the last retry.

@@ -38,6 +38,8 @@ pub const RETRIES: [Duration; 2] = [Duration::from_secs(4), Duration::from_secs(
 /// One subscription of one addon.
 pub struct Subscription {
     name: String,
+    /// Its pattern, as [`Consumer::topics`].
+    topics: [String; 1],
     state: ApiState,
     addon: &'static AddonDescriptor,
     subscription: &'static SubscriptionDescriptor,
@@ -60,6 +62,7 @@ pub fn of_build(state: &ApiState, retries: &[Duration]) -> Vec<Arc<dyn Consumer>
             }
             out.push(Arc::new(Subscription {
                 name,
+                topics: [subscription.event.to_string()],
                 state: state.clone(),
                 addon,
                 subscription,
@@ -94,6 +97,10 @@ impl Consumer for Subscription {
             return false;
         }
         name_matches(self.subscription.event, &event.topic) && self.allowed(&event.topic)
+    }
+
+    fn topics(&self) -> Option<&[String]> {
+        Some(&self.topics)
     }
 
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {

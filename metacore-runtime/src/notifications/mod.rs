@@ -41,6 +41,8 @@ pub const CHANNEL: &str = "metacore_notifications";
 pub struct Rules {
     state: ApiState,
     rules: Vec<(&'static AddonDescriptor, &'static NotificationRule)>,
+    /// The names the rules fire on, as [`Consumer::topics`].
+    topics: Vec<String>,
 }
 
 impl Rules {
@@ -52,9 +54,11 @@ impl Rules {
             .iter()
             .flat_map(|addon| addon.notifications.iter().map(move |rule| (addon, rule)))
             .collect();
+        let topics: BTreeSet<String> = rules.iter().map(|(_, rule)| rule.on.to_string()).collect();
         (!rules.is_empty()).then(|| Rules {
             state: state.clone(),
             rules,
+            topics: topics.into_iter().collect(),
         })
     }
 }
@@ -71,6 +75,10 @@ impl Consumer for Rules {
     /// the API's own write, under the same write lock.
     fn wants(&self, event: &Event) -> bool {
         self.rules.iter().any(|(_, rule)| fires(rule, event))
+    }
+
+    fn topics(&self) -> Option<&[String]> {
+        Some(&self.topics)
     }
 
     fn handle<'a>(&'a self, event: &'a Event) -> BoxFuture<'a, Result<(), String>> {

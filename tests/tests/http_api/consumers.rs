@@ -3,7 +3,8 @@
 //! retried, given up on and hurts no other consumer; the showcase addon's WASM subscription
 //! runs on each new order and, when it keeps failing, is retried on its schedule and then
 //! skipped with a `metacore.subscription_failed` event; a batching consumer gets the events
-//! that piled up in one call, and each alone when that call fails.
+//! that piled up in one call, and each alone when that call fails; a consumer that names its
+//! topics gets exactly those events, in batches, while its cursor passes the others.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,6 +35,21 @@ async fn consumers_on_postgres() {
         None => {
             eprintln!("SKIPPED: the PostgreSQL half of the consumer tests (no server configured)")
         }
+    }
+}
+
+#[tokio::test]
+async fn topic_readers_on_sqlite() {
+    topic_readers(testing::sqlite_database("http_consumer_topics").await).await;
+}
+
+#[tokio::test]
+async fn topic_readers_on_postgres() {
+    match testing::postgres_database("http_consumer_topics").await {
+        Some(db) => topic_readers(db).await,
+        None => eprintln!(
+            "SKIPPED: the PostgreSQL half of the consumer topic tests (no server configured)"
+        ),
     }
 }
 
@@ -353,6 +369,117 @@ async fn consumers_resume_and_isolate(db: DatabaseConnection) {
     .await;
     // The API still serves.
     server.create_customer(&token, "After the panics").await;
+    running.abort();
+}
+
+/// The cursor of `consumer` in [`ORG_A`] and the last sequence of that organisation's log.
+async fn cursor_and_end(db: &DatabaseConnection, consumer: &str) -> (Option<i64>, i64) {
+    let backend = db.get_database_backend();
+    let cursor = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT last_sequence FROM metacore_event_cursors WHERE consumer = $1",
+            [consumer.into()],
+        ))
+        .await
+        .expect("the cursor query")
+        .map(|row| row.try_get("", "last_sequence").expect("last_sequence"));
+    let end = metacore_runtime::event_log::last_sequence(db, ORG_A)
+        .await
+        .expect("the log's end");
+    (cursor, end)
+}
+
+/// A handler of customer updates only (its pattern is its topic): the creates around them
+/// are never handed to it, its cursor still reaches the end of the log, and updates that
+/// piled up while it was stopped come in reads of a batch each, none skipped.
+async fn topic_readers(db: DatabaseConnection) {
+    let server = Server::start(db).await;
+    let token = server.token(Some(ORG_A), "admin", &[]);
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let settings = consumers::Settings {
+        batch: 4,
+        ..quick()
+    };
+    let start = || {
+        let handled = handled.clone();
+        let handler = Handler::new(
+            "updates",
+            "showcase.Customer.updated",
+            Arc::new(move |event: Event| {
+                let handled = handled.clone();
+                Box::pin(async move {
+                    handled
+                        .lock()
+                        .expect("lock")
+                        .push((event.topic, event.sequence.expect("logged")));
+                    Ok(())
+                })
+            }),
+        );
+        consumers::start(&server.state, vec![Arc::new(handler)], settings.clone())
+    };
+    let db = server.state.db();
+    let caught_up = || async {
+        for _ in 0..400 {
+            let (cursor, end) = cursor_and_end(db, "handler:updates").await;
+            if cursor == Some(end) {
+                return end;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the handler's cursor never reached the end of the log");
+    };
+    let running = start();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(
+            server
+                .create_customer(&token, &format!("Customer {i}"))
+                .await,
+        );
+    }
+    let end = caught_up().await;
+    assert!(end >= 10, "ten creates logged ({end})");
+    assert!(
+        handled.lock().expect("lock").is_empty(),
+        "no create handed over"
+    );
+    // Stopped, then six updates among creates: more than one read's batch.
+    running.abort();
+    for (i, id) in ids.iter().take(6).enumerate() {
+        let renamed = server
+            .send(
+                "PATCH",
+                &format!("/api/data/customers/{id}"),
+                Some(&token),
+                Some(&json!({"name": format!("Renamed {i}")})),
+            )
+            .await;
+        assert_eq!(renamed.status, 200, "{}", renamed.text);
+        server
+            .create_customer(&token, &format!("Later customer {i}"))
+            .await;
+    }
+    let running = start();
+    let end = caught_up().await;
+    let updates: Vec<(String, i64)> = log(&server, &token)
+        .await
+        .iter()
+        .filter(|e| e["name"] == "showcase.Customer.updated")
+        .map(|e| {
+            let sequence = e["sequence"].as_i64().expect("a sequence");
+            ("showcase.Customer.updated".to_string(), sequence)
+        })
+        .collect();
+    assert_eq!(updates.len(), 6);
+    assert!(updates.last().is_some_and(|(_, last)| *last < end));
+    assert_eq!(
+        *handled.lock().expect("lock"),
+        updates,
+        "each update, in order"
+    );
     running.abort();
 }
 
