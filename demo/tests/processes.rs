@@ -3,7 +3,8 @@
 //! all serve, and a client spread across them sees one set of rows. On PostgreSQL (a fresh
 //! database) and on one SQLite file. A database migrated by a newer build is refused with a
 //! message that says so. SIGTERM stops accepting, lets the request in progress finish, and
-//! exits 0; past `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked through
+//! exits 0 (on PostgreSQL withdrawing its registration as a listening process); past
+//! `--shutdown-timeout` it exits anyway. On PostgreSQL a grant revoked through
 //! one process's API, or stored in the database, is in force in every process within a second
 //! (`metacore_runtime::coherence`).
 //! Nonsense configuration is refused in one line before the database is touched. A rolling
@@ -14,6 +15,7 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::Duration;
 
+use metacore::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use metacore::testing;
 use serde_json::{json, Value};
 
@@ -286,6 +288,40 @@ async fn sigterm_drains_requests_in_progress_then_exits_zero() {
     assert!(
         output.contains("metacore-app stopped: every request finished"),
         "{output}"
+    );
+}
+
+/// A process that stops withdraws its registration as a listening process, so the others
+/// stop announcing their events to it at once (not when its lease lapses).
+#[tokio::test]
+async fn sigterm_withdraws_the_listening_registration_on_postgres() {
+    let Some(database) = testing::postgres_database_url("deregister").await else {
+        return;
+    };
+    let dir = tempdir("deregister");
+    let mut served = announced(start(&dir, &database));
+    let db = metacore::db::connect(&database)
+        .await
+        .expect("the test connects");
+    let live = || async {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT COUNT(*) AS live FROM metacore_listeners WHERE listening_until > now()",
+            ))
+            .await
+            .expect("the registrations are read")
+            .expect("a count");
+        row.try_get::<i64>("", "live").expect("live")
+    };
+    assert_eq!(live().await, 1, "the serving process is registered");
+    terminate(&served.child);
+    let exit = exited(&mut served.child, Duration::from_secs(10));
+    assert!(exit.success(), "{exit:?}");
+    assert_eq!(
+        live().await,
+        0,
+        "the stopped process withdrew its registration"
     );
 }
 

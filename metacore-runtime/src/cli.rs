@@ -629,6 +629,7 @@ async fn serve<A: OpenApi + 'static>(
     );
     let stop_workers = workers.stopper();
     let metrics = options.metrics_token.is_some();
+    let db = state.db().clone();
     let endpoint = endpoint_with(&app, state, options);
     eprintln!("metacore-app listening on http://{address}");
     eprintln!("  API docs:  http://{address}/docs");
@@ -652,6 +653,9 @@ async fn serve<A: OpenApi + 'static>(
         .await;
     if !workers_done {
         eprintln!("metacore-app: webhook workers did not stop in time; their leases will expire");
+    }
+    if let Err(error) = crate::coherence::deregister(&db, crate::event_log::process_id()).await {
+        eprintln!("metacore-app: cannot withdraw this process's listening registration: {error}");
     }
     let drained = drained?;
     match drained {

@@ -19,7 +19,7 @@
 //!
 //! Events and notifications are announced only while another process listens: each listening
 //! process registers in [`LISTENERS_TABLE`] (renewed every 10 s, lapsing after
-//! [`LISTENING_LEASE`]), and the statements that log an event or store a notification call
+//! [`LISTENING_LEASE`], withdrawn by `serve` when it stops: [`deregister`]), and the statements that log an event or store a notification call
 //! `pg_notify` only when another process's registration is live (`announce`). A lone
 //! process — most deployments — pays nothing for announcements no one reads: each one signalled
 //! the listening backend, which read it from PostgreSQL's queue and sent it to this process,
@@ -144,6 +144,19 @@ pub async fn register(db: &impl ConnectionTrait, process: Uuid) -> Result<(), Db
          VALUES ($1, now() + interval '{lease} seconds') \
          ON CONFLICT (process_id) DO UPDATE SET listening_until = excluded.listening_until"
     );
+    db.execute_raw(statement(db, &sql, vec![process.into()]))
+        .await
+        .map(|_| ())
+}
+
+/// Withdraws `process`'s registration, when it stops serving: the other processes stop
+/// announcing to it at once rather than until its lease lapses (a restarted process would
+/// otherwise be announced to for up to [`LISTENING_LEASE`]). Nothing on SQLite.
+pub async fn deregister(db: &impl ConnectionTrait, process: Uuid) -> Result<(), DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let sql = format!("DELETE FROM {LISTENERS_TABLE} WHERE process_id = $1");
     db.execute_raw(statement(db, &sql, vec![process.into()]))
         .await
         .map(|_| ())
