@@ -19,12 +19,13 @@
 //!
 //! Events and notifications are announced only while another process listens: each listening
 //! process registers in [`LISTENERS_TABLE`] (renewed every 10 s, lapsing after
-//! [`LISTENING_LEASE`], withdrawn by `serve` when it stops: [`deregister`]), and the statements that log an event or store a notification call
-//! `pg_notify` only when another process's registration is live (`announce`). A lone
-//! process — most deployments — pays nothing for announcements no one reads: each one signalled
-//! the listening backend, which read it from PostgreSQL's queue and sent it to this process,
-//! which dropped its own (perf during the HTTP benchmark's creates: the signals 3.3 % of all
-//! CPU, the listening backend another 3.3 %).
+//! [`LISTENING_LEASE`], withdrawn by `serve` when it stops: [`deregister`]), and the
+//! statements that log an event or store a notification call `pg_notify` only when another
+//! process's registration is live (`announce`). A lone process — most deployments — pays
+//! nothing for announcements no one reads: each one signalled the listening backend, which
+//! read it from PostgreSQL's queue and sent it to this process, which dropped its own (perf
+//! during the HTTP benchmark's creates: the signals 3.3 % of all CPU, the listening backend
+//! another 3.3 %).
 //! A process registers once it listens, so a statement that started before the registration
 //! was committed may skip announcing an event the new process would have listened for; that
 //! process's event consumers read the log regardless (its WebSocket hub, which may have had
